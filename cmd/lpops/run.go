@@ -1,0 +1,38 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os/signal"
+	"syscall"
+
+	"github.com/lpops/lpops/internal/daemon"
+)
+
+func runDaemon(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("run", "Run the daemon: watch the chain and call reward whenever the node has not.",
+		"lpops run --config /etc/lpops/lpops.yaml", stderr)
+	path := fs.String("config", "", "configuration `FILE` (YAML)")
+	if code, stop := parseFlags(fs, args); stop {
+		return code
+	}
+	cfg, ok := loadConfig(*path, stderr)
+	if !ok {
+		return 1
+	}
+	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	log := newLogger(cfg.Log, stderr)
+	d, err := daemon.New(ctx, cfg, daemon.Options{Logger: log, Version: version})
+	if err != nil {
+		fmt.Fprintln(stderr, "lpops:", err)
+		return 1
+	}
+	defer d.Close()
+	if err := d.Run(ctx); err != nil {
+		fmt.Fprintln(stderr, "lpops:", err)
+		return 1
+	}
+	return 0
+}

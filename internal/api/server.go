@@ -1,0 +1,130 @@
+// Package api is lpops' HTTP surface: health and readiness probes, the status
+// JSON, and Prometheus metrics. It listens on loopback unless configured
+// otherwise and, for now, serves only reads: nothing here changes state.
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// StatusSource provides the documents the API serves.
+type StatusSource interface {
+	// Status is the /api/v1/status document.
+	Status() any
+	// Ready reports whether lpops can currently read the chain.
+	Ready() (bool, string)
+	// Rounds is the /api/v1/rounds document: the newest n rounds.
+	Rounds(n int) (any, error)
+}
+
+// Server serves the HTTP API.
+type Server struct {
+	src    StatusSource
+	gather prometheus.Gatherer
+	log    *slog.Logger
+	srv    *http.Server
+	ln     net.Listener
+}
+
+// New returns a Server for src and the metrics in g.
+func New(src StatusSource, g prometheus.Gatherer, log *slog.Logger) *Server {
+	s := &Server{src: src, gather: g, log: log.With("component", "api")}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.HandleFunc("GET /readyz", s.readyz)
+	mux.HandleFunc("GET /api/v1/status", s.status)
+	mux.HandleFunc("GET /api/v1/rounds", s.rounds)
+	mux.Handle("GET /metrics", promhttp.HandlerFor(g, promhttp.HandlerOpts{}))
+	s.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	return s
+}
+
+// Handler exposes the routes (tests).
+func (s *Server) Handler() http.Handler { return s.srv.Handler }
+
+// Listen binds addr; call Serve next. Binding first lets the caller report the
+// real address (":0" in tests) and fail fast on a busy port.
+func (s *Server) Listen(addr string) (net.Addr, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen %s: %w", addr, err)
+	}
+	s.ln = ln
+	return ln.Addr(), nil
+}
+
+// Serve serves until ctx ends, then shuts down gracefully.
+func (s *Server) Serve(ctx context.Context) error {
+	errc := make(chan error, 1)
+	go func() { errc <- s.srv.Serve(s.ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		err := s.srv.Shutdown(sctx)
+		if e := <-errc; !errors.Is(e, http.ErrServerClosed) && err == nil {
+			err = e
+		}
+		return err
+	}
+}
+
+func (s *Server) healthz(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	fmt.Fprintln(w, "ok")
+}
+
+func (s *Server) readyz(w http.ResponseWriter, _ *http.Request) {
+	ok, why := s.src.Ready()
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	if !ok {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		fmt.Fprintln(w, "not ready:", why)
+		return
+	}
+	fmt.Fprintln(w, "ready")
+}
+
+func (s *Server) status(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusOK, s.src.Status())
+}
+
+func (s *Server) rounds(w http.ResponseWriter, r *http.Request) {
+	n := 20
+	if v := r.URL.Query().Get("limit"); v != "" {
+		i, err := strconv.Atoi(v)
+		if err != nil || i < 1 || i > 1000 {
+			writeJSON(w, http.StatusBadRequest, map[string]string{"error": fmt.Sprintf("limit: want an integer from 1 to 1000, got %q", v)})
+			return
+		}
+		n = i
+	}
+	doc, err := s.src.Rounds(n)
+	if err != nil {
+		s.log.Error("read rounds", "err", err)
+		writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "read rounds: " + err.Error()})
+		return
+	}
+	writeJSON(w, http.StatusOK, doc)
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(code)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(v)
+}

@@ -1,0 +1,283 @@
+// Package daemon assembles lpops from its configuration: the endpoint pool,
+// the contracts resolved through the Controller, the signer, the state store,
+// the keeper and the HTTP API, and runs them together until stopped.
+// `lpops run` and `lpops demo` both run this.
+package daemon
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"math/big"
+	"net"
+	"sync"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/lpops/lpops/internal/api"
+	"github.com/lpops/lpops/internal/chain"
+	"github.com/lpops/lpops/internal/config"
+	"github.com/lpops/lpops/internal/keeper"
+	"github.com/lpops/lpops/internal/livepeer"
+	"github.com/lpops/lpops/internal/signer"
+	"github.com/lpops/lpops/internal/store"
+)
+
+// Options override parts of the assembly (the demo and tests).
+type Options struct {
+	Logger *slog.Logger
+	// Signer replaces the keystore named in the config.
+	Signer keeper.TxSigner
+	// OnListen is called with the API's bound address.
+	OnListen func(net.Addr)
+	Version  string
+	// ReadOnly opens the state store read-only, if it can be opened at all,
+	// for commands that run beside a daemon (status, reward simulation).
+	ReadOnly bool
+}
+
+// Daemon is a running lpops.
+type Daemon struct {
+	cfg     *config.Config
+	log     *slog.Logger
+	version string
+	reg     *prometheus.Registry
+	pool    *chain.Pool
+	store   *store.Store
+	signer  keeper.TxSigner
+	api     *api.Server
+	orch    common.Address
+	onListen func(net.Addr)
+
+	mu     sync.Mutex
+	keeper *keeper.Keeper
+	addrs  livepeer.Addresses
+	why    string // why not ready yet
+}
+
+// New builds a Daemon; nothing runs until Run.
+func New(ctx context.Context, cfg *config.Config, o Options) (*Daemon, error) {
+	log := o.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	d := &Daemon{cfg: cfg, log: log, version: o.Version, reg: prometheus.NewRegistry(), onListen: o.OnListen,
+		orch: common.HexToAddress(cfg.Orchestrator), why: "starting"}
+	d.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+
+	eps, err := cfg.EndpointURLs()
+	if err != nil {
+		return nil, err
+	}
+	pcfg := make([]chain.EndpointConfig, len(eps))
+	for i, e := range eps {
+		pcfg[i] = chain.EndpointConfig{Name: e.Name, URL: e.URL}
+	}
+	d.pool, err = chain.Dial(ctx, pcfg, chain.Options{
+		ChainID: cfg.ChainID, RequestTimeout: cfg.Chain.RequestTimeout.Duration,
+		HealthInterval: cfg.Chain.HealthInterval.Duration, MaxHeadAge: cfg.Chain.MaxHeadAge.Duration,
+		MaxLagBlocks: cfg.Chain.MaxLagBlocks, Logger: log, Registerer: d.reg,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("rpc: %w", err)
+	}
+	d.signer = o.Signer
+	if d.signer == nil && cfg.Signer.Keystore != "" {
+		pass, err := cfg.Signer.Passphrase()
+		if err != nil {
+			d.pool.Close()
+			return nil, fmt.Errorf("signer: %w", err)
+		}
+		s, err := signer.Load(cfg.Signer.Keystore, pass, new(big.Int).SetUint64(cfg.ChainID))
+		clear(pass)
+		if err != nil {
+			d.pool.Close()
+			return nil, fmt.Errorf("signer: %w", err)
+		}
+		d.signer = s
+	}
+	if o.ReadOnly {
+		d.store, _ = store.OpenReadOnly(cfg.StateDir)
+	} else if d.store, err = store.Open(cfg.StateDir); err != nil {
+		d.pool.Close()
+		return nil, err
+	}
+	d.api = api.New(d, d.reg, log)
+	return d, nil
+}
+
+// Run runs until ctx ends or a component fails.
+func (d *Daemon) Run(ctx context.Context) error {
+	addr, err := d.api.Listen(d.cfg.Listen)
+	if err != nil {
+		return err
+	}
+	d.log.Info("lpops started", "version", d.version, "listen", addr.String(), "orchestrator", d.orch,
+		"mode", d.cfg.Reward.Mode, "signer", d.signerAddr(), "state_dir", d.cfg.StateDir)
+	if d.onListen != nil {
+		d.onListen(addr)
+	}
+	g, ctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return d.api.Serve(ctx) })
+	g.Go(func() error { return d.pool.Run(ctx) })
+	g.Go(func() error {
+		k, err := d.start(ctx)
+		if err != nil || k == nil {
+			return err
+		}
+		return k.Run(ctx)
+	})
+	err = g.Wait()
+	d.log.Info("lpops stopped")
+	return err
+}
+
+// start resolves the contracts, retrying while the chain is unreachable, and
+// builds the keeper.
+func (d *Daemon) start(ctx context.Context) (*keeper.Keeper, error) {
+	controller := common.HexToAddress(d.cfg.Controller)
+	wait := time.Second
+	for {
+		addrs, err := livepeer.Resolve(ctx, d.pool, controller)
+		if err == nil {
+			d.log.Info("contracts resolved", "controller", controller, "bonding_manager", addrs.BondingManager, "rounds_manager", addrs.RoundsManager)
+			k := d.buildKeeper(addrs)
+			d.mu.Lock()
+			d.keeper, d.addrs, d.why = k, addrs, ""
+			d.mu.Unlock()
+			return k, nil
+		}
+		d.mu.Lock()
+		d.why = err.Error()
+		d.mu.Unlock()
+		d.log.Warn("cannot resolve contracts yet; retrying", "err", err, "in", wait)
+		select {
+		case <-ctx.Done():
+			return nil, nil
+		case <-time.After(wait):
+		}
+		wait = min(wait*2, d.cfg.Chain.PollInterval.Duration)
+	}
+}
+
+func (d *Daemon) buildKeeper(addrs livepeer.Addresses) *keeper.Keeper {
+	c := d.cfg
+	var accounts []common.Address
+	if d.signer != nil {
+		accounts = append(accounts, d.signer.Address())
+	}
+	kc := keeper.Config{
+		Orchestrator: d.orch, ChainID: new(big.Int).SetUint64(c.ChainID),
+		Observe: c.Reward.Mode == "observe", GraceBlocks: c.Reward.GraceBlocks,
+		MaxFee: config.GweiToWei(c.Reward.MaxFeeGwei), StuckAfter: c.Reward.StuckAfter.Duration,
+		InitEnabled: c.InitializeRound.Enabled, InitAfterBlocks: c.InitializeRound.AfterBlocks,
+		InitMaxFee:   config.GweiToWei(c.InitializeRound.MaxFeeGwei),
+		PollInterval: c.Chain.PollInterval.Duration, ActivePollInterval: c.Chain.ActivePollInterval.Duration,
+	}
+	if c.Reward.MaxPriorityFeeGwei > 0 {
+		kc.MaxTip = config.GweiToWei(c.Reward.MaxPriorityFeeGwei)
+	}
+	return keeper.New(kc, keeper.Options{
+		Chain: d.pool, Reader: livepeer.NewReader(d.pool, addrs, d.orch, accounts, nil),
+		Signer: d.signer, Records: keeper.NewRecords(d.store), Addrs: addrs,
+		Logger: d.log, Metrics: keeper.NewMetrics(d.reg),
+	})
+}
+
+// Close releases the store and connections.
+func (d *Daemon) Close() error {
+	d.pool.Close()
+	if d.store == nil {
+		return nil
+	}
+	return d.store.Close()
+}
+
+// Connect resolves the contracts once, without retrying, and returns the
+// keeper (one-shot commands).
+func (d *Daemon) Connect(ctx context.Context) (*keeper.Keeper, error) {
+	addrs, err := livepeer.Resolve(ctx, d.pool, common.HexToAddress(d.cfg.Controller))
+	if err != nil {
+		return nil, err
+	}
+	k := d.buildKeeper(addrs)
+	d.mu.Lock()
+	d.keeper, d.addrs, d.why = k, addrs, ""
+	d.mu.Unlock()
+	return k, nil
+}
+
+// Pool returns the endpoint pool.
+func (d *Daemon) Pool() *chain.Pool { return d.pool }
+
+func (d *Daemon) signerAddr() string {
+	if d.signer == nil {
+		return ""
+	}
+	return d.signer.Address().Hex()
+}
+
+// Keeper returns the keeper once the contracts are resolved (tests, demo).
+func (d *Daemon) Keeper() *keeper.Keeper {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.keeper
+}
+
+// StatusDoc is the /api/v1/status document; see docs/api.md.
+type StatusDoc struct {
+	Version   string                 `json:"version"`
+	Time      time.Time              `json:"time"`
+	Ready     bool                   `json:"ready"`
+	NotReady  string                 `json:"not_ready_reason,omitempty"`
+	ChainID   uint64                 `json:"chain_id"`
+	Contracts livepeer.Addresses     `json:"contracts"`
+	Keeper    *keeper.Status         `json:"keeper,omitempty"`
+	Endpoints []chain.EndpointStatus `json:"endpoints"`
+}
+
+// Status implements api.StatusSource.
+func (d *Daemon) Status() any {
+	ready, why := d.Ready()
+	doc := StatusDoc{Version: d.version, Time: time.Now().UTC(), Ready: ready, NotReady: why, ChainID: d.cfg.ChainID, Endpoints: d.pool.Health()}
+	d.mu.Lock()
+	k, addrs := d.keeper, d.addrs
+	d.mu.Unlock()
+	doc.Contracts = addrs
+	if k != nil {
+		s := k.Status()
+		doc.Keeper = &s
+	}
+	return doc
+}
+
+// Ready implements api.StatusSource.
+func (d *Daemon) Ready() (bool, string) {
+	d.mu.Lock()
+	k, why := d.keeper, d.why
+	d.mu.Unlock()
+	if k == nil {
+		return false, why
+	}
+	if !k.Ready() {
+		s := k.Status()
+		if s.LastError != "" {
+			return false, "chain unreadable: " + s.LastError
+		}
+		return false, "no chain read yet"
+	}
+	return true, ""
+}
+
+// Rounds implements api.StatusSource.
+func (d *Daemon) Rounds(n int) (any, error) {
+	k := d.Keeper()
+	if k == nil {
+		return []any{}, nil
+	}
+	return k.History(n)
+}

@@ -1,0 +1,36 @@
+// Package keeper performs the orchestrator's round duties: it makes sure
+// BondingManager reward is called exactly once for every round in which the
+// orchestrator is active, and optionally initializes rounds nobody initialized.
+//
+// # Flow
+//
+// Each tick reads one livepeer.Snapshot (a single JSON-RPC batch), loads the
+// persisted Record of the current round, reconciles the transactions lpops sent
+// for it (receipts and the account nonce, one more batch), and decides:
+//
+//   - round not initialized and initialize_round enabled, after_blocks passed:
+//     send initializeRound;
+//   - orchestrator active, lastRewardRound < currentRound, grace_blocks passed:
+//     simulate, then send reward() (signer is the orchestrator) or
+//     rewardForTranscoder(orch) (signer is its LIP-118 reward caller);
+//   - otherwise sleep until the next thing that can change the decision (the
+//     end of the grace window, the next round), at most poll_interval.
+//
+// # Exactly once
+//
+// A transaction is signed and written to the store before it is broadcast, so
+// a SIGKILL at any point leaves a record of everything that may be on the
+// network. While any reward transaction of a round may still be mined, every
+// new attempt for that round reuses its nonce (a replacement with fees bumped
+// by at least 12.5 %, never above the cap), so at most one can be mined. A
+// fresh nonce is taken only once the old one is consumed on chain. Before any
+// send the call is simulated against the latest state, so lpops never sends a
+// reward that would revert (already rewarded, not active, not initialized).
+//
+// # Never a false "missed"
+//
+// A round is counted missed only when lpops read the chain after the round
+// ended and saw it unrewarded while the orchestrator was active in it. When the
+// chain cannot be read, the keeper reports the data source as down, not the
+// duty as missed.
+package keeper

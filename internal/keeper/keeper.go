@@ -1,0 +1,463 @@
+package keeper
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"math/big"
+	"sync"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/common/hexutil"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/rpc"
+
+	"github.com/lpops/lpops/internal/livepeer"
+)
+
+// Chain is what the keeper needs of the endpoint pool.
+type Chain interface {
+	BatchCall(ctx context.Context, b []rpc.BatchElem) error
+	Broadcast(ctx context.Context, raw []byte) (common.Hash, error)
+}
+
+// StateReader reads protocol snapshots; *livepeer.Reader satisfies it.
+type StateReader interface {
+	Snapshot(ctx context.Context) (*livepeer.Snapshot, error)
+}
+
+// TxSigner signs transactions; *signer.Signer satisfies it.
+type TxSigner interface {
+	Address() common.Address
+	Sign(tx *types.Transaction) (*types.Transaction, error)
+}
+
+// Config is the keeper's part of the lpops configuration, in chain units.
+type Config struct {
+	Orchestrator common.Address
+	ChainID      *big.Int
+	// Observe only reports; it never sends.
+	Observe     bool
+	GraceBlocks uint64
+	MaxFee      *big.Int // wei per gas, hard cap
+	MaxTip      *big.Int // wei per gas; nil = no cap beyond MaxFee
+	StuckAfter  time.Duration
+
+	InitEnabled     bool
+	InitAfterBlocks uint64
+	InitMaxFee      *big.Int
+
+	PollInterval       time.Duration
+	ActivePollInterval time.Duration
+}
+
+// Keeper performs the round duties of one orchestrator.
+type Keeper struct {
+	cfg     Config
+	chain   Chain
+	reader  StateReader
+	signer  TxSigner // nil: cannot send
+	records *Records
+	addrs   livepeer.Addresses
+	now     func() time.Time
+	log     *slog.Logger
+	m       *Metrics
+
+	clock blockClock
+	wake  chan struct{}
+
+	mu       sync.Mutex
+	status   Status
+	failures int
+}
+
+// Options are the keeper's collaborators.
+type Options struct {
+	Chain   Chain
+	Reader  StateReader
+	Signer  TxSigner
+	Records *Records
+	Addrs   livepeer.Addresses
+	Now     func() time.Time
+	Logger  *slog.Logger
+	Metrics *Metrics
+}
+
+// New returns a Keeper.
+func New(cfg Config, o Options) *Keeper {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Metrics == nil {
+		o.Metrics = NewMetrics(nil)
+	}
+	k := &Keeper{
+		cfg: cfg, chain: o.Chain, reader: o.Reader, signer: o.Signer, records: o.Records,
+		addrs: o.Addrs, now: o.Now, log: o.Logger.With("component", "keeper"), m: o.Metrics,
+		wake: make(chan struct{}, 1),
+	}
+	k.m.init(cfg.Orchestrator)
+	k.status.Orchestrator = cfg.Orchestrator
+	k.status.Mode = "act"
+	if cfg.Observe {
+		k.status.Mode = "observe"
+	}
+	if o.Signer != nil {
+		k.status.Signer = o.Signer.Address()
+	}
+	return k
+}
+
+// Run ticks until ctx ends.
+func (k *Keeper) Run(ctx context.Context) error {
+	for {
+		d := k.Tick(ctx)
+		t := time.NewTimer(d)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil
+		case <-k.wake:
+			t.Stop()
+		case <-t.C:
+		}
+	}
+}
+
+// Wake makes Run tick now (used by the API and tests).
+func (k *Keeper) Wake() {
+	select {
+	case k.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Tick reads the chain once, acts if a duty is due, and returns how long to
+// sleep before the next tick.
+func (k *Keeper) Tick(ctx context.Context) time.Duration {
+	snap, err := k.reader.Snapshot(ctx)
+	if err != nil {
+		return k.readFailed(err)
+	}
+	k.failures = 0
+	k.clock.observe(snap.BlockNum, k.now())
+	k.m.observeSnapshot(snap, k.cfg.Orchestrator)
+
+	if err := k.finalizeOlder(ctx, snap); err != nil {
+		k.log.Error("finalize earlier rounds", "err", err)
+	}
+	rec, err := k.current(snap)
+	if err != nil {
+		k.log.Error("load round record", "round", snap.CurrentRound, "err", err)
+		k.setStatus(snap, nil, err)
+		return k.cfg.ActivePollInterval
+	}
+	k.observe(ctx, rec, snap)
+	if err := k.reconcile(ctx, rec, snap); err != nil {
+		k.log.Warn("check transactions", "round", rec.Round, "err", err)
+	}
+	if !rec.final() {
+		k.decide(ctx, rec, snap)
+	}
+	if err := k.records.Save(rec); err != nil {
+		k.log.Error("save round record", "round", rec.Round, "err", err)
+	}
+	k.setStatus(snap, rec, nil)
+	return k.nextDelay(rec, snap)
+}
+
+func (k *Keeper) readFailed(err error) time.Duration {
+	k.failures++
+	k.m.readErrors.Inc()
+	k.log.Warn("cannot read chain state", "err", err, "consecutive_failures", k.failures)
+	k.mu.Lock()
+	k.status.ChainOK = false
+	k.status.LastError = err.Error()
+	k.status.State = "chain_unreadable"
+	k.status.Reason = "cannot read the chain: " + err.Error() + " (not counted as a missed round)"
+	k.mu.Unlock()
+	d := k.cfg.ActivePollInterval << min(k.failures-1, 6)
+	return min(d, k.cfg.PollInterval)
+}
+
+// current loads or creates the record of the snapshot's round.
+func (k *Keeper) current(snap *livepeer.Snapshot) (*Record, error) {
+	rec, err := k.records.Load(k.cfg.Orchestrator, snap.CurrentRound)
+	if err != nil {
+		return nil, err
+	}
+	if rec == nil {
+		rec = &Record{
+			Orchestrator: k.cfg.Orchestrator, Round: snap.CurrentRound,
+			StartBlock: snap.RoundStartBlock, Length: snap.RoundLength, FirstSeen: k.now(),
+		}
+		if err := k.carryOver(rec); err != nil {
+			return nil, err
+		}
+		k.log.Info("new round", "round", rec.Round, "start_block", rec.StartBlock, "length", rec.Length, "block_num", snap.BlockNum)
+	}
+	rec.LastSeen = k.now()
+	return rec, nil
+}
+
+// carryOver moves transactions of the previous round that may still be mined
+// into rec: if one lands now it acts in this round, and new attempts must
+// replace it rather than add a second.
+func (k *Keeper) carryOver(rec *Record) error {
+	prev, err := k.records.Recent(k.cfg.Orchestrator, 1)
+	if err != nil || len(prev) == 0 || prev[0].Round >= rec.Round {
+		return err
+	}
+	p := prev[0]
+	moved := false
+	for _, t := range p.Txs {
+		if t.inFlight() {
+			c := *t
+			rec.Txs = append(rec.Txs, &c)
+			t.State = TxReplaced
+			t.Error = fmt.Sprintf("carried over to round %d while pending", rec.Round)
+			moved = true
+		}
+	}
+	if moved {
+		return k.records.Save(p)
+	}
+	return nil
+}
+
+// finalizeOlder settles earlier rounds that ended without an outcome.
+func (k *Keeper) finalizeOlder(ctx context.Context, snap *livepeer.Snapshot) error {
+	recent, err := k.records.Recent(k.cfg.Orchestrator, 4)
+	if err != nil {
+		return err
+	}
+	for _, r := range recent {
+		if r.Round >= snap.CurrentRound || r.final() {
+			continue
+		}
+		lrr := snap.Transcoder.LastRewardRound
+		switch {
+		case r.minedReward() != nil:
+			k.settleRewarded(ctx, r, snap, OutcomeRewardedByLpops)
+		case lrr == r.Round:
+			k.settleRewarded(ctx, r, snap, OutcomeRewardedByNode)
+		case lrr > r.Round:
+			// Rewarded again since; whether round r was rewarded is no longer
+			// readable from state. Don't guess.
+			r.Outcome = OutcomeUnknown
+			r.Reason = fmt.Sprintf("lpops did not read the chain between the end of round %d and a later reward", r.Round)
+		case r.WasActive:
+			r.Outcome = OutcomeMissed
+			if r.Reason == "" {
+				r.Reason = "round ended without a reward"
+			}
+			k.log.Error("reward missed", "round", r.Round, "last_state", r.State, "reason", r.Reason)
+		default:
+			r.Outcome = OutcomeInactive
+		}
+		r.State = StateDone
+		k.m.countRound(k.cfg.Orchestrator, r.Outcome)
+		if err := k.records.Save(r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// observe folds what the snapshot shows into the record.
+func (k *Keeper) observe(ctx context.Context, rec *Record, snap *livepeer.Snapshot) {
+	rec.Initialized = snap.RoundInitialized
+	if snap.Active {
+		rec.WasActive = true
+	}
+	if rec.final() {
+		return
+	}
+	if !snap.Rewarded() {
+		rec.LastSeenUnrewardedHead = snap.Head
+		return
+	}
+	by := OutcomeRewardedByNode
+	if rec.minedReward() != nil {
+		by = OutcomeRewardedByLpops
+	}
+	k.settleRewarded(ctx, rec, snap, by)
+	k.m.countRound(k.cfg.Orchestrator, rec.Outcome)
+}
+
+// settleRewarded records who rewarded the round and, for the node, finds its
+// transaction in the logs since lpops last saw the round unrewarded.
+func (k *Keeper) settleRewarded(ctx context.Context, rec *Record, snap *livepeer.Snapshot, outcome string) {
+	rec.Outcome = outcome
+	rec.State = StateDone
+	rec.Reason = ""
+	if t := rec.minedReward(); t != nil && outcome == OutcomeRewardedByLpops {
+		rec.RewardedBy = "lpops"
+		rec.RewardTx = t.Hash.Hex()
+		k.log.Info("reward called by lpops", "round", rec.Round, "tx", t.Hash, "amount", rec.RewardAmount)
+		return
+	}
+	rec.RewardedBy = "node"
+	if rec.LastSeenUnrewardedHead > 0 && snap.Head >= rec.LastSeenUnrewardedHead {
+		evs, err := livepeer.RewardEvents(ctx, k.chain, k.addrs.BondingManager, k.cfg.Orchestrator, rec.LastSeenUnrewardedHead, snap.Head)
+		if err != nil {
+			k.log.Warn("find the node's reward transaction", "round", rec.Round, "err", err)
+		} else if len(evs) > 0 {
+			ev := evs[len(evs)-1]
+			rec.RewardTx = ev.TxHash.Hex()
+			rec.RewardAmount = (*hexutil.Big)(ev.Amount)
+		}
+	}
+	k.log.Info("reward called by the node", "round", rec.Round, "tx", rec.RewardTx)
+}
+
+// decide acts on the round's duties.
+func (k *Keeper) decide(ctx context.Context, rec *Record, snap *livepeer.Snapshot) {
+	now := k.now()
+	due := !now.Before(rec.NextAttemptAt)
+	canSend := !k.cfg.Observe && k.signer != nil
+
+	if !snap.RoundInitialized {
+		rec.State = StateWaitingInit
+		rec.Reason = fmt.Sprintf("round %d not initialized (block %d, started at %d)", snap.CurrentRound, snap.BlockNum, snap.RoundStartBlock)
+		if !k.cfg.InitEnabled || !canSend || snap.BlockNum < snap.RoundStartBlock+k.cfg.InitAfterBlocks {
+			return
+		}
+		inflight := rec.inFlight(KindInitializeRound)
+		if len(inflight) > 0 && !k.stuck(inflight) {
+			rec.State = StatePending
+			rec.Reason = "initializeRound transaction pending"
+			return
+		}
+		if !due || !k.fundsCover(rec, snap) {
+			return
+		}
+		data, _ := livepeer.RoundsManagerABI.Pack("initializeRound")
+		k.send(ctx, rec, snap, KindInitializeRound, "initializeRound", k.addrs.RoundsManager, data, k.cfg.InitMaxFee)
+		return
+	}
+	if !snap.Registered {
+		rec.State, rec.Reason = StateNotRegistered, "orchestrator is not registered"
+		return
+	}
+	if !snap.Active {
+		rec.State, rec.Reason = StateNotActive, "orchestrator is not active this round: no reward due"
+		return
+	}
+	if rec.minedReward() != nil {
+		rec.State, rec.Reason = StatePending, "reward transaction mined; waiting to read lastRewardRound"
+		return
+	}
+	inflight := rec.inFlight(KindReward)
+	if len(inflight) > 0 && !k.stuck(inflight) {
+		rec.State = StatePending
+		rec.Reason = fmt.Sprintf("reward transaction %s pending", inflight[len(inflight)-1].Hash.Hex())
+		return
+	}
+	graceEnd := snap.RoundStartBlock + k.cfg.GraceBlocks
+	if snap.BlockNum < graceEnd && len(inflight) == 0 {
+		rec.State = StateWaitingGrace
+		rec.Reason = fmt.Sprintf("node's turn until block %d (%d blocks left)", graceEnd, graceEnd-snap.BlockNum)
+		return
+	}
+	if !canSend {
+		rec.State = StateObserving
+		rec.Reason = fmt.Sprintf("reward not called %d blocks into round %d", snap.BlockNum-snap.RoundStartBlock, snap.CurrentRound)
+		if k.signer == nil && !k.cfg.Observe {
+			rec.State = StateCannotSign
+			rec.Reason += "; no signer configured"
+		}
+		return
+	}
+	method, to, data, err := k.rewardCall(snap)
+	if err != nil {
+		rec.State, rec.Reason = StateCannotSign, err.Error()
+		return
+	}
+	if !due || !k.fundsCover(rec, snap) {
+		return
+	}
+	k.send(ctx, rec, snap, KindReward, method, to, data, k.cfg.MaxFee)
+}
+
+// rewardCall picks reward() or LIP-118's rewardForTranscoder(orch).
+func (k *Keeper) rewardCall(snap *livepeer.Snapshot) (method string, to common.Address, data []byte, err error) {
+	me := k.signer.Address()
+	to = k.addrs.BondingManager
+	switch {
+	case me == k.cfg.Orchestrator:
+		data, err = livepeer.BondingManagerABI.Pack("reward")
+		return "reward", to, data, err
+	case snap.LIP118 && snap.RewardCaller == me:
+		data, err = livepeer.BondingManagerABI.Pack("rewardForTranscoder", k.cfg.Orchestrator)
+		return "rewardForTranscoder", to, data, err
+	default:
+		return "", to, nil, fmt.Errorf("signer %s is neither the orchestrator nor its LIP-118 reward caller (transcoderToRewardCaller = %s)", me, snap.RewardCaller)
+	}
+}
+
+// fundsCover keeps the keeper quiet while the balance is short of what the
+// last attempt needed, and lets it resume as soon as the balance covers it.
+func (k *Keeper) fundsCover(rec *Record, snap *livepeer.Snapshot) bool {
+	if rec.State != StateInsufficientFunds || rec.FundsNeeded == nil {
+		return true
+	}
+	bal := snap.Balances[k.signer.Address()]
+	if bal != nil && bal.Cmp(rec.FundsNeeded.ToInt()) >= 0 {
+		k.log.Info("balance covers the call again; resuming", "round", rec.Round, "balance_wei", bal)
+		rec.FundsNeeded = nil
+		return true
+	}
+	return false
+}
+
+func (k *Keeper) stuck(inflight []*Tx) bool {
+	newest := inflight[len(inflight)-1]
+	return newest.State == TxSent && k.now().Sub(newest.SentAt) >= k.cfg.StuckAfter
+}
+
+func (k *Keeper) backoff(rec *Record, state, reason string) {
+	rec.Attempts++
+	rec.State, rec.Reason = state, reason
+	d := k.cfg.ActivePollInterval << min(rec.Attempts-1, 8)
+	rec.NextAttemptAt = k.now().Add(min(d, k.cfg.PollInterval))
+}
+
+// nextDelay sleeps until the next event that can change a decision, between
+// active_poll_interval and poll_interval.
+func (k *Keeper) nextDelay(rec *Record, snap *livepeer.Snapshot) time.Duration {
+	active, poll := k.cfg.ActivePollInterval, k.cfg.PollInterval
+	clamp := func(d time.Duration) time.Duration { return max(active, min(d, poll)) }
+	untilBlock := func(b uint64) time.Duration {
+		if b <= snap.BlockNum {
+			return active
+		}
+		return k.clock.eta(b-snap.BlockNum, active)
+	}
+	nextRound := untilBlock(snap.RoundEndBlock())
+	if rec.final() || rec.State == StateNotActive || rec.State == StateNotRegistered {
+		return clamp(nextRound)
+	}
+	switch rec.State {
+	case StateWaitingGrace:
+		return clamp(untilBlock(snap.RoundStartBlock + k.cfg.GraceBlocks))
+	case StateWaitingInit:
+		if k.cfg.InitEnabled && !k.cfg.Observe {
+			return clamp(untilBlock(snap.RoundStartBlock + k.cfg.InitAfterBlocks))
+		}
+		return clamp(untilBlock(snap.RoundStartBlock + k.cfg.GraceBlocks))
+	case StateObserving, StateCannotSign:
+		return clamp(nextRound)
+	}
+	if d := rec.NextAttemptAt.Sub(k.now()); d > active {
+		return clamp(d)
+	}
+	return active
+}
+
+func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }

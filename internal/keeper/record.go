@@ -1,0 +1,229 @@
+package keeper
+
+import (
+	"errors"
+	"fmt"
+	"math/big"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/common/hexutil"
+
+	"github.com/lpops/lpops/internal/store"
+)
+
+// Round outcomes, the `result` label of lpops_rounds_total.
+const (
+	OutcomeRewardedByNode  = "rewarded_by_node"
+	OutcomeRewardedByLpops = "rewarded_by_lpops"
+	OutcomeMissed          = "missed"
+	// OutcomeInactive: the orchestrator was not active, nothing was due.
+	OutcomeInactive = "inactive"
+	// OutcomeUnknown: lpops could not read the chain late enough in the round
+	// to know; never counted as missed.
+	OutcomeUnknown = "unknown"
+)
+
+// Keeper states, shown in status: what the keeper is doing about this round.
+const (
+	StateWaitingGrace      = "waiting_grace"       // node's turn
+	StateWaitingInit       = "waiting_initialized" // round not initialized yet
+	StateNotActive         = "not_active"
+	StateNotRegistered     = "not_registered"
+	StateDone              = "done"
+	StateSending           = "sending"
+	StatePending           = "tx_pending"
+	StateWouldRevert       = "would_revert"
+	StateInsufficientFunds = "insufficient_funds"
+	StateFeeAboveCap       = "fee_above_cap"
+	StateCannotSign        = "cannot_sign"
+	StateObserving         = "observe_only"
+	StateRetrying          = "retrying"
+)
+
+// Transaction kinds.
+const (
+	KindReward          = "reward"
+	KindInitializeRound = "initialize_round"
+)
+
+// Transaction states.
+const (
+	TxSigned   = "signed"   // written to the store, maybe not broadcast yet
+	TxSent     = "sent"     // broadcast (or outcome unknown): may be mined
+	TxMined    = "mined"    // mined, status 1
+	TxReverted = "reverted" // mined, status 0
+	TxReplaced = "replaced" // another of our transactions took its nonce
+	TxDropped  = "dropped"  // its nonce was consumed by a transaction we did not send
+	TxRejected = "rejected" // every endpoint refused it (never in a pool)
+)
+
+// Tx is one transaction lpops signed.
+type Tx struct {
+	Kind     string         `json:"kind"`
+	Method   string         `json:"method"`
+	Hash     common.Hash    `json:"hash"`
+	Nonce    uint64         `json:"nonce"`
+	GasLimit uint64         `json:"gas_limit"`
+	MaxFee   *hexutil.Big   `json:"max_fee_per_gas"`
+	Tip      *hexutil.Big   `json:"max_priority_fee_per_gas"`
+	Raw      hexutil.Bytes  `json:"raw"`
+	State    string         `json:"state"`
+	SignedAt time.Time      `json:"signed_at"`
+	SentAt   time.Time      `json:"sent_at,omitempty"`
+	Block    uint64         `json:"block,omitempty"`
+	GasUsed  uint64         `json:"gas_used,omitempty"`
+	FeePaid  *hexutil.Big   `json:"fee_paid_wei,omitempty"`
+	Error    string         `json:"error,omitempty"`
+	From     common.Address `json:"from"`
+}
+
+func (t *Tx) inFlight() bool { return t.State == TxSigned || t.State == TxSent }
+
+// Record is the persisted keeper state of one orchestrator in one round.
+type Record struct {
+	Orchestrator common.Address `json:"orchestrator"`
+	Round        uint64         `json:"round"`
+	StartBlock   uint64         `json:"start_block"`
+	Length       uint64         `json:"length"`
+	FirstSeen    time.Time      `json:"first_seen"`
+	LastSeen     time.Time      `json:"last_seen"`
+	// LastSeenUnrewardedHead is the L2 head of the last read that saw the
+	// round unrewarded: the node's Reward event lies after it.
+	LastSeenUnrewardedHead uint64 `json:"last_seen_unrewarded_head,omitempty"`
+
+	Initialized bool   `json:"initialized"`
+	WasActive   bool   `json:"was_active"`
+	Outcome     string `json:"outcome,omitempty"`
+	RewardedBy  string `json:"rewarded_by,omitempty"` // node | lpops
+	RewardTx    string `json:"reward_tx,omitempty"`
+	// RewardAmount is the LPT minted to the orchestrator (wei of LPT).
+	RewardAmount *hexutil.Big `json:"reward_amount,omitempty"`
+
+	State         string    `json:"state"`
+	Reason        string    `json:"reason,omitempty"`
+	Attempts      int       `json:"attempts"`
+	NextAttemptAt time.Time `json:"next_attempt_at,omitempty"`
+	// FundsNeeded is what the last attempt needed in wei when the balance
+	// fell short; sending resumes once the balance covers it.
+	FundsNeeded *hexutil.Big `json:"funds_needed_wei,omitempty"`
+
+	Txs []*Tx `json:"txs"`
+}
+
+// final reports whether the round's outcome is settled.
+func (r *Record) final() bool { return r.Outcome != "" }
+
+func (r *Record) inFlight(kind string) []*Tx {
+	var out []*Tx
+	for _, t := range r.Txs {
+		if t.Kind == kind && t.inFlight() {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// lastNonce returns the nonce of the newest transaction of kind that has not
+// been proven dead, so retries replace rather than add.
+func (r *Record) openNonce(kind string) (uint64, bool) {
+	for i := len(r.Txs) - 1; i >= 0; i-- {
+		t := r.Txs[i]
+		if t.Kind != kind {
+			continue
+		}
+		switch t.State {
+		case TxSigned, TxSent, TxRejected:
+			return t.Nonce, true
+		}
+		return 0, false
+	}
+	return 0, false
+}
+
+// highestFee returns the highest fees of any transaction with nonce, which a
+// replacement must outbid.
+func (r *Record) highestFee(nonce uint64) (maxFee, tip *big.Int) {
+	for _, t := range r.Txs {
+		if t.Nonce != nonce || t.State == TxRejected {
+			continue
+		}
+		if maxFee == nil || t.MaxFee.ToInt().Cmp(maxFee) > 0 {
+			maxFee = t.MaxFee.ToInt()
+		}
+		if tip == nil || t.Tip.ToInt().Cmp(tip) > 0 {
+			tip = t.Tip.ToInt()
+		}
+	}
+	return maxFee, tip
+}
+
+func (r *Record) minedReward() *Tx {
+	for _, t := range r.Txs {
+		if t.Kind == KindReward && t.State == TxMined {
+			return t
+		}
+	}
+	return nil
+}
+
+const roundsBucket = "keeper.rounds"
+
+func roundKey(orch common.Address, round uint64) []byte {
+	return store.Uint64Key(orch.Bytes(), round)
+}
+
+// Records persists Records.
+type Records struct{ s *store.Store }
+
+// NewRecords wraps a store.
+func NewRecords(s *store.Store) *Records { return &Records{s: s} }
+
+// Load returns the record of orch in round, or nil if none.
+func (rs *Records) Load(orch common.Address, round uint64) (*Record, error) {
+	if rs.s == nil {
+		return nil, nil
+	}
+	var r Record
+	err := rs.s.Get(roundsBucket, roundKey(orch, round), &r)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load round %d: %w", round, err)
+	}
+	return &r, nil
+}
+
+// Save writes r durably.
+func (rs *Records) Save(r *Record) error {
+	if rs.s == nil {
+		return errors.New("no writable state store")
+	}
+	if err := rs.s.Put(roundsBucket, roundKey(r.Orchestrator, r.Round), r); err != nil {
+		return fmt.Errorf("save round %d: %w", r.Round, err)
+	}
+	return nil
+}
+
+// Recent returns up to n records of orch, newest first.
+func (rs *Records) Recent(orch common.Address, n int) ([]*Record, error) {
+	if rs.s == nil {
+		return nil, nil
+	}
+	var out []*Record
+	var derr error
+	err := rs.s.Scan(roundsBucket, orch.Bytes(), true, func(_, v []byte) bool {
+		var r Record
+		if err := jsonUnmarshal(v, &r); err != nil {
+			derr = err
+			return false
+		}
+		out = append(out, &r)
+		return len(out) < n
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, derr
+}

@@ -1,0 +1,122 @@
+package keeper
+
+import (
+	"math/big"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/lpops/lpops/internal/livepeer"
+)
+
+// Status is the keeper's view for `lpops status` and /api/v1/status. Big
+// numbers are decimal strings so that JSON consumers never lose precision.
+type Status struct {
+	Orchestrator common.Address `json:"orchestrator"`
+	Signer       common.Address `json:"signer,omitempty"`
+	Mode         string         `json:"mode"`
+	RewardMethod string         `json:"reward_method,omitempty"`
+
+	ChainOK   bool      `json:"chain_ok"`
+	LastRead  time.Time `json:"last_read,omitempty"`
+	LastError string    `json:"last_error,omitempty"`
+
+	Round            uint64 `json:"round"`
+	BlockNum         uint64 `json:"block_num"`
+	RoundStartBlock  uint64 `json:"round_start_block"`
+	RoundLength      uint64 `json:"round_length"`
+	BlocksLeft       uint64 `json:"blocks_left"`
+	SecondsLeft      int64  `json:"seconds_left_estimate,omitempty"`
+	RoundInitialized bool   `json:"round_initialized"`
+	GraceEndBlock    uint64 `json:"grace_end_block"`
+
+	Registered      bool              `json:"registered"`
+	Active          bool              `json:"active"`
+	TotalStake      string            `json:"total_stake"`
+	LastRewardRound uint64            `json:"last_reward_round"`
+	RewardCaller    common.Address    `json:"reward_caller,omitempty"`
+	Balances        map[string]string `json:"balances_wei"`
+
+	State        string `json:"state"`
+	Reason       string `json:"reason,omitempty"`
+	RewardedBy   string `json:"rewarded_by,omitempty"`
+	RewardTx     string `json:"reward_tx,omitempty"`
+	RewardAmount string `json:"reward_amount,omitempty"`
+	Txs          []*Tx  `json:"txs"`
+}
+
+// Status returns a copy of the keeper's latest status.
+func (k *Keeper) Status() Status {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	s := k.status
+	s.Txs = append([]*Tx(nil), s.Txs...)
+	bal := make(map[string]string, len(s.Balances))
+	for a, v := range s.Balances {
+		bal[a] = v
+	}
+	s.Balances = bal
+	return s
+}
+
+// Ready reports whether the keeper has read the chain successfully lately.
+func (k *Keeper) Ready() bool {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.status.ChainOK
+}
+
+// History returns the newest n round records.
+func (k *Keeper) History(n int) ([]*Record, error) {
+	return k.records.Recent(k.cfg.Orchestrator, n)
+}
+
+func (k *Keeper) setStatus(snap *livepeer.Snapshot, rec *Record, err error) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	s := &k.status
+	s.ChainOK = err == nil
+	s.LastError = ""
+	if err != nil {
+		s.LastError = err.Error()
+	}
+	s.LastRead = snap.ReadAt
+	s.Round, s.BlockNum, s.RoundStartBlock, s.RoundLength = snap.CurrentRound, snap.BlockNum, snap.RoundStartBlock, snap.RoundLength
+	s.BlocksLeft = 0
+	if end := snap.RoundEndBlock(); end > snap.BlockNum {
+		s.BlocksLeft = end - snap.BlockNum
+	}
+	s.SecondsLeft = int64((time.Duration(s.BlocksLeft) * k.clock.PerBlock()).Seconds())
+	s.RoundInitialized = snap.RoundInitialized
+	s.GraceEndBlock = snap.RoundStartBlock + k.cfg.GraceBlocks
+	s.Registered, s.Active = snap.Registered, snap.Active
+	s.TotalStake = bigStr(snap.TotalStake)
+	s.LastRewardRound = snap.Transcoder.LastRewardRound
+	s.RewardCaller = snap.RewardCaller
+	s.Balances = map[string]string{}
+	for a, v := range snap.Balances {
+		s.Balances[a.Hex()] = v.String()
+	}
+	if k.signer != nil {
+		if m, _, _, err := k.rewardCall(snap); err == nil {
+			s.RewardMethod = m
+		}
+	}
+	if rec == nil {
+		return
+	}
+	s.State, s.Reason = rec.State, rec.Reason
+	s.RewardedBy, s.RewardTx = rec.RewardedBy, rec.RewardTx
+	s.RewardAmount = ""
+	if rec.RewardAmount != nil {
+		s.RewardAmount = rec.RewardAmount.ToInt().String()
+	}
+	s.Txs = rec.Txs
+}
+
+func bigStr(b *big.Int) string {
+	if b == nil {
+		return "0"
+	}
+	return b.String()
+}

@@ -1,0 +1,370 @@
+package keeper
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/big"
+	"strings"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/common/hexutil"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/rpc"
+
+	"github.com/lpops/lpops/internal/chain"
+	"github.com/lpops/lpops/internal/livepeer"
+)
+
+// receipt is the subset of a transaction receipt lpops reads; Arbitrum adds
+// fields (gasUsedForL1, l1BlockNumber) that are ignored.
+type receipt struct {
+	Status            hexutil.Uint64 `json:"status"`
+	BlockNumber       hexutil.Uint64 `json:"blockNumber"`
+	GasUsed           hexutil.Uint64 `json:"gasUsed"`
+	EffectiveGasPrice *hexutil.Big   `json:"effectiveGasPrice"`
+	Logs              []livepeer.Log `json:"logs"`
+}
+
+// reconcile checks every transaction of the round that may be on the network:
+// receipts and the account nonce in one batch.
+func (k *Keeper) reconcile(ctx context.Context, rec *Record, snap *livepeer.Snapshot) error {
+	var open []*Tx
+	for _, t := range rec.Txs {
+		if t.inFlight() {
+			open = append(open, t)
+		}
+	}
+	if len(open) == 0 {
+		return nil
+	}
+	from := open[0].From
+	receipts := make([]*receipt, len(open))
+	batch := make([]rpc.BatchElem, 0, len(open)+1)
+	for i, t := range open {
+		batch = append(batch, rpc.BatchElem{Method: "eth_getTransactionReceipt", Args: []any{t.Hash}, Result: &receipts[i]})
+	}
+	var mined hexutil.Uint64
+	batch = append(batch, rpc.BatchElem{Method: "eth_getTransactionCount", Args: []any{from, "latest"}, Result: &mined})
+	if err := k.chain.BatchCall(ctx, batch); err != nil {
+		return err
+	}
+	for i, t := range open {
+		if batch[i].Error != nil {
+			return fmt.Errorf("receipt of %s: %w", t.Hash.Hex(), batch[i].Error)
+		}
+	}
+	if e := batch[len(open)]; e.Error != nil {
+		return fmt.Errorf("nonce of %s: %w", from, e.Error)
+	}
+	minedNonces := map[uint64]bool{}
+	for i, t := range open {
+		r := receipts[i]
+		if r == nil {
+			continue
+		}
+		minedNonces[t.Nonce] = true
+		t.Block, t.GasUsed = uint64(r.BlockNumber), uint64(r.GasUsed)
+		if r.EffectiveGasPrice != nil {
+			t.FeePaid = (*hexutil.Big)(new(big.Int).Mul(r.EffectiveGasPrice.ToInt(), new(big.Int).SetUint64(t.GasUsed)))
+		}
+		if r.Status == 1 {
+			t.State = TxMined
+			k.m.countTx(t.Kind, TxMined)
+			k.log.Info("transaction mined", "kind", t.Kind, "round", rec.Round, "tx", t.Hash, "block", t.Block, "gas_used", t.GasUsed)
+			if t.Kind == KindReward {
+				for _, l := range r.Logs {
+					if ev, ok := livepeer.DecodeReward(k.addrs.BondingManager, l); ok && ev.Transcoder == k.cfg.Orchestrator {
+						rec.RewardAmount = (*hexutil.Big)(ev.Amount)
+					}
+				}
+			}
+			rec.Attempts, rec.NextAttemptAt = 0, k.now()
+		} else {
+			t.State = TxReverted
+			t.Error = "reverted on chain"
+			k.m.countTx(t.Kind, TxReverted)
+			k.log.Warn("transaction reverted on chain", "kind", t.Kind, "round", rec.Round, "tx", t.Hash)
+			k.backoff(rec, StateRetrying, fmt.Sprintf("%s transaction %s reverted on chain", t.Kind, t.Hash.Hex()))
+		}
+	}
+	for _, t := range open {
+		if !t.inFlight() {
+			continue
+		}
+		switch {
+		case minedNonces[t.Nonce]:
+			t.State = TxReplaced
+			k.m.countTx(t.Kind, TxReplaced)
+		case uint64(mined) > t.Nonce:
+			// Its nonce went to a transaction lpops did not send (the node
+			// shares the account): this one can never be mined.
+			t.State = TxDropped
+			t.Error = "nonce used by another transaction"
+			k.m.countTx(t.Kind, TxDropped)
+			k.log.Info("transaction superseded by another sender's transaction", "kind", t.Kind, "tx", t.Hash, "nonce", t.Nonce)
+			rec.NextAttemptAt = k.now()
+		case t.State == TxSigned:
+			// Written before a crash, maybe never broadcast: send it now.
+			// Broadcasting the same bytes twice is harmless.
+			k.broadcast(ctx, rec, t)
+		}
+	}
+	return nil
+}
+
+// prep is what a send needs to know, read in one batch.
+type prep struct {
+	callErr, estErr error
+	gas             hexutil.Uint64
+	pending, mined  hexutil.Uint64
+	tip, gasPrice   hexutil.Big
+	balance         hexutil.Big
+	head            struct {
+		BaseFee *hexutil.Big `json:"baseFeePerGas"`
+	}
+}
+
+func (k *Keeper) prepare(ctx context.Context, to common.Address, data []byte) (*prep, error) {
+	from := k.signer.Address()
+	msg := map[string]any{"from": from, "to": to, "data": hexutil.Bytes(data)}
+	var p prep
+	var out hexutil.Bytes
+	b := []rpc.BatchElem{
+		{Method: "eth_call", Args: []any{msg, "latest"}, Result: &out},
+		{Method: "eth_estimateGas", Args: []any{msg}, Result: &p.gas},
+		{Method: "eth_getTransactionCount", Args: []any{from, "pending"}, Result: &p.pending},
+		{Method: "eth_getTransactionCount", Args: []any{from, "latest"}, Result: &p.mined},
+		{Method: "eth_getBlockByNumber", Args: []any{"latest", false}, Result: &p.head},
+		{Method: "eth_gasPrice", Result: &p.gasPrice},
+		{Method: "eth_getBalance", Args: []any{from, "latest"}, Result: &p.balance},
+		{Method: "eth_maxPriorityFeePerGas", Result: &p.tip},
+	}
+	if err := k.chain.BatchCall(ctx, b); err != nil {
+		return nil, err
+	}
+	p.callErr, p.estErr = b[0].Error, b[1].Error
+	for i := 2; i < len(b)-1; i++ {
+		if b[i].Error != nil {
+			return nil, fmt.Errorf("%s: %w", b[i].Method, b[i].Error)
+		}
+	}
+	if b[len(b)-1].Error != nil {
+		// Not every node answers eth_maxPriorityFeePerGas: tip from gas price.
+		p.tip = hexutil.Big(*new(big.Int).Set(p.gasPrice.ToInt()))
+		if p.head.BaseFee != nil && p.tip.ToInt().Cmp(p.head.BaseFee.ToInt()) >= 0 {
+			p.tip = hexutil.Big(*new(big.Int).Sub(p.gasPrice.ToInt(), p.head.BaseFee.ToInt()))
+		}
+	}
+	return &p, nil
+}
+
+// send simulates, prices, signs, persists and broadcasts one transaction.
+func (k *Keeper) send(ctx context.Context, rec *Record, snap *livepeer.Snapshot, kind, method string, to common.Address, data []byte, feeCap *big.Int) {
+	rec.State, rec.Reason = StateSending, ""
+	p, err := k.prepare(ctx, to, data)
+	if err != nil {
+		k.backoff(rec, StateRetrying, "prepare "+method+": "+err.Error())
+		return
+	}
+	for _, e := range []error{p.callErr, p.estErr} {
+		if e == nil {
+			continue
+		}
+		if !livepeer.IsRevert(e) {
+			k.backoff(rec, StateRetrying, "simulate "+method+": "+e.Error())
+			return
+		}
+		reason := livepeer.RevertReason(e)
+		if strings.Contains(reason, "already called reward") || strings.Contains(reason, "round already initialized") {
+			// Someone (the node) just did it: read again at once.
+			rec.State, rec.Reason = StateRetrying, "simulation says done: "+reason
+			rec.NextAttemptAt = k.now()
+			return
+		}
+		k.log.Warn("not sending: the call would revert", "method", method, "round", rec.Round, "reason", reason)
+		k.backoff(rec, StateWouldRevert, fmt.Sprintf("%s would revert: %s", method, reason))
+		return
+	}
+
+	nonce := uint64(p.pending)
+	if n, ok := rec.openNonce(kind); ok && n >= uint64(p.mined) && !k.nonceUsedByOtherKind(rec, kind, n) {
+		nonce = n // replace, never add a second
+	}
+	baseFee := (*big.Int)(nil)
+	if p.head.BaseFee != nil {
+		baseFee = p.head.BaseFee.ToInt()
+	}
+	maxFee, tip, reason := price(baseFee, p.gasPrice.ToInt(), p.tip.ToInt(), feeCap, k.cfg.MaxTip)
+	if reason != "" {
+		k.backoff(rec, StateFeeAboveCap, reason)
+		return
+	}
+	if prevMax, prevTip := rec.highestFee(nonce); prevMax != nil {
+		needMax, needTip := bump(prevMax), bump(prevTip)
+		if needMax.Cmp(feeCap) > 0 {
+			// Cannot outbid our own pending transaction under the cap: keep
+			// it alive instead.
+			if open := rec.inFlight(kind); len(open) > 0 {
+				newest := open[len(open)-1]
+				rec.State = StatePending
+				rec.Reason = fmt.Sprintf("transaction %s stuck; a replacement needs %s wei/gas, above the cap %s", newest.Hash.Hex(), needMax, feeCap)
+				k.broadcast(ctx, rec, newest)
+				return
+			}
+		} else {
+			maxFee, tip = bigMax(maxFee, needMax), bigMax(tip, needTip)
+			if tip.Cmp(maxFee) > 0 {
+				tip = new(big.Int).Set(maxFee)
+			}
+		}
+	}
+	gas := uint64(p.gas) * 5 / 4
+	need := new(big.Int).Mul(maxFee, new(big.Int).SetUint64(gas))
+	if p.balance.ToInt().Cmp(need) < 0 {
+		k.insufficient(rec, p.balance.ToInt(), need, gas, maxFee)
+		return
+	}
+
+	var txdata types.TxData
+	if baseFee != nil {
+		txdata = &types.DynamicFeeTx{ChainID: k.cfg.ChainID, Nonce: nonce, GasTipCap: tip, GasFeeCap: maxFee, Gas: gas, To: &to, Data: data}
+	} else {
+		txdata = &types.LegacyTx{Nonce: nonce, GasPrice: maxFee, Gas: gas, To: &to, Data: data}
+		tip = maxFee
+	}
+	signed, err := k.signer.Sign(types.NewTx(txdata))
+	if err != nil {
+		k.backoff(rec, StateCannotSign, "sign "+method+": "+err.Error())
+		return
+	}
+	raw, err := signed.MarshalBinary()
+	if err != nil {
+		k.backoff(rec, StateRetrying, "encode transaction: "+err.Error())
+		return
+	}
+	t := &Tx{
+		Kind: kind, Method: method, Hash: signed.Hash(), Nonce: nonce, GasLimit: gas,
+		MaxFee: (*hexutil.Big)(maxFee), Tip: (*hexutil.Big)(tip), Raw: raw, State: TxSigned,
+		SignedAt: k.now(), From: k.signer.Address(),
+	}
+	if prev := rec.inFlight(kind); len(prev) > 0 {
+		k.log.Info("replacing stuck transaction", "kind", kind, "old", prev[len(prev)-1].Hash, "new", t.Hash, "nonce", nonce, "max_fee", maxFee, "tip", tip)
+		k.m.countTx(kind, "replacement")
+	}
+	rec.Txs = append(rec.Txs, t)
+	// Persist before broadcast: after a crash the record shows everything
+	// that may be on the network.
+	if err := k.records.Save(rec); err != nil {
+		rec.Txs = rec.Txs[:len(rec.Txs)-1]
+		k.backoff(rec, StateRetrying, "persist transaction before sending: "+err.Error())
+		return
+	}
+	k.broadcast(ctx, rec, t)
+}
+
+// broadcast sends t's signed bytes and classifies the answer.
+func (k *Keeper) broadcast(ctx context.Context, rec *Record, t *Tx) {
+	_, err := k.chain.Broadcast(ctx, t.Raw)
+	t.SentAt = k.now()
+	switch {
+	case err == nil, errors.Is(err, chain.ErrAlreadyKnown):
+		if t.State == TxSigned {
+			k.m.countTx(t.Kind, TxSent)
+			k.log.Info("transaction sent", "kind", t.Kind, "method", t.Method, "round", rec.Round, "tx", t.Hash, "nonce", t.Nonce,
+				"max_fee_per_gas", t.MaxFee.ToInt(), "tip", t.Tip.ToInt(), "gas", t.GasLimit)
+		}
+		t.State, t.Error = TxSent, ""
+		rec.State, rec.Reason = StatePending, fmt.Sprintf("%s transaction %s pending", t.Kind, t.Hash.Hex())
+	case errors.Is(err, chain.ErrNonceTooLow):
+		t.State, t.Error = TxRejected, err.Error()
+		k.m.countTx(t.Kind, TxRejected)
+		// The account is shared (the node): its nonce moved; read again now.
+		rec.State, rec.Reason = StateRetrying, "nonce too low: another sender used the account's nonce; re-reading"
+		rec.NextAttemptAt = k.now()
+	case errors.Is(err, chain.ErrInsufficientFunds):
+		t.State, t.Error = TxRejected, err.Error()
+		k.m.countTx(t.Kind, TxRejected)
+		need := new(big.Int).Mul(t.MaxFee.ToInt(), new(big.Int).SetUint64(t.GasLimit))
+		k.insufficient(rec, nil, need, t.GasLimit, t.MaxFee.ToInt())
+	case errors.Is(err, chain.ErrReplacementUnderpriced), errors.Is(err, chain.ErrFeeCapTooLow):
+		t.State, t.Error = TxRejected, err.Error()
+		k.m.countTx(t.Kind, TxRejected)
+		k.backoff(rec, StateRetrying, "rejected: "+err.Error())
+	default:
+		// Unknown outcome (timeout, connection lost): it may be in a pool.
+		// Keep it in flight; receipts and the nonce will tell.
+		t.State, t.Error = TxSent, err.Error()
+		rec.State, rec.Reason = StatePending, "broadcast outcome unknown: "+err.Error()
+		k.log.Warn("broadcast failed; tracking the transaction as possibly sent", "tx", t.Hash, "err", err)
+	}
+}
+
+func (k *Keeper) insufficient(rec *Record, bal, need *big.Int, gas uint64, maxFee *big.Int) {
+	if rec.State != StateInsufficientFunds {
+		k.log.Error("not sending: balance does not cover the call; will resume when funded",
+			"account", k.signer.Address(), "balance_wei", bal, "needed_wei", need)
+	}
+	rec.State = StateInsufficientFunds
+	rec.FundsNeeded = (*hexutil.Big)(need)
+	rec.Reason = fmt.Sprintf("insufficient funds: account %s needs %s wei (gas %d × max fee %s wei)", k.signer.Address(), need, gas, maxFee)
+	if bal != nil {
+		rec.Reason += fmt.Sprintf(", has %s wei", bal)
+	}
+}
+
+func (k *Keeper) nonceUsedByOtherKind(rec *Record, kind string, n uint64) bool {
+	for _, t := range rec.Txs {
+		if t.Kind != kind && t.Nonce == n && t.State != TxRejected {
+			return true
+		}
+	}
+	return false
+}
+
+// price picks maxFeePerGas and the tip under the cap, or says why it cannot.
+func price(baseFee, gasPrice, suggestedTip, feeCap, tipCap *big.Int) (maxFee, tip *big.Int, reason string) {
+	if baseFee == nil { // pre-London chain: legacy gas price
+		if gasPrice.Cmp(feeCap) > 0 {
+			return nil, nil, fmt.Sprintf("gas price %s wei above the cap %s wei", gasPrice, feeCap)
+		}
+		return new(big.Int).Set(gasPrice), new(big.Int).Set(gasPrice), ""
+	}
+	if baseFee.Cmp(feeCap) >= 0 {
+		return nil, nil, fmt.Sprintf("base fee %s wei/gas at or above the cap %s wei/gas; waiting for it to fall", baseFee, feeCap)
+	}
+	tip = new(big.Int).Set(suggestedTip)
+	if tipCap != nil && tip.Cmp(tipCap) > 0 {
+		tip.Set(tipCap)
+	}
+	maxFee = new(big.Int).Add(new(big.Int).Mul(baseFee, big.NewInt(2)), tip)
+	if maxFee.Cmp(feeCap) > 0 {
+		maxFee.Set(feeCap)
+	}
+	if room := new(big.Int).Sub(maxFee, baseFee); tip.Cmp(room) > 0 {
+		tip = room
+	}
+	return maxFee, tip, ""
+}
+
+// bump returns v raised by 12.5 %, rounded up, and at least v+1: above the
+// replacement threshold of geth (10 %) and of stricter pools.
+func bump(v *big.Int) *big.Int {
+	if v == nil || v.Sign() == 0 {
+		return big.NewInt(1)
+	}
+	b := new(big.Int).Mul(v, big.NewInt(1125))
+	b.Add(b, big.NewInt(999))
+	b.Div(b, big.NewInt(1000))
+	if b.Cmp(v) <= 0 {
+		b.Add(v, big.NewInt(1))
+	}
+	return b
+}
+
+func bigMax(a, b *big.Int) *big.Int {
+	if a.Cmp(b) >= 0 {
+		return a
+	}
+	return b
+}

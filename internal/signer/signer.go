@@ -1,0 +1,64 @@
+// Package signer holds the key lpops signs transactions with: a go-ethereum
+// keystore file (the format go-livepeer uses), decrypted in memory with a
+// passphrase that comes from a file or an environment variable, never argv.
+package signer
+
+import (
+	"crypto/ecdsa"
+	"fmt"
+	"math/big"
+	"os"
+
+	"github.com/ethereum/go-ethereum/accounts/keystore"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/crypto"
+)
+
+// Signer signs transactions for one account on one chain.
+type Signer struct {
+	key    *ecdsa.PrivateKey
+	addr   common.Address
+	signer types.Signer
+}
+
+// Load decrypts the keystore file at path.
+func Load(path string, passphrase []byte, chainID *big.Int) (*Signer, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read keystore: %w", err)
+	}
+	k, err := keystore.DecryptKey(b, string(passphrase))
+	if err != nil {
+		return nil, fmt.Errorf("decrypt keystore %s: %w", path, err)
+	}
+	return FromKey(k.PrivateKey, chainID), nil
+}
+
+// FromKey wraps an in-memory key (the demo and tests).
+func FromKey(key *ecdsa.PrivateKey, chainID *big.Int) *Signer {
+	return &Signer{key: key, addr: crypto.PubkeyToAddress(key.PublicKey), signer: types.LatestSignerForChainID(chainID)}
+}
+
+// Address is the signing account.
+func (s *Signer) Address() common.Address { return s.addr }
+
+// Sign signs tx for the configured chain.
+func (s *Signer) Sign(tx *types.Transaction) (*types.Transaction, error) {
+	return types.SignTx(tx, s.signer, s.key)
+}
+
+// WriteKeystore encrypts key into a keystore file in dir (0600), with light
+// scrypt parameters when light is true (tests and the demo).
+func WriteKeystore(dir string, key *ecdsa.PrivateKey, passphrase string, light bool) (string, error) {
+	n, p := keystore.StandardScryptN, keystore.StandardScryptP
+	if light {
+		n, p = keystore.LightScryptN, keystore.LightScryptP
+	}
+	ks := keystore.NewKeyStore(dir, n, p)
+	acct, err := ks.ImportECDSA(key, passphrase)
+	if err != nil {
+		return "", fmt.Errorf("write keystore: %w", err)
+	}
+	return acct.URL.Path, nil
+}
