@@ -3,6 +3,23 @@
 // The YAML keys are a user-facing interface documented in examples/lpops.yaml:
 // renaming one breaks operators' files. Decoding is strict (unknown keys are
 // rejected) and happens over Default(), so a file only names what it changes.
+//
+// Load runs in three steps: decode over Default() (keys and value types are
+// checked first, so an error names the full key path and its line), fill in
+// the network preset and default endpoint names, then Validate, which reports
+// every problem at once in field order so one check-config run shows them all.
+//
+// Relative paths (signer.keystore, signer.passphrase_file, rpc[].url_file,
+// state_dir) are resolved against the directory of the configuration file, not
+// the working directory: a daemon started by systemd runs in /, and the same
+// file must mean the same thing wherever it is checked from.
+//
+// Secrets stay out of the Config's printable surface: a provider URL that
+// embeds an API key may come from url_file or url_env, and endpoints are
+// named by scheme://host[:port] so logs and metrics never show the key; the
+// keystore passphrase only ever comes from a file or an environment variable
+// and is read on demand by Signer.Passphrase. No error produced here quotes the
+// content of a secret.
 package config
 
 import (
@@ -84,7 +101,8 @@ type Reward struct {
 	GraceBlocks uint64 `yaml:"grace_blocks"`
 	// MaxFeeGwei is the hard cap on maxFeePerGas; never exceeded.
 	MaxFeeGwei float64 `yaml:"max_fee_gwei"`
-	// MaxPriorityFeeGwei caps the tip (defaults to MaxFeeGwei).
+	// MaxPriorityFeeGwei caps the tip (maxPriorityFeePerGas). 0 means no
+	// separate cap: the tip is bounded only by MaxFeeGwei.
 	MaxPriorityFeeGwei float64 `yaml:"max_priority_fee_gwei"`
 	// StuckAfter is how long a sent transaction may stay unmined before it is
 	// replaced with a higher fee.
@@ -106,5 +124,55 @@ type Log struct {
 	Format string `yaml:"format"` // json | text
 }
 
-// Duration is a time.Duration that decodes from strings such as "10s".
-type Duration struct{ time.Duration }
+// Default returns the configuration used for every key a file leaves out.
+// It has no chain id or Controller: Load fills them from the network preset
+// after decoding, so a file that switches to network: custom is not left
+// holding Arbitrum's values.
+func Default() Config {
+	return Config{
+		Network: NetworkArbitrumOne,
+		Chain: Chain{
+			PollInterval:       Duration{2 * time.Minute},
+			ActivePollInterval: Duration{2 * time.Second},
+			RequestTimeout:     Duration{10 * time.Second},
+			HealthInterval:     Duration{time.Minute},
+			MaxHeadAge:         Duration{2 * time.Minute},
+			MaxLagBlocks:       100,
+		},
+		Node: Node{
+			Timeout: Duration{5 * time.Second},
+		},
+		Reward: Reward{
+			Mode:               RewardModeAct,
+			GraceBlocks:        20,
+			MaxFeeGwei:         5,
+			MaxPriorityFeeGwei: 0,
+			StuckAfter:         Duration{3 * time.Minute},
+		},
+		InitializeRound: InitializeRound{
+			Enabled:     false,
+			AfterBlocks: 10,
+			MaxFeeGwei:  1,
+		},
+		StateDir: "/var/lib/lpops",
+		Listen:   "127.0.0.1:7940",
+		Log: Log{
+			Level:  "info",
+			Format: "json",
+		},
+	}
+}
+
+// Reward modes.
+const (
+	// RewardModeAct sends the reward transaction when the node has not.
+	RewardModeAct = "act"
+	// RewardModeObserve only reports; it needs no signer.
+	RewardModeObserve = "observe"
+)
+
+// NeedsSigner reports whether the configuration sends transactions and so
+// needs signer.keystore.
+func (c *Config) NeedsSigner() bool {
+	return c.Reward.Mode == RewardModeAct || c.InitializeRound.Enabled
+}

@@ -157,10 +157,12 @@ func (k *Keeper) Tick(ctx context.Context) time.Duration {
 		k.setStatus(snap, nil, err)
 		return k.cfg.ActivePollInterval
 	}
-	k.observe(ctx, rec, snap)
+	// Receipts first: a reward lpops sent that landed before this snapshot
+	// must be credited to lpops, not the node.
 	if err := k.reconcile(ctx, rec, snap); err != nil {
 		k.log.Warn("check transactions", "round", rec.Round, "err", err)
 	}
+	k.observe(ctx, rec, snap)
 	if !rec.final() {
 		k.decide(ctx, rec, snap)
 	}
@@ -244,6 +246,8 @@ func (k *Keeper) finalizeOlder(ctx context.Context, snap *livepeer.Snapshot) err
 		switch {
 		case r.minedReward() != nil:
 			k.settleRewarded(ctx, r, snap, OutcomeRewardedByLpops)
+		case !r.WasActive:
+			r.Outcome = OutcomeInactive
 		case lrr == r.Round:
 			k.settleRewarded(ctx, r, snap, OutcomeRewardedByNode)
 		case lrr > r.Round:
@@ -251,14 +255,12 @@ func (k *Keeper) finalizeOlder(ctx context.Context, snap *livepeer.Snapshot) err
 			// readable from state. Don't guess.
 			r.Outcome = OutcomeUnknown
 			r.Reason = fmt.Sprintf("lpops did not read the chain between the end of round %d and a later reward", r.Round)
-		case r.WasActive:
+		default:
 			r.Outcome = OutcomeMissed
 			if r.Reason == "" {
 				r.Reason = "round ended without a reward"
 			}
 			k.log.Error("reward missed", "round", r.Round, "last_state", r.State, "reason", r.Reason)
-		default:
-			r.Outcome = OutcomeInactive
 		}
 		r.State = StateDone
 		k.m.countRound(k.cfg.Orchestrator, r.Outcome)
@@ -280,6 +282,11 @@ func (k *Keeper) observe(ctx context.Context, rec *Record, snap *livepeer.Snapsh
 	}
 	if !snap.Rewarded() {
 		rec.LastSeenUnrewardedHead = snap.Head
+		return
+	}
+	if !rec.WasActive {
+		// lastRewardRound >= currentRound while never active: the
+		// registration round, where nothing is due.
 		return
 	}
 	by := OutcomeRewardedByNode

@@ -1,0 +1,158 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/lpops/lpops/internal/config"
+)
+
+const checkConfigUsage = `Usage: lpops check-config FILE
+
+Load and validate the configuration FILE without running anything: decode it
+strictly (unknown keys are errors), apply defaults and the network preset,
+check every setting, then check that the keystore file can be read and that
+the passphrase and every endpoint URL kept in a file or environment variable
+resolve. Secrets are read but never printed. Nothing is sent to the chain.
+
+On success it prints "FILE: ok" and a summary and exits 0. Otherwise it prints
+every problem to stderr, one per line as "FILE: key.path: problem", and exits
+1. A usage error exits 2.
+
+Example:
+  lpops check-config /etc/lpops/lpops.yaml
+`
+
+const checkConfigShortUsage = "Usage: lpops check-config FILE\nRun 'lpops check-config --help' for details.\n"
+
+func runCheckConfig(_ context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("check-config", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(stdout, checkConfigUsage)
+			return 0
+		}
+		fmt.Fprint(stderr, checkConfigShortUsage)
+		return 2
+	}
+	if fs.NArg() != 1 {
+		fmt.Fprintf(stderr, "lpops check-config: want one FILE argument, got %d\n%s", fs.NArg(), checkConfigShortUsage)
+		return 2
+	}
+	file := fs.Arg(0)
+
+	c, err := config.Load(file)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	signer, err := checkSecrets(c)
+	if err != nil {
+		for _, line := range strings.Split(err.Error(), "\n") {
+			fmt.Fprintf(stderr, "%s: %s\n", file, line)
+		}
+		return 1
+	}
+	fmt.Fprintf(stdout, "%s: ok\n", file)
+	printSummary(stdout, c, signer)
+	return 0
+}
+
+// checkSecrets does what Load does not: it reads the keystore file, the
+// passphrase and the endpoint URLs kept outside the file, so a missing
+// credential shows up now rather than when the daemon first needs it. It
+// returns the keystore's address ("" without a keystore).
+func checkSecrets(c *config.Config) (signer string, err error) {
+	var errs []error
+	if c.Signer.Keystore != "" {
+		addr, err := keystoreAddress(c.Signer.Keystore)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("signer.keystore: %w", err))
+		}
+		signer = addr
+		pass, err := c.Signer.Passphrase()
+		if err != nil {
+			errs = append(errs, err)
+		}
+		clear(pass)
+	}
+	if _, err := c.EndpointURLs(); err != nil {
+		errs = append(errs, err)
+	}
+	return signer, errors.Join(errs...)
+}
+
+// keystoreAddress reads a go-ethereum keystore file far enough to know it is
+// one and whose key it holds, without decrypting it.
+func keystoreAddress(path string) (string, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return "", err
+	}
+	if fi.IsDir() {
+		return "", fmt.Errorf("%s is a directory; name the key file (UTC--...) inside it", path)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return "", err
+	}
+	var key struct {
+		Address string          `json:"address"`
+		Crypto  json.RawMessage `json:"crypto"`
+	}
+	if err := json.Unmarshal(data, &key); err != nil || key.Crypto == nil || !common.IsHexAddress(key.Address) {
+		return "", fmt.Errorf("%s is not a go-ethereum keystore file", path)
+	}
+	return common.HexToAddress(key.Address).Hex(), nil
+}
+
+func printSummary(w io.Writer, c *config.Config, signer string) {
+	r := c.Redacted()
+	names := make([]string, len(r.RPC))
+	for i, e := range r.RPC {
+		names[i] = e.Name
+	}
+	line := func(k, format string, a ...any) {
+		fmt.Fprintf(w, "  %-17s %s\n", k+":", fmt.Sprintf(format, a...))
+	}
+	line("network", "%s", c.Network)
+	line("chain id", "%d", c.ChainID)
+	line("controller", "%s", c.Controller)
+	line("orchestrator", "%s", c.Orchestrator)
+	line("endpoints", "%s", strings.Join(names, ", "))
+	if c.Node.CLIURL != "" {
+		line("node", "%s", c.Node.CLIURL)
+	}
+	line("reward", "%s (grace %d blocks, max fee %s gwei)", c.Reward.Mode, c.Reward.GraceBlocks, fmtGwei(c.Reward.MaxFeeGwei))
+	if c.InitializeRound.Enabled {
+		line("initialize round", "after %d blocks (max fee %s gwei)", c.InitializeRound.AfterBlocks, fmtGwei(c.InitializeRound.MaxFeeGwei))
+	} else {
+		line("initialize round", "off")
+	}
+	if c.Signer.Keystore != "" {
+		source := "file " + c.Signer.PassphraseFile
+		if c.Signer.PassphraseEnv != "" {
+			source = "environment variable " + c.Signer.PassphraseEnv
+		}
+		line("signer", "%s (passphrase from %s)", signer, source)
+		if !strings.EqualFold(signer, c.Orchestrator) {
+			line("", "signs for %s as its reward caller (LIP-118)", c.Orchestrator)
+		}
+	}
+	line("state dir", "%s", c.StateDir)
+	line("listen", "%s", c.Listen)
+}
+
+func fmtGwei(g float64) string {
+	return strings.TrimRight(strings.TrimRight(fmt.Sprintf("%.9f", g), "0"), ".")
+}

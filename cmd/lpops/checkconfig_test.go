@@ -1,0 +1,226 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// testKeystore is the throwaway key in testdata/keystore.
+const testKeystore = "keystore/UTC--2026-01-01T00-00-00.000000000Z--1c1c9817f4b8f07efb298a17102531cdd09cef68"
+
+func checkConfig(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = run(context.Background(), append([]string{"check-config"}, args...), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+// pascal turns "invalid-bad-rpc-scheme.yaml" into "InvalidBadRpcScheme".
+func pascal(file string) string {
+	var b strings.Builder
+	for _, w := range strings.Split(strings.TrimSuffix(filepath.Base(file), ".yaml"), "-") {
+		if w != "" {
+			b.WriteString(strings.ToUpper(w[:1]) + w[1:])
+		}
+	}
+	return b.String()
+}
+
+func TestCheckConfigFixtures(t *testing.T) {
+	// From the repository root, errors read as they do for an operator typing
+	// `lpops check-config testdata/...`, which is what the .err files hold.
+	t.Chdir("../..")
+	files, err := filepath.Glob("testdata/*.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, file := range files {
+		t.Run(pascal(file), func(t *testing.T) {
+			code, stdout, stderr := checkConfig(t, file)
+			if strings.HasPrefix(filepath.Base(file), "valid-") {
+				if code != 0 || stderr != "" {
+					t.Fatalf("exit %d, stderr %q; want 0 and nothing", code, stderr)
+				}
+				if !strings.HasPrefix(stdout, file+": ok\n") {
+					t.Errorf("stdout %q does not start with %q", stdout, file+": ok")
+				}
+				for _, secret := range []string{"not-a-real-key", "lpops-test-passphrase"} {
+					if strings.Contains(stdout, secret) {
+						t.Errorf("stdout reveals %q:\n%s", secret, stdout)
+					}
+				}
+				return
+			}
+			want, err := os.ReadFile(strings.TrimSuffix(file, ".yaml") + ".err")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if code != 1 || stdout != "" {
+				t.Errorf("exit %d, stdout %q; want 1 and nothing", code, stdout)
+			}
+			if stderr != string(want) {
+				t.Errorf("stderr\n got: %s\nwant: %s", stderr, want)
+			}
+		})
+	}
+}
+
+func TestCheckConfigSummary(t *testing.T) {
+	t.Chdir("../..")
+	code, stdout, _ := checkConfig(t, "testdata/valid-devnet.yaml")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	for _, want := range []string{
+		"network:          custom\n",
+		"chain id:         54321\n",
+		"controller:       0x5FbDB2315678afecb367f032d93F642f64180aa3\n",
+		"orchestrator:     0x1c1c9817f4b8f07efb298a17102531cdd09cef68\n",
+		"endpoints:        http://127.0.0.1:8545, devnet-ws\n",
+		"reward:           act (grace 5 blocks, max fee 2.5 gwei)\n",
+		"signer:           0x1C1c9817f4B8f07efB298A17102531CDd09cEF68 (passphrase from file testdata/keystore/passphrase)\n",
+	} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("summary lacks %q:\n%s", want, stdout)
+		}
+	}
+}
+
+// writeConfig writes a devnet configuration whose signer section is signer,
+// with relative paths resolving into testdata.
+func writeConfig(t *testing.T, rpc, signer string) string {
+	t.Helper()
+	testdata, err := filepath.Abs("../../testdata")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := "network: custom\nchain_id: 54321\ncontroller: \"0x5FbDB2315678afecb367f032d93F642f64180aa3\"\n" +
+		"orchestrator: \"0x1c1c9817f4b8f07efb298a17102531cdd09cef68\"\n" + rpc + signer
+	cfg = strings.ReplaceAll(cfg, "TESTDATA", testdata)
+	path := filepath.Join(t.TempDir(), "lpops.yaml")
+	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestCheckConfigResolvesSecrets(t *testing.T) {
+	const localRPC = "rpc:\n  - url: http://127.0.0.1:8545\n"
+	tests := []struct {
+		name       string
+		env        map[string]string
+		rpc        string
+		signer     string
+		wantCode   int
+		wantStderr []string // lines after "FILE: "
+	}{
+		{
+			name:   "PassphraseFromEnv",
+			env:    map[string]string{"LPOPS_TEST_PASS": "lpops-test-passphrase"},
+			rpc:    localRPC,
+			signer: "signer:\n  keystore: TESTDATA/" + testKeystore + "\n  passphrase_env: LPOPS_TEST_PASS\n",
+		},
+		{
+			name:     "URLFromEnv",
+			env:      map[string]string{"LPOPS_TEST_RPC": "https://rpc.example/v2/sekrit"},
+			rpc:      "rpc:\n  - url_env: LPOPS_TEST_RPC\n",
+			signer:   "reward:\n  mode: observe\n",
+			wantCode: 0,
+		},
+		{
+			name:       "KeystoreMissing",
+			rpc:        localRPC,
+			signer:     "signer:\n  keystore: /nonexistent/UTC--x\n  passphrase_file: TESTDATA/keystore/passphrase\n",
+			wantCode:   1,
+			wantStderr: []string{"signer.keystore: stat /nonexistent/UTC--x: no such file or directory"},
+		},
+		{
+			name:       "KeystoreIsDirectory",
+			rpc:        localRPC,
+			signer:     "signer:\n  keystore: TESTDATA/keystore\n  passphrase_file: TESTDATA/keystore/passphrase\n",
+			wantCode:   1,
+			wantStderr: []string{"signer.keystore: TESTDATA/keystore is a directory; name the key file (UTC--...) inside it"},
+		},
+		{
+			name:       "KeystoreNotAKeystore",
+			rpc:        localRPC,
+			signer:     "signer:\n  keystore: TESTDATA/keystore/passphrase\n  passphrase_file: TESTDATA/keystore/passphrase\n",
+			wantCode:   1,
+			wantStderr: []string{"signer.keystore: TESTDATA/keystore/passphrase is not a go-ethereum keystore file"},
+		},
+		{
+			name:     "EverySecretMissing",
+			rpc:      "rpc:\n  - url_env: LPOPS_TEST_UNSET_RPC\n  - url_file: /nonexistent/rpc-url\n",
+			signer:   "signer:\n  keystore: TESTDATA/" + testKeystore + "\n  passphrase_env: LPOPS_TEST_UNSET_PASS\n",
+			wantCode: 1,
+			wantStderr: []string{
+				"signer.passphrase_env: environment variable LPOPS_TEST_UNSET_PASS is not set or empty",
+				"rpc[0].url_env: environment variable LPOPS_TEST_UNSET_RPC is not set or empty",
+				"rpc[1].url_file: open /nonexistent/rpc-url: no such file or directory",
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for k, v := range tt.env {
+				t.Setenv(k, v)
+			}
+			file := writeConfig(t, tt.rpc, tt.signer)
+			code, stdout, stderr := checkConfig(t, file)
+			if code != tt.wantCode {
+				t.Fatalf("exit %d, want %d; stderr:\n%s", code, tt.wantCode, stderr)
+			}
+			testdata, _ := filepath.Abs("../../testdata")
+			var want strings.Builder
+			for _, l := range tt.wantStderr {
+				want.WriteString(file + ": " + strings.ReplaceAll(l, "TESTDATA", testdata) + "\n")
+			}
+			if stderr != want.String() {
+				t.Errorf("stderr\n got: %s\nwant: %s", stderr, want.String())
+			}
+			for _, secret := range []string{"sekrit", "lpops-test-passphrase"} {
+				if strings.Contains(stdout+stderr, secret) {
+					t.Errorf("output reveals %q:\n%s%s", secret, stdout, stderr)
+				}
+			}
+			if code == 0 && !strings.HasPrefix(stdout, file+": ok\n") {
+				t.Errorf("stdout %q does not start with FILE: ok", stdout)
+			}
+		})
+	}
+}
+
+func TestCheckConfigUsage(t *testing.T) {
+	tests := []struct {
+		name       string
+		args       []string
+		wantCode   int
+		wantStdout string
+		wantStderr string
+	}{
+		{"Help", []string{"--help"}, 0, "Example:\n  lpops check-config /etc/lpops/lpops.yaml\n", ""},
+		{"ShortHelp", []string{"-h"}, 0, "Usage: lpops check-config FILE", ""},
+		{"NoFile", nil, 2, "", "want one FILE argument, got 0"},
+		{"TwoFiles", []string{"a.yaml", "b.yaml"}, 2, "", "want one FILE argument, got 2"},
+		{"UnknownFlag", []string{"--strict", "a.yaml"}, 2, "", "flag provided but not defined: -strict"},
+		{"MissingFile", []string{"/nonexistent/lpops.yaml"}, 1, "", "open /nonexistent/lpops.yaml: no such file or directory\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := checkConfig(t, tt.args...)
+			if code != tt.wantCode {
+				t.Errorf("exit %d, want %d", code, tt.wantCode)
+			}
+			if !strings.Contains(stdout, tt.wantStdout) || (tt.wantStdout == "" && stdout != "") {
+				t.Errorf("stdout %q, want it to contain %q", stdout, tt.wantStdout)
+			}
+			if !strings.Contains(stderr, tt.wantStderr) || (tt.wantStderr == "" && stderr != "") {
+				t.Errorf("stderr %q, want it to contain %q", stderr, tt.wantStderr)
+			}
+		})
+	}
+}

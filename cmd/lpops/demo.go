@@ -1,0 +1,42 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/lpops/lpops/internal/devnet"
+)
+
+func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("demo", "Run lpops against an embedded local devnet: an in-process go-ethereum chain with the\n"+
+		"Livepeer-compatible test contracts, a simulated go-livepeer node whose reward call is\n"+
+		"switched off every other round, and lpops with its HTTP surface. Rounds last seconds.",
+		"lpops demo --rounds 6 --listen 127.0.0.1:7940", stderr)
+	listen := fs.String("listen", "127.0.0.1:7940", "lpops API `ADDR`ess")
+	rounds := fs.Int("rounds", 0, "stop after this many rounds with a reward due (0: until interrupted)")
+	blockTime := fs.Duration("block-time", 200*time.Millisecond, "time between devnet blocks")
+	roundLength := fs.Uint64("round-length", 20, "blocks per round")
+	grace := fs.Uint64("grace", 5, "blocks the node gets before lpops calls reward")
+	dir := fs.String("dir", "", "working `DIR`ectory for config, keystore, state and log (default: a new temp dir)")
+	if code, stop := parseFlags(fs, args); stop {
+		return code
+	}
+	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	res, err := devnet.RunDemo(ctx, devnet.DemoOptions{
+		Listen: *listen, BlockTime: *blockTime, RoundLength: *roundLength, GraceBlocks: *grace,
+		Rounds: *rounds, Dir: *dir, Out: stdout, Version: version,
+	})
+	if err != nil {
+		fmt.Fprintln(stderr, "lpops demo:", err)
+		return 1
+	}
+	if res.Missed > 0 {
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,570 @@
+package chain
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/common/hexutil"
+	"github.com/ethereum/go-ethereum/rpc"
+)
+
+func TestDefaultName(t *testing.T) {
+	tests := []struct {
+		name string
+		url  string
+		want string
+	}{
+		{"APIKeyInPath", "https://arb.example/v2/SECRETKEY", "https://arb.example"},
+		{"UserinfoPortQuery", "wss://user:pass@arb.example:8546/ws?apikey=SECRET", "wss://arb.example:8546"},
+		{"PlainHTTP", "http://127.0.0.1:8545", "http://127.0.0.1:8545"},
+		{"IPCPath", "/var/lib/geth/geth.ipc", "ipc:geth.ipc"},
+		{"RelativeIPCPath", "geth.ipc", "ipc:geth.ipc"},
+		{"Unsupported", "ftp://arb.example/SECRET", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := DefaultName(tt.url); got != tt.want {
+				t.Errorf("DefaultName = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestDialRejectsMalformedConfig(t *testing.T) {
+	ok := EndpointConfig{URL: "http://127.0.0.1:1/v2/SECRET"}
+	tests := []struct {
+		name    string
+		eps     []EndpointConfig
+		chainID uint64
+		want    string
+	}{
+		{"NoEndpoints", nil, testChainID, "no rpc endpoints"},
+		{"NoChainID", []EndpointConfig{ok}, 0, "chain id is required"},
+		{"EmptyURL", []EndpointConfig{ok, {Name: "b"}}, testChainID, "rpc endpoint 1 (b): url is empty"},
+		{"BadScheme", []EndpointConfig{{URL: "ftp://arb.example/SECRET"}}, testChainID, `url scheme "ftp"`},
+		{"MalformedURL", []EndpointConfig{{URL: "http://arb.example:port/SECRET"}}, testChainID, "url is malformed"},
+		{"DuplicateNames", []EndpointConfig{ok, {URL: "http://127.0.0.1:1/other/SECRET"}}, testChainID, `both named "http://127.0.0.1:1"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Dial(context.Background(), tt.eps, Options{ChainID: tt.chainID})
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("Dial error = %v, want it to contain %q", err, tt.want)
+			}
+			if strings.Contains(err.Error(), "SECRET") {
+				t.Errorf("error %q quotes the URL", err)
+			}
+		})
+	}
+}
+
+func TestDialDownEndpointIsUnhealthyNotError(t *testing.T) {
+	clock := newFakeClock()
+	up := newTestNode(t, "up", testChainID, clock)
+	down := newTestNode(t, "down", testChainID, clock)
+	down.srv.Close()
+	p := dialNodes(t, clock, Options{}, down, up)
+
+	if st := status(t, p, "down"); st.Healthy || !strings.Contains(st.Reason, "unreachable") {
+		t.Errorf("down endpoint: healthy %v, reason %q; want unhealthy, unreachable", st.Healthy, st.Reason)
+	}
+	if got := activeName(p); got != "up" {
+		t.Errorf("active = %q, want up", got)
+	}
+}
+
+func TestBatchCallIsOneRoundTrip(t *testing.T) {
+	clock := newFakeClock()
+	n := newTestNode(t, "primary", testChainID, clock)
+	n.svc.SetHead(1234, clock.Now().Add(-2*time.Second))
+	p := dialNodes(t, clock, Options{})
+
+	// Dial checked the endpoint once; count from here.
+	before := n.roundTrips.Load()
+	chainIDsBefore := n.svc.Calls("eth_chainId")
+	blocksBefore := n.svc.Calls("eth_getBlockByNumber")
+
+	var a, b hexutil.Bytes
+	var num hexutil.Uint64
+	batch := []rpc.BatchElem{
+		{Method: "eth_call", Args: []any{map[string]any{"to": common.Address{1}}, "latest"}, Result: &a},
+		{Method: "eth_call", Args: []any{map[string]any{"to": common.Address{2}}, "latest"}, Result: &b},
+		{Method: "eth_blockNumber", Result: &num},
+	}
+	if err := p.BatchCall(context.Background(), batch); err != nil {
+		t.Fatalf("BatchCall: %v", err)
+	}
+	for i, e := range batch {
+		if e.Error != nil {
+			t.Errorf("element %d: %v", i, e.Error)
+		}
+	}
+	if string(a) != "primary" || string(b) != "primary" || num != 1234 {
+		t.Errorf("results = %q, %q, %d; want primary, primary, 1234", a, b, num)
+	}
+	if got := n.roundTrips.Load() - before; got != 1 {
+		t.Errorf("BatchCall cost %d HTTP requests, want 1", got)
+	}
+	if got := n.svc.Calls("eth_getBlockByNumber") - blocksBefore; got != 1 {
+		t.Errorf("piggybacked head reads = %d, want 1", got)
+	}
+	if got := n.svc.Calls("eth_chainId") - chainIDsBefore; got != 0 {
+		t.Errorf("eth_chainId sent %d times to a known healthy endpoint, want 0", got)
+	}
+
+	head := p.Head()
+	if head.Number != 1234 || !head.Time.Equal(clock.Now().Add(-2*time.Second)) ||
+		head.BaseFee == nil || head.BaseFee.Int64() != 10_000_000 || !head.ObservedAt.Equal(clock.Now()) {
+		t.Errorf("Head = %+v; want block 1234 from the piggybacked read", head)
+	}
+
+	before = n.roundTrips.Load()
+	if got := callFrom(t, p); got != "primary" {
+		t.Errorf("Call answered by %q", got)
+	}
+	if got := n.roundTrips.Load() - before; got != 1 {
+		t.Errorf("Call cost %d HTTP requests, want 1", got)
+	}
+}
+
+func TestTransportFailureFailsOver(t *testing.T) {
+	tests := []struct {
+		name   string
+		fail func(n *testNode)
+		want   string // in the primary's LastError
+	}{
+		{"ServerClosed", func(n *testNode) { n.srv.Close() }, "connection refused"},
+		{"HTTP503", func(n *testNode) { n.status.Store(http.StatusServiceUnavailable) }, "503"},
+		{"Timeout", func(n *testNode) { n.hang.Store(true) }, "deadline exceeded"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			clock := newFakeClock()
+			primary := newTestNode(t, "primary", testChainID, clock)
+			backup := newTestNode(t, "backup", testChainID, clock)
+			var logs logBuffer
+			p := dialNodes(t, clock, Options{RequestTimeout: 300 * time.Millisecond, Logger: logs.logger()}, primary, backup)
+			if got := callFrom(t, p); got != "primary" {
+				t.Fatalf("before the failure, Call answered by %q", got)
+			}
+
+			tt.fail(primary)
+			for i := range maxConsecutiveErrors {
+				if got := callFrom(t, p); got != "backup" {
+					t.Fatalf("call %d after the failure answered by %q, want backup", i, got)
+				}
+			}
+
+			st := status(t, p, "primary")
+			if st.Healthy || st.Active || !strings.Contains(st.Reason, "failing") {
+				t.Errorf("primary: healthy %v active %v reason %q; want unhealthy, failing", st.Healthy, st.Active, st.Reason)
+			}
+			if !strings.Contains(st.LastError, tt.want) || strings.Contains(st.LastError, apiKey) {
+				t.Errorf("primary LastError = %q; want it to contain %q and not the API key", st.LastError, tt.want)
+			}
+			if got := activeName(p); got != "backup" {
+				t.Errorf("active = %q, want backup", got)
+			}
+			if got := logs.count("rpc failover", ""); got != 1 {
+				t.Errorf("logged %d failovers, want 1", got)
+			}
+
+			// An unhealthy primary is no longer tried first.
+			before := primary.roundTrips.Load()
+			callFrom(t, p)
+			if got := primary.roundTrips.Load() - before; got != 0 {
+				t.Errorf("unhealthy primary got %d requests, want 0", got)
+			}
+		})
+	}
+}
+
+func TestNoEndpointAnswers(t *testing.T) {
+	clock := newFakeClock()
+	a := newTestNode(t, "a", testChainID, clock)
+	b := newTestNode(t, "b", testChainID, clock)
+	p := dialNodes(t, clock, Options{}, a, b)
+	a.srv.Close()
+	b.srv.Close()
+
+	var out hexutil.Bytes
+	err := p.Call(context.Background(), &out, "eth_call", map[string]any{}, "latest")
+	if !errors.Is(err, ErrNoEndpoint) {
+		t.Fatalf("Call error = %v, want ErrNoEndpoint", err)
+	}
+	if !strings.Contains(err.Error(), "connection refused") || strings.Contains(err.Error(), apiKey) {
+		t.Errorf("error %q: want the last cause, without the URL", err)
+	}
+	for _, st := range p.Health() {
+		if st.Requests != 2 {
+			t.Errorf("%s: %d round trips, want 2 (the check and the call)", st.Name, st.Requests)
+		}
+	}
+}
+
+func TestWrongChainEndpointNeverUsed(t *testing.T) {
+	clock := newFakeClock()
+	wrong := newTestNode(t, "wrong", 1, clock)
+	right := newTestNode(t, "right", testChainID, clock)
+	p := dialNodes(t, clock, Options{}, wrong, right)
+
+	st := status(t, p, "wrong")
+	if st.Healthy || st.ChainID != 1 || !strings.Contains(st.Reason, "chain id 1, want 42161") {
+		t.Errorf("wrong-chain endpoint: healthy %v chain %d reason %q", st.Healthy, st.ChainID, st.Reason)
+	}
+	afterDial := wrong.roundTrips.Load()
+
+	if got := callFrom(t, p); got != "right" {
+		t.Errorf("Call answered by %q", got)
+	}
+	raw, _ := signedTx(t)
+	if _, err := p.Broadcast(context.Background(), raw); err != nil {
+		t.Errorf("Broadcast: %v", err)
+	}
+	right.srv.Close() // even with no other endpoint left
+	if err := p.Call(context.Background(), nil, "eth_call", map[string]any{}, "latest"); !errors.Is(err, ErrNoEndpoint) {
+		t.Errorf("Call with only a wrong-chain endpoint left = %v, want ErrNoEndpoint", err)
+	}
+	if got := wrong.roundTrips.Load() - afterDial; got != 0 {
+		t.Errorf("wrong-chain endpoint got %d requests after Dial, want 0", got)
+	}
+}
+
+func TestStaleHeadFailsOverAndBack(t *testing.T) {
+	clock := newFakeClock()
+	primary := newTestNode(t, "primary", testChainID, clock)
+	backup := newTestNode(t, "backup", testChainID, clock)
+	p := dialNodes(t, clock, Options{MaxHeadAge: time.Minute}, primary, backup)
+	if got := activeName(p); got != "primary" {
+		t.Fatalf("active = %q, want primary", got)
+	}
+
+	// Five minutes on, the backup follows the chain but the primary is stuck
+	// at block 100 while still answering: reads from it would be stale.
+	clock.Add(5 * time.Minute)
+	backup.svc.SetHead(1300, clock.Now())
+	if got := callFrom(t, p); got != "backup" {
+		t.Errorf("Call with a stale primary answered by %q, want backup", got)
+	}
+	st := status(t, p, "primary")
+	if st.Healthy || !strings.Contains(st.Reason, "stale") || st.HeadAge < 5*time.Minute {
+		t.Errorf("primary: healthy %v reason %q head age %s; want stale", st.Healthy, st.Reason, st.HeadAge)
+	}
+	if got := p.Head().Number; got != 1300 {
+		t.Errorf("Head = %d, want the backup's 1300", got)
+	}
+
+	// The primary catches up; the next health check makes it active again.
+	primary.svc.SetHead(1301, clock.Now())
+	p.CheckHealth(context.Background())
+	if got := activeName(p); got != "primary" {
+		t.Errorf("after the primary caught up, active = %q, want primary", got)
+	}
+	if got := callFrom(t, p); got != "primary" {
+		t.Errorf("Call answered by %q, want primary", got)
+	}
+
+	// When every endpoint is stale (the chain halted), reads still answer.
+	clock.Add(10 * time.Minute)
+	p.CheckHealth(context.Background())
+	if got := activeName(p); got != "" {
+		t.Errorf("with every head stale, active = %q, want none", got)
+	}
+	if got := callFrom(t, p); got != "primary" {
+		t.Errorf("with every head stale, Call answered by %q, want primary (first in order)", got)
+	}
+}
+
+func TestLaggingEndpointUnhealthy(t *testing.T) {
+	clock := newFakeClock()
+	primary := newTestNode(t, "primary", testChainID, clock)
+	backup := newTestNode(t, "backup", testChainID, clock)
+	primary.svc.SetHead(100, clock.Now())
+	backup.svc.SetHead(200, clock.Now())
+	p := dialNodes(t, clock, Options{MaxLagBlocks: 10}, primary, backup)
+
+	st := status(t, p, "primary")
+	if st.Healthy || st.LagBlocks != 100 || !strings.Contains(st.Reason, "100 blocks behind") {
+		t.Errorf("primary: healthy %v lag %d reason %q; want 100 blocks behind", st.Healthy, st.LagBlocks, st.Reason)
+	}
+	if got := callFrom(t, p); got != "backup" {
+		t.Errorf("Call answered by %q, want backup", got)
+	}
+
+	primary.svc.SetHead(205, clock.Now())
+	p.CheckHealth(context.Background())
+	if got := activeName(p); got != "primary" {
+		t.Errorf("after catching up, active = %q, want primary", got)
+	}
+	if st := status(t, p, "backup"); !st.Healthy {
+		t.Errorf("backup 5 blocks behind: healthy %v reason %q; want healthy", st.Healthy, st.Reason)
+	}
+}
+
+func TestRateLimitedEndpoint(t *testing.T) {
+	clock := newFakeClock()
+	primary := newTestNode(t, "primary", testChainID, clock)
+	backup := newTestNode(t, "backup", testChainID, clock)
+	var logs logBuffer
+	p := dialNodes(t, clock, Options{Logger: logs.logger()}, primary, backup)
+
+	primary.status.Store(http.StatusTooManyRequests)
+	for i := 1; i <= maxConsecutiveErrors; i++ {
+		if got := callFrom(t, p); got != "backup" {
+			t.Fatalf("call %d answered by %q, want backup", i, got)
+		}
+		st := status(t, p, "primary")
+		if wantHealthy := i < maxConsecutiveErrors; st.Healthy != wantHealthy {
+			t.Fatalf("after %d 429s primary healthy = %v, want %v", i, st.Healthy, wantHealthy)
+		}
+		if !strings.Contains(st.LastError, "429") {
+			t.Errorf("LastError = %q, want the 429", st.LastError)
+		}
+	}
+
+	// Still limited: checks fail, reads do not touch it, and nothing is
+	// logged again.
+	p.CheckHealth(context.Background())
+	before := primary.roundTrips.Load()
+	callFrom(t, p)
+	if got := primary.roundTrips.Load() - before; got != 0 {
+		t.Errorf("rate-limited primary got %d reads, want 0", got)
+	}
+	if got := logs.count("rpc endpoint unhealthy", "primary"); got != 1 {
+		t.Errorf("logged primary unhealthy %d times, want 1", got)
+	}
+
+	primary.status.Store(0)
+	p.CheckHealth(context.Background())
+	if got := activeName(p); got != "primary" {
+		t.Errorf("after the limit lifted, active = %q, want primary", got)
+	}
+	if got := callFrom(t, p); got != "primary" {
+		t.Errorf("Call answered by %q, want primary", got)
+	}
+	if logs.count("rpc failover", "") != 1 || logs.count("rpc failback", "") != 1 {
+		t.Errorf("want one failover and one failback logged, got logs:\n%s", logs.String())
+	}
+}
+
+func TestRevertDoesNotFailOver(t *testing.T) {
+	clock := newFakeClock()
+	primary := newTestNode(t, "primary", testChainID, clock)
+	backup := newTestNode(t, "backup", testChainID, clock)
+	primary.svc.callErr = &revertError{reason: "caller must be an active transcoder"}
+	p := dialNodes(t, clock, Options{}, primary, backup)
+	backupBefore := backup.roundTrips.Load()
+
+	var out hexutil.Bytes
+	err := p.Call(context.Background(), &out, "eth_call", map[string]any{}, "latest")
+	if !isRPCError(err, 3) || !strings.Contains(err.Error(), "caller must be an active transcoder") {
+		t.Fatalf("Call error = %v, want the revert as an rpc.Error with code 3", err)
+	}
+
+	batch := []rpc.BatchElem{
+		{Method: "eth_call", Args: []any{map[string]any{}, "latest"}, Result: new(hexutil.Bytes)},
+		{Method: "eth_blockNumber", Result: new(hexutil.Uint64)},
+	}
+	if err := p.BatchCall(context.Background(), batch); err != nil {
+		t.Fatalf("BatchCall: %v", err)
+	}
+	if !isRPCError(batch[0].Error, 3) || batch[1].Error != nil {
+		t.Errorf("element errors = %v, %v; want the revert, then nil", batch[0].Error, batch[1].Error)
+	}
+	if got := backup.roundTrips.Load() - backupBefore; got != 0 {
+		t.Errorf("backup got %d requests, want 0", got)
+	}
+	if st := status(t, p, "primary"); !st.Healthy || !st.Active || st.Errors != 0 {
+		t.Errorf("primary: healthy %v active %v errors %d; want healthy, active, 0", st.Healthy, st.Active, st.Errors)
+	}
+}
+
+func TestBroadcast(t *testing.T) {
+	tests := []struct {
+		name       string
+		primaryErr error
+		backupErr  error
+		closeFirst bool
+		wantErr    error // nil: success
+	}{
+		{"BothAccept", nil, nil, false, nil},
+		{"OneOfTwoAccepts", errors.New("nonce too low"), nil, false, nil},
+		{"OneOfTwoDown", nil, nil, true, nil},
+		{"AlreadyKnown", errors.New("already known"), errors.New("already known"), false, nil},
+		{"AnvilAlreadyImported", errors.New("transaction already imported"), errors.New("transaction already imported"), false, nil},
+		{"BothRejectNonce", errors.New("nonce too low"), errors.New("nonce too low: next nonce 8, tx nonce 7"), false, ErrNonceTooLow},
+		{"BothRejectFunds", errors.New("insufficient funds for gas * price + value: balance 0, tx cost 21000"), errors.New("insufficient funds for gas * price + value"), false, ErrInsufficientFunds},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			clock := newFakeClock()
+			primary := newTestNode(t, "primary", testChainID, clock)
+			backup := newTestNode(t, "backup", testChainID, clock)
+			primary.svc.sendErr, backup.svc.sendErr = tt.primaryErr, tt.backupErr
+			p := dialNodes(t, clock, Options{}, primary, backup)
+			if tt.closeFirst {
+				primary.srv.Close()
+			}
+			raw, want := signedTx(t)
+
+			hash, err := p.Broadcast(context.Background(), raw)
+			if hash != want {
+				t.Errorf("hash = %s, want %s", hash, want)
+			}
+			if tt.wantErr == nil {
+				if err != nil {
+					t.Fatalf("Broadcast: %v", err)
+				}
+			} else if !errors.Is(err, tt.wantErr) || !strings.Contains(err.Error(), "primary") {
+				t.Fatalf("Broadcast error = %v, want %v from primary", err, tt.wantErr)
+			}
+			for _, n := range []*testNode{primary, backup} {
+				if !tt.closeFirst && n.svc.Calls("eth_sendRawTransaction") != 1 {
+					t.Errorf("%s received the transaction %d times, want 1", n.name, n.svc.Calls("eth_sendRawTransaction"))
+				}
+			}
+		})
+	}
+}
+
+func TestSecretsNeverLeak(t *testing.T) {
+	clock := newFakeClock()
+	primary := newTestNode(t, "", testChainID, clock)
+	backup := newTestNode(t, "", testChainID, clock)
+	var logs logBuffer
+	reg := newRegistry()
+	p := dialNodes(t, clock, Options{Logger: logs.logger(), Registerer: reg}, primary, backup)
+
+	if got, want := p.Health()[0].Name, primary.srv.URL; got != want {
+		t.Errorf("default name = %q, want %q", got, want)
+	}
+	primary.srv.Close()
+	backup.srv.Close()
+	var errs []string
+	for range maxConsecutiveErrors {
+		if err := p.Call(context.Background(), nil, "eth_call", map[string]any{}, "latest"); err != nil {
+			errs = append(errs, err.Error())
+		}
+	}
+	raw, _ := signedTx(t)
+	if _, err := p.Broadcast(context.Background(), raw); err != nil {
+		errs = append(errs, err.Error())
+	}
+	if len(errs) == 0 {
+		t.Fatal("calls to closed servers succeeded")
+	}
+	for _, st := range p.Health() {
+		errs = append(errs, st.Name, st.Reason, st.LastError)
+	}
+	for _, s := range append(errs, logs.String(), gatherText(t, reg)) {
+		if strings.Contains(s, apiKey) {
+			t.Errorf("API key leaked in %q", s)
+		}
+	}
+}
+
+func TestTransports(t *testing.T) {
+	clock := newFakeClock()
+	svc := &ethService{chainID: testChainID, headNum: 7, headTime: clock.Now(), callResult: hexutil.Bytes("ok"), calls: map[string]int{}}
+	server := rpc.NewServer()
+	if err := server.RegisterName("eth", svc); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(server.Stop)
+
+	ws := httptest.NewServer(server.WebsocketHandler([]string{"*"}))
+	t.Cleanup(ws.Close)
+	ipcPath := filepath.Join(t.TempDir(), "geth.ipc")
+	l, err := net.Listen("unix", ipcPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	go server.ServeListener(l)
+	t.Cleanup(func() { l.Close() })
+
+	tests := []struct {
+		name     string
+		url      string
+		wantName string
+	}{
+		{"WebSocket", "ws" + strings.TrimPrefix(ws.URL, "http") + "/ws/" + apiKey, "ws" + strings.TrimPrefix(ws.URL, "http")},
+		{"IPC", ipcPath, "ipc:geth.ipc"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := Dial(context.Background(), []EndpointConfig{{URL: tt.url}}, Options{ChainID: testChainID, Now: clock.Now})
+			if err != nil {
+				t.Fatalf("Dial: %v", err)
+			}
+			defer p.Close()
+			if got := callFrom(t, p); got != "ok" {
+				t.Errorf("Call = %q", got)
+			}
+			st := p.Health()[0]
+			if st.Name != tt.wantName || !st.Healthy || st.Head.Number != 7 {
+				t.Errorf("status = %+v; want healthy %s at block 7", st, tt.wantName)
+			}
+		})
+	}
+
+	t.Run("WebSocketDownAtStart", func(t *testing.T) {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		addr := l.Addr().String()
+		l.Close()
+		p, err := Dial(context.Background(), []EndpointConfig{{URL: "ws://" + addr + "/" + apiKey}}, Options{ChainID: testChainID, Now: clock.Now})
+		if err != nil {
+			t.Fatalf("Dial with a down ws endpoint: %v", err)
+		}
+		defer p.Close()
+		st := p.Health()[0]
+		if st.Healthy || !strings.Contains(st.Reason, "dial") || strings.Contains(st.Reason, apiKey) {
+			t.Errorf("status = healthy %v reason %q; want unhealthy, dial error without the key", st.Healthy, st.Reason)
+		}
+	})
+}
+
+func TestRunChecksOnlyIdleEndpoints(t *testing.T) {
+	clock := newFakeClock()
+	primary := newTestNode(t, "primary", testChainID, clock)
+	backup := newTestNode(t, "backup", testChainID, clock)
+	p := dialNodes(t, clock, Options{HealthInterval: time.Minute}, primary, backup)
+
+	// A minute on, reads keep the primary fresh; only the backup is idle.
+	clock.Add(time.Minute)
+	callFrom(t, p)
+	primaryBefore := primary.roundTrips.Load()
+
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	go func() { done <- p.Run(ctx) }()
+	eventually(t, func() bool { return backup.svc.Calls("eth_chainId") == 2 })
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("Run = %v, want nil on cancel", err)
+	}
+	if got := primary.roundTrips.Load() - primaryBefore; got != 0 {
+		t.Errorf("Run checked the recently used primary %d times, want 0", got)
+	}
+}
+
+func TestHeadDecodesAcrossChains(t *testing.T) {
+	// Pre-London chains have no baseFeePerGas; the head is still read.
+	h, err := decodeHead(&rpcHeader{Number: (*hexutil.Big)(common.Big1), Timestamp: new(hexutil.Uint64)}, nil)
+	if err != nil || h.Number != 1 || h.BaseFee != nil {
+		t.Errorf("decodeHead = %+v, %v", h, err)
+	}
+	if _, err := decodeHead(nil, nil); err == nil {
+		t.Error("decodeHead(null block) succeeded")
+	}
+}

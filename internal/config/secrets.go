@@ -1,0 +1,121 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+)
+
+// ResolvedEndpoint is an endpoint with its URL read from wherever the
+// configuration keeps it. URL may hold an API key: log Name, never URL.
+type ResolvedEndpoint struct {
+	Name string
+	URL  string
+}
+
+// EndpointURLs returns every endpoint's URL in configuration order, reading
+// url_file (surrounding whitespace trimmed) and url_env as needed. An error
+// names the key path and the file or variable, never what it holds; problems
+// with several endpoints are joined.
+func (c *Config) EndpointURLs() ([]ResolvedEndpoint, error) {
+	out := make([]ResolvedEndpoint, 0, len(c.RPC))
+	var errs []error
+	for i, e := range c.RPC {
+		p := fmt.Sprintf("rpc[%d]", i)
+		var raw string
+		switch {
+		case e.URL != "":
+			raw = e.URL
+		case e.URLFile != "":
+			b, err := os.ReadFile(e.URLFile)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%s.url_file: %w", p, err))
+				continue
+			}
+			if raw = strings.TrimSpace(string(b)); raw == "" {
+				errs = append(errs, fmt.Errorf("%s.url_file: %s is empty", p, e.URLFile))
+				continue
+			}
+			if msg, _ := checkEndpointURL(raw); msg != "" {
+				errs = append(errs, fmt.Errorf("%s.url_file: the URL in %s %s", p, e.URLFile, msg))
+				continue
+			}
+		case e.URLEnv != "":
+			raw = strings.TrimSpace(os.Getenv(e.URLEnv))
+			if raw == "" {
+				errs = append(errs, fmt.Errorf("%s.url_env: environment variable %s is not set or empty", p, e.URLEnv))
+				continue
+			}
+			if msg, _ := checkEndpointURL(raw); msg != "" {
+				errs = append(errs, fmt.Errorf("%s.url_env: the URL in %s %s", p, e.URLEnv, msg))
+				continue
+			}
+		default:
+			errs = append(errs, fmt.Errorf("%s: needs one of url, url_file or url_env", p))
+			continue
+		}
+		name := e.Name
+		if name == "" {
+			name = e.defaultName()
+		}
+		out = append(out, ResolvedEndpoint{Name: name, URL: raw})
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return out, nil
+}
+
+// Passphrase reads the keystore passphrase from passphrase_file or
+// passphrase_env. One trailing newline is stripped (echo and editors add it);
+// other whitespace is kept, as it may be part of the passphrase. The caller
+// should zero the result once the key is unlocked. Errors never include it.
+func (s Signer) Passphrase() ([]byte, error) {
+	var pass []byte
+	switch {
+	case s.PassphraseFile != "":
+		b, err := os.ReadFile(s.PassphraseFile)
+		if err != nil {
+			return nil, fmt.Errorf("signer.passphrase_file: %w", err)
+		}
+		pass = trimNewline(b)
+		if len(pass) == 0 {
+			return nil, fmt.Errorf("signer.passphrase_file: %s is empty", s.PassphraseFile)
+		}
+	case s.PassphraseEnv != "":
+		pass = trimNewline([]byte(os.Getenv(s.PassphraseEnv)))
+		if len(pass) == 0 {
+			return nil, fmt.Errorf("signer.passphrase_env: environment variable %s is not set or empty", s.PassphraseEnv)
+		}
+	default:
+		return nil, errors.New("signer: no passphrase source; set passphrase_file or passphrase_env")
+	}
+	return pass, nil
+}
+
+func trimNewline(b []byte) []byte {
+	if n := len(b); n > 0 && b[n-1] == '\n' {
+		b = b[:n-1]
+		if n := len(b); n > 0 && b[n-1] == '\r' {
+			b = b[:n-1]
+		}
+	}
+	return b
+}
+
+// Redacted returns a copy of c that is safe to print or log: every endpoint
+// keeps its name, file and variable names, but its URL is dropped, as it may
+// carry an API key. It is for display; it does not load back.
+func (c *Config) Redacted() Config {
+	r := *c
+	r.RPC = make([]Endpoint, len(c.RPC))
+	for i, e := range c.RPC {
+		if e.Name == "" {
+			e.Name = e.defaultName()
+		}
+		e.URL = ""
+		r.RPC[i] = e
+	}
+	return r
+}

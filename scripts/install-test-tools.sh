@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# Installs the real programs lpops' integration tests run against into .tools/
+# at the repository root (gitignored). Idempotent: a tool already present at the
+# pinned version is left alone, so a warm run takes about a second.
+#
+#   .tools/bin/anvil   anvil from npm @foundry-rs/anvil-linux-<arch>@ANVIL_VERSION
+#   .tools/bin/geth    go install github.com/ethereum/go-ethereum/cmd/geth@GETH_VERSION
+#
+# System packages (node/npm) come from apt-get, only when missing.
+set -euo pipefail
+
+ANVIL_VERSION=1.7.1
+GETH_VERSION=v1.17.10
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+ROOT=$PWD
+TOOLS=$ROOT/.tools
+BIN=$TOOLS/bin
+mkdir -p "$BIN"
+
+log() { echo "install-test-tools: $*"; }
+die() { echo "install-test-tools: error: $*" >&2; exit 1; }
+
+# Several engineers (and go test binaries) may run this at once in one tree.
+exec 9>"$TOOLS/.lock"
+flock 9
+
+APT_UPDATED=
+apt_install() {
+	local sudo=
+	if [[ $(id -u) != 0 ]]; then
+		command -v sudo >/dev/null || die "need root or sudo to apt-get install $*"
+		sudo=sudo
+	fi
+	command -v apt-get >/dev/null || die "apt-get not found; install $* by hand"
+	if [[ -z $APT_UPDATED ]]; then
+		log "apt-get update"
+		$sudo apt-get update -qq
+		APT_UPDATED=1
+	fi
+	log "apt-get install $*"
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "$@"
+}
+
+# has_version BIN PATTERN: BIN runs and its version output matches PATTERN.
+has_version() {
+	[[ -x $1 ]] && "$1" "${@:3}" 2>/dev/null | grep -qE "$2"
+}
+
+install_node() {
+	if command -v npm >/dev/null && command -v node >/dev/null; then
+		return
+	fi
+	apt_install nodejs npm ca-certificates
+}
+
+install_anvil() {
+	if has_version "$BIN/anvil" "^anvil Version: ${ANVIL_VERSION//./\\.}( |$)" --version; then
+		log "anvil $ANVIL_VERSION already installed"
+		return
+	fi
+	local arch
+	case $(uname -m) in
+	x86_64 | amd64) arch=amd64 ;;
+	aarch64 | arm64) arch=arm64 ;;
+	*) die "no anvil npm package for $(uname -m)" ;;
+	esac
+	install_node
+	local pkg=@foundry-rs/anvil-linux-$arch
+	log "npm install $pkg@$ANVIL_VERSION into .tools/npm"
+	npm install --prefix "$TOOLS/npm" --save-exact --no-audit --no-fund \
+		--loglevel=error "$pkg@$ANVIL_VERSION"
+	# The package ships the prebuilt ELF binary as bin/anvil (its package.json "bin").
+	local target=../npm/node_modules/$pkg/bin/anvil
+	[[ -x $BIN/$target ]] || die "anvil binary not found at .tools/npm/node_modules/$pkg/bin/anvil"
+	ln -sfn "$target" "$BIN/anvil"
+	has_version "$BIN/anvil" "^anvil Version: ${ANVIL_VERSION//./\\.}" --version ||
+		die "installed anvil does not report version $ANVIL_VERSION"
+	log "anvil $ANVIL_VERSION installed"
+}
+
+install_geth() {
+	local v=${GETH_VERSION#v}
+	if has_version "$BIN/geth" "^Version: ${v//./\\.}-" version; then
+		log "geth $GETH_VERSION already installed"
+		return
+	fi
+	command -v go >/dev/null || die "go not found in PATH"
+	log "go install github.com/ethereum/go-ethereum/cmd/geth@$GETH_VERSION (takes a few minutes cold)"
+	# Build outside the repository so its go.mod, GOFLAGS=-mod=... and the
+	# workspace play no part; the pinned module version decides everything.
+	(cd "$TOOLS" && GOBIN=$BIN GOWORK=off GOFLAGS=-buildvcs=false \
+		go install "github.com/ethereum/go-ethereum/cmd/geth@$GETH_VERSION")
+	has_version "$BIN/geth" "^Version: ${v//./\\.}-" version ||
+		die "installed geth does not report version $GETH_VERSION"
+	log "geth $GETH_VERSION installed"
+}
+
+# ---------------------------------------------------------------------------
+# Hooks for tools later tests will need. Each follows the same pattern: pin a
+# version here, skip when .tools/bin/<tool> already reports it, install into
+# .tools/ (never system-wide unless it only comes from apt), add the call below.
+#
+# install_prometheus()  prometheus, promtool, alertmanager: release tarballs
+#                       are not reachable from CI; use go install of the pinned
+#                       github.com/prometheus/{prometheus/cmd/...,alertmanager/cmd/...}.
+# install_chromium()    apt_install chromium (Debian package), link into .tools/bin.
+# install_ffmpeg()      apt_install ffmpeg.
+# ---------------------------------------------------------------------------
+
+install_anvil
+install_geth
+# install_prometheus
+# install_chromium
+# install_ffmpeg
+
+log "tools ready in .tools/bin"
