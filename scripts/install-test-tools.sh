@@ -48,10 +48,10 @@ has_version() {
 }
 
 install_node() {
-	if command -v npm >/dev/null && command -v node >/dev/null; then
-		return
-	fi
-	apt_install nodejs npm ca-certificates
+	local pkgs=()
+	command -v node >/dev/null || pkgs+=(nodejs)
+	command -v npm >/dev/null || pkgs+=(npm)
+	((${#pkgs[@]} == 0)) || apt_install "${pkgs[@]}" ca-certificates
 }
 
 install_anvil() {

@@ -10,8 +10,8 @@ import (
 // "lpops status" and the web surface. It never holds the URL.
 type EndpointStatus struct {
 	Name    string
-	Active  bool   // the endpoint reads go to first
-	Healthy bool   //
+	Active  bool // the endpoint reads go to first
+	Healthy bool
 	Reason  string // why it is unhealthy; empty when healthy
 	ChainID uint64 // 0 until it answered eth_chainId
 	Head    Head   // zero until it answered eth_getBlockByNumber

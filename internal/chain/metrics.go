@@ -29,7 +29,7 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 	m := &metrics{
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "lpops_rpc_requests_total",
-			Help: "JSON-RPC calls sent, by endpoint and method; each batch element counts, the piggybacked head and chain id reads included.",
+			Help: "JSON-RPC calls attempted, by endpoint and method; each batch element counts, the piggybacked head and chain id reads included.",
 		}, []string{"endpoint", "method"}),
 		errors: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "lpops_rpc_errors_total",

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"log/slog"
 	"math/big"
 	"net/http"
@@ -144,6 +145,7 @@ type testNode struct {
 	roundTrips atomic.Int64
 	status     atomic.Int32 // non-zero: answer every request with this HTTP status
 	hang       atomic.Bool  // hold every request until the client gives up
+	release    chan struct{}
 }
 
 func newTestNode(t *testing.T, name string, chainID uint64, clock *fakeClock) *testNode {
@@ -159,7 +161,7 @@ func newTestNode(t *testing.T, name string, chainID uint64, clock *fakeClock) *t
 	if err := server.RegisterName("eth", svc); err != nil {
 		t.Fatal(err)
 	}
-	n := &testNode{name: name, svc: svc}
+	n := &testNode{name: name, svc: svc, release: make(chan struct{})}
 	n.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		n.roundTrips.Add(1)
 		if code := n.status.Load(); code != 0 {
@@ -167,12 +169,19 @@ func newTestNode(t *testing.T, name string, chainID uint64, clock *fakeClock) *t
 			return
 		}
 		if n.hang.Load() {
-			<-r.Context().Done()
+			// Read the body first: only then does the server notice the
+			// client hanging up.
+			io.Copy(io.Discard, r.Body)
+			select {
+			case <-r.Context().Done():
+			case <-n.release:
+			}
 			return
 		}
 		server.ServeHTTP(w, r)
 	}))
 	t.Cleanup(func() {
+		close(n.release)
 		n.srv.Close()
 		server.Stop()
 	})

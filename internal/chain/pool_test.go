@@ -85,7 +85,7 @@ func TestBatchCallIsOneRoundTrip(t *testing.T) {
 	clock := newFakeClock()
 	n := newTestNode(t, "primary", testChainID, clock)
 	n.svc.SetHead(1234, clock.Now().Add(-2*time.Second))
-	p := dialNodes(t, clock, Options{})
+	p := dialNodes(t, clock, Options{}, n)
 
 	// Dial checked the endpoint once; count from here.
 	before := n.roundTrips.Load()
@@ -137,9 +137,9 @@ func TestBatchCallIsOneRoundTrip(t *testing.T) {
 
 func TestTransportFailureFailsOver(t *testing.T) {
 	tests := []struct {
-		name   string
+		name string
 		fail func(n *testNode)
-		want   string // in the primary's LastError
+		want string // in the primary's LastError
 	}{
 		{"ServerClosed", func(n *testNode) { n.srv.Close() }, "connection refused"},
 		{"HTTP503", func(n *testNode) { n.status.Store(http.StatusServiceUnavailable) }, "503"},

@@ -9,6 +9,7 @@ import (
 	"math/big"
 	"net"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ethereum/go-ethereum/core/types"
@@ -28,7 +29,15 @@ type Chain struct {
 
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
+	paused atomic.Bool
 }
+
+// PauseMining stops producing blocks until ResumeMining: transactions stay
+// pending, as on a congested or stalled chain.
+func (c *Chain) PauseMining() { c.paused.Store(true) }
+
+// ResumeMining restarts block production.
+func (c *Chain) ResumeMining() { c.paused.Store(false) }
 
 // StartChain starts the chain with alloc funded and mines every blockTime.
 func StartChain(alloc types.GenesisAlloc, blockTime time.Duration) (*Chain, error) {
@@ -54,7 +63,9 @@ func StartChain(alloc types.GenesisAlloc, blockTime time.Duration) (*Chain, erro
 			case <-ctx.Done():
 				return
 			case <-t.C:
-				b.Commit()
+				if !c.paused.Load() {
+					b.Commit()
+				}
 			}
 		}
 	}()

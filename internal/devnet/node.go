@@ -171,7 +171,7 @@ func (n *Node) Handler() http.Handler {
 			"Address": strings.ToLower(n.addr.Hex()), "ServiceURI": "https://127.0.0.1:8935",
 			"LastRewardRound": s.Transcoder.LastRewardRound, "RewardCut": s.Transcoder.RewardCut, "FeeShare": s.Transcoder.FeeShare,
 			"DelegatedStake": json.RawMessage(bigOrZero(s.TotalStake)), "ActivationRound": s.Transcoder.ActivationRound,
-			"DeactivationRound": json.RawMessage(bigOrZero(s.Transcoder.DeactivationRound)),
+			"DeactivationRound":          json.RawMessage(bigOrZero(s.Transcoder.DeactivationRound)),
 			"LastActiveStakeUpdateRound": s.Transcoder.LastActiveStakeUpdateRound, "Active": s.Active, "Status": status,
 			"PricePerPixel": nil,
 		}

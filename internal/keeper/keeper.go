@@ -67,6 +67,9 @@ type Keeper struct {
 
 	clock blockClock
 	wake  chan struct{}
+	// prevHead is the chain head of the previous successful read: a new
+	// round's Reward event can only lie after it.
+	prevHead uint64
 
 	mu       sync.Mutex
 	status   Status
@@ -170,6 +173,7 @@ func (k *Keeper) Tick(ctx context.Context) time.Duration {
 		k.log.Error("save round record", "round", rec.Round, "err", err)
 	}
 	k.setStatus(snap, rec, nil)
+	k.prevHead = snap.Head
 	return k.nextDelay(rec, snap)
 }
 
@@ -197,6 +201,7 @@ func (k *Keeper) current(snap *livepeer.Snapshot) (*Record, error) {
 		rec = &Record{
 			Orchestrator: k.cfg.Orchestrator, Round: snap.CurrentRound,
 			StartBlock: snap.RoundStartBlock, Length: snap.RoundLength, FirstSeen: k.now(),
+			LastSeenUnrewardedHead: k.prevHead,
 		}
 		if err := k.carryOver(rec); err != nil {
 			return nil, err
@@ -329,12 +334,9 @@ func (k *Keeper) decide(ctx context.Context, rec *Record, snap *livepeer.Snapsho
 	due := !now.Before(rec.NextAttemptAt)
 	canSend := !k.cfg.Observe && k.signer != nil
 
-	if !snap.RoundInitialized {
+	if !snap.RoundInitialized && k.cfg.InitEnabled && canSend && snap.BlockNum >= snap.RoundStartBlock+k.cfg.InitAfterBlocks {
 		rec.State = StateWaitingInit
-		rec.Reason = fmt.Sprintf("round %d not initialized (block %d, started at %d)", snap.CurrentRound, snap.BlockNum, snap.RoundStartBlock)
-		if !k.cfg.InitEnabled || !canSend || snap.BlockNum < snap.RoundStartBlock+k.cfg.InitAfterBlocks {
-			return
-		}
+		rec.Reason = fmt.Sprintf("round %d not initialized %d blocks after its start; initializing it", snap.CurrentRound, snap.BlockNum-snap.RoundStartBlock)
 		inflight := rec.inFlight(KindInitializeRound)
 		if len(inflight) > 0 && !k.stuck(inflight) {
 			rec.State = StatePending
@@ -354,6 +356,11 @@ func (k *Keeper) decide(ctx context.Context, rec *Record, snap *livepeer.Snapsho
 	}
 	if !snap.Active {
 		rec.State, rec.Reason = StateNotActive, "orchestrator is not active this round: no reward due"
+		return
+	}
+	if !snap.RoundInitialized {
+		rec.State = StateWaitingInit
+		rec.Reason = fmt.Sprintf("round %d not initialized (block %d, started at %d); reward cannot be called before", snap.CurrentRound, snap.BlockNum, snap.RoundStartBlock)
 		return
 	}
 	if rec.minedReward() != nil {

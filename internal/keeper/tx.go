@@ -287,7 +287,8 @@ func (k *Keeper) broadcast(ctx context.Context, rec *Record, t *Tx) {
 		k.m.countTx(t.Kind, TxRejected)
 		need := new(big.Int).Mul(t.MaxFee.ToInt(), new(big.Int).SetUint64(t.GasLimit))
 		k.insufficient(rec, nil, need, t.GasLimit, t.MaxFee.ToInt())
-	case errors.Is(err, chain.ErrReplacementUnderpriced), errors.Is(err, chain.ErrFeeCapTooLow):
+	case errors.Is(err, chain.ErrReplacementUnderpriced), errors.Is(err, chain.ErrFeeCapTooLow),
+		errors.Is(err, chain.ErrUnderpriced), errors.Is(err, chain.ErrGasLimit):
 		t.State, t.Error = TxRejected, err.Error()
 		k.m.countTx(t.Kind, TxRejected)
 		k.backoff(rec, StateRetrying, "rejected: "+err.Error())

@@ -1,0 +1,245 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/lpops/lpops/internal/devnet"
+)
+
+// lpopsProc is `lpops run` as a separate process.
+type lpopsProc struct {
+	cmd     *exec.Cmd
+	LogPath string
+	// API is the address lpops' HTTP surface listens on, from its start log.
+	API  string
+	done chan error
+}
+
+// buildLpops builds ./cmd/lpops of the module the bench runs in into dir.
+func buildLpops(ctx context.Context, dir string) (string, error) {
+	out, err := exec.CommandContext(ctx, "go", "env", "GOMOD").Output()
+	if err != nil {
+		return "", fmt.Errorf("find the module: go env GOMOD: %w", err)
+	}
+	gomod := strings.TrimSpace(string(out))
+	if gomod == "" || gomod == os.DevNull {
+		return "", errors.New("find the module: run from inside the lpops module (go env GOMOD is empty)")
+	}
+	bin := filepath.Join(dir, "lpops")
+	build := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/lpops")
+	build.Dir = filepath.Dir(gomod)
+	if b, err := build.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("go build ./cmd/lpops: %w\n%s", err, b)
+	}
+	return bin, nil
+}
+
+// lpopsConfig is what the bench tells lpops.
+type lpopsConfig struct {
+	RPC                                                          string
+	Controller                                                   common.Address
+	Orchestrator                                                 common.Address
+	PollInterval, ActivePollInterval, HealthInterval, StuckAfter time.Duration
+	GraceBlocks                                                  uint64
+	StateDir                                                     string
+}
+
+// writeConfig writes an observe-mode configuration (no signer needed).
+func writeConfig(path string, c lpopsConfig) error {
+	y := strings.Join([]string{
+		"# Written by bench/rpcload: every interval is lpops' default divided by the scale factor.",
+		"network: custom",
+		fmt.Sprintf("chain_id: %d", devnet.ChainID),
+		fmt.Sprintf("controller: %q", c.Controller.Hex()),
+		"rpc:",
+		"  - name: devnet",
+		"    url: " + c.RPC,
+		"chain:",
+		"  poll_interval: " + c.PollInterval.String(),
+		"  active_poll_interval: " + c.ActivePollInterval.String(),
+		"  health_interval: " + c.HealthInterval.String(),
+		fmt.Sprintf("orchestrator: %q", c.Orchestrator.Hex()),
+		"reward:",
+		"  mode: observe",
+		fmt.Sprintf("  grace_blocks: %d", c.GraceBlocks),
+		"  stuck_after: " + c.StuckAfter.String(),
+		"state_dir: " + c.StateDir,
+		"listen: 127.0.0.1:0",
+		"log:",
+		"  level: info",
+		"",
+	}, "\n")
+	return os.WriteFile(path, []byte(y), 0o600)
+}
+
+// startLpops runs `bin run --config cfg`, logging to logPath, and waits for
+// its start line to learn the API address.
+func startLpops(ctx context.Context, bin, cfg, logPath string) (*lpopsProc, error) {
+	logf, err := os.Create(logPath)
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(bin, "run", "--config", cfg)
+	cmd.Stdout = logf
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		logf.Close()
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		logf.Close()
+		return nil, fmt.Errorf("start lpops: %w", err)
+	}
+	p := &lpopsProc{cmd: cmd, LogPath: logPath, done: make(chan error, 1)}
+	listening := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		sc.Buffer(make([]byte, 64<<10), 1<<20)
+		for sc.Scan() {
+			line := sc.Bytes()
+			_, _ = logf.Write(append(line, '\n'))
+			var ev struct {
+				Msg    string `json:"msg"`
+				Listen string `json:"listen"`
+			}
+			if json.Unmarshal(line, &ev) == nil && ev.Msg == "lpops started" {
+				select {
+				case listening <- ev.Listen:
+				default:
+				}
+			}
+		}
+		_, _ = io.Copy(logf, stderr)
+		p.done <- cmd.Wait()
+		logf.Close()
+	}()
+	select {
+	case p.API = <-listening:
+		return p, nil
+	case err := <-p.done:
+		return nil, fmt.Errorf("lpops exited before starting (%v); see %s", err, logPath)
+	case <-time.After(30 * time.Second):
+		p.Stop()
+		return nil, fmt.Errorf("lpops did not start within 30s; see %s", logPath)
+	case <-ctx.Done():
+		p.Stop()
+		return nil, ctx.Err()
+	}
+}
+
+// Pid is the process id.
+func (p *lpopsProc) Pid() int { return p.cmd.Process.Pid }
+
+// Stop sends SIGTERM and waits, killing it after 10 seconds.
+func (p *lpopsProc) Stop() {
+	_ = p.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-p.done:
+	case <-time.After(10 * time.Second):
+		_ = p.cmd.Process.Kill()
+		<-p.done
+	}
+}
+
+// RoundsTotal reads lpops_rounds_total by result from lpops' /metrics.
+func (p *lpopsProc) RoundsTotal(ctx context.Context) (map[string]float64, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+p.API+"/metrics", nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	out := map[string]float64{}
+	sc := bufio.NewScanner(resp.Body)
+	for sc.Scan() {
+		line := sc.Text()
+		if !strings.HasPrefix(line, "lpops_rounds_total{") {
+			continue
+		}
+		i := strings.Index(line, `result="`)
+		j := strings.LastIndexByte(line, ' ')
+		if i < 0 || j < 0 {
+			continue
+		}
+		res := line[i+len(`result="`):]
+		res = res[:strings.IndexByte(res, '"')]
+		v, err := strconv.ParseFloat(line[j+1:], 64)
+		if err == nil {
+			out[res] += v
+		}
+	}
+	return out, sc.Err()
+}
+
+// procStat is a process's resource use from /proc.
+type procStat struct {
+	CPU      time.Duration // utime + stime
+	RSS, HWM uint64        // VmRSS, VmHWM in bytes
+}
+
+// clockTick is USER_HZ, the unit of utime and stime in /proc/PID/stat; 100
+// on every Linux architecture Go supports.
+const clockTick = 100
+
+func readProc(pid int) (procStat, error) {
+	var s procStat
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return s, err
+	}
+	// Fields after the command name, which is in parentheses and may hold spaces.
+	i := strings.LastIndexByte(string(b), ')')
+	if i < 0 {
+		return s, fmt.Errorf("/proc/%d/stat: malformed", pid)
+	}
+	f := strings.Fields(string(b[i+1:]))
+	if len(f) < 13 {
+		return s, fmt.Errorf("/proc/%d/stat: %d fields", pid, len(f))
+	}
+	// f[0] is field 3 (state): utime is field 14, stime field 15.
+	ut, err1 := strconv.ParseUint(f[11], 10, 64)
+	st, err2 := strconv.ParseUint(f[12], 10, 64)
+	if err := errors.Join(err1, err2); err != nil {
+		return s, fmt.Errorf("/proc/%d/stat: %w", pid, err)
+	}
+	s.CPU = time.Duration(ut+st) * time.Second / clockTick
+
+	b, err = os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return s, err
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		k, v, ok := strings.Cut(line, ":")
+		if !ok || (k != "VmRSS" && k != "VmHWM") {
+			continue
+		}
+		kb, err := strconv.ParseUint(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
+		if err != nil {
+			return s, fmt.Errorf("/proc/%d/status %s: %w", pid, k, err)
+		}
+		if k == "VmRSS" {
+			s.RSS = kb << 10
+		} else {
+			s.HWM = kb << 10
+		}
+	}
+	return s, nil
+}

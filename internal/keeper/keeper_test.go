@@ -1,0 +1,491 @@
+package keeper_test
+
+// These tests drive the keeper tick by tick against a real EVM chain
+// (go-ethereum in-process, JSON-RPC over loopback HTTP) running the
+// Livepeer-compatible test contracts, through the real endpoint pool and
+// store. Integration tests against anvil and geth with the built binary live
+// in test/integration.
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"errors"
+	"math/big"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/crypto"
+
+	"github.com/lpops/lpops/internal/chain"
+	"github.com/lpops/lpops/internal/devnet"
+	"github.com/lpops/lpops/internal/keeper"
+	"github.com/lpops/lpops/internal/livepeer"
+	"github.com/lpops/lpops/internal/signer"
+	"github.com/lpops/lpops/internal/store"
+	"github.com/lpops/lpops/internal/testchain"
+)
+
+const roundLength = 20
+
+type env struct {
+	t      *testing.T
+	ctx    context.Context
+	chain  *devnet.Chain
+	dep    *testchain.Deployment
+	owner  *ecdsa.PrivateKey
+	orch   *ecdsa.PrivateKey
+	caller *ecdsa.PrivateKey
+	pool   *chain.Pool
+	addrs  livepeer.Addresses
+	dir    string
+	now    *fakeNow
+}
+
+// fakeNow is wall time plus an offset the test can advance, so "stuck for
+// three minutes" needs no waiting.
+type fakeNow struct {
+	mu  sync.Mutex
+	off time.Duration
+}
+
+func (f *fakeNow) Now() time.Time {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return time.Now().Add(f.off)
+}
+
+func (f *fakeNow) Advance(d time.Duration) {
+	f.mu.Lock()
+	f.off += d
+	f.mu.Unlock()
+}
+
+func eth(n float64) *big.Int {
+	v, _ := new(big.Float).Mul(big.NewFloat(n), big.NewFloat(1e18)).Int(nil)
+	return v
+}
+
+func newEnv(t *testing.T, callerETH *big.Int) *env {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	t.Cleanup(cancel)
+	e := &env{t: t, ctx: ctx, owner: key(t), orch: key(t), caller: key(t), dir: t.TempDir(), now: &fakeNow{}}
+	alloc := types.GenesisAlloc{addr(e.owner): {Balance: eth(1000)}, addr(e.orch): {Balance: eth(100)}}
+	if callerETH.Sign() > 0 {
+		alloc[addr(e.caller)] = types.Account{Balance: callerETH}
+	}
+	c, err := devnet.StartChain(alloc, 25*time.Millisecond)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	e.chain = c
+	e.dep, err = testchain.Deploy(ctx, c.Backend.Client(), e.owner, testchain.Params{RoundLength: roundLength, LIP118: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.dep.PollInterval = 10 * time.Millisecond
+	if err := e.dep.RegisterOrchestrator(ctx, e.owner, e.orch, eth(5000), 100000, 500000); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.dep.SetRewardCaller(ctx, e.orch, addr(e.caller)); err != nil {
+		t.Fatal(err)
+	}
+	e.pool, err = chain.Dial(ctx, []chain.EndpointConfig{{Name: "devnet", URL: c.URL}}, chain.Options{ChainID: devnet.ChainID, RequestTimeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(e.pool.Close)
+	e.addrs, err = livepeer.Resolve(ctx, e.pool, e.dep.Controller)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+func key(t *testing.T) *ecdsa.PrivateKey {
+	k, err := crypto.GenerateKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
+func addr(k *ecdsa.PrivateKey) common.Address { return crypto.PubkeyToAddress(k.PublicKey) }
+
+// nextActiveRound waits for a fresh round in which the orchestrator is
+// active, initializes it (as the node would) and returns it.
+func (e *env) nextActiveRound() uint64 {
+	e.t.Helper()
+	r, err := e.dep.CurrentRound(e.ctx)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if err := e.dep.WaitForRound(e.ctx, r+1, 10*time.Millisecond); err != nil {
+		e.t.Fatal(err)
+	}
+	if err := e.dep.EnsureRoundInitialized(e.ctx, e.owner); err != nil {
+		e.t.Fatal(err)
+	}
+	if ok, err := e.dep.IsActive(e.ctx, addr(e.orch)); err != nil || !ok {
+		e.t.Fatalf("orchestrator not active in round %d: %v", r+1, err)
+	}
+	return r + 1
+}
+
+type opts struct {
+	signer   *ecdsa.PrivateKey
+	grace    uint64
+	maxFee   *big.Int
+	chain    keeper.Chain
+	observe  bool
+	initAuto bool
+}
+
+func (e *env) keeper(o opts) (*keeper.Keeper, *store.Store) {
+	e.t.Helper()
+	st, err := store.Open(e.dir)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	e.t.Cleanup(func() { st.Close() })
+	if o.maxFee == nil {
+		o.maxFee = big.NewInt(50e9)
+	}
+	var sg keeper.TxSigner
+	accounts := []common.Address{}
+	if o.signer != nil {
+		s := signer.FromKey(o.signer, devnet.ChainIDBig())
+		sg, accounts = s, append(accounts, s.Address())
+	}
+	c := o.chain
+	if c == nil {
+		c = e.pool
+	}
+	k := keeper.New(keeper.Config{
+		Orchestrator: addr(e.orch), ChainID: devnet.ChainIDBig(), Observe: o.observe,
+		GraceBlocks: o.grace, MaxFee: o.maxFee, StuckAfter: 3 * time.Minute,
+		InitEnabled: o.initAuto, InitAfterBlocks: 2, InitMaxFee: big.NewInt(50e9),
+		PollInterval: time.Second, ActivePollInterval: 20 * time.Millisecond,
+	}, keeper.Options{
+		Chain: c, Reader: livepeer.NewReader(e.pool, e.addrs, addr(e.orch), accounts, e.now.Now),
+		Signer: sg, Records: keeper.NewRecords(st), Addrs: e.addrs, Now: e.now.Now,
+	})
+	return k, st
+}
+
+// tickUntil ticks k until cond holds on its status, or fails.
+func (e *env) tickUntil(k *keeper.Keeper, what string, cond func(keeper.Status) bool) keeper.Status {
+	e.t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		k.Tick(e.ctx)
+		s := k.Status()
+		if cond(s) {
+			return s
+		}
+		if time.Now().After(deadline) {
+			e.t.Fatalf("timed out waiting for %s; last status: state=%s reason=%q round=%d", what, s.State, s.Reason, s.Round)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func (e *env) nonce(a common.Address) uint64 {
+	e.t.Helper()
+	n, err := e.chain.Backend.Client().NonceAt(e.ctx, a, nil)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return n
+}
+
+func TestNodeRewardsItselfLpopsSendsNothing(t *testing.T) {
+	e := newEnv(t, eth(1))
+	k, _ := e.keeper(opts{signer: e.caller, grace: 10})
+	k.Tick(e.ctx) // lpops is running before the round starts
+	round := e.nextActiveRound()
+	if _, err := e.dep.Reward(e.ctx, e.orch); err != nil { // the node, within grace
+		t.Fatal(err)
+	}
+	s := e.tickUntil(k, "round settled", func(s keeper.Status) bool { return s.State == keeper.StateDone && s.Round == round })
+	if s.RewardedBy != "node" || s.RewardTx == "" {
+		t.Fatalf("rewarded_by=%q tx=%q, want the node's transaction", s.RewardedBy, s.RewardTx)
+	}
+	if n := e.nonce(addr(e.caller)); n != 0 {
+		t.Fatalf("lpops sent %d transactions, want none", n)
+	}
+}
+
+func TestNodeMissesLpopsRewardsOnce(t *testing.T) {
+	for _, tc := range []struct {
+		Name         string
+		SignerIsOrch bool
+		WantMethod   string
+	}{
+		{"DelegatedRewardCaller", false, "rewardForTranscoder"},
+		{"OrchestratorKey", true, "reward"},
+	} {
+		t.Run(tc.Name, func(t *testing.T) {
+			e := newEnv(t, eth(1))
+			sk := e.caller
+			if tc.SignerIsOrch {
+				sk = e.orch
+			}
+			k, _ := e.keeper(opts{signer: sk, grace: 3})
+			round := e.nextActiveRound()
+			before := e.nonce(addr(sk))
+			s := e.tickUntil(k, "reward by lpops", func(s keeper.Status) bool { return s.State == keeper.StateDone && s.Round == round })
+			if s.RewardedBy != "lpops" {
+				t.Fatalf("rewarded_by=%q, want lpops (reason %q)", s.RewardedBy, s.Reason)
+			}
+			if len(s.Txs) != 1 || s.Txs[0].Method != tc.WantMethod || s.Txs[0].State != keeper.TxMined {
+				t.Fatalf("txs = %+v, want one mined %s", s.Txs, tc.WantMethod)
+			}
+			lrr, _ := e.dep.LastRewardRound(e.ctx, addr(e.orch))
+			if lrr != round {
+				t.Fatalf("lastRewardRound = %d, want %d", lrr, round)
+			}
+			// Keep ticking for the rest of the round: nothing more is sent.
+			for i := 0; i < 20; i++ {
+				k.Tick(e.ctx)
+			}
+			if n := e.nonce(addr(sk)) - before; n != 1 {
+				t.Fatalf("lpops sent %d transactions, want exactly 1", n)
+			}
+		})
+	}
+}
+
+func TestInactiveOrchestratorNothingSent(t *testing.T) {
+	e := newEnv(t, eth(1))
+	k, _ := e.keeper(opts{signer: e.caller, grace: 1})
+	e.nextActiveRound()
+	// Unbond everything: inactive from the next round.
+	if _, err := e.dep.Unbond(e.ctx, e.orch, eth(5000)); err != nil {
+		t.Fatal(err)
+	}
+	e.nextActiveRoundOrInactive()
+	// Unbonding everything also deregisters it, as in the real BondingManager.
+	s := e.tickUntil(k, "inactive", func(s keeper.Status) bool {
+		return s.State == keeper.StateNotActive || s.State == keeper.StateNotRegistered
+	})
+	if s.Active {
+		t.Fatal("status says active")
+	}
+	for i := 0; i < 10; i++ {
+		k.Tick(e.ctx)
+	}
+	if n := e.nonce(addr(e.caller)); n != 0 {
+		t.Fatalf("lpops sent %d transactions to an inactive orchestrator's round", n)
+	}
+}
+
+// nextActiveRoundOrInactive moves to the next initialized round without
+// requiring the orchestrator to be active.
+func (e *env) nextActiveRoundOrInactive() {
+	e.t.Helper()
+	r, _ := e.dep.CurrentRound(e.ctx)
+	if err := e.dep.WaitForRound(e.ctx, r+1, 10*time.Millisecond); err != nil {
+		e.t.Fatal(err)
+	}
+	if err := e.dep.EnsureRoundInitialized(e.ctx, e.owner); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
+func TestRewardThatWouldRevertIsNotSent(t *testing.T) {
+	e := newEnv(t, eth(1))
+	k, _ := e.keeper(opts{signer: e.caller, grace: 1})
+	e.nextActiveRound()
+	opts, err := e.dep.TransactOpts(e.ctx, e.owner)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tx, err := e.dep.Contracts.Controller.Pause(opts) // every reward now reverts
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.dep.Wait(e.ctx, tx); err != nil {
+		t.Fatal(err)
+	}
+	s := e.tickUntil(k, "would revert", func(s keeper.Status) bool { return s.State == keeper.StateWouldRevert })
+	if s.Reason == "" {
+		t.Fatal("no reason given")
+	}
+	if n := e.nonce(addr(e.caller)); n != 0 {
+		t.Fatalf("lpops sent %d transactions that would revert", n)
+	}
+}
+
+func TestInsufficientFundsNoStormThenResumes(t *testing.T) {
+	e := newEnv(t, big.NewInt(1e12)) // far too little for gas at 50 gwei
+	k, _ := e.keeper(opts{signer: e.caller, grace: 1})
+	round := e.nextActiveRound()
+	s := e.tickUntil(k, "insufficient funds", func(s keeper.Status) bool { return s.State == keeper.StateInsufficientFunds })
+	for i := 0; i < 30; i++ {
+		k.Tick(e.ctx)
+	}
+	if n := e.nonce(addr(e.caller)); n != 0 {
+		t.Fatalf("lpops sent %d transactions without funds", n)
+	}
+	if s.Reason == "" {
+		t.Fatal("status gives no reason")
+	}
+	if _, err := e.dep.FundETH(e.ctx, e.owner, addr(e.caller), eth(1)); err != nil {
+		t.Fatal(err)
+	}
+	s = e.tickUntil(k, "reward after funding", func(s keeper.Status) bool { return s.State == keeper.StateDone })
+	if s.RewardedBy != "lpops" || s.Round != round {
+		t.Fatalf("after funding: rewarded_by=%q round=%d, want lpops in round %d", s.RewardedBy, s.Round, round)
+	}
+	if n := e.nonce(addr(e.caller)); n != 1 {
+		t.Fatalf("lpops sent %d transactions, want 1", n)
+	}
+}
+
+func TestStuckTransactionReplacedOnceWithBump(t *testing.T) {
+	e := newEnv(t, eth(1))
+	k, _ := e.keeper(opts{signer: e.caller, grace: 1})
+	e.nextActiveRound()
+	e.chain.PauseMining()
+	s := e.tickUntil(k, "reward sent", func(s keeper.Status) bool { return len(s.Txs) == 1 && s.Txs[0].State == keeper.TxSent })
+	first := s.Txs[0]
+	for i := 0; i < 5; i++ { // not stuck yet: no replacement
+		k.Tick(e.ctx)
+	}
+	if got := len(k.Status().Txs); got != 1 {
+		t.Fatalf("%d transactions before stuck_after, want 1", got)
+	}
+	e.now.Advance(4 * time.Minute)
+	s = e.tickUntil(k, "replacement", func(s keeper.Status) bool { return len(s.Txs) == 2 })
+	repl := s.Txs[1]
+	if repl.Nonce != first.Nonce {
+		t.Fatalf("replacement nonce %d, want %d", repl.Nonce, first.Nonce)
+	}
+	minFee := new(big.Int).Div(new(big.Int).Mul(first.MaxFee.ToInt(), big.NewInt(1125)), big.NewInt(1000))
+	if repl.MaxFee.ToInt().Cmp(minFee) < 0 {
+		t.Fatalf("replacement max fee %v < 112.5%% of %v", repl.MaxFee.ToInt(), first.MaxFee.ToInt())
+	}
+	if repl.MaxFee.ToInt().Cmp(big.NewInt(50e9)) > 0 {
+		t.Fatalf("replacement max fee %v above the cap", repl.MaxFee.ToInt())
+	}
+	e.chain.ResumeMining()
+	s = e.tickUntil(k, "settled", func(s keeper.Status) bool { return s.State == keeper.StateDone })
+	if s.RewardedBy != "lpops" {
+		t.Fatalf("rewarded_by %q", s.RewardedBy)
+	}
+	if n := e.nonce(addr(e.caller)); n != 1 {
+		t.Fatalf("%d transactions mined, want exactly 1", n)
+	}
+	states := map[string]int{}
+	for _, tx := range s.Txs {
+		states[tx.State]++
+	}
+	if states[keeper.TxMined] != 1 || states[keeper.TxReplaced] != 1 {
+		t.Fatalf("tx states %v, want one mined and one replaced", states)
+	}
+}
+
+func TestStuckAtCapKeepsOriginalAlive(t *testing.T) {
+	e := newEnv(t, eth(1))
+	k1, st := e.keeper(opts{signer: e.caller, grace: 1})
+	e.nextActiveRound()
+	e.chain.PauseMining()
+	s := e.tickUntil(k1, "reward sent", func(s keeper.Status) bool { return len(s.Txs) == 1 && s.Txs[0].State == keeper.TxSent })
+	st.Close()
+	// Restart with a cap equal to the first send's fee: no room for a 12.5 % bump.
+	capFee := s.Txs[0].MaxFee.ToInt()
+	k, _ := e.keeper(opts{signer: e.caller, grace: 1, maxFee: capFee})
+	e.now.Advance(4 * time.Minute)
+	for i := 0; i < 5; i++ {
+		k.Tick(e.ctx)
+	}
+	s = k.Status()
+	if len(s.Txs) != 1 {
+		t.Fatalf("%d transactions, want the original only (no replacement above the cap)", len(s.Txs))
+	}
+	if s.State != keeper.StatePending || s.Reason == "" {
+		t.Fatalf("state %q reason %q, want pending with the cap explained", s.State, s.Reason)
+	}
+	for _, tx := range s.Txs {
+		if tx.MaxFee.ToInt().Cmp(capFee) > 0 {
+			t.Fatalf("max fee %v above cap", tx.MaxFee.ToInt())
+		}
+	}
+	e.chain.ResumeMining()
+	s = e.tickUntil(k, "settled", func(s keeper.Status) bool { return s.State == keeper.StateDone })
+	if s.RewardedBy != "lpops" || e.nonce(addr(e.caller)) != 1 {
+		t.Fatalf("rewarded_by %q, nonce %d", s.RewardedBy, e.nonce(addr(e.caller)))
+	}
+}
+
+// lostBroadcast stands for a process killed after the transaction was
+// written to the store but before the broadcast left the host.
+type lostBroadcast struct{ *chain.Pool }
+
+func (lostBroadcast) Broadcast(context.Context, []byte) (common.Hash, error) {
+	return common.Hash{}, errors.New("connection reset by peer")
+}
+
+func TestRestartAfterLostBroadcastRewardsExactlyOnce(t *testing.T) {
+	e := newEnv(t, eth(1))
+	k1, st := e.keeper(opts{signer: e.caller, grace: 1, chain: lostBroadcast{e.pool}})
+	round := e.nextActiveRound()
+	s := e.tickUntil(k1, "tx recorded", func(s keeper.Status) bool { return len(s.Txs) == 1 })
+	if s.Txs[0].State != keeper.TxSent {
+		t.Fatalf("unknown broadcast outcome recorded as %q, want %q", s.Txs[0].State, keeper.TxSent)
+	}
+	st.Close() // "crash"
+
+	k2, _ := e.keeper(opts{signer: e.caller, grace: 1})
+	for i := 0; i < 10; i++ {
+		k2.Tick(e.ctx)
+	}
+	if n := e.nonce(addr(e.caller)); n != 0 {
+		t.Fatalf("restarted keeper sent a new transaction before the old one was stuck (nonce %d)", n)
+	}
+	e.now.Advance(4 * time.Minute)
+	s = e.tickUntil(k2, "settled", func(s keeper.Status) bool { return s.State == keeper.StateDone && s.Round == round })
+	if s.RewardedBy != "lpops" {
+		t.Fatalf("rewarded_by %q", s.RewardedBy)
+	}
+	if n := e.nonce(addr(e.caller)); n != 1 {
+		t.Fatalf("%d transactions mined, want exactly 1", n)
+	}
+}
+
+func TestInitializesRoundWhenNobodyDoes(t *testing.T) {
+	e := newEnv(t, eth(1))
+	k, _ := e.keeper(opts{signer: e.caller, grace: 1, initAuto: true})
+	r, _ := e.dep.CurrentRound(e.ctx)
+	if err := e.dep.WaitForRound(e.ctx, r+1, 10*time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
+	s := e.tickUntil(k, "rewarded after initializing", func(s keeper.Status) bool { return s.State == keeper.StateDone && s.Round == r+1 })
+	kinds := map[string]int{}
+	for _, tx := range s.Txs {
+		if tx.State == keeper.TxMined {
+			kinds[tx.Kind]++
+		}
+	}
+	if kinds[keeper.KindInitializeRound] != 1 || kinds[keeper.KindReward] != 1 {
+		t.Fatalf("mined %v, want one initializeRound and one reward", kinds)
+	}
+}
+
+func TestObserveModeNeverSends(t *testing.T) {
+	e := newEnv(t, eth(1))
+	k, _ := e.keeper(opts{signer: e.caller, grace: 1, observe: true})
+	e.nextActiveRound()
+	e.tickUntil(k, "observing", func(s keeper.Status) bool { return s.State == keeper.StateObserving })
+	for i := 0; i < 10; i++ {
+		k.Tick(e.ctx)
+	}
+	if n := e.nonce(addr(e.caller)); n != 0 {
+		t.Fatalf("observe mode sent %d transactions", n)
+	}
+}
