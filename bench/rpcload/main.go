@@ -200,13 +200,14 @@ func measure(ctx context.Context, p params, say func(string, ...any)) (*result, 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
-	// The node stand-in reads in-process, so its reads are not counted and
-	// cost no HTTP.
-	inproc, ok := client.(interface{ Client() *rpc.Client })
-	if !ok {
-		return nil, errors.New("devnet client has no in-process rpc.Client")
+	// The node stand-in reads the devnet directly, not through a proxy: its
+	// reads are not counted.
+	nodeRPC, err := rpc.DialContext(ctx, ch.URL)
+	if err != nil {
+		return nil, err
 	}
-	caller := batchCaller{inproc.Client()}
+	defer nodeRPC.Close()
+	caller := batchCaller{nodeRPC}
 	addrs, err := livepeer.Resolve(ctx, caller, dep.Controller)
 	if err != nil {
 		return nil, err

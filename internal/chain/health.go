@@ -2,6 +2,7 @@ package chain
 
 import (
 	"context"
+	"encoding/json"
 	"sync"
 	"time"
 )
@@ -9,26 +10,44 @@ import (
 // EndpointStatus is one endpoint's health as the Pool sees it, for
 // "lpops status" and the web surface. It never holds the URL.
 type EndpointStatus struct {
-	Name    string
-	Active  bool // the endpoint reads go to first
-	Healthy bool
-	Reason  string // why it is unhealthy; empty when healthy
-	ChainID uint64 // 0 until it answered eth_chainId
-	Head    Head   // zero until it answered eth_getBlockByNumber
+	Name    string `json:"name"`
+	Active  bool   `json:"active"` // the endpoint reads go to first
+	Healthy bool   `json:"healthy"`
+	Reason  string `json:"reason,omitempty"` // why it is unhealthy; empty when healthy
+	ChainID uint64 `json:"chain_id"`         // 0 until it answered eth_chainId
+	Head    Head   `json:"head"`             // zero until it answered eth_getBlockByNumber
 	// HeadAge is how old Head was when it was observed (Head.ObservedAt).
-	HeadAge time.Duration
+	HeadAge Seconds `json:"head_age_seconds"`
 	// LagBlocks is how far Head was behind the best endpoint's when observed.
-	LagBlocks uint64
+	LagBlocks uint64 `json:"lag_blocks"`
 	// Requests and Errors count round trips (one per HTTP request) and the
 	// failed ones since Dial. JSON-RPC error answers are not failures.
-	Requests uint64
-	Errors   uint64
+	Requests uint64 `json:"requests"`
+	Errors   uint64 `json:"errors"`
 	// ErrorRate is the failed share of the last 32 round trips.
-	ErrorRate         float64
-	ConsecutiveErrors int
-	LastError         string // redacted: never contains the URL
-	LastErrorAt       time.Time
-	LastContact       time.Time // last round trip, success or not
+	ErrorRate         float64   `json:"error_rate"`
+	ConsecutiveErrors int       `json:"consecutive_errors"`
+	LastError         string    `json:"last_error,omitempty"` // redacted: never contains the URL
+	LastErrorAt       time.Time `json:"last_error_at,omitempty"`
+	LastContact       time.Time `json:"last_contact,omitempty"` // last round trip, success or not
+}
+
+// Seconds is a duration that encodes in JSON as (fractional) seconds.
+type Seconds time.Duration
+
+// MarshalJSON encodes d as seconds.
+func (d Seconds) MarshalJSON() ([]byte, error) {
+	return json.Marshal(time.Duration(d).Seconds())
+}
+
+// UnmarshalJSON decodes seconds.
+func (d *Seconds) UnmarshalJSON(b []byte) error {
+	var f float64
+	if err := json.Unmarshal(b, &f); err != nil {
+		return err
+	}
+	*d = Seconds(f * float64(time.Second))
+	return nil
 }
 
 // Health returns every endpoint's status in configuration order.
@@ -42,7 +61,7 @@ func (p *Pool) Health() []EndpointStatus {
 			Active:            ep == p.active,
 			Healthy:           ep.healthy,
 			Reason:            ep.reason,
-			HeadAge:           ep.headAge,
+			HeadAge:           Seconds(ep.headAge),
 			LagBlocks:         ep.lag,
 			Requests:          ep.requests,
 			Errors:            ep.errors,

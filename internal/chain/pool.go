@@ -56,11 +56,11 @@ type Options struct {
 
 // Head is an endpoint's newest block as the Pool last saw it.
 type Head struct {
-	Number     uint64
-	Hash       common.Hash
-	Time       time.Time // block timestamp
-	BaseFee    *big.Int  // nil on chains without EIP-1559
-	ObservedAt time.Time // when the Pool read it (Options.Now)
+	Number     uint64      `json:"number"`
+	Hash       common.Hash `json:"hash"`
+	Time       time.Time   `json:"time"`                   // block timestamp
+	BaseFee    *big.Int    `json:"base_fee_wei,omitempty"` // nil on chains without EIP-1559
+	ObservedAt time.Time   `json:"observed_at"`            // when the Pool read it (Options.Now)
 }
 
 // Pool is a set of JSON-RPC endpoints for one chain. It is safe for

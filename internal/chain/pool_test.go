@@ -255,8 +255,8 @@ func TestStaleHeadFailsOverAndBack(t *testing.T) {
 		t.Errorf("Call with a stale primary answered by %q, want backup", got)
 	}
 	st := status(t, p, "primary")
-	if st.Healthy || !strings.Contains(st.Reason, "stale") || st.HeadAge < 5*time.Minute {
-		t.Errorf("primary: healthy %v reason %q head age %s; want stale", st.Healthy, st.Reason, st.HeadAge)
+	if st.Healthy || !strings.Contains(st.Reason, "stale") || time.Duration(st.HeadAge) < 5*time.Minute {
+		t.Errorf("primary: healthy %v reason %q head age %s; want stale", st.Healthy, st.Reason, time.Duration(st.HeadAge))
 	}
 	if got := p.Head().Number; got != 1300 {
 		t.Errorf("Head = %d, want the backup's 1300", got)
