@@ -191,8 +191,10 @@ func (p *lpopsProc) RoundsTotal(ctx context.Context) (map[string]float64, error)
 
 // procStat is a process's resource use from /proc.
 type procStat struct {
-	CPU      time.Duration // utime + stime
-	RSS, HWM uint64        // VmRSS, VmHWM in bytes
+	CPU time.Duration // utime + stime
+	// VmRSS, VmHWM (peak RSS), RssAnon (heap, stacks) and RssFile (mapped
+	// pages of the binary), in bytes.
+	RSS, HWM, Anon, File uint64
 }
 
 // clockTick is USER_HZ, the unit of utime and stime in /proc/PID/stat; 100
@@ -228,18 +230,15 @@ func readProc(pid int) (procStat, error) {
 	}
 	for _, line := range strings.Split(string(b), "\n") {
 		k, v, ok := strings.Cut(line, ":")
-		if !ok || (k != "VmRSS" && k != "VmHWM") {
+		dst := map[string]*uint64{"VmRSS": &s.RSS, "VmHWM": &s.HWM, "RssAnon": &s.Anon, "RssFile": &s.File}[k]
+		if !ok || dst == nil {
 			continue
 		}
 		kb, err := strconv.ParseUint(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
 		if err != nil {
 			return s, fmt.Errorf("/proc/%d/status %s: %w", pid, k, err)
 		}
-		if k == "VmRSS" {
-			s.RSS = kb << 10
-		} else {
-			s.HWM = kb << 10
-		}
+		*dst = kb << 10
 	}
 	return s, nil
 }

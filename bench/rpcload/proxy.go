@@ -45,7 +45,18 @@ type counts struct {
 	// Shapes counts HTTP requests by the calls they carried, so a batch
 	// shows up as what it is (e.g. the keeper's snapshot, a health check).
 	Shapes map[string]int
+	// Requests are the times of the requests, in order, and whether each
+	// was a health check of lpops' endpoint pool.
+	Requests []request
 }
+
+type request struct {
+	at     time.Time
+	health bool
+}
+
+// healthCheck is the content of the endpoint pool's health check.
+const healthCheck = "[eth_chainId, eth_getBlockByNumber]"
 
 func newCountingProxy(target string, measuring *atomic.Bool) (*countingProxy, error) {
 	u, err := url.Parse(target)
@@ -64,6 +75,8 @@ func newCountingProxy(target string, measuring *atomic.Bool) (*countingProxy, er
 	p.rp = &httputil.ReverseProxy{
 		Rewrite:   func(r *httputil.ProxyRequest) { r.SetURL(u) },
 		Transport: &http.Transport{MaxIdleConnsPerHost: 16, IdleConnTimeout: time.Minute},
+		// Requests cut off when the bench stops are not worth a log line.
+		ErrorHandler: func(w http.ResponseWriter, _ *http.Request, _ error) { w.WriteHeader(http.StatusBadGateway) },
 	}
 	p.srv = &http.Server{Handler: p, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = p.srv.Serve(ln) }()
@@ -93,7 +106,9 @@ func (p *countingProxy) record(methods []string) {
 	for _, m := range methods {
 		p.c.Methods[m]++
 	}
-	p.c.Shapes[shape(methods)]++
+	sh := shape(methods)
+	p.c.Shapes[sh]++
+	p.c.Requests = append(p.c.Requests, request{at: time.Now(), health: sh == healthCheck})
 }
 
 // Counts returns a copy of what was counted.
@@ -107,6 +122,7 @@ func (p *countingProxy) Counts() counts {
 	for k, v := range p.c.Shapes {
 		c.Shapes[k] = v
 	}
+	c.Requests = append([]request(nil), p.c.Requests...)
 	return c
 }
 

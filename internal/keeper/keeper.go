@@ -315,6 +315,10 @@ func (k *Keeper) settleRewarded(ctx context.Context, rec *Record, snap *livepeer
 		return
 	}
 	rec.RewardedBy = "node"
+	if !k.records.Available() {
+		// Without lpops' own transaction history, who called is unknown.
+		rec.RewardedBy = ""
+	}
 	if rec.LastSeenUnrewardedHead > 0 && snap.Head >= rec.LastSeenUnrewardedHead {
 		evs, err := livepeer.RewardEvents(ctx, k.chain, k.addrs.BondingManager, k.cfg.Orchestrator, rec.LastSeenUnrewardedHead, snap.Head)
 		if err != nil {

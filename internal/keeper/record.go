@@ -67,7 +67,7 @@ type Tx struct {
 	GasLimit uint64         `json:"gas_limit"`
 	MaxFee   *hexutil.Big   `json:"max_fee_per_gas"`
 	Tip      *hexutil.Big   `json:"max_priority_fee_per_gas"`
-	Raw      hexutil.Bytes  `json:"raw"`
+	Raw      hexutil.Bytes  `json:"raw,omitempty"`
 	State    string         `json:"state"`
 	SignedAt time.Time      `json:"signed_at"`
 	SentAt   time.Time      `json:"sent_at,omitempty"`
@@ -178,6 +178,10 @@ type Records struct{ s *store.Store }
 
 // NewRecords wraps a store.
 func NewRecords(s *store.Store) *Records { return &Records{s: s} }
+
+// Available reports whether records can be read and written; without a
+// store (a read-only look while the daemon holds it) history is unknown.
+func (rs *Records) Available() bool { return rs.s != nil }
 
 // Load returns the record of orch in round, or nil if none.
 func (rs *Records) Load(orch common.Address, round uint64) (*Record, error) {

@@ -50,7 +50,14 @@ func (k *Keeper) Status() Status {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	s := k.status
-	s.Txs = append([]*Tx(nil), s.Txs...)
+	// Copies without the signed bytes: the API shows what was sent, not a
+	// payload anyone could re-broadcast from a status page.
+	s.Txs = make([]*Tx, len(k.status.Txs))
+	for i, t := range k.status.Txs {
+		c := *t
+		c.Raw = nil
+		s.Txs[i] = &c
+	}
 	bal := make(map[string]string, len(s.Balances))
 	for a, v := range s.Balances {
 		bal[a] = v
@@ -67,8 +74,15 @@ func (k *Keeper) Ready() bool {
 }
 
 // History returns the newest n round records.
+// Signed transaction bytes are left out.
 func (k *Keeper) History(n int) ([]*Record, error) {
-	return k.records.Recent(k.cfg.Orchestrator, n)
+	recs, err := k.records.Recent(k.cfg.Orchestrator, n)
+	for _, r := range recs {
+		for _, t := range r.Txs {
+			t.Raw = nil
+		}
+	}
+	return recs, err
 }
 
 func (k *Keeper) setStatus(snap *livepeer.Snapshot, rec *Record, err error) {
