@@ -28,8 +28,8 @@ type EndpointStatus struct {
 	ErrorRate         float64   `json:"error_rate"`
 	ConsecutiveErrors int       `json:"consecutive_errors"`
 	LastError         string    `json:"last_error,omitempty"` // redacted: never contains the URL
-	LastErrorAt       time.Time `json:"last_error_at,omitempty"`
-	LastContact       time.Time `json:"last_contact,omitempty"` // last round trip, success or not
+	LastErrorAt       time.Time `json:"last_error_at,omitzero"`
+	LastContact       time.Time `json:"last_contact,omitzero"` // last round trip, success or not
 }
 
 // Seconds is a duration that encodes in JSON as (fractional) seconds.

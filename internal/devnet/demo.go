@@ -221,7 +221,7 @@ func tell(ctx context.Context, d *daemon.Daemon, node *Node, o DemoOptions, res 
 			told[r.Round] = true
 			amount := ""
 			if r.RewardAmount != nil {
-				amount = fmt.Sprintf(", +%s LPT", lptString(r.RewardAmount.ToInt()))
+				amount = fmt.Sprintf(", +%s LPT", lptString(r.RewardAmount.Int()))
 			}
 			switch r.Outcome {
 			case keeper.OutcomeRewardedByNode:

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
-	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/rpc"
 
@@ -326,7 +325,7 @@ func (k *Keeper) settleRewarded(ctx context.Context, rec *Record, snap *livepeer
 		} else if len(evs) > 0 {
 			ev := evs[len(evs)-1]
 			rec.RewardTx = ev.TxHash.Hex()
-			rec.RewardAmount = (*hexutil.Big)(ev.Amount)
+			rec.RewardAmount = (*Wei)(ev.Amount)
 		}
 	}
 	k.log.Info("reward called by the node", "round", rec.Round, "tx", rec.RewardTx)
@@ -426,7 +425,7 @@ func (k *Keeper) fundsCover(rec *Record, snap *livepeer.Snapshot) bool {
 		return true
 	}
 	bal := snap.Balances[k.signer.Address()]
-	if bal != nil && bal.Cmp(rec.FundsNeeded.ToInt()) >= 0 {
+	if bal != nil && bal.Cmp(rec.FundsNeeded.Int()) >= 0 {
 		k.log.Info("balance covers the call again; resuming", "round", rec.Round, "balance_wei", bal)
 		rec.FundsNeeded = nil
 		return true

@@ -366,12 +366,12 @@ func TestStuckTransactionReplacedOnceWithBump(t *testing.T) {
 	if repl.Nonce != first.Nonce {
 		t.Fatalf("replacement nonce %d, want %d", repl.Nonce, first.Nonce)
 	}
-	minFee := new(big.Int).Div(new(big.Int).Mul(first.MaxFee.ToInt(), big.NewInt(1125)), big.NewInt(1000))
-	if repl.MaxFee.ToInt().Cmp(minFee) < 0 {
-		t.Fatalf("replacement max fee %v < 112.5%% of %v", repl.MaxFee.ToInt(), first.MaxFee.ToInt())
+	minFee := new(big.Int).Div(new(big.Int).Mul(first.MaxFee.Int(), big.NewInt(1125)), big.NewInt(1000))
+	if repl.MaxFee.Int().Cmp(minFee) < 0 {
+		t.Fatalf("replacement max fee %v < 112.5%% of %v", repl.MaxFee.Int(), first.MaxFee.Int())
 	}
-	if repl.MaxFee.ToInt().Cmp(big.NewInt(50e9)) > 0 {
-		t.Fatalf("replacement max fee %v above the cap", repl.MaxFee.ToInt())
+	if repl.MaxFee.Int().Cmp(big.NewInt(50e9)) > 0 {
+		t.Fatalf("replacement max fee %v above the cap", repl.MaxFee.Int())
 	}
 	e.chain.ResumeMining()
 	s = e.tickUntil(k, "settled", func(s keeper.Status) bool { return s.State == keeper.StateDone })
@@ -398,7 +398,7 @@ func TestStuckAtCapKeepsOriginalAlive(t *testing.T) {
 	s := e.tickUntil(k1, "reward sent", func(s keeper.Status) bool { return len(s.Txs) == 1 && s.Txs[0].State == keeper.TxSent })
 	st.Close()
 	// Restart with a cap equal to the first send's fee: no room for a 12.5 % bump.
-	capFee := s.Txs[0].MaxFee.ToInt()
+	capFee := s.Txs[0].MaxFee.Int()
 	k, _ := e.keeper(opts{signer: e.caller, grace: 1, maxFee: capFee})
 	e.now.Advance(4 * time.Minute)
 	for i := 0; i < 5; i++ {
@@ -412,8 +412,8 @@ func TestStuckAtCapKeepsOriginalAlive(t *testing.T) {
 		t.Fatalf("state %q reason %q, want pending with the cap explained", s.State, s.Reason)
 	}
 	for _, tx := range s.Txs {
-		if tx.MaxFee.ToInt().Cmp(capFee) > 0 {
-			t.Fatalf("max fee %v above cap", tx.MaxFee.ToInt())
+		if tx.MaxFee.Int().Cmp(capFee) > 0 {
+			t.Fatalf("max fee %v above cap", tx.MaxFee.Int())
 		}
 	}
 	e.chain.ResumeMining()

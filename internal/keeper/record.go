@@ -65,15 +65,15 @@ type Tx struct {
 	Hash     common.Hash    `json:"hash"`
 	Nonce    uint64         `json:"nonce"`
 	GasLimit uint64         `json:"gas_limit"`
-	MaxFee   *hexutil.Big   `json:"max_fee_per_gas"`
-	Tip      *hexutil.Big   `json:"max_priority_fee_per_gas"`
+	MaxFee   *Wei           `json:"max_fee_per_gas"`
+	Tip      *Wei           `json:"max_priority_fee_per_gas"`
 	Raw      hexutil.Bytes  `json:"raw,omitempty"`
 	State    string         `json:"state"`
 	SignedAt time.Time      `json:"signed_at"`
-	SentAt   time.Time      `json:"sent_at,omitempty"`
+	SentAt   time.Time      `json:"sent_at,omitzero"`
 	Block    uint64         `json:"block,omitempty"`
 	GasUsed  uint64         `json:"gas_used,omitempty"`
-	FeePaid  *hexutil.Big   `json:"fee_paid_wei,omitempty"`
+	FeePaid  *Wei           `json:"fee_paid_wei,omitempty"`
 	Error    string         `json:"error,omitempty"`
 	From     common.Address `json:"from"`
 }
@@ -98,15 +98,15 @@ type Record struct {
 	RewardedBy  string `json:"rewarded_by,omitempty"` // node | lpops
 	RewardTx    string `json:"reward_tx,omitempty"`
 	// RewardAmount is the LPT minted to the orchestrator (wei of LPT).
-	RewardAmount *hexutil.Big `json:"reward_amount,omitempty"`
+	RewardAmount *Wei `json:"reward_amount,omitempty"`
 
 	State         string    `json:"state"`
 	Reason        string    `json:"reason,omitempty"`
 	Attempts      int       `json:"attempts"`
-	NextAttemptAt time.Time `json:"next_attempt_at,omitempty"`
+	NextAttemptAt time.Time `json:"next_attempt_at,omitzero"`
 	// FundsNeeded is what the last attempt needed in wei when the balance
 	// fell short; sending resumes once the balance covers it.
-	FundsNeeded *hexutil.Big `json:"funds_needed_wei,omitempty"`
+	FundsNeeded *Wei `json:"funds_needed_wei,omitempty"`
 
 	Txs []*Tx `json:"txs"`
 }
@@ -148,11 +148,11 @@ func (r *Record) highestFee(nonce uint64) (maxFee, tip *big.Int) {
 		if t.Nonce != nonce || t.State == TxRejected {
 			continue
 		}
-		if maxFee == nil || t.MaxFee.ToInt().Cmp(maxFee) > 0 {
-			maxFee = t.MaxFee.ToInt()
+		if maxFee == nil || t.MaxFee.Int().Cmp(maxFee) > 0 {
+			maxFee = t.MaxFee.Int()
 		}
-		if tip == nil || t.Tip.ToInt().Cmp(tip) > 0 {
-			tip = t.Tip.ToInt()
+		if tip == nil || t.Tip.Int().Cmp(tip) > 0 {
+			tip = t.Tip.Int()
 		}
 	}
 	return maxFee, tip

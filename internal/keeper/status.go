@@ -2,6 +2,7 @@ package keeper
 
 import (
 	"math/big"
+	"strings"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -18,7 +19,7 @@ type Status struct {
 	RewardMethod string         `json:"reward_method,omitempty"`
 
 	ChainOK   bool      `json:"chain_ok"`
-	LastRead  time.Time `json:"last_read,omitempty"`
+	LastRead  time.Time `json:"last_read,omitzero"`
 	LastError string    `json:"last_error,omitempty"`
 
 	Round            uint64 `json:"round"`
@@ -109,7 +110,7 @@ func (k *Keeper) setStatus(snap *livepeer.Snapshot, rec *Record, err error) {
 	s.RewardCaller = snap.RewardCaller
 	s.Balances = map[string]string{}
 	for a, v := range snap.Balances {
-		s.Balances[a.Hex()] = v.String()
+		s.Balances[strings.ToLower(a.Hex())] = v.String()
 	}
 	if k.signer != nil {
 		if m, _, _, err := k.rewardCall(snap); err == nil {
@@ -123,7 +124,7 @@ func (k *Keeper) setStatus(snap *livepeer.Snapshot, rec *Record, err error) {
 	s.RewardedBy, s.RewardTx = rec.RewardedBy, rec.RewardTx
 	s.RewardAmount = ""
 	if rec.RewardAmount != nil {
-		s.RewardAmount = rec.RewardAmount.ToInt().String()
+		s.RewardAmount = rec.RewardAmount.Int().String()
 	}
 	s.Txs = rec.Txs
 }

@@ -66,7 +66,7 @@ func (k *Keeper) reconcile(ctx context.Context, rec *Record, snap *livepeer.Snap
 		minedNonces[t.Nonce] = true
 		t.Block, t.GasUsed = uint64(r.BlockNumber), uint64(r.GasUsed)
 		if r.EffectiveGasPrice != nil {
-			t.FeePaid = (*hexutil.Big)(new(big.Int).Mul(r.EffectiveGasPrice.ToInt(), new(big.Int).SetUint64(t.GasUsed)))
+			t.FeePaid = (*Wei)(new(big.Int).Mul(r.EffectiveGasPrice.ToInt(), new(big.Int).SetUint64(t.GasUsed)))
 		}
 		if r.Status == 1 {
 			t.State = TxMined
@@ -75,7 +75,7 @@ func (k *Keeper) reconcile(ctx context.Context, rec *Record, snap *livepeer.Snap
 			if t.Kind == KindReward {
 				for _, l := range r.Logs {
 					if ev, ok := livepeer.DecodeReward(k.addrs.BondingManager, l); ok && ev.Transcoder == k.cfg.Orchestrator {
-						rec.RewardAmount = (*hexutil.Big)(ev.Amount)
+						rec.RewardAmount = (*Wei)(ev.Amount)
 					}
 				}
 			}
@@ -245,7 +245,7 @@ func (k *Keeper) send(ctx context.Context, rec *Record, snap *livepeer.Snapshot,
 	}
 	t := &Tx{
 		Kind: kind, Method: method, Hash: signed.Hash(), Nonce: nonce, GasLimit: gas,
-		MaxFee: (*hexutil.Big)(maxFee), Tip: (*hexutil.Big)(tip), Raw: raw, State: TxSigned,
+		MaxFee: (*Wei)(maxFee), Tip: (*Wei)(tip), Raw: raw, State: TxSigned,
 		SignedAt: k.now(), From: k.signer.Address(),
 	}
 	if prev := rec.inFlight(kind); len(prev) > 0 {
@@ -272,7 +272,7 @@ func (k *Keeper) broadcast(ctx context.Context, rec *Record, t *Tx) {
 		if t.State == TxSigned {
 			k.m.countTx(t.Kind, TxSent)
 			k.log.Info("transaction sent", "kind", t.Kind, "method", t.Method, "round", rec.Round, "tx", t.Hash, "nonce", t.Nonce,
-				"max_fee_per_gas", t.MaxFee.ToInt(), "tip", t.Tip.ToInt(), "gas", t.GasLimit)
+				"max_fee_per_gas", t.MaxFee.Int(), "tip", t.Tip.Int(), "gas", t.GasLimit)
 		}
 		t.State, t.Error = TxSent, ""
 		rec.State, rec.Reason = StatePending, fmt.Sprintf("%s transaction %s pending", t.Kind, t.Hash.Hex())
@@ -285,8 +285,8 @@ func (k *Keeper) broadcast(ctx context.Context, rec *Record, t *Tx) {
 	case errors.Is(err, chain.ErrInsufficientFunds):
 		t.State, t.Error = TxRejected, err.Error()
 		k.m.countTx(t.Kind, TxRejected)
-		need := new(big.Int).Mul(t.MaxFee.ToInt(), new(big.Int).SetUint64(t.GasLimit))
-		k.insufficient(rec, nil, need, t.GasLimit, t.MaxFee.ToInt())
+		need := new(big.Int).Mul(t.MaxFee.Int(), new(big.Int).SetUint64(t.GasLimit))
+		k.insufficient(rec, nil, need, t.GasLimit, t.MaxFee.Int())
 	case errors.Is(err, chain.ErrReplacementUnderpriced), errors.Is(err, chain.ErrFeeCapTooLow),
 		errors.Is(err, chain.ErrUnderpriced), errors.Is(err, chain.ErrGasLimit):
 		t.State, t.Error = TxRejected, err.Error()
@@ -307,7 +307,7 @@ func (k *Keeper) insufficient(rec *Record, bal, need *big.Int, gas uint64, maxFe
 			"account", k.signer.Address(), "balance_wei", bal, "needed_wei", need)
 	}
 	rec.State = StateInsufficientFunds
-	rec.FundsNeeded = (*hexutil.Big)(need)
+	rec.FundsNeeded = (*Wei)(need)
 	rec.Reason = fmt.Sprintf("insufficient funds: account %s needs %s wei (gas %d × max fee %s wei)", k.signer.Address(), need, gas, maxFee)
 	if bal != nil {
 		rec.Reason += fmt.Sprintf(", has %s wei", bal)
