@@ -1,0 +1,79 @@
+package daemon
+
+import (
+	"encoding/json"
+	"math/big"
+	"os"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/lpops/lpops/internal/chain"
+	"github.com/lpops/lpops/internal/keeper"
+)
+
+// TestStatusDocumentIsDocumented keeps docs/api.md and the status JSON in
+// step: every key the document can carry must be listed there.
+func TestStatusDocumentIsDocumented(t *testing.T) {
+	doc := StatusDoc{
+		NotReady: "x",
+		Keeper: &keeper.Status{
+			SecondsLeft: 1, LastError: "x", RewardMethod: "reward", Reason: "x", RewardedBy: "node", RewardTx: "0x", RewardAmount: "1",
+			Balances: map[string]string{"0xabc": "1"},
+			Txs:      []*keeper.Tx{{MaxFee: keeper.NewWei(big.NewInt(1)), Tip: keeper.NewWei(big.NewInt(1)), FeePaid: keeper.NewWei(big.NewInt(1)), Error: "x", Block: 1, GasUsed: 1}},
+		},
+		Endpoints: []chain.EndpointStatus{{Reason: "x", LastError: "x", Head: chain.Head{BaseFee: big.NewInt(1)}}},
+	}
+	b, err := json.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v any
+	if err := json.Unmarshal(b, &v); err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	walk("", v, &keys)
+	md, err := os.ReadFile("../../docs/api.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		documented := false
+		parts := strings.Split(k, ".")
+		for i := range parts { // the full path or any tail of it, as written in a table
+			if strings.Contains(string(md), "`"+strings.Join(parts[i:], ".")+"`") {
+				documented = true
+			}
+		}
+		if !documented {
+			t.Errorf("status key %q is not documented in docs/api.md", k)
+		}
+	}
+}
+
+func walk(prefix string, v any, out *[]string) {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, c := range x {
+			p := k
+			if prefix != "" {
+				p = prefix + "." + k
+			}
+			if prefix == "keeper.balances_wei" {
+				continue // keys are addresses
+			}
+			switch c.(type) {
+			case map[string]any, []any: // containers: their keys are checked
+			default:
+				*out = append(*out, p)
+			}
+			walk(p, c, out)
+		}
+	case []any:
+		for _, c := range x {
+			walk(prefix, c, out)
+		}
+	}
+}
