@@ -11,6 +11,7 @@ import (
 	"crypto/ecdsa"
 	"errors"
 	"math/big"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -487,5 +488,42 @@ func TestObserveModeNeverSends(t *testing.T) {
 	}
 	if n := e.nonce(addr(e.caller)); n != 0 {
 		t.Fatalf("observe mode sent %d transactions", n)
+	}
+}
+
+// nodeRacesFirst plays a node that shares lpops' account: just before lpops'
+// broadcast leaves, the node's own reward with the same nonce is mined.
+type nodeRacesFirst struct {
+	*chain.Pool
+	e    *env
+	once sync.Once
+}
+
+func (n *nodeRacesFirst) Broadcast(ctx context.Context, raw []byte) (common.Hash, error) {
+	n.once.Do(func() {
+		if _, err := n.e.dep.Reward(ctx, n.e.orch); err != nil {
+			n.e.t.Errorf("node's reward: %v", err)
+		}
+	})
+	return n.Pool.Broadcast(ctx, raw)
+}
+
+func TestSharedAccountNonceTooLowNodeWins(t *testing.T) {
+	e := newEnv(t, eth(1))
+	k, _ := e.keeper(opts{signer: e.orch, grace: 1, chain: &nodeRacesFirst{Pool: e.pool, e: e}})
+	round := e.nextActiveRound()
+	before := e.nonce(addr(e.orch))
+	s := e.tickUntil(k, "settled", func(s keeper.Status) bool { return s.State == keeper.StateDone && s.Round == round })
+	if s.RewardedBy != "node" {
+		t.Fatalf("rewarded_by %q, want node", s.RewardedBy)
+	}
+	if len(s.Txs) != 1 || s.Txs[0].State != keeper.TxRejected || !strings.Contains(s.Txs[0].Error, "nonce too low") {
+		t.Fatalf("txs %+v, want lpops' one transaction rejected with nonce too low", s.Txs)
+	}
+	for i := 0; i < 10; i++ {
+		k.Tick(e.ctx)
+	}
+	if n := e.nonce(addr(e.orch)) - before; n != 1 {
+		t.Fatalf("%d transactions from the shared account, want the node's one", n)
 	}
 }
