@@ -47,6 +47,12 @@ type Config struct {
 	StateDir string `yaml:"state_dir"`
 	Listen   string `yaml:"listen"`
 	Log      Log    `yaml:"log"`
+
+	// Probes and Alerts: see probes.go and alerts.go.
+	Probes Probes `yaml:"probes"`
+	Alerts Alerts `yaml:"alerts"`
+	// API: see alerts.go (the token for state-changing routes).
+	API API `yaml:"api"`
 }
 
 // Endpoint is one JSON-RPC endpoint (http, https, ws, wss or an IPC path).
@@ -154,6 +160,8 @@ func Default() Config {
 			AfterBlocks: 10,
 			MaxFeeGwei:  1,
 		},
+		Probes:   DefaultProbes(),
+		Alerts:   DefaultAlerts(),
 		StateDir: "/var/lib/lpops",
 		Listen:   "127.0.0.1:7940",
 		Log: Log{

@@ -38,6 +38,9 @@ func (c *Config) Validate() error {
 	v.listen(c.Listen)
 	v.oneOf("log.level", c.Log.Level, "debug", "info", "warn", "error")
 	v.oneOf("log.format", c.Log.Format, "json", "text")
+	v.probes(c.Probes)
+	v.alerts(c.Alerts)
+	v.api(c.API)
 	return errors.Join(v.errs...)
 }
 
