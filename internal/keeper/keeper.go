@@ -470,6 +470,10 @@ func (k *Keeper) nextDelay(rec *Record, snap *livepeer.Snapshot) time.Duration {
 		return clamp(untilBlock(snap.RoundStartBlock + k.cfg.GraceBlocks))
 	case StateObserving, StateCannotSign:
 		return clamp(nextRound)
+	case StateInsufficientFunds:
+		// Nothing to send until someone funds the account: look every few
+		// active intervals, soon enough to act within the round.
+		return clamp(10 * active)
 	}
 	if d := rec.NextAttemptAt.Sub(k.now()); d > active {
 		return clamp(d)

@@ -58,7 +58,6 @@ type Chain struct {
 	Port    int
 	DataDir string // geth's datadir; empty for anvil
 
-	owner  testing.TB // the test that started the chain and owns its processes
 	script string
 	env    []string // script settings other than the port
 	logDir string
@@ -148,7 +147,6 @@ func StartGeth(t testing.TB, o GethOptions) *Chain {
 // start runs the chain script for the first time, on a fresh port each try.
 func (c *Chain) start(t testing.TB, script string, env []string) {
 	t.Helper()
-	c.owner = t
 	c.script = filepath.Join(RepoRoot(t), "scripts", script)
 	c.env = env
 	c.logDir = t.TempDir()
