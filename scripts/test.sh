@@ -12,5 +12,7 @@ export PATH="$PWD/.tools/bin:$PATH"
 
 echo "test.sh: go vet ./..."
 go vet ./...
+echo "test.sh: go vet -tags demo ./cmd/lpops (the demo build)"
+go vet -tags demo ./cmd/lpops
 echo "test.sh: go test -count=1 -timeout 25m ./... $*"
 go test -count=1 -timeout 25m ./... "$@"

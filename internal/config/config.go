@@ -138,10 +138,10 @@ func Default() Config {
 	return Config{
 		Network: NetworkArbitrumOne,
 		Chain: Chain{
-			PollInterval:       Duration{2 * time.Minute},
+			PollInterval:       Duration{5 * time.Minute},
 			ActivePollInterval: Duration{2 * time.Second},
 			RequestTimeout:     Duration{10 * time.Second},
-			HealthInterval:     Duration{time.Minute},
+			HealthInterval:     Duration{5 * time.Minute},
 			MaxHeadAge:         Duration{2 * time.Minute},
 			MaxLagBlocks:       100,
 		},

@@ -171,10 +171,10 @@ func TestDefault(t *testing.T) {
 		got, want any
 	}{
 		{"Network", d.Network, "arbitrum-one-mainnet"},
-		{"PollInterval", d.Chain.PollInterval.Duration, 2 * time.Minute},
+		{"PollInterval", d.Chain.PollInterval.Duration, 5 * time.Minute},
 		{"ActivePollInterval", d.Chain.ActivePollInterval.Duration, 2 * time.Second},
 		{"RequestTimeout", d.Chain.RequestTimeout.Duration, 10 * time.Second},
-		{"HealthInterval", d.Chain.HealthInterval.Duration, time.Minute},
+		{"HealthInterval", d.Chain.HealthInterval.Duration, 5 * time.Minute},
 		{"MaxHeadAge", d.Chain.MaxHeadAge.Duration, 2 * time.Minute},
 		{"MaxLagBlocks", d.Chain.MaxLagBlocks, uint64(100)},
 		{"NodeTimeout", d.Node.Timeout.Duration, 5 * time.Second},

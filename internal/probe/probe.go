@@ -29,6 +29,9 @@ type Result struct {
 	Values map[string]float64 `json:"values,omitempty"`
 	// Evidence is what the probe saw, for status and alert descriptions.
 	Evidence map[string]string `json:"evidence,omitempty"`
+	// Firing names the observations of this run that were firing; the
+	// Runner fills it in for status.
+	Firing []string `json:"firing,omitempty"`
 	// Observations go to the alert engine.
 	Observations []alert.Observation `json:"-"`
 }

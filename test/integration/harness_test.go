@@ -18,7 +18,6 @@ import (
 
 	"github.com/ethereum/go-ethereum/accounts/abi/bind"
 	"github.com/ethereum/go-ethereum/common"
-	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/params"
@@ -340,13 +339,14 @@ type lpopsOptions struct {
 
 // lpops is a running lpops process and its configuration.
 type lpops struct {
-	t      *testing.T
-	bin    string
-	config string
-	base   string // http://listen
-	proc   *testenv.Proc
-	client *http.Client
-	last   string // the last status document read, for failure reports
+	t       *testing.T
+	bin     string
+	config  string
+	base    string // http://listen
+	proc    *testenv.Proc
+	client  *http.Client
+	last    string // the last status document read, for failure reports
+	lastErr error  // the last error reading it
 }
 
 func (e *env) startLpops(o lpopsOptions) *lpops {
@@ -385,6 +385,9 @@ func (e *env) startLpops(o lpopsOptions) *lpops {
 	t.Cleanup(func() {
 		if t.Failed() && lp.last != "" {
 			t.Logf("last /api/v1/status of lpops:\n%s", lp.last)
+		}
+		if t.Failed() && lp.lastErr != nil {
+			t.Logf("last error reading the status: %v", lp.lastErr)
 		}
 	})
 	write := func(port int) {
@@ -493,10 +496,24 @@ type statusTx struct {
 	Method string         `json:"method"`
 	Hash   common.Hash    `json:"hash"`
 	Nonce  uint64         `json:"nonce"`
-	MaxFee *hexutil.Big   `json:"max_fee_per_gas"`
+	MaxFee wei            `json:"max_fee_per_gas"`
 	State  string         `json:"state"`
 	From   common.Address `json:"from"`
 	Error  string         `json:"error"`
+}
+
+// wei is an amount the status writes as a decimal string.
+type wei struct{ big.Int }
+
+func (w *wei) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return fmt.Errorf("amount in wei: want a decimal string, got %s", b)
+	}
+	if _, ok := w.SetString(s, 10); !ok {
+		return fmt.Errorf("amount in wei: bad decimal %q", s)
+	}
+	return nil
 }
 
 type endpointStatus struct {
@@ -548,7 +565,11 @@ func (lp *lpops) waitStatus(what string, cond func(*statusDoc) bool) *statusDoc 
 			lp.t.Fatalf("lpops exited (code %d) while waiting for %s", lp.proc.ExitCode(), what)
 		}
 		s, err := lp.status()
-		if err != nil || s.Keeper == nil || !cond(s) {
+		if err != nil {
+			lp.lastErr = err
+			return false
+		}
+		if s.Keeper == nil || !cond(s) {
 			return false
 		}
 		got = s

@@ -1,0 +1,29 @@
+//go:build !demo
+
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+)
+
+// The embedded devnet links a whole go-ethereum node (about 40 MB of code)
+// into the binary. The daemon an operator runs does not carry it: its idle
+// RSS stays small. The demo is built with the "demo" tag.
+func runDemo(_ context.Context, args []string, _, stderr io.Writer) int {
+	fmt.Fprintln(stderr, "lpops demo: this binary was built without the embedded devnet; run:")
+	fmt.Fprintln(stderr, "  go run -tags demo ./cmd/lpops demo "+joinArgs(args))
+	return 2
+}
+
+func joinArgs(a []string) string {
+	s := ""
+	for i, x := range a {
+		if i > 0 {
+			s += " "
+		}
+		s += x
+	}
+	return s
+}

@@ -1,0 +1,718 @@
+package alert
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"maps"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/lpops/lpops/internal/notify"
+	"github.com/lpops/lpops/internal/store"
+)
+
+// Store is the part of the embedded store the engine uses.
+type Store interface {
+	Put(bucket string, key []byte, v any) error
+	Get(bucket string, key []byte, v any) error
+	Delete(bucket string, key []byte) error
+	Scan(bucket string, prefix []byte, reverse bool, fn func(key, val []byte) bool) error
+}
+
+var (
+	_ Store = (*store.Store)(nil)
+	_ Sink  = (*Engine)(nil)
+)
+
+// Buckets of the store the engine owns.
+const (
+	bucketState   = "alert.state"
+	bucketSilence = "alert.silence"
+	// bucketOutbox is followed by the channel name.
+	bucketOutbox = "alert.outbox."
+)
+
+// Defaults of Options.
+const (
+	DefaultMaxPending        = 10000
+	DefaultMinBackoff        = 10 * time.Second
+	DefaultMaxBackoff        = 5 * time.Minute
+	DefaultSendTimeout       = 30 * time.Second
+	DefaultEvalInterval      = 10 * time.Second
+	DefaultResolvedRetention = 24 * time.Hour
+	DefaultHeartbeatInterval = time.Minute
+)
+
+// DefaultRepeatInterval is the re-notification interval of each severity.
+var DefaultRepeatInterval = map[Severity]time.Duration{
+	Critical: time.Hour,
+	Warning:  4 * time.Hour,
+	Info:     24 * time.Hour,
+}
+
+// Options configure an Engine. Zero values take the defaults.
+type Options struct {
+	// Store persists alert state, silences and outboxes. Required.
+	Store     Store
+	Notifiers []notify.Notifier
+	// Routes lists, by channel name, the severities a channel receives. A
+	// channel absent from Routes, or with an empty list, receives them all.
+	Routes map[string][]Severity
+	// RepeatInterval per severity; a missing severity takes
+	// DefaultRepeatInterval's.
+	RepeatInterval map[Severity]time.Duration
+	// ResolvedRetention is how long a resolved alert stays in the state.
+	ResolvedRetention time.Duration
+	// Silences are static silences (alerts.silences).
+	Silences []Silence
+	// MaxPending caps each channel's outbox; the oldest entry is dropped.
+	MaxPending int
+	// MinBackoff and MaxBackoff bound the wait between delivery attempts to
+	// a failing channel; it doubles on every failure.
+	MinBackoff, MaxBackoff time.Duration
+	// SendTimeout bounds one Notify call.
+	SendTimeout time.Duration
+	// EvalInterval is how often Run re-evaluates repeats, silence expiry and
+	// retention.
+	EvalInterval time.Duration
+	// DependentWait holds the first notification of an alert that Requires
+	// a source this long, so that an outage of the source observed a moment
+	// later by another probe still inhibits it. 0: no wait.
+	DependentWait time.Duration
+	// HeartbeatURL is the dead-man's switch, pinged with GET every
+	// HeartbeatInterval while healthy. Empty: no heartbeat.
+	HeartbeatURL      string
+	HeartbeatInterval time.Duration
+	// HTTPClient pings the heartbeat; nil: a client with a 10 s timeout.
+	HTTPClient *http.Client
+	// Healthy reports why lpops is unhealthy (nil when healthy); while it
+	// returns an error the heartbeat stops. Optional.
+	Healthy func() error
+
+	Now        func() time.Time
+	Logger     *slog.Logger
+	Registerer prometheus.Registerer
+}
+
+// Engine turns observations into alert state and notifications. See the
+// package documentation for its design.
+type Engine struct {
+	st            Store
+	now           func() time.Time
+	log           *slog.Logger
+	m             *metrics
+	repeat        map[Severity]time.Duration
+	retention     time.Duration
+	maxPending    int
+	minBackoff    time.Duration
+	maxBackoff    time.Duration
+	sendTimeout   time.Duration
+	evalInterval  time.Duration
+	dependentWait time.Duration
+	hb            heartbeat
+
+	// mu guards everything below and every channel's queue and delivery
+	// state. It is held across the store writes of one state change, so
+	// the delivery loops never see half of one.
+	mu       sync.Mutex
+	alerts   map[string]*entry
+	silences map[string]*Silence
+	channels []*channel
+	byName   map[string]*channel
+}
+
+// entry is an alert as persisted in bucketState.
+type entry struct {
+	Alert
+	// Pending is a notification being queued: written with the state
+	// change it belongs to, cleared once every channel's outbox holds it.
+	Pending *intent `json:"pending,omitempty"`
+	// Escalate is set when the severity rose while firing: notify at once.
+	Escalate bool `json:"escalate,omitempty"`
+	// dirty marks in-memory changes not yet persisted.
+	dirty bool
+}
+
+// intent is a notification and the channels it goes to.
+type intent struct {
+	Notification notify.Notification `json:"notification"`
+	Channels     []string            `json:"channels"`
+	// done holds the channels whose outbox has it; nil for an intent read
+	// back from the store, whose outboxes must be checked.
+	done map[string]bool
+}
+
+func (a *entry) clone() *entry {
+	c := *a
+	c.Labels = maps.Clone(a.Labels)
+	c.LastNotified = maps.Clone(a.LastNotified)
+	return &c
+}
+
+// New loads the engine's state from o.Store and completes notifications a
+// crash left half-queued. Nothing is sent until Run or Deliver.
+func New(o Options) (*Engine, error) {
+	if o.Store == nil {
+		return nil, errors.New("alert engine: no store")
+	}
+	e := &Engine{
+		st:            o.Store,
+		now:           o.Now,
+		log:           o.Logger,
+		repeat:        maps.Clone(DefaultRepeatInterval),
+		retention:     orDefault(o.ResolvedRetention, DefaultResolvedRetention),
+		maxPending:    o.MaxPending,
+		minBackoff:    orDefault(o.MinBackoff, DefaultMinBackoff),
+		maxBackoff:    orDefault(o.MaxBackoff, DefaultMaxBackoff),
+		sendTimeout:   orDefault(o.SendTimeout, DefaultSendTimeout),
+		evalInterval:  orDefault(o.EvalInterval, DefaultEvalInterval),
+		dependentWait: o.DependentWait,
+		alerts:        map[string]*entry{},
+		silences:      map[string]*Silence{},
+		byName:        map[string]*channel{},
+	}
+	if e.now == nil {
+		e.now = time.Now
+	}
+	if e.log == nil {
+		e.log = slog.Default()
+	}
+	e.log = e.log.With("component", "alert")
+	if e.maxPending <= 0 {
+		e.maxPending = DefaultMaxPending
+	}
+	e.maxBackoff = max(e.maxBackoff, e.minBackoff)
+	for s, d := range o.RepeatInterval {
+		if d > 0 {
+			e.repeat[s] = d
+		}
+	}
+	e.hb = heartbeat{url: o.HeartbeatURL, interval: orDefault(o.HeartbeatInterval, DefaultHeartbeatInterval),
+		client: o.HTTPClient, healthy: o.Healthy}
+	if e.hb.client == nil {
+		e.hb.client = &http.Client{Timeout: 10 * time.Second}
+	}
+	var names []string
+	for _, n := range o.Notifiers {
+		name := n.Name()
+		if e.byName[name] != nil {
+			return nil, fmt.Errorf("alert engine: two channels named %q", name)
+		}
+		ch := &channel{n: n, name: name, bucket: bucketOutbox + name, wake: make(chan struct{}, 1)}
+		if sev := o.Routes[name]; len(sev) > 0 {
+			ch.severities = map[Severity]bool{}
+			for _, s := range sev {
+				ch.severities[s] = true
+			}
+		}
+		e.channels = append(e.channels, ch)
+		e.byName[name] = ch
+		names = append(names, name)
+	}
+	e.m = newMetrics(o.Registerer, names)
+
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	now := e.now()
+	for _, ch := range e.channels {
+		if err := e.loadOutbox(ch); err != nil {
+			return nil, err
+		}
+	}
+	if err := e.loadSilences(o.Silences, now); err != nil {
+		return nil, err
+	}
+	var bad error
+	err := e.st.Scan(bucketState, nil, false, func(k, v []byte) bool {
+		a := new(entry)
+		if err := json.Unmarshal(v, a); err != nil {
+			bad = fmt.Errorf("decode alert %s: %w", k, err)
+			return false
+		}
+		e.alerts[a.Fingerprint] = a
+		return true
+	})
+	if err = errors.Join(err, bad); err != nil {
+		return nil, fmt.Errorf("load alert state: %w", err)
+	}
+	e.reconcileAll(now)
+	return e, nil
+}
+
+func orDefault(d, def time.Duration) time.Duration {
+	if d <= 0 {
+		return def
+	}
+	return d
+}
+
+// Observe records observations: a firing one creates or updates its alert,
+// a non-firing one resolves it. Notifications due are queued before Observe
+// returns; delivery happens in Run (or Deliver).
+func (e *Engine) Observe(obs ...Observation) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	now := e.now()
+	for _, o := range obs {
+		e.apply(o, now)
+	}
+	e.reconcileAll(now)
+}
+
+// apply updates the in-memory state of one observation's alert.
+func (e *Engine) apply(o Observation, now time.Time) {
+	if o.Name == "" {
+		e.log.Error("observation without a name ignored", "summary", o.Summary)
+		return
+	}
+	fp := Fingerprint(o.Name, o.Labels)
+	a := e.alerts[fp]
+	if !o.Firing {
+		if a == nil {
+			return
+		}
+		a.LastSeen = now
+		if a.Firing() {
+			a.Status, a.EndsAt, a.dirty = StatusResolved, now, true
+			if o.Description != "" {
+				a.Description = o.Description
+			}
+			e.log.Info("alert resolved", "alert", o.Name, "labels", o.Labels, "fingerprint", fp)
+		}
+		return
+	}
+	sev := o.Severity
+	if _, err := ParseSeverity(string(sev)); err != nil {
+		e.log.Error("observation with an unknown severity; treating it as warning", "alert", o.Name, "severity", sev)
+		sev = Warning
+	}
+	if a == nil || !a.Firing() {
+		if a != nil && a.Pending != nil {
+			e.flushPending(a) // the resolved notice of the last episode
+		}
+		a = &entry{Alert: Alert{Fingerprint: fp, Name: o.Name, Labels: maps.Clone(o.Labels), Status: StatusFiring,
+			StartsAt: now}, dirty: true}
+		if a.Labels == nil {
+			a.Labels = map[string]string{}
+		}
+		e.alerts[fp] = a
+		e.log.Info("alert firing", "alert", o.Name, "labels", o.Labels, "severity", sev, "fingerprint", fp, "summary", o.Summary)
+	} else if sev != a.Severity {
+		a.Escalate = a.Escalate || rank(sev) < rank(a.Severity)
+		a.dirty = true
+	}
+	if a.Requires != o.Requires || a.Provides != o.Provides {
+		a.dirty = true
+	}
+	a.Severity, a.Summary, a.Description, a.Requires, a.Provides = sev, o.Summary, o.Description, o.Requires, o.Provides
+	a.LastSeen = now
+}
+
+// Evaluate re-notifies alerts whose repeat interval passed, lifts expired
+// silences and forgets alerts resolved longer than the retention. Run calls
+// it every EvalInterval; tests call it after moving the clock.
+func (e *Engine) Evaluate() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	now := e.now()
+	e.pruneSilences(now)
+	e.reconcileAll(now)
+	e.pruneResolved(now)
+}
+
+// reconcileAll brings every alert's notifications up to date, oldest first.
+func (e *Engine) reconcileAll(now time.Time) {
+	for _, a := range e.sortedAlerts() {
+		e.reconcile(a, now)
+	}
+	e.updateGauges()
+}
+
+func (e *Engine) sortedAlerts() []*entry {
+	all := slices.Collect(maps.Values(e.alerts))
+	slices.SortFunc(all, func(a, b *entry) int {
+		if c := a.StartsAt.Compare(b.StartsAt); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Fingerprint, b.Fingerprint)
+	})
+	return all
+}
+
+// reconcile decides whether a's state calls for a notification and, if so,
+// persists the state change together with the notification (the intent),
+// then queues it on every channel and clears the intent.
+func (e *Engine) reconcile(a *entry, now time.Time) {
+	if a.Pending != nil && !e.flushPending(a) {
+		return
+	}
+	next := a.clone()
+	next.SilencedBy = e.silencedBy(&a.Alert, now)
+	next.InhibitedBy = e.inhibitedBy(&a.Alert, now)
+	chans, send := e.due(a, next, now)
+	switch {
+	case send && len(chans) == 0: // every channel that had the alert is gone
+		next.ResolvedSent = true
+	case send:
+		next.Pending = &intent{Notification: a.notification(), Channels: chans, done: map[string]bool{}}
+		if a.Firing() {
+			next.Sent++
+			next.Escalate = false
+		} else {
+			next.ResolvedSent = true
+		}
+		if next.LastNotified == nil {
+			next.LastNotified = map[string]time.Time{}
+		}
+		for _, ch := range chans {
+			next.LastNotified[ch] = now
+		}
+	case !a.dirty && next.SilencedBy == a.SilencedBy && next.InhibitedBy == a.InhibitedBy:
+		return
+	}
+	if err := e.put(next); err != nil {
+		e.log.Error("persist alert state; nothing queued, retrying at the next evaluation", "alert", a.Name, "err", err)
+		return
+	}
+	if next.SilencedBy != a.SilencedBy {
+		e.log.Info("alert silence changed", "alert", a.Name, "fingerprint", a.Fingerprint, "silenced_by", next.SilencedBy)
+	}
+	if next.InhibitedBy != a.InhibitedBy {
+		e.log.Info("alert inhibition changed", "alert", a.Name, "fingerprint", a.Fingerprint, "inhibited_by", next.InhibitedBy)
+	}
+	next.dirty = false
+	*a = *next
+	if a.Pending != nil {
+		e.flushPending(a)
+	}
+}
+
+// due reports whether the alert (old state a, suppression in next) needs a
+// notification now, and on which channels.
+func (e *Engine) due(a, next *entry, now time.Time) ([]string, bool) {
+	if next.SilencedBy != "" || next.InhibitedBy != "" {
+		return nil, false
+	}
+	if !a.Firing() {
+		if a.Sent == 0 || a.ResolvedSent {
+			return nil, false
+		}
+		// The resolved notice goes where the firing ones went.
+		var chans []string
+		for _, name := range slices.Sorted(maps.Keys(a.LastNotified)) {
+			if e.byName[name] != nil {
+				chans = append(chans, name)
+			}
+		}
+		return chans, true
+	}
+	chans := e.routed(a.Severity)
+	if len(chans) == 0 {
+		return nil, false
+	}
+	switch {
+	case a.Sent == 0:
+		if a.Requires != "" && now.Before(a.StartsAt.Add(e.dependentWait)) {
+			return nil, false
+		}
+		return chans, true
+	case a.SilencedBy != "": // a silence just ended
+		return chans, true
+	case a.Escalate:
+		return chans, true
+	case !now.Before(a.lastNotified().Add(e.repeat[a.Severity])):
+		return chans, true
+	}
+	return nil, false
+}
+
+// routed lists the channels that receive severity s, in configuration order.
+func (e *Engine) routed(s Severity) []string {
+	var out []string
+	for _, ch := range e.channels {
+		if ch.severities == nil || ch.severities[s] {
+			out = append(out, ch.name)
+		}
+	}
+	return out
+}
+
+// silencedBy returns the id of an active silence matching a.
+func (e *Engine) silencedBy(a *Alert, now time.Time) string {
+	ids := slices.Sorted(maps.Keys(e.silences))
+	for _, id := range ids {
+		if s := e.silences[id]; s.Active(now) && s.Matches(a) {
+			return id
+		}
+	}
+	return ""
+}
+
+// inhibitedBy names the alert whose source outage suppresses a. A firing
+// alert stays inhibited after its source recovers until it is observed
+// again: the observation that kept it firing may predate the recovery.
+func (e *Engine) inhibitedBy(a *Alert, now time.Time) string {
+	if a.Requires == "" {
+		return ""
+	}
+	for _, b := range e.sortedAlerts() {
+		if b.Fingerprint == a.Fingerprint || b.Provides != a.Requires {
+			continue
+		}
+		if b.Firing() {
+			return b.Name
+		}
+		if a.Firing() && a.LastSeen.Before(b.EndsAt) {
+			return b.Name + " (recovered; waiting for a new observation)"
+		}
+	}
+	return ""
+}
+
+// flushPending queues a's pending notification on every channel that does
+// not hold it yet, then clears the intent. It reports whether it finished.
+func (e *Engine) flushPending(a *entry) bool {
+	p := a.Pending
+	if p.done == nil {
+		// Read back after a restart: the crash may have come after some
+		// outboxes got it. No delivery has run since, so an outbox that
+		// got it still holds it.
+		done := map[string]bool{}
+		for _, name := range p.Channels {
+			ch := e.byName[name]
+			if ch == nil {
+				done[name] = true
+				continue
+			}
+			has, err := e.outboxHas(ch, p.Notification.ID)
+			if err != nil {
+				e.log.Error("check outbox", "channel", name, "err", err)
+				return false
+			}
+			done[name] = has
+		}
+		p.done = done
+	}
+	for _, name := range p.Channels {
+		if p.done[name] {
+			continue
+		}
+		if err := e.enqueue(e.byName[name], p.Notification); err != nil {
+			e.log.Error("queue notification; retrying at the next evaluation", "channel", name, "id", p.Notification.ID, "err", err)
+			return false
+		}
+		p.done[name] = true
+	}
+	next := a.clone()
+	next.Pending = nil
+	if err := e.put(next); err != nil {
+		// Every outbox has it; keep going and persist with the next change.
+		e.log.Error("persist alert state after queueing", "alert", a.Name, "err", err)
+		next.dirty = true
+	}
+	*a = *next
+	return true
+}
+
+func (e *Engine) put(a *entry) error {
+	return e.st.Put(bucketState, []byte(a.Fingerprint), a)
+}
+
+// pruneResolved forgets alerts resolved longer ago than the retention whose
+// notices are settled.
+func (e *Engine) pruneResolved(now time.Time) {
+	for fp, a := range e.alerts {
+		if a.Firing() || a.Pending != nil || (a.Sent > 0 && !a.ResolvedSent) || now.Before(a.EndsAt.Add(e.retention)) {
+			continue
+		}
+		if err := e.st.Delete(bucketState, []byte(fp)); err != nil {
+			e.log.Error("delete resolved alert", "alert", a.Name, "err", err)
+			continue
+		}
+		delete(e.alerts, fp)
+	}
+}
+
+func (e *Engine) updateGauges() {
+	n := map[Severity]int{}
+	for _, a := range e.alerts {
+		if a.Firing() {
+			n[a.Severity]++
+		}
+	}
+	for _, s := range Severities {
+		e.m.firing.WithLabelValues(string(s)).Set(float64(n[s]))
+	}
+}
+
+// loadSilences reads persisted silences, dropping expired ones, and adds
+// the static ones.
+func (e *Engine) loadSilences(static []Silence, now time.Time) error {
+	var bad error
+	err := e.st.Scan(bucketSilence, nil, false, func(k, v []byte) bool {
+		s := new(Silence)
+		if err := json.Unmarshal(v, s); err != nil {
+			bad = fmt.Errorf("decode silence %s: %w", k, err)
+			return false
+		}
+		e.silences[s.ID] = s
+		return true
+	})
+	if err = errors.Join(err, bad); err != nil {
+		return fmt.Errorf("load silences: %w", err)
+	}
+	for _, s := range static {
+		s.ID, s.Static = staticSilenceID(s), true
+		if s.CreatedBy == "" {
+			s.CreatedBy = "config"
+		}
+		if s.Active(now) {
+			e.silences[s.ID] = &s
+		}
+	}
+	e.pruneSilences(now)
+	return nil
+}
+
+// pruneSilences deletes expired silences.
+func (e *Engine) pruneSilences(now time.Time) {
+	for id, s := range e.silences {
+		if s.Active(now) {
+			continue
+		}
+		if !s.Static {
+			if err := e.st.Delete(bucketSilence, []byte(id)); err != nil {
+				e.log.Error("delete expired silence", "id", id, "err", err)
+				continue
+			}
+		}
+		delete(e.silences, id)
+		e.log.Info("silence expired", "id", id, "comment", s.Comment)
+	}
+}
+
+// AddSilence validates s, gives it an id and its creation time, persists
+// it and applies it at once. Until must be in the future; s.ID is ignored.
+// A *FieldError names what is wrong with s.
+func (e *Engine) AddSilence(s Silence) (Silence, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	now := e.now()
+	if err := s.validate(now); err != nil {
+		return Silence{}, err
+	}
+	s.ID, s.CreatedAt, s.Static = newSilenceID(), now, false
+	s.Matchers = slices.Clone(s.Matchers)
+	if err := e.st.Put(bucketSilence, []byte(s.ID), s); err != nil {
+		return Silence{}, fmt.Errorf("persist silence: %w", err)
+	}
+	e.silences[s.ID] = &s
+	e.log.Info("silence added", "id", s.ID, "matchers", s.Matchers, "until", s.Until, "comment", s.Comment, "created_by", s.CreatedBy)
+	e.reconcileAll(now)
+	return s, nil
+}
+
+// RemoveSilence deletes a silence; alerts it muted that still fire are
+// notified at once. It returns ErrSilenceNotFound or ErrStaticSilence.
+func (e *Engine) RemoveSilence(id string) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	s := e.silences[id]
+	switch {
+	case s == nil:
+		return ErrSilenceNotFound
+	case s.Static:
+		return ErrStaticSilence
+	}
+	if err := e.st.Delete(bucketSilence, []byte(id)); err != nil {
+		return fmt.Errorf("delete silence: %w", err)
+	}
+	delete(e.silences, id)
+	e.log.Info("silence removed", "id", id)
+	e.reconcileAll(e.now())
+	return nil
+}
+
+// Doc is the /api/v1/alerts document.
+type Doc struct {
+	// Alerts lists firing alerts, then resolved ones, newest first.
+	Alerts    []Alert          `json:"alerts"`
+	Silences  []Silence        `json:"silences"`
+	Channels  []ChannelStatus  `json:"channels"`
+	Heartbeat *HeartbeatStatus `json:"heartbeat,omitempty"`
+}
+
+// ChannelStatus is one channel's delivery state.
+type ChannelStatus struct {
+	Name    string `json:"name"`
+	Type    string `json:"type"`
+	Pending int    `json:"pending"`
+	// FailingSince is the first failed attempt of the current failure run.
+	FailingSince time.Time `json:"failing_since,omitzero"`
+	LastError    string    `json:"last_error,omitempty"`
+	NextAttempt  time.Time `json:"next_attempt,omitzero"`
+	LastSent     time.Time `json:"last_sent,omitzero"`
+}
+
+// Doc returns the alerts, silences and channel states.
+func (e *Engine) Doc() Doc {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	d := Doc{Alerts: []Alert{}, Silences: []Silence{}, Channels: []ChannelStatus{}}
+	for _, a := range e.alerts {
+		v := a.Alert
+		v.Labels, v.LastNotified = maps.Clone(a.Labels), maps.Clone(a.LastNotified)
+		d.Alerts = append(d.Alerts, v)
+	}
+	slices.SortFunc(d.Alerts, func(a, b Alert) int {
+		if a.Firing() != b.Firing() {
+			if a.Firing() {
+				return -1
+			}
+			return 1
+		}
+		return b.StartsAt.Compare(a.StartsAt)
+	})
+	for _, s := range e.silences {
+		d.Silences = append(d.Silences, *s)
+	}
+	slices.SortFunc(d.Silences, func(a, b Silence) int { return a.Until.Compare(b.Until) })
+	for _, ch := range e.channels {
+		d.Channels = append(d.Channels, ch.status())
+	}
+	if e.hb.url != "" {
+		h := e.hb.status
+		d.Heartbeat = &h
+	}
+	return d
+}
+
+// Run delivers outboxes, re-evaluates and pings the heartbeat until ctx ends.
+func (e *Engine) Run(ctx context.Context) error {
+	var wg sync.WaitGroup
+	for _, ch := range e.channels {
+		wg.Go(func() { e.deliveryLoop(ctx, ch) })
+	}
+	if e.hb.url != "" {
+		wg.Go(func() { e.heartbeatLoop(ctx) })
+	}
+	t := time.NewTicker(e.evalInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			wg.Wait()
+			return nil
+		case <-t.C:
+			e.Evaluate()
+		}
+	}
+}
