@@ -116,15 +116,17 @@ func printStatus(w io.Writer, d *daemon.StatusDoc, src string) {
 	last := fmt.Sprintf("round %d", k.LastRewardRound)
 	if k.LastRewardRound >= k.Round && k.Round > 0 {
 		last += " (this round)"
-		if k.RewardedBy != "" {
-			last += ", called by " + k.RewardedBy
+	}
+	if lr := k.LastReward; lr != nil && lr.Round == k.LastRewardRound {
+		last += ", called by " + lr.By
+		if lr.Tx != "" {
+			last += ", tx " + lr.Tx
 		}
-		if k.RewardTx != "" {
-			last += ", tx " + k.RewardTx
+		if lr.Amount != "" {
+			last += ", +" + lpt(lr.Amount) + " LPT"
 		}
-		if k.RewardAmount != "" {
-			last += ", +" + lpt(k.RewardAmount) + " LPT"
-		}
+	} else if k.RewardedBy != "" && k.LastRewardRound >= k.Round {
+		last += ", called by " + k.RewardedBy
 	}
 	row("Last reward", "%s", last)
 	state := k.State

@@ -19,8 +19,9 @@ func TestStatusDocumentIsDocumented(t *testing.T) {
 		NotReady: "x",
 		Keeper: &keeper.Status{
 			SecondsLeft: 1, LastError: "x", RewardMethod: "reward", Reason: "x", RewardedBy: "node", RewardTx: "0x", RewardAmount: "1",
-			Balances: map[string]string{"0xabc": "1"},
-			Txs:      []*keeper.Tx{{MaxFee: keeper.NewWei(big.NewInt(1)), Tip: keeper.NewWei(big.NewInt(1)), FeePaid: keeper.NewWei(big.NewInt(1)), Error: "x", Block: 1, GasUsed: 1}},
+			Balances:   map[string]string{"0xabc": "1"},
+			LastReward: &keeper.LastReward{Round: 1, By: "node", Tx: "0x", Amount: "1"},
+			Txs:        []*keeper.Tx{{MaxFee: keeper.NewWei(big.NewInt(1)), Tip: keeper.NewWei(big.NewInt(1)), FeePaid: keeper.NewWei(big.NewInt(1)), Error: "x", Block: 1, GasUsed: 1}},
 		},
 		Endpoints: []chain.EndpointStatus{{Reason: "x", LastError: "x", Head: chain.Head{BaseFee: big.NewInt(1)}}},
 	}

@@ -38,6 +38,10 @@ type Status struct {
 	RewardCaller    common.Address    `json:"reward_caller,omitempty"`
 	Balances        map[string]string `json:"balances_wei"`
 
+	// LastReward says who called reward in the last rewarded round, from
+	// lpops' records (absent when lpops has no record of that round).
+	LastReward *LastReward `json:"last_reward,omitempty"`
+
 	State        string `json:"state"`
 	Reason       string `json:"reason,omitempty"`
 	RewardedBy   string `json:"rewarded_by,omitempty"`
@@ -117,6 +121,7 @@ func (k *Keeper) setStatus(snap *livepeer.Snapshot, rec *Record, err error) {
 			s.RewardMethod = m
 		}
 	}
+	s.LastReward = k.lastReward(snap, rec)
 	if rec == nil {
 		return
 	}
@@ -127,6 +132,33 @@ func (k *Keeper) setStatus(snap *livepeer.Snapshot, rec *Record, err error) {
 		s.RewardAmount = rec.RewardAmount.Int().String()
 	}
 	s.Txs = rec.Txs
+}
+
+// LastReward is the last rewarded round and who rewarded it.
+type LastReward struct {
+	Round  uint64 `json:"round"`
+	By     string `json:"by,omitempty"`
+	Tx     string `json:"tx,omitempty"`
+	Amount string `json:"amount,omitempty"`
+}
+
+func (k *Keeper) lastReward(snap *livepeer.Snapshot, rec *Record) *LastReward {
+	lrr := snap.Transcoder.LastRewardRound
+	r := rec
+	if r == nil || r.Round != lrr {
+		var err error
+		if r, err = k.records.Load(k.cfg.Orchestrator, lrr); err != nil || r == nil {
+			return nil
+		}
+	}
+	if r.RewardedBy == "" {
+		return nil
+	}
+	lr := &LastReward{Round: r.Round, By: r.RewardedBy, Tx: r.RewardTx}
+	if r.RewardAmount != nil {
+		lr.Amount = r.RewardAmount.String()
+	}
+	return lr
 }
 
 func bigStr(b *big.Int) string {

@@ -1,0 +1,371 @@
+package probe
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"math/big"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/rpc"
+
+	"github.com/lpops/lpops/internal/alert"
+	"github.com/lpops/lpops/internal/livepeer"
+	"github.com/lpops/lpops/internal/store"
+)
+
+// # Reading events exactly once
+//
+// The stake and fees probes learn about one-off events (a delegator bonds, the
+// orchestrator is slashed, a ticket is redeemed) from eth_getLogs. A LogCursor
+// reads them block range by block range from a checkpoint kept in the store
+// (bucket "probe.logs", one key per probe and orchestrator):
+//
+//   - Only blocks at or below head − confirmations are read, so a reorg
+//     shallower than the confirmations cannot remove or reorder a log already
+//     reported. One run reads at most maxRangesPerRun ranges of at most
+//     max_log_range blocks each, in one batch.
+//   - Without a checkpoint (first start) reading begins at the confirmed head:
+//     history is not replayed.
+//   - The checkpoint, the probe's running totals (tickets counted, the last
+//     reward) and the alerts it fired are written in one store transaction
+//     before the run's Result is returned, so a restart neither reads a range
+//     twice nor skips one, and totals are never counted twice.
+//
+// An event alert has labels naming its log (tx and log_index), so its
+// fingerprint is unique to the event. It fires in the run that reads the
+// event and is resolved by a later run (the first at least EventHold after
+// it fired): the alert engine sends one firing notice and one resolved notice
+// per event, never a repeat. The cursor relies on one contract with its
+// caller: the Observations of a Result are handed to the alert engine before
+// the same probe is checked again. The first run of a new process cannot
+// know whether the previous process delivered its last Result, so it sends
+// the alerts that were still firing again (same fingerprint: the engine
+// keeps one alert) and the resolutions of the last run again (resolving a
+// resolved alert changes nothing). Delivery is therefore at least once, and
+// the fingerprint makes it once.
+
+// LogBucket is the store bucket of the log checkpoints.
+const LogBucket = "probe.logs"
+
+// maxRangesPerRun bounds the eth_getLogs ranges one run reads, so that a
+// probe catching up after a long stop stays within one modest batch.
+const maxRangesPerRun = 8
+
+// Checkpoints is where a LogCursor keeps its position; *store.Store
+// satisfies it.
+type Checkpoints interface {
+	Get(bucket string, key []byte, v any) error
+	Put(bucket string, key []byte, v any) error
+}
+
+var _ Checkpoints = (*store.Store)(nil)
+
+// LogCursor reads the logs of a set of queries once each, from a persisted
+// checkpoint. It is not safe for concurrent use: one probe owns it.
+type LogCursor struct {
+	key           []byte
+	kv            Checkpoints
+	queries       []livepeer.LogQuery
+	confirmations uint64
+	maxRange      uint64
+	hold          time.Duration
+	now           func() time.Time
+
+	loaded  bool
+	resumed bool // a Commit returned in this process
+	st      cursorState
+}
+
+// cursorState is the persisted record of a cursor.
+type cursorState struct {
+	// Next is the first block not read yet.
+	Next uint64 `json:"next_block"`
+	// Fired are event alerts sent firing and not resolved yet.
+	Fired []sentEvent `json:"fired,omitempty"`
+	// Resolving are the alerts the last run resolved.
+	Resolving []sentEvent `json:"resolving,omitempty"`
+	// Data is the owning probe's running totals.
+	Data json.RawMessage `json:"data,omitempty"`
+}
+
+type sentEvent struct {
+	Obs     alert.Observation `json:"obs"`
+	FiredAt time.Time         `json:"fired_at"`
+}
+
+// CursorConfig configures a LogCursor.
+type CursorConfig struct {
+	// Name tells cursors apart in the store ("stake", "fees").
+	Name         string
+	Orchestrator common.Address
+	// Confirmations: blocks younger than head - Confirmations are not read.
+	Confirmations uint64
+	// MaxLogRange bounds one eth_getLogs request, in blocks (0 means 5000).
+	MaxLogRange uint64
+	// EventHold is the least time an event alert stays firing before it is
+	// resolved; 0 resolves it on the next run.
+	EventHold time.Duration
+}
+
+// NewLogCursor returns a cursor over qs.
+func NewLogCursor(kv Checkpoints, cfg CursorConfig, now func() time.Time, qs ...livepeer.LogQuery) *LogCursor {
+	if now == nil {
+		now = time.Now
+	}
+	if cfg.MaxLogRange == 0 {
+		cfg.MaxLogRange = 5000
+	}
+	key := []byte(cfg.Name + "/" + strings.ToLower(cfg.Orchestrator.Hex()))
+	return &LogCursor{key: key, kv: kv, queries: qs, confirmations: cfg.Confirmations, maxRange: cfg.MaxLogRange, hold: cfg.EventHold, now: now}
+}
+
+// Span is the block range one run reads: Plan it, add Elems to a batch, run
+// the batch, then take the Logs.
+type Span struct {
+	// From and To bound the blocks read; To < From means nothing to read.
+	From, To uint64
+	// Start reports that the cursor had no checkpoint: reading starts at the
+	// confirmed head without replaying history.
+	Start   bool
+	elems   []rpc.BatchElem
+	results [][]livepeer.EventLog
+}
+
+// Empty reports whether the span reads nothing.
+func (s *Span) Empty() bool { return s.To < s.From }
+
+// Elems are the eth_getLogs requests of the span.
+func (s *Span) Elems() []rpc.BatchElem { return s.elems }
+
+// Logs returns the span's logs in chain order once its Elems have been
+// answered.
+func (s *Span) Logs() ([]livepeer.EventLog, error) {
+	for _, e := range s.elems {
+		if e.Error != nil {
+			return nil, fmt.Errorf("eth_getLogs %d-%d: %w", s.From, s.To, e.Error)
+		}
+	}
+	return livepeer.MergeLogs(s.results...), nil
+}
+
+// Data decodes the owning probe's persisted totals into v; it leaves v alone
+// when there are none.
+func (c *LogCursor) Data(v any) error {
+	if err := c.load(); err != nil {
+		return err
+	}
+	if len(c.st.Data) == 0 {
+		return nil
+	}
+	return json.Unmarshal(c.st.Data, v)
+}
+
+// Checkpoint returns the first block not read yet (0 before the first run).
+func (c *LogCursor) Checkpoint() uint64 { return c.st.Next }
+
+func (c *LogCursor) load() error {
+	if c.loaded {
+		return nil
+	}
+	var st cursorState
+	err := c.kv.Get(LogBucket, c.key, &st)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+	case err != nil:
+		return fmt.Errorf("load log checkpoint %s: %w", c.key, err)
+	}
+	c.st, c.loaded = st, true
+	return nil
+}
+
+// Plan returns the span to read given the chain head.
+func (c *LogCursor) Plan(head uint64) (*Span, error) {
+	if err := c.load(); err != nil {
+		return nil, err
+	}
+	var safe uint64
+	if head >= c.confirmations {
+		safe = head - c.confirmations
+	}
+	s := &Span{From: c.st.Next}
+	if c.st.Next == 0 {
+		// First start: begin at the confirmed head, no history replay.
+		s.From, s.To, s.Start = safe+1, safe, true
+		return s, nil
+	}
+	if safe < s.From {
+		s.To = s.From - 1
+		return s, nil
+	}
+	s.To = min(safe, s.From+c.maxRange*maxRangesPerRun-1)
+	for from := s.From; from <= s.To; from += c.maxRange {
+		to := min(s.To, from+c.maxRange-1)
+		for _, q := range c.queries {
+			s.results = append(s.results, nil)
+			s.elems = append(s.elems, q.Elem(from, to, &s.results[len(s.results)-1]))
+		}
+	}
+	return s, nil
+}
+
+// Commit records that span was read and the event alerts fired for its logs,
+// with the owning probe's totals (data, JSON-encoded), durably. It returns the
+// observations for the Result: resolutions of earlier event alerts that have
+// been firing long enough, re-sent alerts after a restart, and fired. Nothing
+// changes when it fails.
+func (c *LogCursor) Commit(span *Span, fired []alert.Observation, data any) ([]alert.Observation, error) {
+	if err := c.load(); err != nil {
+		return nil, err
+	}
+	now := c.now()
+	st := cursorState{Next: c.st.Next}
+	var out []alert.Observation
+	if !c.resumed {
+		// Whether the last process delivered these is unknown: again.
+		for _, e := range c.st.Resolving {
+			out = append(out, resolved(e.Obs))
+		}
+		for _, e := range c.st.Fired {
+			out = append(out, e.Obs)
+		}
+		st.Resolving = c.st.Resolving
+		st.Fired = append(st.Fired, c.st.Fired...)
+	} else {
+		for _, e := range c.st.Fired {
+			if now.Sub(e.FiredAt) >= c.hold {
+				st.Resolving = append(st.Resolving, e)
+				out = append(out, resolved(e.Obs))
+			} else {
+				st.Fired = append(st.Fired, e)
+			}
+		}
+	}
+	for _, o := range fired {
+		st.Fired = append(st.Fired, sentEvent{Obs: o, FiredAt: now})
+		out = append(out, o)
+	}
+	if !span.Empty() || span.Start {
+		st.Next = span.To + 1
+	}
+	if data != nil {
+		b, err := json.Marshal(data)
+		if err != nil {
+			return nil, fmt.Errorf("encode %s totals: %w", c.key, err)
+		}
+		st.Data = b
+	} else {
+		st.Data = c.st.Data
+	}
+	if err := c.kv.Put(LogBucket, c.key, st); err != nil {
+		return nil, fmt.Errorf("save log checkpoint %s: %w", c.key, err)
+	}
+	c.st, c.resumed = st, true
+	return out, nil
+}
+
+func resolved(o alert.Observation) alert.Observation {
+	o.Firing = false
+	return o
+}
+
+// eventLabels name one log: its alert's fingerprint is unique to it.
+func eventLabels(orch common.Address, l livepeer.EventLog, extra ...string) map[string]string {
+	m := map[string]string{
+		"orchestrator": lower(orch),
+		"tx":           l.TxHash.Hex(),
+		"log_index":    strconv.FormatUint(uint64(l.Index), 10),
+	}
+	for i := 0; i+1 < len(extra); i += 2 {
+		m[extra[i]] = extra[i+1]
+	}
+	return m
+}
+
+// Helpers shared by the chain probes.
+
+func lower(a common.Address) string { return strings.ToLower(a.Hex()) }
+
+// units converts an 18-decimal amount (wei, LPT base units) to a float.
+func units(v *big.Int) float64 {
+	if v == nil {
+		return 0
+	}
+	f, _ := new(big.Float).Quo(new(big.Float).SetInt(v), big.NewFloat(1e18)).Float64()
+	return f
+}
+
+// formatUnits writes an 18-decimal amount in whole units, exactly, without
+// trailing zeros: 1500000000000000000 -> "1.5".
+func formatUnits(v *big.Int) string {
+	if v == nil {
+		return "0"
+	}
+	neg := v.Sign() < 0
+	a := new(big.Int).Abs(v)
+	q, r := new(big.Int).QuoRem(a, big.NewInt(1e18), new(big.Int))
+	s := q.String()
+	if r.Sign() != 0 {
+		frac := strings.TrimRight(fmt.Sprintf("%018s", r.String()), "0")
+		s += "." + frac
+	}
+	if neg {
+		s = "-" + s
+	}
+	return s
+}
+
+// gwei converts wei per gas to gwei.
+func gwei(v *big.Int) float64 {
+	if v == nil {
+		return 0
+	}
+	f, _ := new(big.Float).Quo(new(big.Float).SetInt(v), big.NewFloat(1e9)).Float64()
+	return f
+}
+
+// percentOf returns part/whole in percent (+Inf when whole is 0).
+func percentOf(part, whole *big.Int) float64 {
+	if whole == nil || whole.Sign() == 0 {
+		return math.Inf(1)
+	}
+	f, _ := new(big.Float).Quo(new(big.Float).SetInt(part), new(big.Float).SetInt(whole)).Float64()
+	return f * 100
+}
+
+// millionthsPercent turns a protocol fraction in millionths into percent.
+func millionthsPercent(v *big.Int) float64 {
+	if v == nil {
+		return 0
+	}
+	f, _ := new(big.Float).SetInt(v).Float64()
+	return f / 1e4
+}
+
+func boolValue(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// batchError returns the first error of a batch's elements.
+func batchError(b []rpc.BatchElem) error {
+	for _, e := range b {
+		if e.Error != nil {
+			return fmt.Errorf("%s: %w", e.Method, e.Error)
+		}
+	}
+	return nil
+}
+
+// finish completes a Result with its timing.
+func finish(r *Result, start time.Time, now func() time.Time) Result {
+	r.At = start
+	r.Duration = now().Sub(start)
+	return *r
+}
