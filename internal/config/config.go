@@ -53,6 +53,9 @@ type Config struct {
 	Alerts Alerts `yaml:"alerts"`
 	// API: see alerts.go (the token for state-changing routes).
 	API API `yaml:"api"`
+	// Host describes the machine for `lpops render` and `lpops doctor`:
+	// see host.go.
+	Host Host `yaml:"host"`
 }
 
 // Endpoint is one JSON-RPC endpoint (http, https, ws, wss or an IPC path).
@@ -161,6 +164,7 @@ func Default() Config {
 			MaxFeeGwei:  1,
 		},
 		Probes:   DefaultProbes(),
+		Host:     DefaultHost(),
 		Alerts:   DefaultAlerts(),
 		StateDir: "/var/lib/lpops",
 		Listen:   "127.0.0.1:7940",

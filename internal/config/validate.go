@@ -41,6 +41,7 @@ func (c *Config) Validate() error {
 	v.probes(c.Probes)
 	v.alerts(c.Alerts)
 	v.api(c.API)
+	v.host(c.Host)
 	return errors.Join(v.errs...)
 }
 
