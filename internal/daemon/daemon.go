@@ -42,15 +42,15 @@ type Options struct {
 
 // Daemon is a running lpops.
 type Daemon struct {
-	cfg     *config.Config
-	log     *slog.Logger
-	version string
-	reg     *prometheus.Registry
-	pool    *chain.Pool
-	store   *store.Store
-	signer  keeper.TxSigner
-	api     *api.Server
-	orch    common.Address
+	cfg      *config.Config
+	log      *slog.Logger
+	version  string
+	reg      *prometheus.Registry
+	pool     *chain.Pool
+	store    *store.Store
+	signer   keeper.TxSigner
+	api      *api.Server
+	orch     common.Address
 	onListen func(net.Addr)
 
 	mu     sync.Mutex
@@ -124,13 +124,19 @@ func (d *Daemon) Run(ctx context.Context) error {
 	g, ctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return d.api.Serve(ctx) })
 	g.Go(func() error { return d.pool.Run(ctx) })
+	g.Go(func() error { return d.watchdog(ctx) })
 	g.Go(func() error {
 		k, err := d.start(ctx)
 		if err != nil || k == nil {
 			return err
 		}
+		d.sdNotify("READY=1\nSTATUS=keeping " + d.orch.Hex() + " earning")
 		return k.Run(ctx)
 	})
+	go func() {
+		<-ctx.Done()
+		d.sdNotify("STOPPING=1")
+	}()
 	err = g.Wait()
 	d.log.Info("lpops stopped")
 	return err

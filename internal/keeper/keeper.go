@@ -73,6 +73,15 @@ type Keeper struct {
 	mu       sync.Mutex
 	status   Status
 	failures int
+	lastTick time.Time
+}
+
+// LastTick is when the keeper last finished a tick (the systemd watchdog
+// uses it to tell a stalled loop from a long legitimate sleep).
+func (k *Keeper) LastTick() time.Time {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.lastTick
 }
 
 // Options are the keeper's collaborators.
@@ -142,6 +151,11 @@ func (k *Keeper) Wake() {
 // Tick reads the chain once, acts if a duty is due, and returns how long to
 // sleep before the next tick.
 func (k *Keeper) Tick(ctx context.Context) time.Duration {
+	defer func() {
+		k.mu.Lock()
+		k.lastTick = time.Now()
+		k.mu.Unlock()
+	}()
 	snap, err := k.reader.Snapshot(ctx)
 	if err != nil {
 		return k.readFailed(err)

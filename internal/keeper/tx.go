@@ -132,7 +132,7 @@ func (k *Keeper) prepare(ctx context.Context, to common.Address, data []byte) (*
 	var out hexutil.Bytes
 	b := []rpc.BatchElem{
 		{Method: "eth_call", Args: []any{msg, "latest"}, Result: &out},
-		{Method: "eth_estimateGas", Args: []any{msg}, Result: &p.gas},
+		{Method: "eth_estimateGas", Args: []any{msg, "latest"}, Result: &p.gas}, // not pending: our own stuck tx would make it revert
 		{Method: "eth_getTransactionCount", Args: []any{from, "pending"}, Result: &p.pending},
 		{Method: "eth_getTransactionCount", Args: []any{from, "latest"}, Result: &p.mined},
 		{Method: "eth_getBlockByNumber", Args: []any{"latest", false}, Result: &p.head},
