@@ -44,7 +44,10 @@ apt_install() {
 
 # has_version BIN PATTERN: BIN runs and its version output matches PATTERN.
 has_version() {
-	[[ -x $1 ]] && "$1" "${@:3}" 2>/dev/null | grep -qE "$2"
+	# Capture first: with pipefail, grep -q closing the pipe early would make
+	# the tool die of SIGPIPE and the check fail at random.
+	local out
+	[[ -x $1 ]] && out=$("$1" "${@:3}" 2>/dev/null) && grep -qE "$2" <<<"$out"
 }
 
 install_node() {
@@ -108,8 +111,33 @@ install_geth() {
 # install_ffmpeg()      apt_install ffmpeg.
 # ---------------------------------------------------------------------------
 
+# install_alertmanager: Debian's prometheus-alertmanager, the real Alertmanager
+# internal/notify's tests post to. The package names its binary
+# prometheus-alertmanager; it is linked as .tools/bin/alertmanager. Skipped when
+# an alertmanager is already on PATH or linked. (On a host running systemd the
+# package also starts a prometheus-alertmanager service on :9093; the tests run
+# their own instance on a free loopback port and do not touch it.)
+install_alertmanager() {
+	local bin
+	if [[ -x $BIN/alertmanager ]]; then
+		log "alertmanager already linked in .tools/bin"
+		return
+	fi
+	if bin=$(command -v alertmanager); then
+		log "alertmanager already on PATH ($bin)"
+		return
+	fi
+	bin=$(command -v prometheus-alertmanager) || {
+		apt_install prometheus-alertmanager
+		bin=$(command -v prometheus-alertmanager) || die "prometheus-alertmanager installed but not on PATH"
+	}
+	ln -sfn "$bin" "$BIN/alertmanager"
+	log "alertmanager linked: .tools/bin/alertmanager -> $bin"
+}
+
 install_anvil
 install_geth
+install_alertmanager
 # install_prometheus
 # install_chromium
 # install_ffmpeg

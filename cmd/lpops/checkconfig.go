@@ -12,7 +12,9 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 
+	"github.com/lpops/lpops/internal/api"
 	"github.com/lpops/lpops/internal/config"
+	"github.com/lpops/lpops/internal/notify"
 )
 
 const checkConfigUsage = `Usage: lpops check-config FILE
@@ -88,6 +90,16 @@ func checkSecrets(c *config.Config) (signer string, err error) {
 	}
 	if _, err := c.EndpointURLs(); err != nil {
 		errs = append(errs, err)
+	}
+	// Channel secrets (tokens, webhook URLs in files) are read as the daemon
+	// would, so a missing one shows up now.
+	if _, err := notify.NewAll(c.Alerts.Channels); err != nil {
+		errs = append(errs, err)
+	}
+	if c.API.TokenFile != "" {
+		if _, err := api.LoadToken(c.API.TokenFile); err != nil {
+			errs = append(errs, err)
+		}
 	}
 	return signer, errors.Join(errs...)
 }

@@ -25,6 +25,7 @@ func commands() []command {
 		{"demo", "run lpops against an embedded local devnet", runDemo},
 		{"status", "show round, reward and keeper state", runStatus},
 		{"reward", "simulate (and with --submit, send) this round's reward call", runReward},
+		{"alerts", "list alerts and silences; silence or unsilence alerts", runAlerts},
 		{"check-config", "validate a configuration file without running", runCheckConfig},
 		{"version", "print the version", runVersion},
 	}

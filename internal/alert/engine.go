@@ -32,6 +32,12 @@ var (
 	_ Sink  = (*Engine)(nil)
 )
 
+// router is a notifier that filters severities itself (config.Channel's
+// severities key).
+type router interface {
+	Receives(severity string) bool
+}
+
 // Buckets of the store the engine owns.
 const (
 	bucketState   = "alert.state"
@@ -64,7 +70,9 @@ type Options struct {
 	Store     Store
 	Notifiers []notify.Notifier
 	// Routes lists, by channel name, the severities a channel receives. A
-	// channel absent from Routes, or with an empty list, receives them all.
+	// channel absent from Routes, or with an empty list, receives those its
+	// notifier's Receives method accepts (the channel's severities key), or
+	// all when it has none.
 	Routes map[string][]Severity
 	// RepeatInterval per severity; a missing severity takes
 	// DefaultRepeatInterval's.
@@ -197,6 +205,7 @@ func New(o Options) (*Engine, error) {
 	}
 	e.hb = heartbeat{url: o.HeartbeatURL, interval: orDefault(o.HeartbeatInterval, DefaultHeartbeatInterval),
 		client: o.HTTPClient, healthy: o.Healthy}
+	e.hb.status.IntervalSeconds = e.hb.interval.Seconds()
 	if e.hb.client == nil {
 		e.hb.client = &http.Client{Timeout: 10 * time.Second}
 	}
@@ -208,10 +217,13 @@ func New(o Options) (*Engine, error) {
 		}
 		ch := &channel{n: n, name: name, bucket: bucketOutbox + name, wake: make(chan struct{}, 1)}
 		if sev := o.Routes[name]; len(sev) > 0 {
-			ch.severities = map[Severity]bool{}
+			set := map[Severity]bool{}
 			for _, s := range sev {
-				ch.severities[s] = true
+				set[s] = true
 			}
+			ch.receives = func(s Severity) bool { return set[s] }
+		} else if r, ok := n.(router); ok {
+			ch.receives = func(s Severity) bool { return r.Receives(string(s)) }
 		}
 		e.channels = append(e.channels, ch)
 		e.byName[name] = ch
@@ -230,17 +242,17 @@ func New(o Options) (*Engine, error) {
 	if err := e.loadSilences(o.Silences, now); err != nil {
 		return nil, err
 	}
-	var bad error
 	err := e.st.Scan(bucketState, nil, false, func(k, v []byte) bool {
 		a := new(entry)
 		if err := json.Unmarshal(v, a); err != nil {
-			bad = fmt.Errorf("decode alert %s: %w", k, err)
-			return false
+			// One unreadable record must not keep lpops from starting.
+			e.log.Error("skipping unreadable alert record", "fingerprint", string(k), "err", err)
+			return true
 		}
 		e.alerts[a.Fingerprint] = a
 		return true
 	})
-	if err = errors.Join(err, bad); err != nil {
+	if err != nil {
 		return nil, fmt.Errorf("load alert state: %w", err)
 	}
 	e.reconcileAll(now)
@@ -438,7 +450,7 @@ func (e *Engine) due(a, next *entry, now time.Time) ([]string, bool) {
 func (e *Engine) routed(s Severity) []string {
 	var out []string
 	for _, ch := range e.channels {
-		if ch.severities == nil || ch.severities[s] {
+		if ch.receives == nil || ch.receives(s) {
 			out = append(out, ch.name)
 		}
 	}
@@ -556,17 +568,16 @@ func (e *Engine) updateGauges() {
 // loadSilences reads persisted silences, dropping expired ones, and adds
 // the static ones.
 func (e *Engine) loadSilences(static []Silence, now time.Time) error {
-	var bad error
 	err := e.st.Scan(bucketSilence, nil, false, func(k, v []byte) bool {
 		s := new(Silence)
 		if err := json.Unmarshal(v, s); err != nil {
-			bad = fmt.Errorf("decode silence %s: %w", k, err)
-			return false
+			e.log.Error("skipping unreadable silence record", "id", string(k), "err", err)
+			return true
 		}
 		e.silences[s.ID] = s
 		return true
 	})
-	if err = errors.Join(err, bad); err != nil {
+	if err != nil {
 		return fmt.Errorf("load silences: %w", err)
 	}
 	for _, s := range static {

@@ -110,9 +110,6 @@ func (e *Engine) unhealthy(now time.Time) string {
 
 // heartbeatLoop pings at once, then every interval, until ctx ends.
 func (e *Engine) heartbeatLoop(ctx context.Context) {
-	e.mu.Lock()
-	e.hb.status.IntervalSeconds = e.hb.interval.Seconds()
-	e.mu.Unlock()
 	t := time.NewTicker(e.hb.interval)
 	defer t.Stop()
 	for {

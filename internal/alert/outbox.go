@@ -18,11 +18,11 @@ import (
 // channel is one notifier with its outbox and delivery state. Fields below
 // sendMu are guarded by Engine.mu.
 type channel struct {
-	n          notify.Notifier
-	name       string
-	bucket     string
-	severities map[Severity]bool // nil: every severity
-	wake       chan struct{}
+	n        notify.Notifier
+	name     string
+	bucket   string
+	receives func(Severity) bool // nil: every severity
+	wake     chan struct{}
 	// sendMu makes one delivery pass at a time per channel (Run's loop and
 	// Deliver may both call it).
 	sendMu sync.Mutex
@@ -112,22 +112,33 @@ func (e *Engine) dropOldest(ch *channel) bool {
 	return true
 }
 
-// peek returns the head of ch's outbox. Called with e.mu held.
+// peek returns the head of ch's outbox, deleting unreadable entries that
+// would otherwise block it forever. Called with e.mu held.
 func (e *Engine) peek(ch *channel) (outboxEntry, bool, error) {
-	var ent outboxEntry
-	var found bool
-	var bad error
-	err := e.st.Scan(ch.bucket, nil, false, func(k, v []byte) bool {
-		found = true
-		if err := json.Unmarshal(v, &ent); err != nil {
-			bad = fmt.Errorf("decode outbox %s entry %x: %w", ch.name, k, err)
+	for {
+		var ent outboxEntry
+		var key []byte
+		var bad error
+		err := e.st.Scan(ch.bucket, nil, false, func(k, v []byte) bool {
+			key = append([]byte(nil), k...)
+			bad = json.Unmarshal(v, &ent)
+			return false
+		})
+		switch {
+		case err != nil:
+			return outboxEntry{}, false, err
+		case key == nil:
+			return outboxEntry{}, false, nil
+		case bad == nil:
+			return ent, true, nil
 		}
-		return false
-	})
-	if err = errors.Join(err, bad); err != nil {
-		return outboxEntry{}, false, err
+		e.log.Error("deleting unreadable outbox entry", "channel", ch.name, "key", fmt.Sprintf("%x", key), "err", bad)
+		if err := e.st.Delete(ch.bucket, key); err != nil {
+			return outboxEntry{}, false, err
+		}
+		ch.pending--
+		e.m.pending.WithLabelValues(ch.name).Set(float64(ch.pending))
 	}
-	return ent, found, nil
 }
 
 // outboxHas reports whether ch's outbox holds the notification id.

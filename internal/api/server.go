@@ -1,6 +1,8 @@
 // Package api is lpops' HTTP surface: health and readiness probes, the status
-// JSON, and Prometheus metrics. It listens on loopback unless configured
-// otherwise and, for now, serves only reads: nothing here changes state.
+// JSON, Prometheus metrics and, when enabled, the alerts and silences. It
+// listens on loopback unless configured otherwise. The only routes that change
+// state (adding and removing silences) require the bearer token of
+// api.token_file; without one they are disabled.
 package api
 
 import (
@@ -33,6 +35,7 @@ type Server struct {
 	src    StatusSource
 	gather prometheus.Gatherer
 	log    *slog.Logger
+	mux    *http.ServeMux
 	srv    *http.Server
 	ln     net.Listener
 }
@@ -46,6 +49,7 @@ func New(src StatusSource, g prometheus.Gatherer, log *slog.Logger) *Server {
 	mux.HandleFunc("GET /api/v1/status", s.status)
 	mux.HandleFunc("GET /api/v1/rounds", s.rounds)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(g, promhttp.HandlerOpts{}))
+	s.mux = mux
 	s.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	return s
 }

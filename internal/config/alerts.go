@@ -18,7 +18,7 @@ type Alerts struct {
 	// again, per severity.
 	RepeatInterval RepeatInterval `yaml:"repeat_interval"`
 	// ResolvedRetention is how long a resolved alert stays listed by the API.
-	ResolvedRetention Duration `yaml:"resolved_retention"`
+	ResolvedRetention Duration  `yaml:"resolved_retention"`
 	Heartbeat         Heartbeat `yaml:"heartbeat"`
 	Outbox            Outbox    `yaml:"outbox"`
 	// Silences are static silences; more are added with `lpops alerts silence`.

@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"gopkg.in/yaml.v3"
 )
 
 // Channel types.
@@ -68,7 +70,7 @@ type Channel struct {
 	// Type is webhook | slack | discord | telegram | pagerduty | email | alertmanager.
 	Type string `yaml:"type"`
 	// Severities routes: the severities this channel receives. Empty: all.
-	Severities []string `yaml:"severities"`
+	Severities List `yaml:"severities"`
 	// Timeout bounds one delivery attempt. 0: DefaultChannelTimeout.
 	Timeout Duration `yaml:"timeout"`
 
@@ -99,13 +101,13 @@ type Channel struct {
 	ResolveTimeout Duration `yaml:"resolve_timeout"`
 
 	// Email over SMTP.
-	Smarthost    string   `yaml:"smarthost"` // host:port
-	From         string   `yaml:"from"`
-	To           []string `yaml:"to"`
-	Username     string   `yaml:"username"` // AUTH PLAIN when set
-	PasswordFile string   `yaml:"password_file"`
-	PasswordEnv  string   `yaml:"password_env"`
-	SMTPTLS      string   `yaml:"smtp_tls"` // starttls (default) | implicit | none
+	Smarthost    string `yaml:"smarthost"` // host:port
+	From         string `yaml:"from"`
+	To           List   `yaml:"to"`
+	Username     string `yaml:"username"` // AUTH PLAIN when set
+	PasswordFile string `yaml:"password_file"`
+	PasswordEnv  string `yaml:"password_env"`
+	SMTPTLS      string `yaml:"smtp_tls"` // starttls (default) | implicit | none
 
 	// TLSCAFile is a PEM bundle trusted instead of the system roots (a
 	// private CA, a self-signed receiver).
@@ -120,15 +122,7 @@ var channelSeverities = []string{"critical", "warning", "info"}
 
 // Receives reports whether the channel routes alerts of severity.
 func (c Channel) Receives(severity string) bool {
-	if len(c.Severities) == 0 {
-		return true
-	}
-	for _, s := range c.Severities {
-		if s == severity {
-			return true
-		}
-	}
-	return false
+	return len(c.Severities.Items) == 0 || slices.Contains(c.Severities.Items, severity)
 }
 
 // RequestTimeout is Timeout, or DefaultChannelTimeout when it is not set.
@@ -320,7 +314,7 @@ func (v *validator) channels(chs []Channel) {
 				v.add(p+".type", c.Type, "must be "+channelTypeNames)
 			}
 		}
-		for j, s := range c.Severities {
+		for j, s := range c.Severities.Items {
 			v.oneOf(fmt.Sprintf("%s.severities[%d]", p, j), s, channelSeverities...)
 		}
 		if c.Timeout.Duration < 0 {
@@ -411,10 +405,10 @@ func (v *validator) email(p string, c Channel) {
 	} else if _, err := mail.ParseAddress(c.From); err != nil {
 		v.add(p+".from", c.From, "must be an email address, such as lpops@example.com or \"lpops\" <lpops@example.com>")
 	}
-	if len(c.To) == 0 {
+	if len(c.To.Items) == 0 {
 		v.add(p+".to", "", "needs at least one recipient address")
 	}
-	for j, to := range c.To {
+	for j, to := range c.To.Items {
 		if _, err := mail.ParseAddress(to); err != nil {
 			v.add(fmt.Sprintf("%s.to[%d]", p, j), to, "must be an email address")
 		}
@@ -428,7 +422,7 @@ func (v *validator) email(p string, c Channel) {
 	case "", SMTPStartTLS, SMTPImplicitTLS:
 	case SMTPNoTLS:
 		if host != "" && !isLoopback(host) {
-			v.add(p+".smtp_tls", c.SMTPTLS, "none is only accepted for a loopback smarthost (localhost, 127.0.0.1, ::1); use starttls or implicit")
+			v.add(p+".smtp_tls", c.SMTPTLS, "clear text is only accepted for a loopback smarthost (localhost, 127.0.0.1, ::1); use starttls or implicit")
 		}
 	default:
 		v.add(p+".smtp_tls", c.SMTPTLS, "must be starttls, implicit or none")
@@ -530,3 +524,39 @@ func channelTitle(typ string) string {
 	}
 	return typ
 }
+
+// List is a YAML list of strings (a single string is a list of one). It is a
+// struct rather than a []string so that the key tooling (strict key checks,
+// the example's documentation test) treats it as one value: its items have
+// no keys of their own.
+type List struct{ Items []string }
+
+var (
+	_ yaml.Unmarshaler = (*List)(nil)
+	_ yaml.Marshaler   = List{}
+)
+
+var errListSyntax = errors.New("must be a list of strings, such as [a, b]")
+
+// UnmarshalYAML decodes a sequence of scalars, or one scalar.
+func (l *List) UnmarshalYAML(n *yaml.Node) error {
+	switch n.Kind {
+	case yaml.ScalarNode:
+		l.Items = []string{n.Value}
+	case yaml.SequenceNode:
+		items := make([]string, 0, len(n.Content))
+		for _, c := range n.Content {
+			if c.Kind != yaml.ScalarNode {
+				return errListSyntax
+			}
+			items = append(items, c.Value)
+		}
+		l.Items = items
+	default:
+		return errListSyntax
+	}
+	return nil
+}
+
+// MarshalYAML encodes the list as a YAML sequence.
+func (l List) MarshalYAML() (any, error) { return l.Items, nil }

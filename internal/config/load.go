@@ -96,6 +96,11 @@ func (c *Config) resolvePaths(dir string) {
 	for i := range c.RPC {
 		abs(&c.RPC[i].URLFile)
 	}
+	for i := range c.Alerts.Channels {
+		c.Alerts.Channels[i].resolvePaths(dir)
+	}
+	abs(&c.API.TokenFile)
+	abs(&c.Alerts.Heartbeat.URLFile)
 }
 
 var (

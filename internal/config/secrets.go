@@ -117,5 +117,11 @@ func (c *Config) Redacted() Config {
 		e.URL = ""
 		r.RPC[i] = e
 	}
+	// Webhook and Alertmanager URLs may carry a token.
+	r.Alerts.Channels = make([]Channel, len(c.Alerts.Channels))
+	for i, ch := range c.Alerts.Channels {
+		ch.URL = ""
+		r.Alerts.Channels[i] = ch
+	}
 	return r
 }

@@ -303,7 +303,9 @@ func unpackEvent(a abi.ABI, name string, l EventLog, indexed, values int) ([]any
 	return v, true
 }
 
-func topicAddress(l EventLog, i int) common.Address { return common.BytesToAddress(l.Topics[i].Bytes()) }
+func topicAddress(l EventLog, i int) common.Address {
+	return common.BytesToAddress(l.Topics[i].Bytes())
+}
 
 func bigAt(v []any, i int) *big.Int {
 	if b, ok := v[i].(*big.Int); ok {

@@ -94,8 +94,13 @@ func newSender(c config.Channel, target string, secrets ...string) (*sender, err
 	if err != nil {
 		return nil, errors.New("url: does not parse") // its error would quote the URL
 	}
+	// The path and query may be the token (Slack, Discord, Telegram) and a
+	// receiver's error page may echo them.
 	var keep []string
-	for _, s := range append(secrets, target) {
+	for _, s := range append(secrets, target, u.EscapedPath(), u.Path, u.RawQuery) {
+		if s == "/" {
+			continue
+		}
 		if s != "" {
 			keep = append(keep, s)
 		}

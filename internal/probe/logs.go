@@ -74,6 +74,7 @@ type LogCursor struct {
 	confirmations uint64
 	maxRange      uint64
 	hold          time.Duration
+	start         uint64
 	now           func() time.Time
 
 	loaded  bool
@@ -110,6 +111,9 @@ type CursorConfig struct {
 	// EventHold is the least time an event alert stays firing before it is
 	// resolved; 0 resolves it on the next run.
 	EventHold time.Duration
+	// StartBlock is where a cursor without a checkpoint starts reading; 0
+	// means the confirmed head (no history replay).
+	StartBlock uint64
 }
 
 // NewLogCursor returns a cursor over qs.
@@ -121,7 +125,7 @@ func NewLogCursor(kv Checkpoints, cfg CursorConfig, now func() time.Time, qs ...
 		cfg.MaxLogRange = 5000
 	}
 	key := []byte(cfg.Name + "/" + strings.ToLower(cfg.Orchestrator.Hex()))
-	return &LogCursor{key: key, kv: kv, queries: qs, confirmations: cfg.Confirmations, maxRange: cfg.MaxLogRange, hold: cfg.EventHold, now: now}
+	return &LogCursor{key: key, kv: kv, queries: qs, confirmations: cfg.Confirmations, maxRange: cfg.MaxLogRange, hold: cfg.EventHold, start: cfg.StartBlock, now: now}
 }
 
 // Span is the block range one run reads: Plan it, add Elems to a batch, run
@@ -142,10 +146,13 @@ func (s *Span) Empty() bool { return s.To < s.From }
 // Elems are the eth_getLogs requests of the span.
 func (s *Span) Elems() []rpc.BatchElem { return s.elems }
 
-// Logs returns the span's logs in chain order once its Elems have been
-// answered.
-func (s *Span) Logs() ([]livepeer.EventLog, error) {
-	for _, e := range s.elems {
+// Logs returns the span's logs in chain order from the answered Elems (the
+// elements as they came back from the batch, in Elems' order).
+func (s *Span) Logs(answered []rpc.BatchElem) ([]livepeer.EventLog, error) {
+	if len(answered) != len(s.elems) {
+		return nil, fmt.Errorf("eth_getLogs %d-%d: %d answers for %d requests", s.From, s.To, len(answered), len(s.elems))
+	}
+	for _, e := range answered {
 		if e.Error != nil {
 			return nil, fmt.Errorf("eth_getLogs %d-%d: %w", s.From, s.To, e.Error)
 		}
@@ -194,8 +201,12 @@ func (c *LogCursor) Plan(head uint64) (*Span, error) {
 	}
 	s := &Span{From: c.st.Next}
 	if c.st.Next == 0 {
-		// First start: begin at the confirmed head, no history replay.
+		// First start: begin at the confirmed head, no history replay,
+		// unless told where to start.
 		s.From, s.To, s.Start = safe+1, safe, true
+		if c.start > 0 && c.start <= safe {
+			s.To = c.start - 1
+		}
 		return s, nil
 	}
 	if safe < s.From {
@@ -203,11 +214,15 @@ func (c *LogCursor) Plan(head uint64) (*Span, error) {
 		return s, nil
 	}
 	s.To = min(safe, s.From+c.maxRange*maxRangesPerRun-1)
+	ranges := (s.To-s.From)/c.maxRange + 1
+	// Sized up front: each request decodes into its own element.
+	s.results = make([][]livepeer.EventLog, int(ranges)*len(c.queries))
+	i := 0
 	for from := s.From; from <= s.To; from += c.maxRange {
 		to := min(s.To, from+c.maxRange-1)
 		for _, q := range c.queries {
-			s.results = append(s.results, nil)
-			s.elems = append(s.elems, q.Elem(from, to, &s.results[len(s.results)-1]))
+			s.elems = append(s.elems, q.Elem(from, to, &s.results[i]))
+			i++
 		}
 	}
 	return s, nil

@@ -159,7 +159,7 @@ func NewNode(o NodeOptions) (*Node, error) {
 	tr.TLSClientConfig = &tls.Config{InsecureSkipVerify: true} //nolint:gosec // self-signed by design
 	return &Node{
 		o:       o,
-		labels:  map[string]string{"orchestrator": addrLabel(o.Orchestrator)},
+		labels:  map[string]string{"orchestrator": hexAddr(o.Orchestrator)},
 		metrics: &http.Client{},
 		service: &http.Client{Transport: tr},
 	}, nil
@@ -212,7 +212,7 @@ func (n *Node) Check(ctx context.Context) Result {
 
 	if n.o.ServiceURL != "" {
 		up := r.serviceErr == nil
-		res.Values["service_up"] = b2f(up)
+		res.Values["service_up"] = flag01(up)
 		desc := "GET /healthz on the service port answered 200."
 		if !up {
 			res.Evidence["service_error"] = r.serviceErr.Error()
@@ -225,7 +225,7 @@ func (n *Node) Check(ctx context.Context) Result {
 	}
 
 	up := r.statusErr == nil
-	res.Values["up"] = b2f(up)
+	res.Values["up"] = flag01(up)
 	if !up {
 		res.Evidence["status_error"] = r.statusErr.Error()
 		fail("%v", r.statusErr)
@@ -233,7 +233,7 @@ func (n *Node) Check(ctx context.Context) Result {
 			"The go-livepeer node's CLI API does not answer",
 			r.statusErr.Error(), "", SourceNode))
 		// Nothing else the node said can be judged while /status fails.
-		return finish(res, problems)
+		return concludeResult(res, problems)
 	}
 	res.Evidence["version"] = r.status.Version
 	res.Observations = append(res.Observations, n.obs(AlertNodeDown, alert.Critical, false,
@@ -244,7 +244,7 @@ func (n *Node) Check(ctx context.Context) Result {
 	if n.o.MetricsURL != "" {
 		n.checkMetrics(&res, &r, fail)
 	}
-	return finish(res, problems)
+	return concludeResult(res, problems)
 }
 
 // checkChain judges the node's chain reads: whether it can read the chain at
@@ -266,11 +266,11 @@ func (n *Node) checkChain(res *Result, r *nodeReads, fail func(string, ...any)) 
 	}
 	res.Observations = append(res.Observations, n.obs(AlertNodeChainUnresponsive, alert.Warning, len(stuck) > 0,
 		"The node answers but cannot read the chain, so it cannot call reward",
-		descOr(strings.Join(stuck, "; "), "GET /orchestratorInfo, /currentRound and /ethBalance answered."),
+		orElse(strings.Join(stuck, "; "), "GET /orchestratorInfo, /currentRound and /ethBalance answered."),
 		SourceNode, ""))
 
 	if r.balanceErr == nil {
-		res.Values["eth_balance_eth"] = weiToEther(r.balance)
+		res.Values["eth_balance_eth"] = weiInEther(r.balance)
 		res.Evidence["eth_balance_wei"] = r.balance.String()
 	}
 	if r.chainIDErr == nil {
@@ -288,9 +288,9 @@ func (n *Node) checkChain(res *Result, r *nodeReads, fail func(string, ...any)) 
 	if r.infoErr == nil {
 		t = &r.info.Transcoder
 		res.Values["last_reward_round"] = float64(t.LastRewardRound)
-		res.Values["active"] = b2f(t.Active)
-		res.Values["registered"] = b2f(t.Registered())
-		res.Evidence["address"] = addrLabel(t.Address)
+		res.Values["active"] = flag01(t.Active)
+		res.Values["registered"] = flag01(t.Registered())
+		res.Evidence["address"] = hexAddr(t.Address)
 		res.Evidence["status"] = t.Status
 		res.Evidence["service_uri"] = t.ServiceURI
 		if t.DelegatedStake != nil {
@@ -298,7 +298,7 @@ func (n *Node) checkChain(res *Result, r *nodeReads, fail func(string, ...any)) 
 		}
 		if n.o.Orchestrator != (common.Address{}) && t.Address != n.o.Orchestrator {
 			now = append(now, fmt.Sprintf("orchestrator: node runs %s, lpops watches %s",
-				addrLabel(t.Address), addrLabel(n.o.Orchestrator)))
+				hexAddr(t.Address), hexAddr(n.o.Orchestrator)))
 		}
 	}
 	snap := n.state()
@@ -328,9 +328,12 @@ func (n *Node) checkChain(res *Result, r *nodeReads, fail func(string, ...any)) 
 	if n.mismatches >= mismatchRuns {
 		firing = append(firing, later...)
 	}
-	judged := len(now) > 0 || (snap != nil && (t != nil || r.roundErr == nil))
-	if !judged {
-		return // neither side readable: the alert keeps its state
+	// Judged when a disagreement is certain, or when the node answered and
+	// there is a recent chain read to compare with (or none is wired). Else
+	// the alert keeps its state.
+	read := t != nil || r.roundErr == nil || r.chainIDErr == nil
+	if len(now) == 0 && !(read && (snap != nil || n.o.State == nil)) {
+		return
 	}
 	if len(firing) > 0 {
 		res.Evidence["mismatch"] = strings.Join(firing, "; ")
@@ -338,7 +341,7 @@ func (n *Node) checkChain(res *Result, r *nodeReads, fail func(string, ...any)) 
 	}
 	res.Observations = append(res.Observations, n.obs(AlertNodeChainMismatch, alert.Warning, len(firing) > 0,
 		"The node's view of the orchestrator disagrees with the chain",
-		descOr(strings.Join(firing, "; "), "The node's orchestrator, round and chain id agree with the chain."),
+		orElse(strings.Join(firing, "; "), "The node's orchestrator, round and chain id agree with the chain."),
 		SourceNode, ""))
 }
 
@@ -366,7 +369,7 @@ func (n *Node) checkMetrics(res *Result, r *nodeReads, fail func(string, ...any)
 
 	// Like go-livepeer, the error counters appear only after the first
 	// failure: absent means zero.
-	rewardErrs, _ := sumMetric(r.families, metricRewardCallErrors)
+	rewardErrs, _ := sumFamily(r.families, metricRewardCallErrors)
 	res.Values["reward_call_errors"] = rewardErrs
 	rose := n.reward.update(rewardErrs, now, snap)
 	if rose {
@@ -391,7 +394,7 @@ func (n *Node) checkMetrics(res *Result, r *nodeReads, fail func(string, ...any)
 	res.Observations = append(res.Observations, n.obs(AlertNodeRewardErrors, alert.Warning, firing,
 		"The node's reward call failed this round", desc, SourceNode, ""))
 
-	ticketErrs, _ := sumMetric(r.families, metricTicketRedemptionErrors)
+	ticketErrs, _ := sumFamily(r.families, metricTicketRedemptionErrors)
 	res.Values["ticket_redemption_errors"] = ticketErrs
 	n.tickets.update(ticketErrs, now, nil)
 	firing = !n.tickets.rose.IsZero() && now.Sub(n.tickets.rose) < n.o.ErrorHold
@@ -403,8 +406,8 @@ func (n *Node) checkMetrics(res *Result, r *nodeReads, fail func(string, ...any)
 	res.Observations = append(res.Observations, n.obs(AlertNodeTicketRedemptionErrors, alert.Warning, firing,
 		"The node fails to redeem winning tickets", desc, SourceNode, ""))
 
-	cur, okCur := sumMetric(r.families, metricCurrentSessions)
-	maxS, okMax := sumMetric(r.families, metricMaxSessions)
+	cur, okCur := sumFamily(r.families, metricCurrentSessions)
+	maxS, okMax := sumFamily(r.families, metricMaxSessions)
 	if okCur {
 		res.Values["current_sessions"] = cur
 	}
@@ -414,10 +417,10 @@ func (n *Node) checkMetrics(res *Result, r *nodeReads, fail func(string, ...any)
 	if okCur && okMax && maxS > 0 {
 		res.Values["session_utilization"] = cur / maxS
 	}
-	if v, ok := sumMetric(r.families, metricWinningTicketsRecv); ok {
+	if v, ok := sumFamily(r.families, metricWinningTicketsRecv); ok {
 		res.Values["winning_tickets_received"] = v
 	}
-	if v, ok := sumMetric(r.families, metricValueRedeemed); ok {
+	if v, ok := sumFamily(r.families, metricValueRedeemed); ok {
 		res.Values["value_redeemed_gwei"] = v
 	}
 }
@@ -451,7 +454,7 @@ func (n *Node) scrape(ctx context.Context) (map[string]*dto.MetricFamily, error)
 	req.Header.Set("Accept", "text/plain;version=0.0.4")
 	resp, err := n.metrics.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("metrics: %w", httpCause(ctx, err, n.o.Timeout))
+		return nil, fmt.Errorf("metrics: %w", plainHTTPError(ctx, err, n.o.Timeout))
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
@@ -460,7 +463,7 @@ func (n *Node) scrape(ctx context.Context) (map[string]*dto.MetricFamily, error)
 	p := expfmt.NewTextParser(model.UTF8Validation)
 	fams, err := p.TextToMetricFamilies(io.LimitReader(resp.Body, 16<<20))
 	if err != nil {
-		return nil, fmt.Errorf("metrics: parse: %w", httpCause(ctx, err, n.o.Timeout))
+		return nil, fmt.Errorf("metrics: parse: %w", plainHTTPError(ctx, err, n.o.Timeout))
 	}
 	return fams, nil
 }
@@ -479,7 +482,7 @@ func (n *Node) healthz(ctx context.Context) error {
 	}
 	resp, err := n.service.Do(req)
 	if err != nil {
-		return fmt.Errorf("GET /healthz on %s: %w", u.Host, httpCause(ctx, err, n.o.Timeout))
+		return fmt.Errorf("GET /healthz on %s: %w", u.Host, plainHTTPError(ctx, err, n.o.Timeout))
 	}
 	defer resp.Body.Close()
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
@@ -494,9 +497,9 @@ func (n *Node) obs(name string, sev alert.Severity, firing bool, summary, desc, 
 		Summary: summary, Description: desc, Requires: requires, Provides: provides}
 }
 
-// sumMetric adds up every series of a family (go-livepeer labels them by
+// sumFamily adds up every series of a family (go-livepeer labels them by
 // node id and type, some by sender) and reports whether the family exists.
-func sumMetric(fams map[string]*dto.MetricFamily, name string) (float64, bool) {
+func sumFamily(fams map[string]*dto.MetricFamily, name string) (float64, bool) {
 	f, ok := fams[name]
 	if !ok {
 		return 0, false
@@ -515,9 +518,9 @@ func sumMetric(fams map[string]*dto.MetricFamily, name string) (float64, bool) {
 	return sum, true
 }
 
-// httpCause replaces net/http's URL-quoting error with a plain one: a
+// plainHTTPError replaces net/http's URL-quoting error with a plain one: a
 // timeout says so, anything else keeps its cause without the URL.
-func httpCause(ctx context.Context, err error, timeout time.Duration) error {
+func plainHTTPError(ctx context.Context, err error, timeout time.Duration) error {
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 		return fmt.Errorf("no answer within %s: %w", timeout, context.DeadlineExceeded)
 	}
@@ -528,8 +531,8 @@ func httpCause(ctx context.Context, err error, timeout time.Duration) error {
 	return err
 }
 
-// finish sets Success and Error from the problems found.
-func finish(res Result, problems []string) Result {
+// concludeResult sets Success and Error from the problems found.
+func concludeResult(res Result, problems []string) Result {
 	res.Success = len(problems) == 0
 	if !res.Success {
 		res.Error = strings.Join(problems, "; ")
@@ -537,18 +540,18 @@ func finish(res Result, problems []string) Result {
 	return res
 }
 
-func descOr(s, otherwise string) string {
+func orElse(s, otherwise string) string {
 	if s == "" {
 		return otherwise
 	}
 	return s
 }
 
-// addrLabel is the lower-case hex form go-livepeer and lpops' API use.
-func addrLabel(a common.Address) string { return strings.ToLower(a.Hex()) }
+// hexAddr is the lower-case hex form go-livepeer and lpops' API use.
+func hexAddr(a common.Address) string { return strings.ToLower(a.Hex()) }
 
-// weiToEther converts for display and metrics only (float64).
-func weiToEther(wei *big.Int) float64 {
+// weiInEther converts for display and metrics only (float64).
+func weiInEther(wei *big.Int) float64 {
 	f, _ := new(big.Float).Quo(new(big.Float).SetInt(wei), big.NewFloat(1e18)).Float64()
 	return f
 }

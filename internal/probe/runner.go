@@ -15,9 +15,9 @@ import (
 	"github.com/lpops/lpops/internal/alert"
 )
 
-// DefaultTimeout bounds one run of a probe when neither RunnerOptions nor
+// DefaultRunTimeout bounds one run of a probe when neither RunnerOptions nor
 // Schedule set a timeout.
-const DefaultTimeout = 30 * time.Second
+const DefaultRunTimeout = 30 * time.Second
 
 // returnGrace is how long the Runner waits, once a probe's timeout has
 // passed, for the probe to return its own result (which says what it was
@@ -30,7 +30,7 @@ type RunnerOptions struct {
 	// (probes.interval). Required.
 	Interval time.Duration
 	// Timeout bounds one run of a probe unless its Schedule says otherwise;
-	// zero means DefaultTimeout. A run never gets longer than its interval.
+	// zero means DefaultRunTimeout. A run never gets longer than its interval.
 	Timeout time.Duration
 	// Sink receives every result's observations; nil drops them.
 	Sink alert.Sink
@@ -91,7 +91,7 @@ func NewRunner(o RunnerOptions) (*Runner, error) {
 		return nil, errors.New("probe runner: interval must be positive")
 	}
 	if o.Timeout <= 0 {
-		o.Timeout = DefaultTimeout
+		o.Timeout = DefaultRunTimeout
 	}
 	if o.Now == nil {
 		o.Now = time.Now
@@ -207,8 +207,7 @@ func (r *Runner) run(ctx context.Context, s *scheduled) (Result, bool) {
 	if busy {
 		res := Result{Probe: s.name, At: start,
 			Error: fmt.Sprintf("the previous run has not returned after its %s timeout; not started again", s.timeout)}
-		r.record(s, res)
-		return res, true
+		return r.record(s, res), true
 	}
 
 	pctx, cancel := context.WithTimeout(ctx, s.timeout)
@@ -245,12 +244,12 @@ func (r *Runner) run(ctx context.Context, s *scheduled) (Result, bool) {
 	if res.Success {
 		res.Error = ""
 	}
-	r.record(s, res)
-	return res, true
+	return r.record(s, res), true
 }
 
-// record keeps res for status, exports it and forwards its observations.
-func (r *Runner) record(s *scheduled, res Result) {
+// record keeps res for status, exports it and forwards its observations. It
+// returns res with Firing filled in.
+func (r *Runner) record(s *scheduled, res Result) Result {
 	res.Firing = res.Firing[:0:0]
 	for _, o := range res.Observations {
 		if o.Firing {
@@ -276,6 +275,7 @@ func (r *Runner) record(s *scheduled, res Result) {
 	if r.sink != nil && len(res.Observations) > 0 {
 		r.sink.Observe(res.Observations...)
 	}
+	return res
 }
 
 // Results returns the last result of every probe that has run, in the order
@@ -374,7 +374,7 @@ func (m *runnerMetrics) observe(res Result, prev []string) []string {
 	if m == nil {
 		return nil
 	}
-	m.success.WithLabelValues(res.Probe).Set(b2f(res.Success))
+	m.success.WithLabelValues(res.Probe).Set(flag01(res.Success))
 	m.duration.WithLabelValues(res.Probe).Set(res.Duration.Seconds())
 	if !res.At.IsZero() {
 		m.lastRun.WithLabelValues(res.Probe).Set(float64(res.At.UnixNano()) / 1e9)
@@ -391,7 +391,7 @@ func (m *runnerMetrics) observe(res Result, prev []string) []string {
 	return names
 }
 
-func b2f(b bool) float64 {
+func flag01(b bool) float64 {
 	if b {
 		return 1
 	}

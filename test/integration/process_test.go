@@ -80,6 +80,6 @@ func TestSigtermStopsCleanly(t *testing.T) {
 	if !strings.Contains(lp.proc.Output(), "lpops stopped") {
 		t.Errorf("log does not say lpops stopped:\n%s", lp.proc.Output())
 	}
-	// The state store was closed cleanly: a new lpops opens it at once.
+	// What it left in state_dir opens again.
 	lp.restart()
 }

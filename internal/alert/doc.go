@@ -1,0 +1,95 @@
+// Package alert is lpops' alert engine: it turns the probes' observations
+// into alert state and tells the operator once, on the channels they use,
+// and again until the condition is fixed.
+//
+// # State
+//
+// An alert is keyed by its fingerprint, a hash of its name and sorted labels,
+// so the same condition on the same object is one alert however often it is
+// observed. It carries its severity, status (firing or resolved), the start
+// of its firing episode (StartsAt), when it was last seen and when it ended,
+// its summary and description, how many firing notifications were queued in
+// the episode and when each channel was last notified. A firing observation
+// creates or updates it; a non-firing one resolves it. A condition never
+// observed firing has no state at all.
+//
+// # Persistence order
+//
+// Every change is written to the store (bucket alert.state, one fsync)
+// before any notification for it is queued, and the write that records a
+// notification also holds the notification itself (an intent): the state
+// and the promise to notify are one atomic record. The notification is then
+// appended to each channel's outbox, and the intent is cleared. All of this
+// happens under one lock that the delivery loops also take to read the head
+// of an outbox, so a delivery never sees a notification whose intent is still
+// open. A crash anywhere in the sequence is repaired at start-up: an open
+// intent is appended to the outboxes that lack it (none of them can have
+// delivered it), so a restart neither loses a notification nor queues one
+// twice. An alert firing across a restart keeps its StartsAt, repeat count
+// and last-notified times, so it is not announced again as new, and its
+// resolved notice still goes out when it resolves (Tenderduty #65 lost this
+// state on restart).
+//
+// # Notifications
+//
+// A firing alert is notified when first seen, then again every repeat
+// interval of its severity (Tenderduty #81 never repeated), at once when its
+// severity rises, and at once when a silence on it ends. Its resolved notice
+// goes to the channels that got its firing notices, and only if they did.
+// Channels receive the severities they route (config.Channel's severities).
+//
+// Inhibition: an alert that Provides a source ("chain", "node") and fires
+// inhibits the alerts that Require that source. They are kept, marked
+// inhibited, and not notified (nor resolved-notified if never notified);
+// the outage alert itself is notified, so the operator hears "the chain is
+// unreadable" rather than a wall of consequences. When the source recovers,
+// an inhibited alert resumes only once it is observed firing again after the
+// recovery: the observation that kept it firing may have been made while the
+// source was down. It then follows the usual rules (first notice if it never
+// had one, otherwise at its next repeat).
+//
+// Silences mute every alert their matchers (alertname and labels, by
+// equality) all match, until they expire. A silenced alert sends nothing,
+// resolved notices included; when the silence expires or is removed, a
+// still-firing alert is notified at once and a resolved one that was
+// notified gets its resolved notice. Silences added over the API are
+// persisted (bucket alert.silence); configured ones live in the
+// configuration. Expired silences are deleted.
+//
+// # Outboxes and delivery
+//
+// Each channel has a persisted queue (bucket alert.outbox.<channel>) keyed by
+// an increasing id. One loop per channel sends the head entry, and deletes
+// it only after the channel accepted it; on failure it waits (10 s, doubling,
+// capped by MaxBackoff) and retries the same entry, so a channel that is down
+// for an hour receives everything afterwards, in order. Channels are
+// independent: one that is down delays no other.
+//
+// Delivery is at least once, not exactly once. The entry is deleted right
+// after the channel accepts it; a crash between the two sends it again after
+// the restart. Exactly once would need the receiver to take part in a
+// transaction, which HTTP webhooks and chat APIs cannot; instead every
+// notification carries a stable ID (fingerprint, starts_at, status, repeat),
+// the same on every attempt, for receivers that must dedupe. The window is
+// one store write long.
+//
+// An outbox holds at most MaxPending entries; beyond it the oldest is dropped
+// and counted (lpops_alert_notifications_total{result="dropped"}), so a
+// channel that is gone for good cannot fill the disk.
+//
+// # Dead-man's switch
+//
+// lpops cannot report its own death, so an external service (healthchecks.io
+// and the like) expects a GET on a heartbeat URL every interval. lpops pings
+// it while no unsilenced, uninhibited critical alert fires, the daemon
+// reports itself healthy, and no channel with queued notifications has been
+// failing for longer than the interval; otherwise it stops pinging and the
+// external service raises the alarm.
+//
+// # Clock and tests
+//
+// The clock is injected (Options.Now). Evaluate (repeats, silence expiry,
+// retention), Deliver (one delivery pass) and Heartbeat (one ping decision)
+// are the steps Run repeats, so tests drive hours of alerting in
+// microseconds with a fake clock.
+package alert

@@ -1,0 +1,172 @@
+package probe
+
+import (
+	"context"
+	"fmt"
+	"math/big"
+	"strconv"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/common/hexutil"
+	"github.com/ethereum/go-ethereum/rpc"
+
+	"github.com/lpops/lpops/internal/livepeer"
+)
+
+// FeesConfig configures the fees probe.
+type FeesConfig struct {
+	Orchestrator common.Address
+	Contracts    livepeer.Addresses
+	// Confirmations and MaxLogRange: probes.stake (one setting for all logs).
+	Confirmations uint64
+	MaxLogRange   uint64
+	// StartBlock: see CursorConfig.
+	StartBlock uint64
+}
+
+// Fees counts the winning tickets redeemed to the orchestrator
+// (TicketBroker WinningTicketRedeemed with recipient = orchestrator: count
+// and face value, each ticket once, through a LogCursor) and reads its
+// pending fees (BondingManager.pendingFees(orch, currentRound)). It raises no
+// alert: redemption errors are the node's to report (its -monitor metrics),
+// and fees are earnings to show, not conditions to page on.
+type Fees struct {
+	cfg FeesConfig
+	c   livepeer.Caller
+	cur *LogCursor
+	now func() time.Time
+}
+
+var _ Probe = (*Fees)(nil)
+
+// feeTotals persist with the checkpoint, so a restart never counts a ticket twice.
+type feeTotals struct {
+	Tickets         uint64 `json:"tickets"`
+	FaceValue       string `json:"face_value_wei"`
+	LastTicketBlock uint64 `json:"last_ticket_block,omitempty"`
+	LastTicketTx    string `json:"last_ticket_tx,omitempty"`
+}
+
+// NewFees returns the fees probe. kv holds its log checkpoint.
+func NewFees(c livepeer.Caller, kv Checkpoints, cfg FeesConfig, now func() time.Time) *Fees {
+	if now == nil {
+		now = time.Now
+	}
+	p := &Fees{cfg: cfg, c: c, now: now}
+	if cfg.Contracts.TicketBroker != (common.Address{}) {
+		p.cur = NewLogCursor(kv, CursorConfig{
+			Name: "fees", Orchestrator: cfg.Orchestrator, Confirmations: cfg.Confirmations,
+			MaxLogRange: cfg.MaxLogRange, StartBlock: cfg.StartBlock,
+		}, now, livepeer.LogQuery{
+			Addresses: []common.Address{cfg.Contracts.TicketBroker},
+			Topics:    [][]common.Hash{{livepeer.TopicWinningTicketRedeemed}, nil, {livepeer.AddressTopic(cfg.Orchestrator)}},
+		})
+	}
+	return p
+}
+
+// Name implements Probe.
+func (p *Fees) Name() string { return "fees" }
+
+// Check implements Probe.
+func (p *Fees) Check(ctx context.Context) Result {
+	start := p.now()
+	r := &Result{Probe: p.Name(), Values: map[string]float64{}, Evidence: map[string]string{}}
+	bm, rm, o := p.cfg.Contracts.BondingManager, p.cfg.Contracts.RoundsManager, p.cfg.Orchestrator
+
+	// The round and the head first: pendingFees takes the round, the log
+	// range ends at the confirmed head.
+	round := livepeer.NewViewCall(livepeer.RoundsManagerABI, rm, "currentRound")
+	var head hexutil.Uint64
+	b := []rpc.BatchElem{round.Elem(), {Method: "eth_blockNumber", Result: &head}}
+	if err := p.c.BatchCall(ctx, b); err != nil {
+		r.Error = "read round: " + err.Error()
+		return finish(r, start, p.now)
+	}
+	var cur *big.Int
+	if err := round.Decode(b[0], &cur); err != nil {
+		r.Error = "read round: " + err.Error()
+		return finish(r, start, p.now)
+	}
+	if b[1].Error != nil {
+		r.Error = "read head: " + b[1].Error.Error()
+		return finish(r, start, p.now)
+	}
+
+	// Then pending fees and the new logs, together.
+	pending := livepeer.NewViewCall(livepeer.BondingManagerABI, bm, "pendingFees", o, cur)
+	b = []rpc.BatchElem{pending.Elem()}
+	var span *Span
+	if p.cur != nil {
+		var err error
+		if span, err = p.cur.Plan(uint64(head)); err != nil {
+			r.Error = err.Error()
+			return finish(r, start, p.now)
+		}
+		b = append(b, span.Elems()...)
+	}
+	if err := p.c.BatchCall(ctx, b); err != nil {
+		r.Error = "read fees: " + err.Error()
+		return finish(r, start, p.now)
+	}
+	var fees *big.Int
+	if err := pending.Decode(b[0], &fees); err != nil {
+		r.Error = "read fees: " + err.Error()
+		return finish(r, start, p.now)
+	}
+	r.Values["pending_fees_eth"] = units(fees)
+	r.Evidence["pending_fees_wei"] = fees.String()
+	r.Evidence["round"] = cur.String()
+	if p.cur == nil {
+		r.Evidence["tickets"] = "no TicketBroker registered in the Controller"
+		r.Success = true
+		return finish(r, start, p.now)
+	}
+
+	logs, err := span.Logs(b[1:])
+	if err != nil {
+		r.Error = "read tickets: " + err.Error()
+		return finish(r, start, p.now)
+	}
+	var t feeTotals
+	if err := p.cur.Data(&t); err != nil {
+		r.Error = err.Error()
+		return finish(r, start, p.now)
+	}
+	face, _ := new(big.Int).SetString(t.FaceValue, 10)
+	if face == nil {
+		face = new(big.Int)
+	}
+	runCount, runFace := 0, new(big.Int)
+	for _, l := range logs {
+		ev, ok := livepeer.DecodeTicket(p.cfg.Contracts.TicketBroker, l)
+		if !ok || ev.Recipient != o {
+			continue
+		}
+		runCount++
+		runFace.Add(runFace, ev.FaceValue)
+		t.LastTicketBlock, t.LastTicketTx = l.Block(), l.TxHash.Hex()
+	}
+	t.Tickets += uint64(runCount)
+	face.Add(face, runFace)
+	t.FaceValue = face.String()
+	out, err := p.cur.Commit(span, nil, t)
+	if err != nil {
+		r.Error = err.Error()
+		return finish(r, start, p.now)
+	}
+	r.Observations = out
+	r.Values["tickets_redeemed_total"] = float64(t.Tickets)
+	r.Values["ticket_face_value_eth_total"] = units(face)
+	r.Values["tickets_redeemed_last_run"] = float64(runCount)
+	r.Values["ticket_face_value_eth_last_run"] = units(runFace)
+	r.Values["log_checkpoint_block"] = float64(p.cur.Checkpoint())
+	r.Evidence["tickets_redeemed_total"] = strconv.FormatUint(t.Tickets, 10)
+	r.Evidence["ticket_face_value_total"] = formatUnits(face) + " ETH"
+	if t.LastTicketTx != "" {
+		r.Evidence["last_ticket"] = fmt.Sprintf("block %d, tx %s", t.LastTicketBlock, t.LastTicketTx)
+	}
+	r.Success = true
+	return finish(r, start, p.now)
+}

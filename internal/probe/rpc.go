@@ -1,0 +1,650 @@
+package probe
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/common/hexutil"
+	"github.com/ethereum/go-ethereum/rpc"
+
+	"github.com/lpops/lpops/internal/alert"
+	"github.com/lpops/lpops/internal/chain"
+)
+
+// Alerts raised by the RPC probe. The endpoint alerts carry the label
+// endpoint=<name> and Require "chain", so they are inhibited while
+// ChainUnavailable says the same thing once.
+const (
+	// AlertRPCEndpointDown: the endpoint did not answer the probe's batch.
+	// Warning.
+	AlertRPCEndpointDown = "RPCEndpointDown"
+	// AlertRPCEndpointStale: the endpoint's newest block is older than
+	// chain.max_head_age, or it reports it is syncing. Warning.
+	AlertRPCEndpointStale = "RPCEndpointStale"
+	// AlertRPCEndpointLagging: the endpoint's head is more than
+	// chain.max_lag_blocks behind the best endpoint's. Warning.
+	AlertRPCEndpointLagging = "RPCEndpointLagging"
+	// AlertRPCWrongChain: the endpoint serves another chain id. Warning.
+	AlertRPCWrongChain = "RPCWrongChain"
+	// AlertChainUnavailable: no endpoint is healthy. Critical; Provides
+	// "chain".
+	AlertChainUnavailable = "ChainUnavailable"
+	// AlertTxStuck: the account's pending nonce has been ahead of its mined
+	// nonce, with no progress, for more than probes.rpc.max_pending_blocks
+	// blocks: a transaction sits in a pool and is not being mined, the
+	// signature of a node that accepted it but never propagated it.
+	// Critical; label account; Requires "chain".
+	AlertTxStuck = "TxStuck"
+	// AlertTxDropped: a transaction lpops sent is neither mined nor known to
+	// any endpoint that answered (eth_getTransactionByHash is null), and its
+	// nonce is still open: it was silently dropped. Critical; label tx (the
+	// hash); Requires "chain".
+	AlertTxDropped = "TxDropped"
+)
+
+// DefaultDropGrace is how long after it was sent a transaction may be
+// unknown to the endpoints (still propagating) before it counts as dropped.
+const DefaultDropGrace = time.Minute
+
+// SentTx is a transaction lpops broadcast and has not seen settled: the
+// keeper's in-flight transactions.
+type SentTx struct {
+	Hash   common.Hash
+	From   common.Address
+	Nonce  uint64
+	SentAt time.Time
+}
+
+// RPCOptions configure the RPC probe.
+type RPCOptions struct {
+	// Endpoints are dialled separately (never through the Pool, which fails
+	// over and so hides a bad endpoint). Their URLs may hold API keys: the
+	// probe reports names only.
+	Endpoints []chain.EndpointConfig
+	// ChainID every endpoint must serve.
+	ChainID uint64
+	// MaxHeadAge and MaxLagBlocks are chain.max_head_age and
+	// chain.max_lag_blocks; zero disables the check.
+	MaxHeadAge   time.Duration
+	MaxLagBlocks uint64
+	// Timeout bounds one endpoint's batch (chain.request_timeout); zero
+	// means chain.DefaultRequestTimeout.
+	Timeout time.Duration
+	// Account is the signer whose nonces are watched; zero skips TxStuck.
+	Account common.Address
+	// MaxPendingBlocks is probes.rpc.max_pending_blocks.
+	MaxPendingBlocks uint64
+	// Sent returns the transactions lpops has in flight; nil skips TxDropped.
+	Sent func() []SentTx
+	// DropGrace: see DefaultDropGrace; zero means the default.
+	DropGrace time.Duration
+	Now       func() time.Time
+}
+
+// RPC checks every configured JSON-RPC endpoint with one batch each:
+// eth_chainId, eth_syncing, eth_blockNumber, eth_getBlockByNumber(latest)
+// for the head's age, net_peerCount where the node answers it, the signer's
+// pending and mined nonces, and eth_getTransactionByHash for each in-flight
+// transaction.
+//
+// It is one probe named "rpc"; per-endpoint values are named
+// "<endpoint>_<value>" (for example "http://127.0.0.1:8545_head_age_seconds"),
+// so lpops_probe_value{probe="rpc",name=...} carries them.
+type RPC struct {
+	o   RPCOptions
+	eps []*rpcEndpoint
+
+	mu          sync.Mutex
+	pendingFrom map[string]pendingSince // by endpoint name
+	dropped     map[common.Hash]bool    // TxDropped firing
+}
+
+var _ Probe = (*RPC)(nil)
+
+// pendingSince is when (at which head) an endpoint was first seen with the
+// account's pending nonce ahead of a given mined nonce.
+type pendingSince struct {
+	mined uint64
+	block uint64
+}
+
+type rpcEndpoint struct {
+	name    string
+	url     string // secret: never logged or reported
+	secrets []string
+
+	mu     sync.Mutex
+	client *rpc.Client
+}
+
+// NewRPC returns the RPC probe. Close it when done.
+func NewRPC(o RPCOptions) (*RPC, error) {
+	if len(o.Endpoints) == 0 {
+		return nil, errors.New("rpc probe: no endpoints")
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = chain.DefaultRequestTimeout
+	}
+	if o.DropGrace <= 0 {
+		o.DropGrace = DefaultDropGrace
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	p := &RPC{o: o, pendingFrom: map[string]pendingSince{}, dropped: map[common.Hash]bool{}}
+	for _, e := range o.Endpoints {
+		name := e.Name
+		if name == "" {
+			name = chain.DefaultName(e.URL)
+		}
+		if name == "" {
+			return nil, errors.New("rpc probe: an endpoint URL does not parse")
+		}
+		p.eps = append(p.eps, &rpcEndpoint{name: name, url: e.URL, secrets: endpointURLSecrets(e.URL)})
+	}
+	return p, nil
+}
+
+// Name implements Probe.
+func (p *RPC) Name() string { return "rpc" }
+
+// Close closes the endpoints' connections.
+func (p *RPC) Close() {
+	for _, ep := range p.eps {
+		ep.mu.Lock()
+		if ep.client != nil {
+			ep.client.Close()
+			ep.client = nil
+		}
+		ep.mu.Unlock()
+	}
+}
+
+// rpcHead is the part of a block the probe reads.
+type rpcHead struct {
+	Number    hexutil.Uint64 `json:"number"`
+	Timestamp hexutil.Uint64 `json:"timestamp"`
+}
+
+// rpcTx is the part of eth_getTransactionByHash the probe reads.
+type rpcTx struct {
+	BlockNumber *hexutil.Big `json:"blockNumber"`
+}
+
+// epReading is one endpoint's answer to one run.
+type epReading struct {
+	ep  *rpcEndpoint
+	err error // the round trip failed, or a required element did
+
+	chainID   uint64
+	syncing   bool
+	syncInfo  string
+	number    uint64
+	headTime  time.Time
+	peers     uint64
+	hasPeers  bool
+	nonces    bool
+	pending   uint64
+	mined     uint64
+	txKnown   map[common.Hash]bool // answered: true if the endpoint knows it
+	txMined   map[common.Hash]bool
+	observeAt time.Time
+
+	age     time.Duration
+	lag     uint64
+	wrong   bool
+	stale   bool
+	lagging bool
+	healthy bool
+}
+
+// Check implements Probe.
+func (p *RPC) Check(ctx context.Context) Result {
+	var sent []SentTx
+	if p.o.Sent != nil {
+		sent = p.o.Sent()
+	}
+	readings := make([]*epReading, len(p.eps))
+	var wg sync.WaitGroup
+	for i, ep := range p.eps {
+		wg.Go(func() { readings[i] = p.read(ctx, ep, sent) })
+	}
+	wg.Wait()
+
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	res := Result{Values: map[string]float64{}, Evidence: map[string]string{}}
+	var problems []string
+	fail := func(format string, a ...any) { problems = append(problems, fmt.Sprintf(format, a...)) }
+
+	var best uint64
+	for _, r := range readings {
+		if r.err == nil && r.chainID == p.o.ChainID && r.number > best {
+			best = r.number
+		}
+	}
+	healthy := 0
+	var healthyNames []string
+	for _, r := range readings {
+		p.judge(r, best)
+		if r.healthy {
+			healthy++
+			healthyNames = append(healthyNames, r.ep.name)
+		}
+		p.report(&res, r, fail)
+	}
+	res.Values["healthy_endpoints"] = float64(healthy)
+	res.Values["best_head_block"] = float64(best)
+
+	desc := "Healthy: " + strings.Join(healthyNames, ", ") + "."
+	if healthy == 0 {
+		var why []string
+		for _, r := range readings {
+			why = append(why, r.ep.name+": "+r.reason())
+		}
+		desc = "No endpoint is healthy. " + strings.Join(why, "; ")
+		fail("no healthy endpoint")
+	}
+	res.Observations = append(res.Observations, alert.Observation{
+		Name: AlertChainUnavailable, Labels: map[string]string{}, Severity: alert.Critical, Firing: healthy == 0,
+		Summary:     "lpops cannot read the chain from any RPC endpoint",
+		Description: desc, Provides: SourceChain,
+	})
+
+	p.checkNonces(&res, readings, fail)
+	p.checkSent(&res, readings, sent, fail)
+	return concludeResult(res, problems)
+}
+
+// read sends the probe's batch to one endpoint.
+func (p *RPC) read(ctx context.Context, ep *rpcEndpoint, sent []SentTx) *epReading {
+	r := &epReading{ep: ep}
+	ctx, cancel := context.WithTimeout(ctx, p.o.Timeout)
+	defer cancel()
+	c, err := ep.conn(ctx)
+	if err != nil {
+		r.err = ep.redact(err)
+		return r
+	}
+	var (
+		chainID hexutil.Big
+		syncing json.RawMessage
+		number  hexutil.Uint64
+		head    *rpcHead
+		peers   hexutil.Uint64
+		pending hexutil.Uint64
+		mined   hexutil.Uint64
+	)
+	batch := []rpc.BatchElem{
+		{Method: "eth_chainId", Result: &chainID},
+		{Method: "eth_syncing", Result: &syncing},
+		{Method: "eth_blockNumber", Result: &number},
+		{Method: "eth_getBlockByNumber", Args: []any{"latest", false}, Result: &head},
+		{Method: "net_peerCount", Result: &peers},
+	}
+	nonceAt := -1
+	if p.o.Account != (common.Address{}) {
+		nonceAt = len(batch)
+		batch = append(batch,
+			rpc.BatchElem{Method: "eth_getTransactionCount", Args: []any{p.o.Account, "pending"}, Result: &pending},
+			rpc.BatchElem{Method: "eth_getTransactionCount", Args: []any{p.o.Account, "latest"}, Result: &mined})
+	}
+	txAt := len(batch)
+	txs := make([]*rpcTx, len(sent))
+	for i, t := range sent {
+		batch = append(batch, rpc.BatchElem{Method: "eth_getTransactionByHash", Args: []any{t.Hash}, Result: &txs[i]})
+	}
+	err = c.BatchCallContext(ctx, batch)
+	r.observeAt = p.o.Now()
+	if err != nil {
+		r.err = ep.redact(rpcTimeoutError(ctx, err, p.o.Timeout))
+		return r
+	}
+	for _, i := range []int{0, 2, 3} {
+		if e := batch[i].Error; e != nil {
+			r.err = ep.redact(fmt.Errorf("%s: %w", batch[i].Method, e))
+			return r
+		}
+	}
+	if head == nil {
+		r.err = errors.New("eth_getBlockByNumber(latest) returned null")
+		return r
+	}
+	r.chainID = chainID.ToInt().Uint64()
+	r.number = uint64(number)
+	r.headTime = time.Unix(int64(head.Timestamp), 0)
+	if batch[1].Error == nil {
+		r.syncing, r.syncInfo = decodeSyncing(syncing)
+	}
+	if batch[4].Error == nil {
+		r.peers, r.hasPeers = uint64(peers), true
+	}
+	if nonceAt >= 0 && batch[nonceAt].Error == nil && batch[nonceAt+1].Error == nil {
+		r.nonces, r.pending, r.mined = true, uint64(pending), uint64(mined)
+	}
+	r.txKnown = map[common.Hash]bool{}
+	r.txMined = map[common.Hash]bool{}
+	for i, t := range sent {
+		if batch[txAt+i].Error != nil {
+			continue // no answer is not "unknown"
+		}
+		r.txKnown[t.Hash] = txs[i] != nil
+		r.txMined[t.Hash] = txs[i] != nil && txs[i].BlockNumber != nil
+	}
+	return r
+}
+
+// decodeSyncing reads eth_syncing: false, or an object with currentBlock and
+// highestBlock (Arbitrum's nitro answers other fields; any object means
+// syncing).
+func decodeSyncing(raw json.RawMessage) (bool, string) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || bytes.Equal(raw, []byte("false")) || bytes.Equal(raw, []byte("null")) {
+		return false, ""
+	}
+	var s struct {
+		CurrentBlock *hexutil.Uint64 `json:"currentBlock"`
+		HighestBlock *hexutil.Uint64 `json:"highestBlock"`
+	}
+	if json.Unmarshal(raw, &s) == nil && s.CurrentBlock != nil && s.HighestBlock != nil {
+		return true, fmt.Sprintf("syncing: block %d of %d", uint64(*s.CurrentBlock), uint64(*s.HighestBlock))
+	}
+	return true, "syncing"
+}
+
+// judge decides the endpoint's health against the best head of this run.
+func (p *RPC) judge(r *epReading, best uint64) {
+	if r.err != nil {
+		return
+	}
+	r.wrong = r.chainID != p.o.ChainID
+	if r.wrong {
+		return
+	}
+	r.age = max(r.observeAt.Sub(r.headTime), 0)
+	r.lag = best - r.number
+	r.stale = r.syncing || (p.o.MaxHeadAge > 0 && r.age > p.o.MaxHeadAge)
+	r.lagging = p.o.MaxLagBlocks > 0 && r.lag > p.o.MaxLagBlocks
+	r.healthy = !r.stale && !r.lagging
+}
+
+func (r *epReading) reason() string {
+	switch {
+	case r.err != nil:
+		return r.err.Error()
+	case r.wrong:
+		return fmt.Sprintf("chain id %d", r.chainID)
+	case r.syncing:
+		return r.syncInfo
+	case r.stale:
+		return fmt.Sprintf("head %d is %s old", r.number, r.age.Round(time.Second))
+	case r.lagging:
+		return fmt.Sprintf("head %d is %d blocks behind", r.number, r.lag)
+	}
+	return "healthy"
+}
+
+// report adds one endpoint's values, evidence and observations. An alert
+// that cannot be judged (the endpoint is down, so whether it is stale is
+// unknown) is left out, so it keeps its state.
+func (p *RPC) report(res *Result, r *epReading, fail func(string, ...any)) {
+	name := r.ep.name
+	v := func(k string, x float64) { res.Values[name+"_"+k] = x }
+	labels := map[string]string{"endpoint": name}
+	o := func(alertName string, firing bool, summary, desc string) {
+		res.Observations = append(res.Observations, alert.Observation{
+			Name: alertName, Labels: labels, Severity: alert.Warning, Firing: firing,
+			Summary: summary, Description: desc, Requires: SourceChain,
+		})
+	}
+	v("up", flag01(r.err == nil))
+	v("healthy", flag01(r.healthy))
+	res.Evidence[name] = r.reason()
+	if !r.healthy {
+		fail("%s: %s", name, r.reason())
+	}
+	o(AlertRPCEndpointDown, r.err != nil, "RPC endpoint "+name+" does not answer",
+		orElse(errText(r.err), "It answered the probe's batch."))
+	if r.err != nil {
+		return
+	}
+	v("chain_id", float64(r.chainID))
+	o(AlertRPCWrongChain, r.wrong, "RPC endpoint "+name+" serves the wrong chain",
+		fmt.Sprintf("eth_chainId is %d; lpops needs %d.", r.chainID, p.o.ChainID))
+	if r.wrong {
+		return
+	}
+	v("head_block", float64(r.number))
+	v("head_age_seconds", r.age.Seconds())
+	v("lag_blocks", float64(r.lag))
+	v("syncing", flag01(r.syncing))
+	if r.hasPeers {
+		v("peer_count", float64(r.peers))
+	}
+	staleDesc := fmt.Sprintf("Head %d was %s old when observed (limit %s).", r.number, r.age.Round(time.Second), p.o.MaxHeadAge)
+	if r.syncing {
+		staleDesc = "The node reports " + r.syncInfo + ". " + staleDesc
+	}
+	o(AlertRPCEndpointStale, r.stale, "RPC endpoint "+name+" is not following the chain", staleDesc)
+	o(AlertRPCEndpointLagging, r.lagging, "RPC endpoint "+name+" lags behind the other endpoints",
+		fmt.Sprintf("Head %d is %d blocks behind the best endpoint (limit %d).", r.number, r.lag, p.o.MaxLagBlocks))
+}
+
+// checkNonces raises TxStuck when, on any endpoint, the account's pending
+// nonce has stayed ahead of its mined nonce, without the mined nonce moving,
+// for more than MaxPendingBlocks of that endpoint's blocks.
+func (p *RPC) checkNonces(res *Result, readings []*epReading, fail func(string, ...any)) {
+	if p.o.Account == (common.Address{}) {
+		return
+	}
+	judged := false
+	var stuck []string
+	for _, r := range readings {
+		name := r.ep.name
+		if r.err != nil || r.wrong || !r.nonces {
+			continue // unknown: keep what was seen
+		}
+		judged = true
+		res.Values[name+"_pending_nonce"] = float64(r.pending)
+		res.Values[name+"_mined_nonce"] = float64(r.mined)
+		if r.pending <= r.mined {
+			delete(p.pendingFrom, name)
+			continue
+		}
+		since, ok := p.pendingFrom[name]
+		if !ok || since.mined != r.mined || r.number < since.block {
+			since = pendingSince{mined: r.mined, block: r.number}
+			p.pendingFrom[name] = since
+		}
+		blocks := r.number - since.block
+		res.Values[name+"_pending_blocks"] = float64(blocks)
+		if blocks > p.o.MaxPendingBlocks {
+			stuck = append(stuck, fmt.Sprintf("%s: pending nonce %d, mined nonce %d unchanged for %d blocks (since block %d)",
+				name, r.pending, r.mined, blocks, since.block))
+		}
+	}
+	if !judged {
+		return
+	}
+	if len(stuck) > 0 {
+		res.Evidence["tx_stuck"] = strings.Join(stuck, "; ")
+		fail("transactions of %s are not being mined", hexAddr(p.o.Account))
+	}
+	res.Observations = append(res.Observations, alert.Observation{
+		Name: AlertTxStuck, Labels: map[string]string{"account": hexAddr(p.o.Account)}, Severity: alert.Critical,
+		Firing:  len(stuck) > 0,
+		Summary: "Transactions of " + hexAddr(p.o.Account) + " are pending and not being mined",
+		Description: orElse(strings.Join(stuck, "; ")+fmt.Sprintf(" (limit %d blocks). A node that accepted a transaction but never propagated it looks like this.", p.o.MaxPendingBlocks),
+			"No transaction of the account is pending beyond the limit."),
+		Requires: SourceChain,
+	})
+}
+
+// checkSent raises TxDropped for an in-flight transaction no answering
+// endpoint knows, whose nonce is still open, once DropGrace has passed since
+// it was sent. It resolves when the transaction is seen again, is mined, or
+// is no longer in flight.
+func (p *RPC) checkSent(res *Result, readings []*epReading, sent []SentTx, fail func(string, ...any)) {
+	if p.o.Sent == nil {
+		return
+	}
+	now := p.o.Now()
+	var mined uint64 // highest mined nonce of the account seen
+	minedKnown := false
+	for _, r := range readings {
+		if r.err == nil && !r.wrong && r.nonces {
+			mined, minedKnown = max(mined, r.mined), true
+		}
+	}
+	inFlight := map[common.Hash]bool{}
+	res.Values["txs_in_flight"] = float64(len(sent))
+	for _, t := range sent {
+		inFlight[t.Hash] = true
+		asked, known, onChain := 0, false, false
+		for _, r := range readings {
+			if r.err != nil || r.wrong {
+				continue
+			}
+			k, answered := r.txKnown[t.Hash]
+			if !answered {
+				continue
+			}
+			asked++
+			known = known || k
+			onChain = onChain || r.txMined[t.Hash]
+		}
+		if asked == 0 {
+			continue // unknown
+		}
+		nonceOpen := !minedKnown || t.From != p.o.Account || mined <= t.Nonce
+		dropped := !known && nonceOpen && now.Sub(t.SentAt) >= p.o.DropGrace
+		hash := t.Hash.Hex()
+		switch {
+		case dropped:
+			res.Evidence["tx_dropped_"+hash] = fmt.Sprintf("nonce %d, sent %s, unknown to %d endpoint(s)", t.Nonce, t.SentAt.UTC().Format(time.RFC3339), asked)
+			fail("transaction %s was dropped", hash)
+		case onChain:
+			res.Evidence["tx_"+hash] = "mined"
+		case known:
+			res.Evidence["tx_"+hash] = "pending"
+		}
+		if !dropped && !p.dropped[t.Hash] {
+			continue
+		}
+		desc := fmt.Sprintf("Transaction %s (nonce %d, from %s, sent %s) is neither mined nor known to any of the %d endpoint(s) that answered, and its nonce is still open; it was dropped without an error and must be broadcast again or replaced.",
+			hash, t.Nonce, hexAddr(t.From), t.SentAt.UTC().Format(time.RFC3339), asked)
+		if !dropped {
+			desc = fmt.Sprintf("Transaction %s is known to the endpoints again, or its nonce was used.", hash)
+		}
+		res.Observations = append(res.Observations, txDroppedObservation(hash, dropped, desc))
+		p.dropped[t.Hash] = dropped
+		if !dropped {
+			delete(p.dropped, t.Hash)
+		}
+	}
+	for h := range p.dropped {
+		if !inFlight[h] {
+			res.Observations = append(res.Observations, txDroppedObservation(h.Hex(), false,
+				fmt.Sprintf("Transaction %s is no longer in flight: lpops settled or replaced it.", h.Hex())))
+			delete(p.dropped, h)
+		}
+	}
+}
+
+func txDroppedObservation(hash string, firing bool, desc string) alert.Observation {
+	return alert.Observation{
+		Name: AlertTxDropped, Labels: map[string]string{"tx": hash}, Severity: alert.Critical, Firing: firing,
+		Summary:     "A transaction lpops sent was silently dropped",
+		Description: desc, Requires: SourceChain,
+	}
+}
+
+// conn returns the endpoint's client, dialling it on first use (and again
+// after a failed dial). HTTP clients connect per request; go-ethereum's
+// websocket and IPC clients reconnect by themselves.
+func (ep *rpcEndpoint) conn(ctx context.Context) (*rpc.Client, error) {
+	ep.mu.Lock()
+	defer ep.mu.Unlock()
+	if ep.client != nil {
+		return ep.client, nil
+	}
+	c, err := rpc.DialOptions(ctx, ep.url)
+	if err != nil {
+		return nil, fmt.Errorf("dial: %w", err)
+	}
+	ep.client = c
+	return c, nil
+}
+
+// redact returns err with the endpoint's URL and its secret parts replaced,
+// since net/http and go-ethereum quote the URL in their errors.
+func (ep *rpcEndpoint) redact(err error) error {
+	if err == nil {
+		return nil
+	}
+	msg := err.Error()
+	clean := strings.ReplaceAll(msg, ep.url, ep.name)
+	for _, s := range ep.secrets {
+		clean = strings.ReplaceAll(clean, s, "<redactedErr>")
+	}
+	if clean == msg {
+		return err
+	}
+	return &redactedErr{msg: clean, err: err}
+}
+
+type redactedErr struct {
+	msg string
+	err error
+}
+
+func (e *redactedErr) Error() string { return e.msg }
+func (e *redactedErr) Unwrap() error { return e.err }
+
+// endpointURLSecrets lists the parts of an endpoint URL that may hold a credential:
+// user info, a non-trivial path, the query.
+func endpointURLSecrets(raw string) []string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return nil
+	}
+	var s []string
+	if u.User != nil {
+		s = append(s, u.User.String())
+		if pw, ok := u.User.Password(); ok && pw != "" {
+			s = append(s, pw)
+		}
+	}
+	for _, part := range []string{u.EscapedPath(), u.Path} {
+		if strings.Trim(part, "/") != "" {
+			s = append(s, part)
+		}
+	}
+	if u.RawQuery != "" {
+		s = append(s, u.RawQuery)
+	}
+	return s
+}
+
+// rpcTimeoutError says "no answer within" for a timed-out batch.
+func rpcTimeoutError(ctx context.Context, err error, timeout time.Duration) error {
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return fmt.Errorf("no answer within %s: %w", timeout, context.DeadlineExceeded)
+	}
+	return err
+}
+
+func errText(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
