@@ -6,6 +6,7 @@ package daemon
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"math/big"
@@ -18,11 +19,13 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/lpops/lpops/internal/alert"
 	"github.com/lpops/lpops/internal/api"
 	"github.com/lpops/lpops/internal/chain"
 	"github.com/lpops/lpops/internal/config"
 	"github.com/lpops/lpops/internal/keeper"
 	"github.com/lpops/lpops/internal/livepeer"
+	"github.com/lpops/lpops/internal/notify"
 	"github.com/lpops/lpops/internal/signer"
 	"github.com/lpops/lpops/internal/store"
 )
@@ -52,6 +55,8 @@ type Daemon struct {
 	api      *api.Server
 	orch     common.Address
 	onListen func(net.Addr)
+
+	alerts *alert.Engine
 
 	mu     sync.Mutex
 	keeper *keeper.Keeper
@@ -107,7 +112,42 @@ func New(ctx context.Context, cfg *config.Config, o Options) (*Daemon, error) {
 		return nil, err
 	}
 	d.api = api.New(d, d.reg, log)
+	if !o.ReadOnly {
+		if err := d.buildAlerts(cfg); err != nil {
+			d.Close()
+			return nil, err
+		}
+	}
 	return d, nil
+}
+
+// buildAlerts assembles the alert engine with its channels and the token
+// that guards the API's state-changing routes.
+func (d *Daemon) buildAlerts(cfg *config.Config) error {
+	ns, err := notify.NewAll(cfg.Alerts.Channels)
+	if err != nil {
+		return err
+	}
+	ao, err := alert.FromConfig(cfg.Alerts)
+	if err != nil {
+		return err
+	}
+	ao.Store, ao.Notifiers, ao.Logger, ao.Registerer = d.store, ns, d.log, d.reg
+	ao.Healthy = func() error {
+		if ok, why := d.Ready(); !ok {
+			return errors.New(why)
+		}
+		return nil
+	}
+	if d.alerts, err = alert.New(ao); err != nil {
+		return err
+	}
+	tok, err := api.LoadToken(cfg.API.TokenFile)
+	if err != nil {
+		return err
+	}
+	d.api.EnableAlerts(d.alerts, tok)
+	return nil
 }
 
 // Run runs until ctx ends or a component fails.
@@ -125,6 +165,9 @@ func (d *Daemon) Run(ctx context.Context) error {
 	g.Go(func() error { return d.api.Serve(ctx) })
 	g.Go(func() error { return d.pool.Run(ctx) })
 	g.Go(func() error { return d.watchdog(ctx) })
+	if d.alerts != nil {
+		g.Go(func() error { return d.alerts.Run(ctx) })
+	}
 	g.Go(func() error {
 		k, err := d.start(ctx)
 		if err != nil || k == nil {

@@ -342,9 +342,10 @@ func (p *RPC) read(ctx context.Context, ep *rpcEndpoint, sent []SentTx) *epReadi
 	return r
 }
 
-// decodeSyncing reads eth_syncing: false, or an object with currentBlock and
-// highestBlock (Arbitrum's nitro answers other fields; any object means
-// syncing).
+// decodeSyncing reads eth_syncing: false, or an object. An object whose
+// currentBlock has reached highestBlock is not behind (go-ethereum answers
+// one while it is only indexing transactions); an object without those
+// fields (other clients) counts as syncing.
 func decodeSyncing(raw json.RawMessage) (bool, string) {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 || bytes.Equal(raw, []byte("false")) || bytes.Equal(raw, []byte("null")) {
@@ -355,6 +356,9 @@ func decodeSyncing(raw json.RawMessage) (bool, string) {
 		HighestBlock *hexutil.Uint64 `json:"highestBlock"`
 	}
 	if json.Unmarshal(raw, &s) == nil && s.CurrentBlock != nil && s.HighestBlock != nil {
+		if *s.CurrentBlock >= *s.HighestBlock {
+			return false, ""
+		}
 		return true, fmt.Sprintf("syncing: block %d of %d", uint64(*s.CurrentBlock), uint64(*s.HighestBlock))
 	}
 	return true, "syncing"

@@ -46,6 +46,15 @@ func TestRPCProbeOnRealChain(t *testing.T) {
 	}
 	t.Cleanup(p.Close)
 	ctx := context.Background()
+	deadline := time.Now().Add(time.Minute)
+	for ; ; time.Sleep(20 * time.Millisecond) {
+		if n, err := c.Backend.Client().BlockNumber(ctx); err == nil && n >= 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the chain mines no blocks")
+		}
+	}
 
 	res := p.Check(ctx)
 	if res.Values["devnet_up"] != 1 || res.Values["devnet_healthy"] != 1 || res.Values["devnet_chain_id"] != devnet.ChainID {
@@ -68,7 +77,7 @@ func TestRPCProbeOnRealChain(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	deadline := time.Now().Add(time.Minute)
+	deadline = time.Now().Add(time.Minute)
 	for {
 		res = p.Check(ctx)
 		if stuck := firing(res, probe.AlertTxStuck); stuck != "" {

@@ -5,6 +5,7 @@ import (
 	"math/big"
 	"testing"
 
+	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
 
 	"github.com/lpops/lpops/internal/alert"
@@ -146,18 +147,37 @@ func TestStakeEventsBondUnbondSlash(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.nextRound() // bonding to it is refused until it leaves the set
+	// Out of the set, the orchestrator raises its reward cut to 20 %, which
+	// also brings it back into the (not full) pool; then the delegator bonds.
+	update := e.inRound("transcoder", func() (*types.Receipt, error) {
+		opts, err := e.dep.TransactOpts(e.ctx, e.orch)
+		if err != nil {
+			return nil, err
+		}
+		tx, err := e.dep.Contracts.BondingManager.Transcoder(opts, big.NewInt(200000), big.NewInt(500000))
+		if err != nil {
+			return nil, err
+		}
+		return e.dep.Wait(e.ctx, tx)
+	})
 	bond2 := e.inRound("bond", func() (*types.Receipt, error) { return e.dep.Bond(e.ctx, delegator, addrOf(e.orch), lpt(50)) })
 	after := eventAlerts(t, observations(append([]probe.Result{again}, e.checkPast(p2, bond2.BlockNumber.Uint64())...)))
-	// The bond also brings the resigned orchestrator back into the (not
-	// full) pool: both alerts name the new bond's transaction, nothing older.
-	if len(after) != 2 || len(byName(after, probe.AlertStakeChanged)) != 1 || len(byName(after, probe.AlertOrchestratorActivated)) != 1 {
-		t.Fatalf("after restart fired %v, want the new bond's StakeChanged and OrchestratorActivated", names(observations([]probe.Result{again})))
-	}
-	for _, o := range after {
-		if o.Labels["tx"] != bond2.TxHash.Hex() {
-			t.Errorf("after restart %s fired for tx %s, want only %s", o.Name, o.Labels["tx"], bond2.TxHash.Hex())
+	for _, w := range []struct {
+		name string
+		tx   [32]byte
+	}{
+		{probe.AlertRewardCutChanged, update.TxHash},
+		{probe.AlertOrchestratorActivated, update.TxHash},
+		{probe.AlertStakeChanged, bond2.TxHash},
+	} {
+		if got := byName(after, w.name); len(got) != 1 || got[0].Labels["tx"] != common.Hash(w.tx).Hex() {
+			t.Errorf("after restart %s fired %v, want once for tx %x", w.name, got, w.tx)
 		}
 	}
+	if len(after) != 3 {
+		t.Fatalf("after restart %d event alerts fired, want 3", len(after))
+	}
+	mustContain(t, byName(after, probe.AlertRewardCutChanged)[0], "reward cut 10.00 % -> 20.00 %", "fee share 50.00 % -> 50.00 %")
 	mustContain(t, byName(after, probe.AlertStakeChanged)[0], "bonded 50 LPT", "stake now 5550 LPT")
 }
 
