@@ -3,6 +3,7 @@
 package main
 
 import (
+	_ "github.com/chromedp/chromedp"
 	_ "github.com/coreos/go-systemd/v22/daemon"
 	_ "github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
 	_ "github.com/ethereum/go-ethereum/cmd/abigen"

@@ -153,6 +153,9 @@ func TestRPCHealthy(t *testing.T) {
 	clock := newClock()
 	a, b := freshEth(clock), freshEth(clock)
 	b.number = 998
+	// go-ethereum answers an object, not false, while it only indexes
+	// transactions; caught up is caught up.
+	b.syncing = map[string]any{"currentBlock": hexutil.Uint64(998), "highestBlock": hexutil.Uint64(998), "txIndexRemainingBlocks": hexutil.Uint64(10)}
 	p := newRPCProbe(t, clock, RPCOptions{Endpoints: []chain.EndpointConfig{
 		{Name: "local", URL: startEndpoint(t, a, true)},
 		{Name: "backup", URL: startEndpoint(t, b, false)},
