@@ -56,6 +56,8 @@ type Config struct {
 	// Host describes the machine for `lpops render` and `lpops doctor`:
 	// see host.go.
 	Host Host `yaml:"host"`
+	// Remediation: runbooks bound to alert states; see remediation.go.
+	Remediation Remediation `yaml:"remediation"`
 }
 
 // Endpoint is one JSON-RPC endpoint (http, https, ws, wss or an IPC path).
@@ -163,11 +165,12 @@ func Default() Config {
 			AfterBlocks: 10,
 			MaxFeeGwei:  1,
 		},
-		Probes:   DefaultProbes(),
-		Host:     DefaultHost(),
-		Alerts:   DefaultAlerts(),
-		StateDir: "/var/lib/lpops",
-		Listen:   "127.0.0.1:7940",
+		Probes:      DefaultProbes(),
+		Host:        DefaultHost(),
+		Remediation: DefaultRemediation(),
+		Alerts:      DefaultAlerts(),
+		StateDir:    "/var/lib/lpops",
+		Listen:      "127.0.0.1:7940",
 		Log: Log{
 			Level:  "info",
 			Format: "json",

@@ -42,6 +42,7 @@ func (c *Config) Validate() error {
 	v.alerts(c.Alerts)
 	v.api(c.API)
 	v.host(c.Host)
+	v.remediation(c.Remediation)
 	return errors.Join(v.errs...)
 }
 
