@@ -125,6 +125,26 @@ func (s *Server) rounds(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, doc)
 }
 
+// EnableUI mounts the status page h (package web) at GET /, with its
+// /assets/ and /ui/ routes. A handler that reports Public() true makes this
+// listener public: it then serves only the page, its redacted documents and
+// /healthz, and every other route (the unredacted API, metrics, silences),
+// whenever it was added, answers 404. Call it before Serve.
+func (s *Server) EnableUI(h http.Handler) {
+	if p, ok := h.(interface{ Public() bool }); ok && p.Public() {
+		pub := http.NewServeMux()
+		pub.HandleFunc("GET /healthz", s.healthz)
+		for _, pattern := range []string{"GET /{$}", "GET /assets/", "GET /ui/"} {
+			pub.Handle(pattern, h)
+		}
+		s.srv.Handler = pub
+		return
+	}
+	for _, pattern := range []string{"GET /{$}", "GET /assets/", "GET /ui/"} {
+		s.mux.Handle(pattern, h)
+	}
+}
+
 func writeJSON(w http.ResponseWriter, code int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(code)

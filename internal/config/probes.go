@@ -86,5 +86,7 @@ func (v *validator) probes(p Probes) {
 		v.add("probes.interval", p.Interval.String(), "must be positive")
 	}
 	v.probesNode(p.Node)
+	v.probesRPC(p.RPC)
+	v.probesReleases(p.Releases)
 	v.probesChain(p)
 }

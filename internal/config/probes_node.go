@@ -16,7 +16,7 @@ func (v *validator) probesNode(p NodeProbe) {
 // probesRPC validates probes.rpc.
 func (v *validator) probesRPC(p RPCProbe) {
 	if p.MaxPendingBlocks == 0 {
-		v.add("probes.rpc.max_pending_blocks", "0", "must be more than 0: a transaction is pending for at least one block")
+		v.add("probes.rpc.max_pending_blocks", "0", "must be more than 0")
 	}
 }
 

@@ -26,6 +26,7 @@ import (
 	"github.com/lpops/lpops/internal/keeper"
 	"github.com/lpops/lpops/internal/livepeer"
 	"github.com/lpops/lpops/internal/notify"
+	"github.com/lpops/lpops/internal/probe"
 	"github.com/lpops/lpops/internal/signer"
 	"github.com/lpops/lpops/internal/store"
 )
@@ -56,7 +57,10 @@ type Daemon struct {
 	orch     common.Address
 	onListen func(net.Addr)
 
-	alerts *alert.Engine
+	alerts   *alert.Engine
+	probes   *probe.Runner
+	rpcProbe *probe.RPC
+	readOnly bool
 
 	mu     sync.Mutex
 	keeper *keeper.Keeper
@@ -112,8 +116,13 @@ func New(ctx context.Context, cfg *config.Config, o Options) (*Daemon, error) {
 		return nil, err
 	}
 	d.api = api.New(d, d.reg, log)
+	d.readOnly = o.ReadOnly
 	if !o.ReadOnly {
 		if err := d.buildAlerts(cfg); err != nil {
+			d.Close()
+			return nil, err
+		}
+		if err := d.buildProbes(pcfg); err != nil {
 			d.Close()
 			return nil, err
 		}
@@ -168,10 +177,18 @@ func (d *Daemon) Run(ctx context.Context) error {
 	if d.alerts != nil {
 		g.Go(func() error { return d.alerts.Run(ctx) })
 	}
+	if d.probes != nil {
+		g.Go(func() error { return d.probes.Run(ctx) })
+	}
 	g.Go(func() error {
 		k, err := d.start(ctx)
 		if err != nil || k == nil {
 			return err
+		}
+		if d.probes != nil {
+			for _, p := range d.chainProbes(d.addrs, k) {
+				d.probes.Add(p, probe.Schedule{})
+			}
 		}
 		d.sdNotify("READY=1\nSTATUS=keeping " + d.orch.Hex() + " earning")
 		return k.Run(ctx)
@@ -239,6 +256,9 @@ func (d *Daemon) buildKeeper(addrs livepeer.Addresses) *keeper.Keeper {
 
 // Close releases the store and connections.
 func (d *Daemon) Close() error {
+	if d.rpcProbe != nil {
+		d.rpcProbe.Close()
+	}
 	d.pool.Close()
 	if d.store == nil {
 		return nil
@@ -286,6 +306,7 @@ type StatusDoc struct {
 	ChainID   uint64                 `json:"chain_id"`
 	Contracts livepeer.Addresses     `json:"contracts"`
 	Keeper    *keeper.Status         `json:"keeper,omitempty"`
+	Probes    []probe.Result         `json:"probes"`
 	Endpoints []chain.EndpointStatus `json:"endpoints"`
 }
 
@@ -297,6 +318,9 @@ func (d *Daemon) Status() any {
 	k, addrs := d.keeper, d.addrs
 	d.mu.Unlock()
 	doc.Contracts = addrs
+	if d.probes != nil {
+		doc.Probes = d.probes.Results()
+	}
 	if k != nil {
 		s := k.Status()
 		doc.Keeper = &s

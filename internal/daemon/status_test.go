@@ -10,6 +10,7 @@ import (
 
 	"github.com/lpops/lpops/internal/chain"
 	"github.com/lpops/lpops/internal/keeper"
+	"github.com/lpops/lpops/internal/probe"
 )
 
 // TestStatusDocumentIsDocumented keeps docs/api.md and the status JSON in
@@ -23,6 +24,7 @@ func TestStatusDocumentIsDocumented(t *testing.T) {
 			LastReward: &keeper.LastReward{Round: 1, By: "node", Tx: "0x", Amount: "1"},
 			Txs:        []*keeper.Tx{{MaxFee: keeper.NewWei(big.NewInt(1)), Tip: keeper.NewWei(big.NewInt(1)), FeePaid: keeper.NewWei(big.NewInt(1)), Error: "x", Block: 1, GasUsed: 1}},
 		},
+		Probes:    []probe.Result{{Probe: "x", Error: "x", Values: map[string]float64{"v": 1}, Evidence: map[string]string{"e": "x"}, Firing: []string{"A"}}},
 		Endpoints: []chain.EndpointStatus{{Reason: "x", LastError: "x", Head: chain.Head{BaseFee: big.NewInt(1)}}},
 	}
 	b, err := json.Marshal(doc)
@@ -62,7 +64,7 @@ func walk(prefix string, v any, out *[]string) {
 			if prefix != "" {
 				p = prefix + "." + k
 			}
-			if prefix == "keeper.balances_wei" {
+			if prefix == "keeper.balances_wei" || strings.HasSuffix(prefix, ".values") || strings.HasSuffix(prefix, ".evidence") {
 				continue // keys are addresses
 			}
 			switch c.(type) {

@@ -19,7 +19,7 @@ import (
 // /orchestratorInfo with big integers as bare numbers, text/plain decimal
 // for the others, text/plain errors.
 const (
-	realStatus = `{"Manifests":{},"InternalManifests":{},"StreamInfo":{},"OrchestratorPool":[],"OrchestratorPoolInfos":null,"Version":"0.9.1","GolangRuntimeVersion":"go1.26.8","GOArch":"amd64","GOOS":"linux","RegisteredTranscodersNumber":0,"RegisteredTranscoders":[],"LocalTranscoding":true,"BroadcasterPrices":{"default":"1"}}`
+	realStatus   = `{"Manifests":{},"InternalManifests":{},"StreamInfo":{},"OrchestratorPool":[],"OrchestratorPoolInfos":null,"Version":"0.9.1","GolangRuntimeVersion":"go1.26.8","GOArch":"amd64","GOOS":"linux","RegisteredTranscodersNumber":0,"RegisteredTranscoders":[],"LocalTranscoding":true,"BroadcasterPrices":{"default":"1"}}`
 	realOrchInfo = `{"Transcoder":{"Address":"0x570e1b321d9359007a7df39c8038b32b4fc366d7","ServiceURI":"https://127.0.0.1:8935","LastRewardRound":2,"RewardCut":100000,"FeeShare":500000,"DelegatedStake":1000978792100000000000,"ActivationRound":2,"DeactivationRound":115792089237316195423570985008687907853269984665640564039457584007913129639935,"LastActiveStakeUpdateRound":3,"Active":true,"Status":"Registered","PricePerPixel":null},"PriceInfo":"1"}`
 )
 

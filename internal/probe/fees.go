@@ -151,6 +151,11 @@ func (p *Fees) Check(ctx context.Context) Result {
 	t.Tickets += uint64(runCount)
 	face.Add(face, runFace)
 	t.FaceValue = face.String()
+	if err := ctx.Err(); err != nil {
+		// The Runner gave up on this run: count nothing, read it again.
+		r.Error = "fees run cut short: " + err.Error()
+		return finish(r, start, p.now)
+	}
 	out, err := p.cur.Commit(span, nil, t)
 	if err != nil {
 		r.Error = err.Error()

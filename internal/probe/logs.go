@@ -18,37 +18,6 @@ import (
 	"github.com/lpops/lpops/internal/store"
 )
 
-// # Reading events exactly once
-//
-// The stake and fees probes learn about one-off events (a delegator bonds, the
-// orchestrator is slashed, a ticket is redeemed) from eth_getLogs. A LogCursor
-// reads them block range by block range from a checkpoint kept in the store
-// (bucket "probe.logs", one key per probe and orchestrator):
-//
-//   - Only blocks at or below head − confirmations are read, so a reorg
-//     shallower than the confirmations cannot remove or reorder a log already
-//     reported. One run reads at most maxRangesPerRun ranges of at most
-//     max_log_range blocks each, in one batch.
-//   - Without a checkpoint (first start) reading begins at the confirmed head:
-//     history is not replayed.
-//   - The checkpoint, the probe's running totals (tickets counted, the last
-//     reward) and the alerts it fired are written in one store transaction
-//     before the run's Result is returned, so a restart neither reads a range
-//     twice nor skips one, and totals are never counted twice.
-//
-// An event alert has labels naming its log (tx and log_index), so its
-// fingerprint is unique to the event. It fires in the run that reads the
-// event and is resolved by a later run (the first at least EventHold after
-// it fired): the alert engine sends one firing notice and one resolved notice
-// per event, never a repeat. The cursor relies on one contract with its
-// caller: the Observations of a Result are handed to the alert engine before
-// the same probe is checked again. The first run of a new process cannot
-// know whether the previous process delivered its last Result, so it sends
-// the alerts that were still firing again (same fingerprint: the engine
-// keeps one alert) and the resolutions of the last run again (resolving a
-// resolved alert changes nothing). Delivery is therefore at least once, and
-// the fingerprint makes it once.
-
 // LogBucket is the store bucket of the log checkpoints.
 const LogBucket = "probe.logs"
 
@@ -67,6 +36,39 @@ var _ Checkpoints = (*store.Store)(nil)
 
 // LogCursor reads the logs of a set of queries once each, from a persisted
 // checkpoint. It is not safe for concurrent use: one probe owns it.
+//
+// # Reading events exactly once
+//
+// The stake and fees probes learn about one-off events (a delegator bonds, the
+// orchestrator is slashed, a ticket is redeemed) from eth_getLogs. A LogCursor
+// reads them block range by block range from a checkpoint kept in the store
+// (bucket "probe.logs", one key per probe and orchestrator):
+//
+//   - Only blocks at or below head − confirmations are read, so a reorg
+//     shallower than the confirmations cannot remove or reorder a log already
+//     reported. One run reads at most maxRangesPerRun ranges of at most
+//     max_log_range blocks each, in one batch.
+//   - Without a checkpoint (first start) reading begins at the confirmed head:
+//     history is not replayed (CursorConfig.StartBlock can say where to start).
+//   - The checkpoint, the probe's running totals (tickets counted, the last
+//     reward) and the alerts it fired are written in one store transaction
+//     before the run's Result is returned, so a restart neither reads a range
+//     twice nor skips one, and totals are never counted twice.
+//
+// An event alert has labels naming its log (tx and log_index), so its
+// fingerprint is unique to the event. It fires in the run that reads the
+// event and is resolved by a later run (the first at least EventHold after
+// it fired): the alert engine sends one firing notice and one resolved notice
+// per event, never a repeat. The cursor relies on one contract with its
+// caller: the Observations of a Result are handed to the alert engine before
+// the same probe is checked again. The first run of a new process cannot
+// know whether the previous process delivered its last Result, so it sends
+// the alerts that were still firing again (same fingerprint: the engine
+// keeps one alert) and the resolutions of the last run again (resolving a
+// resolved alert changes nothing). A probe whose run was cut short (its
+// context ended: the Runner drops that Result) does not Commit, so the same
+// range is read and fired on the next run. Delivery is therefore at least
+// once, and the fingerprint makes it once.
 type LogCursor struct {
 	key           []byte
 	kv            Checkpoints

@@ -73,10 +73,10 @@ const (
 	DefaultErrorHold   = time.Hour
 )
 
-// mismatchRuns is how many runs in a row a disagreement with the chain must
-// be seen before it fires: the node and lpops read the chain at different
-// moments, so a round boundary or a reward landing between the two reads is
-// not a mismatch.
+// mismatchRuns is how many runs in a row the same disagreement with the
+// chain must be seen before it fires: the node and lpops read the chain at
+// different moments, so a round boundary or a reward landing between the two
+// reads is not a mismatch.
 const mismatchRuns = 2
 
 // NodeOptions configure the node probe.
@@ -119,7 +119,7 @@ type Node struct {
 	service *http.Client
 
 	mu         sync.Mutex
-	mismatches int
+	mismatches map[string]int // disagreement with the chain -> runs in a row seen
 	reward     counterWatch
 	tickets    counterWatch
 }
@@ -319,15 +319,18 @@ func (n *Node) checkChain(res *Result, r *nodeReads, fail func(string, ...any)) 
 			later = append(later, fmt.Sprintf("current round: node %d, chain %d", r.round, snap.CurrentRound))
 		}
 	}
-	if len(later) > 0 {
-		n.mismatches++
-	} else {
-		n.mismatches = 0
-	}
+	// The same disagreement, values and all, must be seen in mismatchRuns
+	// runs in a row: two reads that straddle different round boundaries are
+	// not one stuck view.
+	seen := make(map[string]int, len(later))
 	firing := append([]string(nil), now...)
-	if n.mismatches >= mismatchRuns {
-		firing = append(firing, later...)
+	for _, m := range later {
+		seen[m] = n.mismatches[m] + 1
+		if seen[m] >= mismatchRuns {
+			firing = append(firing, m)
+		}
 	}
+	n.mismatches = seen
 	// Judged when a disagreement is certain, or when the node answered and
 	// there is a recent chain read to compare with (or none is wired). Else
 	// the alert keeps its state.

@@ -416,6 +416,23 @@ func TestNodeChainMismatchTransient(t *testing.T) {
 	wantObs(t, check(t, s.probe), AlertNodeChainMismatch, false)
 	s.node.set(func(n *fakeNode) { n.lastRewardRound = 4 })
 	wantObs(t, check(t, s.probe), AlertNodeChainMismatch, false)
+	// Fast rounds: each run straddles a different boundary. Never the same
+	// disagreement twice, never an alert.
+	for round := uint64(6); round < 9; round++ {
+		s.state.set(func(sn *livepeer.Snapshot) { sn.CurrentRound = round + 1 })
+		s.node.set(func(n *fakeNode) { n.round, n.lastRewardRound = round, 5 })
+		wantObs(t, check(t, s.probe), AlertNodeChainMismatch, false)
+	}
+	// A stuck view among them is still caught, on its own.
+	s.node.set(func(n *fakeNode) { n.lastRewardRound = 4 })
+	for round := uint64(9); round < 11; round++ {
+		s.state.set(func(sn *livepeer.Snapshot) { sn.CurrentRound = round + 1 })
+		s.node.set(func(n *fakeNode) { n.round = round })
+		o := wantObs(t, check(t, s.probe), AlertNodeChainMismatch, round == 10)
+		if round == 10 && o.Description != "last reward round: node 4, chain 5" {
+			t.Errorf("description %q, want only the persistent disagreement", o.Description)
+		}
+	}
 }
 
 func TestNodeRewardErrors(t *testing.T) {

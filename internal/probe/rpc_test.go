@@ -192,25 +192,25 @@ func TestRPCHealthy(t *testing.T) {
 
 func TestRPCEndpointProblems(t *testing.T) {
 	tests := []struct {
-		name   string
-		break_ func(e *fakeEth, clock *fakeClock)
-		closed bool
-		firing string // the alert that fires for endpoint "bad"
-		desc   string
-		absent []string // alerts that cannot be judged
+		name    string
+		breakIt func(e *fakeEth, clock *fakeClock)
+		closed  bool
+		firing  string // the alert that fires for endpoint "bad"
+		desc    string
+		absent  []string // alerts that cannot be judged
 	}{
 		{name: "Down", closed: true, firing: AlertRPCEndpointDown, desc: "",
 			absent: []string{AlertRPCWrongChain, AlertRPCEndpointStale, AlertRPCEndpointLagging}},
-		{name: "Hangs", break_: func(e *fakeEth, _ *fakeClock) { e.hang = true }, firing: AlertRPCEndpointDown,
+		{name: "Hangs", breakIt: func(e *fakeEth, _ *fakeClock) { e.hang = true }, firing: AlertRPCEndpointDown,
 			desc: "no answer within 300ms", absent: []string{AlertRPCEndpointStale}},
-		{name: "WrongChain", break_: func(e *fakeEth, _ *fakeClock) { e.chainID = 1 }, firing: AlertRPCWrongChain,
+		{name: "WrongChain", breakIt: func(e *fakeEth, _ *fakeClock) { e.chainID = 1 }, firing: AlertRPCWrongChain,
 			desc: "eth_chainId is 1; lpops needs 42161.", absent: []string{AlertRPCEndpointStale, AlertRPCEndpointLagging}},
-		{name: "Stale", break_: func(e *fakeEth, c *fakeClock) { e.headTime = c.Now().Add(-10 * time.Minute) },
+		{name: "Stale", breakIt: func(e *fakeEth, c *fakeClock) { e.headTime = c.Now().Add(-10 * time.Minute) },
 			firing: AlertRPCEndpointStale, desc: "Head 1000 was 10m0s old when observed (limit 2m0s)."},
-		{name: "Syncing", break_: func(e *fakeEth, _ *fakeClock) {
+		{name: "Syncing", breakIt: func(e *fakeEth, _ *fakeClock) {
 			e.syncing = map[string]any{"currentBlock": hexutil.Uint64(900), "highestBlock": hexutil.Uint64(1000), "startingBlock": "0x0"}
 		}, firing: AlertRPCEndpointStale, desc: "The node reports syncing: block 900 of 1000."},
-		{name: "Lagging", break_: func(e *fakeEth, _ *fakeClock) { e.number = 800 },
+		{name: "Lagging", breakIt: func(e *fakeEth, _ *fakeClock) { e.number = 800 },
 			firing: AlertRPCEndpointLagging, desc: "Head 800 is 200 blocks behind the best endpoint (limit 100)."},
 	}
 	for _, tt := range tests {
@@ -219,7 +219,7 @@ func TestRPCEndpointProblems(t *testing.T) {
 			good, bad := freshEth(clock), freshEth(clock)
 			badURL := closedURL(t)
 			if !tt.closed {
-				tt.break_(bad, clock)
+				tt.breakIt(bad, clock)
 				badURL = startEndpoint(t, bad, true)
 			}
 			p := newRPCProbe(t, clock, RPCOptions{Endpoints: []chain.EndpointConfig{

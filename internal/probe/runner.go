@@ -65,10 +65,22 @@ type Runner struct {
 	log      *slog.Logger
 	m        *runnerMetrics
 
-	probes []*scheduled
+	// pmu guards probes and the running loop set, so probes can be added
+	// while the Runner runs (the chain probes need the resolved contracts).
+	pmu     sync.Mutex
+	probes  []*scheduled
+	runCtx  context.Context
+	running *sync.WaitGroup
 
 	mu      sync.Mutex
 	results map[string]Result
+}
+
+// list returns the probes added so far.
+func (r *Runner) list() []*scheduled {
+	r.pmu.Lock()
+	defer r.pmu.Unlock()
+	return slices.Clone(r.probes)
 }
 
 // scheduled is one probe and its schedule. next and running are guarded by
@@ -109,7 +121,7 @@ func NewRunner(o RunnerOptions) (*Runner, error) {
 	}, nil
 }
 
-// Add schedules p. It must be called before Run; names must be unique.
+// Add schedules p; names must be unique. Added while Run runs, p starts at once.
 func (r *Runner) Add(p Probe, s Schedule) {
 	if s.Interval <= 0 {
 		s.Interval = r.interval
@@ -118,22 +130,33 @@ func (r *Runner) Add(p Probe, s Schedule) {
 		s.Timeout = r.timeout
 	}
 	s.Timeout = min(s.Timeout, s.Interval)
+	r.pmu.Lock()
+	defer r.pmu.Unlock()
 	for _, o := range r.probes {
 		if o.name == p.Name() {
 			panic(fmt.Sprintf("probe runner: two probes named %q", p.Name()))
 		}
 	}
-	r.probes = append(r.probes, &scheduled{probe: p, name: p.Name(), interval: s.Interval, timeout: s.Timeout})
+	sc := &scheduled{probe: p, name: p.Name(), interval: s.Interval, timeout: s.Timeout}
+	r.probes = append(r.probes, sc)
 	r.m.init(p.Name())
+	if r.running != nil {
+		ctx := r.runCtx
+		r.running.Go(func() { r.loop(ctx, sc) })
+	}
 }
 
 // Run runs every probe on its schedule until ctx ends. Each probe has its
 // own loop, so a slow probe never delays another.
 func (r *Runner) Run(ctx context.Context) error {
 	var wg sync.WaitGroup
+	r.pmu.Lock()
+	r.runCtx, r.running = ctx, &wg
 	for _, s := range r.probes {
 		wg.Go(func() { r.loop(ctx, s) })
 	}
+	r.pmu.Unlock()
+	<-ctx.Done()
 	wg.Wait()
 	return nil
 }
@@ -168,7 +191,7 @@ func (r *Runner) RunOnce(ctx context.Context) []Result {
 		mu  sync.Mutex
 		out []Result
 	)
-	for _, s := range r.probes {
+	for _, s := range r.list() {
 		if !r.due(s) {
 			continue
 		}
@@ -186,7 +209,7 @@ func (r *Runner) RunOnce(ctx context.Context) []Result {
 }
 
 func (r *Runner) index(name string) int {
-	return slices.IndexFunc(r.probes, func(s *scheduled) bool { return s.name == name })
+	return slices.IndexFunc(r.list(), func(s *scheduled) bool { return s.name == name })
 }
 
 func (r *Runner) due(s *scheduled) bool {
@@ -284,7 +307,7 @@ func (r *Runner) Results() []Result {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	out := make([]Result, 0, len(r.results))
-	for _, s := range r.probes {
+	for _, s := range r.list() {
 		res, ok := r.results[s.name]
 		if !ok {
 			continue

@@ -66,16 +66,19 @@ type StakeConfig struct {
 //
 // The cut-off is the lowest stake in the transcoder pool, found by walking
 // the pool (getFirstTranscoderInPool, getNextTranscoderInPool: one request
-// per member, as the real contract has no way to read its tail). The walk is
-// reused until the round, the pool size or its membership changes, or
-// PoolRefresh passes.
+// per member, as the real contract has no way to read its tail), at most
+// walkStepsPerRun members per run. The walk is reused until the round, the
+// pool size or its membership (TranscoderActivated/Deactivated of anyone)
+// changes, or PoolRefresh passes; the orchestrator's own stake is always the
+// latest.
 type Stake struct {
 	cfg StakeConfig
 	c   livepeer.Caller
 	cur *LogCursor
 	now func() time.Time
 
-	pool *poolView
+	pool    *poolView // the last complete walk
+	walking *poolWalk // the walk in progress
 }
 
 var _ Probe = (*Stake)(nil)
@@ -199,17 +202,15 @@ func (p *Stake) Check(ctx context.Context) Result {
 	events, membership := p.decode(logs)
 	fired := p.eventObservations(ctx, events, s, &totals)
 
-	if p.needWalk(s, membership) {
-		if pool, err := p.walk(ctx, s); err != nil {
-			// The cut-off stays unknown this run; the rest stands.
-			r.Evidence["pool_error"] = err.Error()
-			p.pool = nil
-		} else {
-			p.pool = pool
-		}
-	}
+	p.walkPool(ctx, s, membership, r)
 	r.Observations = append(r.Observations, p.standingObservations(s, r)...)
 
+	if err := ctx.Err(); err != nil {
+		// The Runner gave up on this run and will drop its Result: commit
+		// nothing, so the events are read and fired again next run.
+		r.Error, r.Observations = "stake run cut short: "+err.Error(), nil
+		return finish(r, start, p.now)
+	}
 	out, err := p.cur.Commit(span, fired, totals)
 	if err != nil {
 		r.Error = err.Error()
@@ -517,44 +518,82 @@ func (p *Stake) eventObservations(ctx context.Context, events []any, s *standing
 	return out
 }
 
-// needWalk reports whether the pool must be walked again.
-func (p *Stake) needWalk(s *standing, membership bool) bool {
-	v := p.pool
-	return v == nil || membership || v.round != s.round || uint64(len(v.members)) != s.poolSize ||
-		p.now().Sub(v.walkedAt) >= p.cfg.PoolRefresh
+// walkStepsPerRun bounds the pool members one run reads: the walk is one
+// request per member (100 on Arbitrum), so a full walk spans a few runs and
+// no run outlasts its timeout.
+const walkStepsPerRun = 25
+
+// poolWalk is a walk of the transcoder pool in progress.
+type poolWalk struct {
+	view *poolView
+	next common.Address
+	size uint64
 }
 
-// walk reads the pool's members and their stakes, one request per member.
-func (p *Stake) walk(ctx context.Context, s *standing) (*poolView, error) {
+// walkPool starts a walk when the last one is stale and advances the walk in
+// progress; a finished walk replaces p.pool. Until then the previous walk, if
+// any, stands in.
+func (p *Stake) walkPool(ctx context.Context, s *standing, membership bool, r *Result) {
+	w := p.walking
+	stale := p.pool == nil || membership || p.pool.round != s.round || uint64(len(p.pool.members)) != s.poolSize ||
+		p.now().Sub(p.pool.walkedAt) >= p.cfg.PoolRefresh
+	if w != nil && (membership || w.view.round != s.round || w.size != s.poolSize) {
+		w = nil // the pool changed under the walk: start over
+	}
+	if w == nil && !stale {
+		return
+	}
+	if w == nil {
+		w = &poolWalk{view: &poolView{stakes: map[common.Address]*big.Int{}, round: s.round}, next: s.poolFirst, size: s.poolSize}
+	}
+	p.walking = w
+	done, err := p.walkSteps(ctx, w, max(s.poolMaxSize, s.poolSize)+1)
+	switch {
+	case err != nil:
+		r.Evidence["pool_error"] = err.Error()
+		p.walking = nil
+	case done:
+		w.view.walkedAt = p.now()
+		p.pool, p.walking = w.view, nil
+	default:
+		r.Evidence["pool_walk"] = fmt.Sprintf("%d of %d members read", len(w.view.members), s.poolSize)
+	}
+}
+
+// walkSteps reads up to walkStepsPerRun members with their stakes, one
+// request each, and reports whether the walk reached the end of the pool.
+func (p *Stake) walkSteps(ctx context.Context, w *poolWalk, limit uint64) (bool, error) {
 	bm := p.cfg.Contracts.BondingManager
-	v := &poolView{stakes: map[common.Address]*big.Int{}, round: s.round, walkedAt: p.now()}
-	limit := max(s.poolMaxSize, s.poolSize) + 1
-	for m := s.poolFirst; m != (common.Address{}); {
-		if uint64(len(v.members)) >= limit {
-			return nil, fmt.Errorf("transcoder pool walk: more than %d members", limit-1)
+	for range walkStepsPerRun {
+		m := w.next
+		if m == (common.Address{}) {
+			return true, nil
+		}
+		if uint64(len(w.view.members)) >= limit {
+			return false, fmt.Errorf("transcoder pool walk: more than %d members", limit-1)
 		}
 		next := livepeer.NewViewCall(livepeer.BondingManagerWatchABI, bm, "getNextTranscoderInPool", m)
 		stake := livepeer.NewViewCall(livepeer.BondingManagerABI, bm, "transcoderTotalStake", m)
 		b := []rpc.BatchElem{next.Elem(), stake.Elem()}
 		if err := p.c.BatchCall(ctx, b); err != nil {
-			return nil, fmt.Errorf("transcoder pool walk: %w", err)
+			return false, fmt.Errorf("transcoder pool walk: %w", err)
 		}
 		var n common.Address
 		var st *big.Int
 		if err := next.Decode(b[0], &n); err != nil {
-			return nil, fmt.Errorf("transcoder pool walk: %w", err)
+			return false, fmt.Errorf("transcoder pool walk: %w", err)
 		}
 		if err := stake.Decode(b[1], &st); err != nil {
-			return nil, fmt.Errorf("transcoder pool walk: %w", err)
+			return false, fmt.Errorf("transcoder pool walk: %w", err)
 		}
-		if _, dup := v.stakes[m]; dup {
-			return nil, fmt.Errorf("transcoder pool walk: %s listed twice (pool changed during the walk?)", m)
+		if _, dup := w.view.stakes[m]; dup {
+			return false, fmt.Errorf("transcoder pool walk: %s listed twice (the pool changed during the walk)", m)
 		}
-		v.members = append(v.members, m)
-		v.stakes[m] = st
-		m = n
+		w.view.members = append(w.view.members, m)
+		w.view.stakes[m] = st
+		w.next = n
 	}
-	return v, nil
+	return w.next == (common.Address{}), nil
 }
 
 // standingObservations judges membership and the cut-off from this run's state.
@@ -609,6 +648,9 @@ func (p *Stake) standingObservations(s *standing, r *Result) []alert.Observation
 		return []alert.Observation{out, near}
 	}
 	out.Summary = fmt.Sprintf("Orchestrator %s is in the active set", lower(o))
+	if !s.active {
+		out.Summary = fmt.Sprintf("Orchestrator %s joins the active set in round %d", lower(o), s.round+1)
+	}
 	if cutoff == nil {
 		if !full || p.pool != nil {
 			near.Summary = fmt.Sprintf("Orchestrator %s: the active set is not full (%d of %d)", lower(o), s.poolSize, s.poolMaxSize)

@@ -1,0 +1,118 @@
+package daemon
+
+import (
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/lpops/lpops/internal/alert"
+	"github.com/lpops/lpops/internal/chain"
+	"github.com/lpops/lpops/internal/config"
+	"github.com/lpops/lpops/internal/keeper"
+	"github.com/lpops/lpops/internal/livepeer"
+	"github.com/lpops/lpops/internal/nodeapi"
+	"github.com/lpops/lpops/internal/probe"
+)
+
+// buildProbes assembles the probe runner: the RPC endpoints always, the node
+// and its releases when node.cli_url is set. Observations go to the alert
+// engine (nil in read-only commands: results only).
+func (d *Daemon) buildProbes(pcfg []chain.EndpointConfig) error {
+	c := d.cfg
+	var sink alert.Sink // a nil *alert.Engine must not become a non-nil Sink
+	if d.alerts != nil {
+		sink = d.alerts
+	}
+	r, err := probe.NewRunner(probe.RunnerOptions{Interval: c.Probes.Interval.Duration, Sink: sink, Registerer: d.reg, Logger: d.log})
+	if err != nil {
+		return err
+	}
+	var account common.Address
+	if d.signer != nil {
+		account = d.signer.Address()
+	}
+	d.rpcProbe, err = probe.NewRPC(probe.RPCOptions{
+		Endpoints: pcfg, ChainID: c.ChainID, MaxHeadAge: c.Chain.MaxHeadAge.Duration, MaxLagBlocks: c.Chain.MaxLagBlocks,
+		Timeout: c.Chain.RequestTimeout.Duration, Account: account, MaxPendingBlocks: c.Probes.RPC.MaxPendingBlocks,
+		Sent: d.sentTxs,
+	})
+	if err != nil {
+		return err
+	}
+	r.Add(d.rpcProbe, probe.Schedule{})
+	if c.Node.CLIURL != "" {
+		cli, err := nodeapi.New(c.Node.CLIURL, c.Node.Timeout.Duration, nil)
+		if err != nil {
+			return err
+		}
+		np, err := probe.NewNode(probe.NodeOptions{CLI: cli, Orchestrator: d.orch, ChainID: c.ChainID, State: d.chainState,
+			MetricsURL: c.Probes.Node.MetricsURL, ServiceURL: c.Probes.Node.ServiceURL, Timeout: c.Node.Timeout.Duration})
+		if err != nil {
+			return err
+		}
+		r.Add(np, probe.Schedule{})
+		if c.Probes.Releases.URL != "" {
+			rp, err := probe.NewReleases(probe.ReleasesOptions{URL: c.Probes.Releases.URL, CLI: cli})
+			if err != nil {
+				return err
+			}
+			r.Add(rp, probe.Schedule{Interval: c.Probes.Releases.Interval.Duration})
+		}
+	}
+	d.probes = r
+	return nil
+}
+
+// chainState is the keeper's latest chain read, for the node probe; nil until
+// the keeper exists and has read the chain.
+func (d *Daemon) chainState() *livepeer.Snapshot {
+	k := d.Keeper()
+	if k == nil {
+		return nil
+	}
+	s := k.Status()
+	if !s.ChainOK || s.LastRead.IsZero() {
+		return nil
+	}
+	return &livepeer.Snapshot{CurrentRound: s.Round, BlockNum: s.BlockNum, Orchestrator: s.Orchestrator,
+		Registered: s.Registered, Active: s.Active, Transcoder: livepeer.Transcoder{LastRewardRound: s.LastRewardRound},
+		ReadAt: s.LastRead}
+}
+
+// sentTxs are the keeper's broadcast, unsettled transactions, for the RPC
+// probe's silent-drop check.
+func (d *Daemon) sentTxs() []probe.SentTx {
+	k := d.Keeper()
+	if k == nil {
+		return nil
+	}
+	var out []probe.SentTx
+	for _, t := range k.Status().Txs {
+		if t.State == keeper.TxSent {
+			out = append(out, probe.SentTx{Hash: t.Hash, From: t.From, Nonce: t.Nonce, SentAt: t.SentAt})
+		}
+	}
+	return out
+}
+
+// chainProbes are the probes that need the resolved contracts and the keeper:
+// the duty, the accounts, stake and standing, and fees.
+func (d *Daemon) chainProbes(addrs livepeer.Addresses, k *keeper.Keeper) []probe.Probe {
+	c, pc := d.cfg, d.cfg.Probes
+	accts := []probe.Account{{Role: "orchestrator", Address: d.orch}}
+	if d.signer != nil && d.signer.Address() != d.orch {
+		accts = append(accts, probe.Account{Role: "signer", Address: d.signer.Address()})
+	}
+	ps := []probe.Probe{
+		probe.NewDuty(k.Status, k.History, probe.DutyConfig{Orchestrator: d.orch, StuckAfter: c.Reward.StuckAfter.Duration,
+			MaxStatusAge: 3*c.Chain.PollInterval.Duration + c.Chain.RequestTimeout.Duration}, nil),
+		probe.NewAccounts(d.pool, k.History, probe.AccountsConfig{Orchestrator: d.orch, Accounts: accts,
+			WarnETH: pc.Accounts.WarnETH, CriticalETH: pc.Accounts.CriticalETH, RunwayWarnRounds: pc.Accounts.RunwayWarnRounds,
+			RunwayCriticalRounds: pc.Accounts.RunwayCriticalRounds, MaxFee: config.GweiToWei(c.Reward.MaxFeeGwei)}, nil),
+		probe.NewStake(d.pool, d.store, probe.StakeConfig{Orchestrator: d.orch, Contracts: addrs, Confirmations: pc.Stake.Confirmations,
+			MaxLogRange: pc.Stake.MaxLogRange, StakeChangeWarnPercent: pc.Stake.StakeChangeWarnPercent, CutoffWarnPercent: pc.Stake.CutoffWarnPercent}, nil),
+	}
+	if pc.Fees.Enabled {
+		ps = append(ps, probe.NewFees(d.pool, d.store, probe.FeesConfig{Orchestrator: d.orch, Contracts: addrs,
+			Confirmations: pc.Stake.Confirmations, MaxLogRange: pc.Stake.MaxLogRange}, nil))
+	}
+	return ps
+}

@@ -1,0 +1,447 @@
+package render
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/base64"
+	"embed"
+	"fmt"
+	"io/fs"
+	"net"
+	"net/netip"
+	"path"
+	"strconv"
+	"strings"
+	"text/template"
+
+	"github.com/lpops/lpops/internal/config"
+)
+
+// File is one rendered file.
+type File struct {
+	// Path is where the file goes in the output directory (slash-separated).
+	Path string
+	// Dest is where the file is installed on the host; empty for files that
+	// are not installed (user-data, the CloudFormation template, README).
+	Dest string
+	// Mode is the file's mode on the host. In the output directory every
+	// file is 0644.
+	Mode fs.FileMode
+	// Summary says what the file is, for README.txt.
+	Summary string
+	// Apply says how to apply it by hand.
+	Apply   string
+	Content []byte
+}
+
+// Options tune rendering.
+type Options struct {
+	// Source names the configuration in the files' headers. Only its base
+	// name is used, so output does not depend on where it was rendered.
+	Source string
+}
+
+//go:embed templates/*.tmpl
+var templateFS embed.FS
+
+var templates = template.Must(template.New("").Funcs(template.FuncMap{
+	"exec":    execLine,
+	"indent":  indent,
+	"q":       quote,
+	"join":    strings.Join,
+	"seconds": func(d config.Duration) int64 { return int64(d.Seconds()) },
+}).ParseFS(templateFS, "templates/*.tmpl"))
+
+// CredentialsPrefix is the directory systemd puts lpops.service's credentials
+// in. A secret the configuration reads from CredentialsPrefix+NAME is loaded
+// with LoadCredential=NAME:<host.lpops.credentials_dir>/NAME.
+const CredentialsPrefix = "/run/credentials/lpops.service/"
+
+// VolumesScript is where lpops-volumes is installed on the host.
+const VolumesScript = "/usr/local/sbin/lpops-volumes"
+
+// Render checks what rendering needs beyond config.Validate (see Check) and
+// returns the host configuration's files in a fixed order. c is the
+// configuration as parsed, with relative paths kept as written.
+func Render(c *config.Config, opts Options) ([]File, error) {
+	m, err := newModel(c, opts)
+	if err != nil {
+		return nil, err
+	}
+	var files []File
+	add := func(tmpl, p, dest string, mode fs.FileMode, summary, apply string) error {
+		var b bytes.Buffer
+		if err := templates.ExecuteTemplate(&b, tmpl, m); err != nil {
+			return fmt.Errorf("render %s: %w", p, err)
+		}
+		files = append(files, File{Path: p, Dest: dest, Mode: mode, Summary: summary, Apply: apply, Content: b.Bytes()})
+		return nil
+	}
+	units := []struct {
+		tmpl, name, summary string
+		on                  bool
+	}{
+		{"geth.service.tmpl", "geth.service", "systemd unit of the local geth (JSON-RPC on loopback only)", m.Geth != nil},
+		{"livepeer.service.tmpl", "livepeer.service", "systemd unit of the go-livepeer orchestrator", true},
+		{"lpops.service.tmpl", "lpops.service", "systemd unit of lpops (Type=notify, watchdog)", true},
+	}
+	steps := []func() error{}
+	for _, u := range units {
+		if u.on {
+			steps = append(steps, func() error {
+				return add(u.tmpl, u.name, "/etc/systemd/system/"+u.name, 0o644, u.summary,
+					"systemctl daemon-reload && systemctl enable --now "+u.name)
+			})
+		}
+	}
+	steps = append(steps,
+		func() error {
+			return add("journald.conf.tmpl", "journald.conf.d/lpops.conf", "/etc/systemd/journald.conf.d/lpops.conf", 0o644,
+				"journald retention (SystemMaxUse, MaxRetentionSec)", "systemctl restart systemd-journald")
+		},
+		func() error {
+			return add("logrotate.tmpl", "logrotate.d/lpops", "/etc/logrotate.d/lpops", 0o644,
+				"logrotate policy for file logs (the services log to the journal)", "logrotate -d /etc/logrotate.d/lpops (dry run); the daily timer applies it")
+		},
+		func() error {
+			return add("chrony.conf.tmpl", "chrony.conf", "/etc/chrony/conf.d/lpops.conf", 0o644,
+				"chrony drop-in: preferred time servers", "systemctl restart chrony; chronyc sources")
+		},
+		func() error {
+			return add("nftables.conf.tmpl", "nftables.conf", "/etc/nftables.conf", 0o644,
+				"nftables ruleset: inbound dropped except ssh from the bastion and the service port", "nft -c -f /etc/nftables.conf && systemctl enable --now nftables && systemctl restart nftables")
+		},
+		func() error {
+			return add("sysctl.conf.tmpl", "sysctl.d/90-lpops.conf", "/etc/sysctl.d/90-lpops.conf", 0o644,
+				"kernel file-handle limits (fs.file-max, fs.nr_open)", "sysctl --system")
+		},
+		func() error {
+			return add("fstab.tmpl", "fstab", "", 0o644,
+				"fstab lines of the data volumes (by label, nofail); lpops-volumes appends them", "run lpops-volumes, or append to /etc/fstab once the volumes are formatted with these labels")
+		},
+		func() error {
+			return add("lpops-volumes.sh.tmpl", "lpops-volumes.sh", VolumesScript, 0o755,
+				"formats (only when blank) and mounts the data volumes, and writes their fstab lines", "install -m 0755 lpops-volumes.sh "+VolumesScript+" && "+VolumesScript)
+		},
+	)
+	for _, step := range steps {
+		if err := step(); err != nil {
+			return nil, err
+		}
+	}
+	ud, err := userData(m, files)
+	if err != nil {
+		return nil, err
+	}
+	files = append(files, File{Path: "user-data.yaml", Mode: 0o644, Content: ud,
+		Summary: "cloud-init user-data (#cloud-config): users, packages, every file above, volumes, units",
+		Apply:   "pass as the instance's user data on a fresh Ubuntu host; check with: cloud-init schema --config-file user-data.yaml"})
+	if err := m.setUserData(ud); err != nil {
+		return nil, err
+	}
+	if err := add("cloudformation.yaml.tmpl", "aws/cloudformation.yaml", "", 0o644,
+		"AWS CloudFormation: instance, data and chain EBS volumes, Elastic IP, security group, DLM snapshots",
+		m.DeployCommand()); err != nil {
+		return nil, err
+	}
+	m.Files = files
+	if err := add("README.txt.tmpl", "README.txt", "", 0o644, "this file", ""); err != nil {
+		return nil, err
+	}
+	// README lists itself last; move it first so it is what a reader sees.
+	files = append(files[len(files)-1:], files[:len(files)-1]...)
+	return files, nil
+}
+
+// model is what the templates see.
+type model struct {
+	Source string
+	C      *config.Config
+	H      config.Host
+	Node   config.HostNode
+	Geth   *config.HostGeth
+	Lpops  config.HostLpops
+
+	NodeArgs, GethArgs, LpopsArgs []string
+	NodeRW                        []string
+	NodeConditions                []string
+	LpopsConditions               []string
+	GethHTTPHost                  string
+	GethHTTPPort                  uint16
+	Credentials                   []credential
+	Users                         []string
+	ServicePort                   uint16
+	ClosedPorts                   []closedPort
+	SSHv4, SSHv6                  []string
+	Volumes                       []volume
+	Hostname                      string
+	UserData                      string // user-data.yaml as text, or
+	UserDataGzip                  string // base64 of it gzipped, when too long
+	Files                         []File
+}
+
+// credential is one LoadCredential= of lpops.service.
+type credential struct {
+	Name   string
+	Source string
+	Fields []string
+}
+
+// closedPort is a port the firewall leaves closed on purpose, for the
+// ruleset's comments and README.
+type closedPort struct {
+	Port uint16
+	What string
+}
+
+// volume is a managed volume with its derived fstab line.
+type volume struct {
+	Name string
+	config.HostVolume
+	Pass int
+}
+
+// FstabLine is the volume's /etc/fstab line.
+func (v volume) FstabLine() string {
+	return fmt.Sprintf("LABEL=%s %s %s %s,nofail,x-systemd.device-timeout=10min 0 %d", v.Label, v.Mount, v.FSType, v.Options, v.Pass)
+}
+
+func newModel(c *config.Config, opts Options) (*model, error) {
+	if err := Check(c); err != nil {
+		return nil, err
+	}
+	h := c.Host
+	m := &model{
+		Source: path.Base(strings.ReplaceAll(opts.Source, "\\", "/")),
+		C:      c, H: h, Node: h.Node, Lpops: h.Lpops,
+		ServicePort: config.HostPort(h.Node.HTTPAddr),
+		Hostname:    h.Hostname,
+	}
+	if opts.Source == "" {
+		m.Source = "lpops.yaml"
+	}
+	if h.Geth.Enabled {
+		g := h.Geth
+		m.Geth = &g
+		m.GethHTTPHost, _, _ = net.SplitHostPort(g.HTTPAddr)
+		m.GethHTTPPort = config.HostPort(g.HTTPAddr)
+	}
+	m.Users = []string{h.Node.User, h.Lpops.User}
+	if m.Geth != nil && m.Geth.User != h.Node.User && m.Geth.User != h.Lpops.User {
+		m.Users = append(m.Users, m.Geth.User)
+	}
+	if h.Lpops.User == h.Node.User {
+		m.Users = m.Users[:1]
+	}
+
+	m.NodeArgs = nodeArgs(c, ethURL(c))
+	m.NodeRW = []string{h.Node.DataDir}
+	if !under(h.Node.KeystorePath, h.Node.DataDir) {
+		m.NodeRW = append(m.NodeRW, h.Node.KeystorePath)
+	}
+	m.NodeConditions = []string{h.Node.PassphraseCredential}
+	if h.Node.EnvironmentFile != "" {
+		m.NodeConditions = append(m.NodeConditions, h.Node.EnvironmentFile)
+	}
+	if m.Geth != nil {
+		m.GethArgs = gethArgs(*m.Geth, m.GethHTTPHost, m.GethHTTPPort)
+	}
+	m.LpopsArgs = []string{h.Lpops.Binary, "run", "--config=" + h.Lpops.ConfigPath}
+	m.Credentials = credentials(c)
+	m.LpopsConditions = []string{h.Lpops.ConfigPath}
+	for _, cr := range m.Credentials {
+		m.LpopsConditions = append(m.LpopsConditions, cr.Source)
+	}
+	if h.Lpops.EnvironmentFile != "" {
+		m.LpopsConditions = append(m.LpopsConditions, h.Lpops.EnvironmentFile)
+	}
+
+	for _, s := range h.Firewall.SSHCIDRs.Items {
+		p := netip.MustParsePrefix(s)
+		if p.Addr().Is4() {
+			m.SSHv4 = append(m.SSHv4, p.String())
+		} else {
+			m.SSHv6 = append(m.SSHv6, p.String())
+		}
+	}
+	m.ClosedPorts = append(m.ClosedPorts, closedPort{config.HostPort(h.Node.CLIAddr), "go-livepeer CLI API (-cliAddr), loopback only"})
+	if m.Geth != nil {
+		m.ClosedPorts = append(m.ClosedPorts, closedPort{m.GethHTTPPort, "geth JSON-RPC, loopback only"})
+	}
+	if p := config.HostPort(c.Listen); p != 0 {
+		m.ClosedPorts = append(m.ClosedPorts, closedPort{p, "lpops API and metrics (listen)"})
+	}
+
+	for _, v := range []struct {
+		name string
+		vol  config.HostVolume
+	}{{"data", h.Volumes.Data}, {"chain", h.Volumes.Chain}} {
+		if !v.vol.Managed() {
+			continue
+		}
+		pass := 2
+		if v.vol.FSType == "xfs" {
+			pass = 0 // fsck.xfs does nothing; xfs repairs itself on mount
+		}
+		m.Volumes = append(m.Volumes, volume{Name: v.name, HostVolume: v.vol, Pass: pass})
+	}
+	return m, nil
+}
+
+// nodeArgs are livepeer.service's ExecStart arguments.
+func nodeArgs(c *config.Config, ethURL string) []string {
+	n := c.Host.Node
+	args := []string{n.Binary, "-orchestrator"}
+	if n.Transcoder {
+		args = append(args, "-transcoder")
+	}
+	switch c.Network {
+	case config.NetworkCustom:
+		args = append(args, "-network="+c.Network, "-ethController="+c.Controller)
+	default:
+		args = append(args, "-network="+c.Network)
+	}
+	if ethURL != "" {
+		args = append(args, "-ethUrl="+ethURL)
+	}
+	args = append(args,
+		"-ethKeystorePath="+n.KeystorePath,
+		"-ethPassword=${CREDENTIALS_DIRECTORY}/passphrase",
+		"-datadir="+n.DataDir,
+		"-serviceAddr="+n.ServiceAddr,
+		"-httpAddr="+n.HTTPAddr,
+		"-cliAddr="+n.CLIAddr,
+		"-pricePerUnit="+n.PricePerUnit,
+		"-maxSessions="+strconv.FormatUint(uint64(n.MaxSessions), 10),
+		"-monitor="+strconv.FormatBool(n.Monitor),
+		"-reward="+strconv.FormatBool(n.Reward),
+	)
+	return append(args, n.ExtraFlags.Items...)
+}
+
+func gethArgs(g config.HostGeth, host string, port uint16) []string {
+	args := []string{g.Binary,
+		"--datadir=" + g.DataDir,
+		"--syncmode=" + g.SyncMode,
+		"--cache=" + strconv.FormatUint(uint64(g.CacheMB), 10),
+		"--http",
+		"--http.addr=" + host,
+		"--http.port=" + strconv.FormatUint(uint64(port), 10),
+		"--http.api=eth,net,web3,txpool",
+	}
+	return append(args, g.ExtraFlags.Items...)
+}
+
+// ethURL is the node's -ethUrl: host.node.eth_url, the local geth, the first
+// literal rpc URL, or "" when host.node.environment_file provides LP_ETHURL.
+// Check has made sure one applies.
+func ethURL(c *config.Config) string {
+	n := c.Host.Node
+	switch {
+	case n.EthURL != "":
+		return n.EthURL
+	case c.Host.Geth.Enabled:
+		host, port, _ := net.SplitHostPort(c.Host.Geth.HTTPAddr)
+		return "http://" + net.JoinHostPort(host, port)
+	}
+	if u, _ := firstLiteralURL(c); u != "" && keyFree(u) {
+		return u
+	}
+	return ""
+}
+
+// under reports whether p is dir or inside it.
+func under(p, dir string) bool {
+	return p == dir || strings.HasPrefix(p, strings.TrimSuffix(dir, "/")+"/")
+}
+
+// execLine formats an ExecStart= value one argument per line.
+func execLine(args []string) string {
+	return strings.Join(args, " \\\n    ")
+}
+
+// indent prefixes every non-empty line of s with n spaces.
+func indent(n int, s string) string {
+	pad := strings.Repeat(" ", n)
+	lines := strings.Split(strings.TrimSuffix(s, "\n"), "\n")
+	for i, l := range lines {
+		if l != "" {
+			lines[i] = pad + l
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// quote writes s as a double-quoted YAML scalar (JSON string syntax, which
+// YAML accepts).
+func quote(s string) string {
+	return strconv.Quote(s)
+}
+
+// DeployCommand is the aws command that deploys the CloudFormation template.
+func (m *model) DeployCommand() string {
+	return fmt.Sprintf("aws cloudformation deploy --region %s --stack-name %s --template-file aws/cloudformation.yaml --capabilities CAPABILITY_IAM",
+		m.H.AWS.Region, m.StackName())
+}
+
+// StackName is the suggested CloudFormation stack name, also the Name tag.
+func (m *model) StackName() string {
+	if m.Hostname != "" {
+		return "lpops-" + strings.ReplaceAll(m.Hostname, ".", "-")
+	}
+	return "lpops"
+}
+
+// VolumesScript is where lpops-volumes is installed.
+func (m *model) VolumesScript() string { return VolumesScript }
+
+// awsVolume is an EBS volume of the CloudFormation template.
+type awsVolume struct {
+	Name     string // data | chain
+	Resource string // DataVolume | ChainVolume
+	Device   string // the attachment's device name, which lpops-volumes looks for
+	EBS      config.HostEBS
+}
+
+// AWSVolumes are the EBS volumes of the managed host volumes.
+func (m *model) AWSVolumes() []awsVolume {
+	var out []awsVolume
+	for _, v := range m.Volumes {
+		a := awsVolume{Name: v.Name, Device: v.Device}
+		switch v.Name {
+		case "data":
+			a.Resource, a.EBS = "DataVolume", m.H.AWS.DataVolume
+		case "chain":
+			a.Resource, a.EBS = "ChainVolume", m.H.AWS.ChainVolume
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+// ChainVolume reports whether the chain volume is managed.
+func (m *model) ChainVolume() bool { return m.H.Volumes.Chain.Managed() }
+
+// MaxUserData is EC2's limit on user data, before base64.
+const MaxUserData = 16384
+
+// setUserData keeps ud for the CloudFormation template: as text while it fits
+// EC2's 16 KiB limit, else gzipped (cloud-init recognises gzip and unpacks
+// it) and base64-encoded, as the template's UserData takes it.
+func (m *model) setUserData(ud []byte) error {
+	if len(ud) <= MaxUserData {
+		m.UserData = string(ud)
+		return nil
+	}
+	var b bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&b, gzip.BestCompression)
+	zw.Write(ud)
+	if err := zw.Close(); err != nil {
+		return err
+	}
+	if b.Len() > MaxUserData {
+		return fmt.Errorf("render aws/cloudformation.yaml: user-data.yaml is %d bytes gzipped, over EC2's limit of %d", b.Len(), MaxUserData)
+	}
+	m.UserDataGzip = base64.StdEncoding.EncodeToString(b.Bytes())
+	return nil
+}
