@@ -104,9 +104,7 @@ install_geth() {
 # version here, skip when .tools/bin/<tool> already reports it, install into
 # .tools/ (never system-wide unless it only comes from apt), add the call below.
 #
-# install_prometheus()  prometheus, promtool, alertmanager: release tarballs
-#                       are not reachable from CI; use go install of the pinned
-#                       github.com/prometheus/{prometheus/cmd/...,alertmanager/cmd/...}.
+# install_prometheus()  promtool from Debian's prometheus package (below).
 # install_chromium()    apt_install chromium (Debian package), link into .tools/bin.
 # install_ffmpeg()      apt_install ffmpeg.
 # ---------------------------------------------------------------------------
@@ -135,10 +133,58 @@ install_alertmanager() {
 	log "alertmanager linked: .tools/bin/alertmanager -> $bin"
 }
 
+# install_prometheus: promtool, from Debian's prometheus package, which
+# deploy/deploy_test.go runs to check and unit-test the alerting rules and to
+# parse the Grafana dashboard's queries. Linked as .tools/bin/promtool; skipped
+# when a promtool is already on PATH or linked. (On a host running systemd the
+# package also starts a prometheus service on :9090; the tests do not use it.)
+install_prometheus() {
+	local bin
+	if [[ -x $BIN/promtool ]]; then
+		log "promtool already linked in .tools/bin"
+		return
+	fi
+	if bin=$(command -v promtool); then
+		log "promtool already on PATH ($bin)"
+		return
+	fi
+	apt_install prometheus
+	bin=$(command -v promtool) || die "prometheus installed but promtool is not on PATH"
+	ln -sfn "$bin" "$BIN/promtool"
+	log "promtool linked: .tools/bin/promtool -> $bin"
+}
+
+# install_host_tools: the programs internal/render's tests check rendered host
+# configuration with: systemd-analyze verify (units), nft -c (ruleset),
+# cloud-init schema (user-data), chronyd -p, logrotate -d, shellcheck,
+# findmnt --verify, and losetup/mkfs.ext4 for the volume script. All Debian
+# packages; only those whose program is missing are installed.
+install_host_tools() {
+	local pkgs=() cmd pkg
+	while read -r cmd pkg; do
+		command -v "$cmd" >/dev/null || [[ -x /usr/sbin/$cmd || -x /sbin/$cmd ]] || pkgs+=("$pkg")
+	done <<-'LIST'
+		systemd-analyze systemd
+		nft nftables
+		cloud-init cloud-init
+		chronyd chrony
+		logrotate logrotate
+		shellcheck shellcheck
+		findmnt util-linux
+		losetup mount
+		mkfs.ext4 e2fsprogs
+	LIST
+	if ((${#pkgs[@]} > 0)); then
+		apt_install "${pkgs[@]}"
+	fi
+	log "host configuration tools ready"
+}
+
 install_anvil
 install_geth
 install_alertmanager
-# install_prometheus
+install_prometheus
+install_host_tools
 # install_chromium
 # install_ffmpeg
 

@@ -26,6 +26,7 @@ func commands() []command {
 		{"status", "show round, reward and keeper state", runStatus},
 		{"reward", "simulate (and with --submit, send) this round's reward call", runReward},
 		{"alerts", "list alerts and silences; silence or unsilence alerts", runAlerts},
+		{"render", "render host configuration (systemd, firewall, cloud-init, AWS) from the config", runRender},
 		{"check-config", "validate a configuration file without running", runCheckConfig},
 		{"version", "print the version", runVersion},
 	}

@@ -174,3 +174,29 @@ func credentials(c *config.Config) []credential {
 	slices.SortFunc(out, func(a, b credential) int { return strings.Compare(a.Name, b.Name) })
 	return out
 }
+
+// readFile is a file lpops reads directly (not a credential), for README.
+type readFile struct {
+	Path   string
+	Fields []string
+}
+
+// lpopsFiles are the files outside the credentials directory that lpops
+// reads, state_dir aside: the lpops user must be able to read them.
+func lpopsFiles(c *config.Config) []readFile {
+	var out []readFile
+	walkPaths(reflect.ValueOf(*c), "", func(field, p string) {
+		if field == "state_dir" || strings.HasPrefix(p, CredentialsPrefix) {
+			return
+		}
+		for i := range out {
+			if out[i].Path == p {
+				out[i].Fields = append(out[i].Fields, field)
+				return
+			}
+		}
+		out = append(out, readFile{Path: p, Fields: []string{field}})
+	})
+	slices.SortFunc(out, func(a, b readFile) int { return strings.Compare(a.Path, b.Path) })
+	return out
+}

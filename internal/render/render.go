@@ -3,8 +3,8 @@ package render
 import (
 	"bytes"
 	"compress/gzip"
-	"encoding/base64"
 	"embed"
+	"encoding/base64"
 	"fmt"
 	"io/fs"
 	"net"
@@ -145,7 +145,7 @@ func Render(c *config.Config, opts Options) ([]File, error) {
 		return nil, err
 	}
 	m.Files = files
-	if err := add("README.txt.tmpl", "README.txt", "", 0o644, "this file", ""); err != nil {
+	if err := add("README.txt.tmpl", "README.txt", "", 0o644, "what each file is and how to apply it", ""); err != nil {
 		return nil, err
 	}
 	// README lists itself last; move it first so it is what a reader sees.
@@ -169,6 +169,7 @@ type model struct {
 	GethHTTPHost                  string
 	GethHTTPPort                  uint16
 	Credentials                   []credential
+	LpopsFiles                    []readFile
 	Users                         []string
 	ServicePort                   uint16
 	ClosedPorts                   []closedPort
@@ -248,6 +249,7 @@ func newModel(c *config.Config, opts Options) (*model, error) {
 	}
 	m.LpopsArgs = []string{h.Lpops.Binary, "run", "--config=" + h.Lpops.ConfigPath}
 	m.Credentials = credentials(c)
+	m.LpopsFiles = lpopsFiles(c)
 	m.LpopsConditions = []string{h.Lpops.ConfigPath}
 	for _, cr := range m.Credentials {
 		m.LpopsConditions = append(m.LpopsConditions, cr.Source)

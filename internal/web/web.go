@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"reflect"
 	"strconv"
+	"strings"
 
 	"github.com/lpops/lpops/internal/alert"
 )
@@ -39,7 +40,7 @@ type ActionSource interface {
 }
 
 var (
-	_ AlertSource = (*alert.Engine)(nil)
+	_ AlertSource  = (*alert.Engine)(nil)
 	_ http.Handler = (*Handler)(nil)
 )
 
@@ -85,7 +86,7 @@ func New(o Options) *Handler {
 	}
 	files := http.FileServerFS(static)
 	h.mux.HandleFunc("GET /{$}", h.index)
-	h.mux.Handle("GET /assets/", noCache(http.StripPrefix("/assets/", files)))
+	h.mux.Handle("GET /assets/", noCache(http.StripPrefix("/assets/", noListing(files))))
 	h.mux.HandleFunc("GET /ui/status.json", h.status)
 	h.mux.HandleFunc("GET /ui/rounds.json", h.rounds)
 	h.mux.HandleFunc("GET /ui/alerts.json", h.alerts)
@@ -118,6 +119,18 @@ func (h *Handler) index(w http.ResponseWriter, _ *http.Request) {
 	w.Header().Set("Content-Security-Policy", csp)
 	w.Header().Set("Cache-Control", "no-cache")
 	_, _ = w.Write(b)
+}
+
+// noListing answers 404 for directories: the assets are files, not a tree
+// to browse.
+func noListing(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "" || strings.HasSuffix(r.URL.Path, "/") {
+			http.NotFound(w, r)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // noCache makes browsers revalidate the assets, so an upgraded lpops never

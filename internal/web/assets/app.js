@@ -449,9 +449,12 @@
         if (spb > 0) runway += ' (~' + dur(rw * spb * k.round_length) + ')';
       }
       return el('div', { class: 'row', 'data-role': role },
-        el('span', { class: 'grow' }, el('strong', null, role), ' ', masked(a) ? '' : addr(a)),
-        el('span', { class: 'value' }, eth(bal[a]) + ' ETH'),
-        el('span', { class: 'muted small' }, 'runway ' + runway));
+        el('div', { class: 'line' },
+          el('strong', { class: 'grow' }, role),
+          el('span', { class: 'value' }, eth(bal[a]) + ' ETH')),
+        el('div', { class: 'line muted small' },
+          el('span', { class: 'grow' }, masked(a) ? '' : addr(a)),
+          el('span', null, 'runway ' + runway)));
     }));
   }
 
@@ -470,14 +473,14 @@
       if (isFinite(seen) && seen > 0) age += Math.max(0, (serverNow - seen) / 1000);
       const hasHead = e.head && e.head.number > 0;
       rows.push(el('tr', { 'data-endpoint': e.name, 'data-healthy': e.healthy ? 'true' : 'false' },
-        el('td', null, el('strong', null, e.name), e.active ? el('span', { class: 'muted small' }, ' · in use') : ''),
+        el('td', { class: 'name' }, el('strong', null, e.name), e.active ? el('span', { class: 'muted small' }, ' · in use') : ''),
         el('td', null, e.healthy ? pill('healthy', 'ok') : pill('unhealthy', 'bad')),
-        el('td', null, hasHead ? '#' + num(e.head.number) : '—'),
-        el('td', null, hasHead ? dur(age) : '—'),
-        el('td', null, num(e.lag_blocks) + ' blocks'),
-        el('td', { title: num(e.errors) + ' of ' + num(e.requests) + ' requests failed' }, pct((e.error_rate || 0) * 100))));
+        el('td', { 'data-label': 'head' }, hasHead ? '#' + num(e.head.number) : '—'),
+        el('td', { 'data-label': 'age' }, hasHead ? dur(age) : '—'),
+        el('td', { 'data-label': 'lag' }, num(e.lag_blocks) + ' blocks'),
+        el('td', { 'data-label': 'errors', title: num(e.errors) + ' of ' + num(e.requests) + ' requests failed' }, pct((e.error_rate || 0) * 100))));
       const why = e.healthy ? '' : (e.reason || e.last_error || '');
-      if (why) rows.push(el('tr', null, el('td', { colspan: 6, class: 'err' }, why)));
+      if (why) rows.push(el('tr', { class: 'err-row' }, el('td', { colspan: 6, class: 'err' }, why)));
     }
     body.replaceChildren(...rows);
   }
@@ -501,16 +504,20 @@
     const firing = (doc.alerts || []).filter((a) => a.status === 'firing')
       .sort((a, b) => (SEVERITY[a.severity] ?? 3) - (SEVERITY[b.severity] ?? 3) || Date.parse(a.starts_at) - Date.parse(b.starts_at));
     const rows = firing.map((a) => el('div', { class: 'row', 'data-alert': a.alertname },
-      pill(a.severity, a.severity === 'critical' ? 'bad' : a.severity === 'warning' ? 'warn' : ''),
-      el('span', { class: 'grow' }, el('strong', null, a.alertname), ' ', a.summary || ''),
-      el('span', { class: 'muted small' }, 'since ' + ago(a.starts_at)),
-      a.silenced_by ? pill('silenced', '') : '',
-      a.inhibited_by ? pill('inhibited by ' + a.inhibited_by, '') : ''));
+      el('div', { class: 'line' },
+        pill(a.severity, a.severity === 'critical' ? 'bad' : a.severity === 'warning' ? 'warn' : ''),
+        el('strong', { class: 'grow' }, a.alertname),
+        a.silenced_by ? pill('silenced', '') : '',
+        a.inhibited_by ? pill('inhibited by ' + a.inhibited_by, '') : '',
+        el('span', { class: 'muted small' }, 'since ' + ago(a.starts_at))),
+      a.summary ? el('div', { class: 'line small' }, el('span', { class: 'grow' }, a.summary)) : ''));
     for (const c of doc.channels || []) {
       if (c.failing_since) {
-        rows.push(el('div', { class: 'row' }, pill('channel', 'warn'),
-          el('span', { class: 'grow' }, el('strong', null, c.name), ' cannot deliver notifications' + (c.pending ? ' (' + c.pending + ' waiting)' : '')),
-          el('span', { class: 'muted small' }, 'since ' + ago(c.failing_since))));
+        rows.push(el('div', { class: 'row' },
+          el('div', { class: 'line' }, pill('channel', 'warn'), el('strong', { class: 'grow' }, c.name),
+            el('span', { class: 'muted small' }, 'since ' + ago(c.failing_since))),
+          el('div', { class: 'line small' }, el('span', { class: 'grow' },
+            'cannot deliver notifications' + (c.pending ? ' (' + c.pending + ' waiting)' : ''))))));
       }
     }
     if (!rows.length) rows.push(el('p', { class: 'ok-text' }, '✓ No alerts firing'));
@@ -520,9 +527,10 @@
     if (active.length) {
       $('silences-h').hidden = false;
       sil.replaceChildren(...active.map((x) => el('div', { class: 'row' },
-        el('span', { class: 'grow mono' }, (x.matchers || []).map((m) => m.name + '=' + m.value).join(', ') || 'all'),
-        el('span', { class: 'muted small' }, 'until ' + when(x.until)),
-        x.comment ? el('span', { class: 'small' }, '“' + x.comment + '”' + (x.created_by ? ' — ' + x.created_by : '')) : '')));
+        el('div', { class: 'line' },
+          el('span', { class: 'grow mono' }, (x.matchers || []).map((m) => m.name + '=' + m.value).join(', ') || 'all'),
+          el('span', { class: 'muted small' }, 'until ' + when(x.until))),
+        x.comment ? el('div', { class: 'line small' }, '“' + x.comment + '”' + (x.created_by ? ' — ' + x.created_by : '')) : '')));
     }
     return firing.length;
   }
@@ -551,10 +559,11 @@
       const result = String(pickField(a, ['result', 'status', 'outcome', 'state']));
       const cls = /^(ok|done|success|succeeded)$/i.test(result) ? 'ok' : /fail|error/i.test(result) ? 'bad' : '';
       return el('div', { class: 'row' },
-        el('span', { class: 'muted small' }, t ? when(t) : ''),
-        el('span', { class: 'grow' }, el('strong', null, String(pickField(a, ['action', 'name', 'kind', 'runbook']) || 'action')),
-          ' ', String(pickField(a, ['reason', 'detail', 'summary', 'error']))),
-        result ? pill(result, cls) : '');
+        el('div', { class: 'line' },
+          el('strong', { class: 'grow' }, String(pickField(a, ['action', 'name', 'kind', 'runbook']) || 'action')),
+          result ? pill(result, cls) : '',
+          el('span', { class: 'muted small' }, t ? when(t) : '')),
+        el('div', { class: 'line small' }, String(pickField(a, ['reason', 'detail', 'summary', 'error']))));
     }));
   }
 
