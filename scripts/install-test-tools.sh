@@ -180,12 +180,33 @@ install_host_tools() {
 	log "host configuration tools ready"
 }
 
+# install_chromium: Debian's chromium, the real browser internal/web's tests
+# drive (through chromedp) to load the status page and take its screenshots.
+# Linked as .tools/bin/chromium; skipped when a chromium is already on PATH or
+# linked. fonts-dejavu-core comes with it: a headless browser with no font
+# draws every letter as a box.
+install_chromium() {
+	local bin
+	if [[ -x $BIN/chromium ]]; then
+		log "chromium already linked in .tools/bin"
+		return
+	fi
+	if bin=$(command -v chromium); then
+		log "chromium already on PATH ($bin)"
+		return
+	fi
+	apt_install chromium fonts-dejavu-core
+	bin=$(command -v chromium) || die "chromium installed but not on PATH"
+	ln -sfn "$bin" "$BIN/chromium"
+	log "chromium linked: .tools/bin/chromium -> $bin"
+}
+
 install_anvil
 install_geth
 install_alertmanager
 install_prometheus
 install_host_tools
-# install_chromium
+install_chromium
 # install_ffmpeg
 
 log "tools ready in .tools/bin"

@@ -368,7 +368,7 @@ func (v *validator) host(h Host) {
 			v.add("host.volumes.chain.mount", h.Volumes.Chain.Mount, "is also host.volumes.data.mount")
 		}
 	}
-	v.hostFirewall(h.Firewall)
+	v.hostFirewall(h.Firewall, h.Node.HTTPAddr)
 	if !sizeRe.MatchString(h.Journald.SystemMaxUse) {
 		v.add("host.journald.system_max_use", h.Journald.SystemMaxUse, "must be a size such as 500M or 2G")
 	}
@@ -433,7 +433,13 @@ func (v *validator) hostNode(n HostNode) {
 		v.add("host.node.max_sessions", "0", "must be at least 1")
 	}
 	v.limitNOFILE("host.node.limit_nofile", n.LimitNOFILE)
-	v.extraFlags("host.node.extra_flags", n.ExtraFlags.Items, true)
+	v.extraFlags("host.node.extra_flags", n.ExtraFlags.Items, true, hostFlagsSet, "livepeer.service", "host.node.")
+}
+
+// gethFlagsSet are the geth flags geth.service sets from host.geth keys.
+var gethFlagsSet = map[string]string{
+	"datadir": "data_dir", "syncmode": "sync_mode", "cache": "cache_mb",
+	"http": "http_addr", "http.addr": "http_addr", "http.port": "http_addr", "http.api": "",
 }
 
 func (v *validator) hostGeth(g HostGeth) {
@@ -443,7 +449,7 @@ func (v *validator) hostGeth(g HostGeth) {
 	v.hostPort("host.geth.http_addr", g.HTTPAddr, true)
 	v.oneOf("host.geth.sync_mode", g.SyncMode, "snap", "full")
 	v.limitNOFILE("host.geth.limit_nofile", g.LimitNOFILE)
-	v.extraFlags("host.geth.extra_flags", g.ExtraFlags.Items, false)
+	v.extraFlags("host.geth.extra_flags", g.ExtraFlags.Items, false, gethFlagsSet, "geth.service", "host.geth.")
 }
 
 func (v *validator) hostLpops(l HostLpops) {
@@ -488,9 +494,12 @@ func (v *validator) hostVolume(p string, vol HostVolume) {
 	v.userName(p+".owner", vol.Owner)
 }
 
-func (v *validator) hostFirewall(f HostFirewall) {
-	if f.SSHPort == 0 {
+func (v *validator) hostFirewall(f HostFirewall, serviceAddr string) {
+	switch {
+	case f.SSHPort == 0:
 		v.add("host.firewall.ssh_port", "0", "must be a port from 1 to 65535")
+	case f.SSHPort == HostPort(serviceAddr):
+		v.add("host.firewall.ssh_port", strconv.Itoa(int(f.SSHPort)), "is also the port of host.node.http_addr, which is open to everyone")
 	}
 	for i, c := range f.SSHCIDRs.Items {
 		p, err := netip.ParsePrefix(c)
@@ -629,10 +638,10 @@ func (v *validator) limitNOFILE(field string, n uint64) {
 	}
 }
 
-// extraFlags checks flags appended to an ExecStart line. For the node it also
-// refuses -ethPassword (a literal passphrase on a command line) and flags
-// that host.node keys already set.
-func (v *validator) extraFlags(field string, flags []string, livepeer bool) {
+// extraFlags checks flags appended to an ExecStart line: one argument each,
+// none that the unit already sets from a key (set maps flag to key), and for
+// the node no -ethPassword (a literal passphrase on a command line).
+func (v *validator) extraFlags(field string, flags []string, livepeer bool, set map[string]string, unit, keyPrefix string) {
 	for i, f := range flags {
 		p := fmt.Sprintf("%s[%d]", field, i)
 		name := strings.TrimLeft(f, "-")
@@ -644,16 +653,16 @@ func (v *validator) extraFlags(field string, flags []string, livepeer bool) {
 			v.add(p, "", "must not pass the passphrase on the command line; it comes from host.node.passphrase_credential")
 		case !argSafe(f):
 			v.add(p, f, "must be one argument without spaces, quotes, $ or %; write -flag=value")
-		case livepeer:
-			if key, set := hostFlagsSet[name]; set {
-				msg := "is set by livepeer.service already"
-				if key != "" {
-					msg += "; use host.node." + key
-				}
-				if key == "network" || key == "controller" {
-					msg = "is set by livepeer.service from the top-level " + key + " key"
-				}
-				v.add(p, f, msg)
+		default:
+			key, isSet := set[name]
+			switch {
+			case !isSet:
+			case key == "network" || key == "controller":
+				v.add(p, f, "is set by "+unit+" from the top-level "+key+" key")
+			case key == "":
+				v.add(p, f, "is set by "+unit+" already")
+			default:
+				v.add(p, f, "is set by "+unit+" already; use "+keyPrefix+key)
 			}
 		}
 	}

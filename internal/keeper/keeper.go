@@ -367,12 +367,14 @@ func (k *Keeper) decide(ctx context.Context, rec *Record, snap *livepeer.Snapsho
 		k.send(ctx, rec, snap, KindInitializeRound, "initializeRound", k.addrs.RoundsManager, data, k.cfg.InitMaxFee)
 		return
 	}
-	if !snap.Registered {
-		rec.State, rec.Reason = StateNotRegistered, "orchestrator is not registered"
-		return
-	}
+	// Active decides: an orchestrator that unbonded everything during the
+	// round is no longer registered but stays active, and owed its reward,
+	// until the round ends.
 	if !snap.Active {
 		rec.State, rec.Reason = StateNotActive, "orchestrator is not active this round: no reward due"
+		if !snap.Registered {
+			rec.State, rec.Reason = StateNotRegistered, "orchestrator is not registered: no reward due"
+		}
 		return
 	}
 	if !snap.RoundInitialized {

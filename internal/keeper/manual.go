@@ -66,7 +66,7 @@ func rewardDue(s *livepeer.Snapshot) (bool, string) {
 	switch {
 	case !s.RoundInitialized:
 		return false, "round not initialized"
-	case !s.Registered:
+	case !s.Active && !s.Registered:
 		return false, "orchestrator not registered"
 	case !s.Active:
 		return false, "orchestrator not active"

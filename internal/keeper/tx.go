@@ -39,23 +39,22 @@ func (k *Keeper) reconcile(ctx context.Context, rec *Record, snap *livepeer.Snap
 		return nil
 	}
 	from := open[0].From
-	receipts := make([]*receipt, len(open))
-	batch := make([]rpc.BatchElem, 0, len(open)+1)
-	for i, t := range open {
-		batch = append(batch, rpc.BatchElem{Method: "eth_getTransactionReceipt", Args: []any{t.Hash}, Result: &receipts[i]})
-	}
-	var mined hexutil.Uint64
-	batch = append(batch, rpc.BatchElem{Method: "eth_getTransactionCount", Args: []any{from, "latest"}, Result: &mined})
-	if err := k.chain.BatchCall(ctx, batch); err != nil {
+	receipts, mined, err := k.readReceipts(ctx, from, open)
+	if err != nil {
 		return err
 	}
+	// A nonce that moved while a receipt is missing may be a block landing
+	// between the two reads, or a load-balanced endpoint whose receipt index
+	// lags: ask once more before calling any of ours dropped.
 	for i, t := range open {
-		if batch[i].Error != nil {
-			return fmt.Errorf("receipt of %s: %w", t.Hash.Hex(), batch[i].Error)
+		if receipts[i] == nil && mined > t.Nonce {
+			again, _, err := k.readReceipts(ctx, from, open)
+			if err != nil {
+				return err
+			}
+			receipts = again
+			break
 		}
-	}
-	if e := batch[len(open)]; e.Error != nil {
-		return fmt.Errorf("nonce of %s: %w", from, e.Error)
 	}
 	minedNonces := map[uint64]bool{}
 	for i, t := range open {
@@ -96,7 +95,7 @@ func (k *Keeper) reconcile(ctx context.Context, rec *Record, snap *livepeer.Snap
 		case minedNonces[t.Nonce]:
 			t.State = TxReplaced
 			k.m.countTx(t.Kind, TxReplaced)
-		case uint64(mined) > t.Nonce:
+		case mined > t.Nonce:
 			// Its nonce went to a transaction lpops did not send (the node
 			// shares the account): this one can never be mined.
 			t.State = TxDropped
@@ -111,6 +110,31 @@ func (k *Keeper) reconcile(ctx context.Context, rec *Record, snap *livepeer.Snap
 		}
 	}
 	return nil
+}
+
+// readReceipts reads the account's mined nonce and then the receipts of txs,
+// in one batch: the nonce first, so a receipt missing after it is not a block
+// that landed between the two.
+func (k *Keeper) readReceipts(ctx context.Context, from common.Address, txs []*Tx) ([]*receipt, uint64, error) {
+	receipts := make([]*receipt, len(txs))
+	var mined hexutil.Uint64
+	batch := make([]rpc.BatchElem, 0, len(txs)+1)
+	batch = append(batch, rpc.BatchElem{Method: "eth_getTransactionCount", Args: []any{from, "latest"}, Result: &mined})
+	for i, t := range txs {
+		batch = append(batch, rpc.BatchElem{Method: "eth_getTransactionReceipt", Args: []any{t.Hash}, Result: &receipts[i]})
+	}
+	if err := k.chain.BatchCall(ctx, batch); err != nil {
+		return nil, 0, err
+	}
+	if e := batch[0]; e.Error != nil {
+		return nil, 0, fmt.Errorf("nonce of %s: %w", from, e.Error)
+	}
+	for i, t := range txs {
+		if e := batch[i+1].Error; e != nil {
+			return nil, 0, fmt.Errorf("receipt of %s: %w", t.Hash.Hex(), e)
+		}
+	}
+	return receipts, uint64(mined), nil
 }
 
 // prep is what a send needs to know, read in one batch.

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/netip"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"text/template"
@@ -77,55 +78,48 @@ func Render(c *config.Config, opts Options) ([]File, error) {
 		files = append(files, File{Path: p, Dest: dest, Mode: mode, Summary: summary, Apply: apply, Content: b.Bytes()})
 		return nil
 	}
-	units := []struct {
-		tmpl, name, summary string
-		on                  bool
+	// The files installed on the host, in the order user-data writes them.
+	for _, f := range []struct {
+		tmpl, path, dest string
+		mode             fs.FileMode
+		summary, apply   string
+		on               bool
 	}{
-		{"geth.service.tmpl", "geth.service", "systemd unit of the local geth (JSON-RPC on loopback only)", m.Geth != nil},
-		{"livepeer.service.tmpl", "livepeer.service", "systemd unit of the go-livepeer orchestrator", true},
-		{"lpops.service.tmpl", "lpops.service", "systemd unit of lpops (Type=notify, watchdog)", true},
-	}
-	steps := []func() error{}
-	for _, u := range units {
-		if u.on {
-			steps = append(steps, func() error {
-				return add(u.tmpl, u.name, "/etc/systemd/system/"+u.name, 0o644, u.summary,
-					"systemctl daemon-reload && systemctl enable --now "+u.name)
-			})
+		{"geth.service.tmpl", "geth.service", "/etc/systemd/system/geth.service", 0o644,
+			"systemd unit of the local geth (JSON-RPC on loopback only)",
+			"systemctl daemon-reload && systemctl enable --now geth.service", m.Geth != nil},
+		{"livepeer.service.tmpl", "livepeer.service", "/etc/systemd/system/livepeer.service", 0o644,
+			"systemd unit of the go-livepeer orchestrator",
+			"systemctl daemon-reload && systemctl enable --now livepeer.service", true},
+		{"lpops.service.tmpl", "lpops.service", "/etc/systemd/system/lpops.service", 0o644,
+			"systemd unit of lpops (Type=notify, watchdog)",
+			"systemctl daemon-reload && systemctl enable --now lpops.service", true},
+		{"journald.conf.tmpl", "journald.conf.d/lpops.conf", "/etc/systemd/journald.conf.d/lpops.conf", 0o644,
+			"journald retention (SystemMaxUse, MaxRetentionSec)",
+			"systemctl restart systemd-journald", true},
+		{"logrotate.tmpl", "logrotate.d/lpops", "/etc/logrotate.d/lpops", 0o644,
+			"logrotate policy for file logs (the services log to the journal)",
+			"logrotate -d /etc/logrotate.d/lpops (dry run); the daily timer applies it", true},
+		{"chrony.conf.tmpl", "chrony.conf", "/etc/chrony/conf.d/lpops.conf", 0o644,
+			"chrony drop-in: preferred time servers",
+			"systemctl restart chrony; chronyc sources", true},
+		{"nftables.conf.tmpl", "nftables.conf", "/etc/nftables.conf", 0o644,
+			"nftables ruleset: inbound dropped except ssh from the bastion and the service port",
+			"nft -c -f /etc/nftables.conf && systemctl enable nftables && systemctl restart nftables", true},
+		{"sysctl.conf.tmpl", "sysctl.d/90-lpops.conf", "/etc/sysctl.d/90-lpops.conf", 0o644,
+			"kernel file-handle limits (fs.file-max, fs.nr_open)",
+			"sysctl --system", true},
+		{"fstab.tmpl", "fstab", "", 0o644,
+			"fstab lines of the data volumes (by label, nofail); lpops-volumes writes them",
+			"run lpops-volumes, or append to /etc/fstab once the volumes carry these labels", true},
+		{"lpops-volumes.sh.tmpl", "lpops-volumes.sh", VolumesScript, 0o755,
+			"formats (only when blank) and mounts the data volumes, and writes their fstab lines",
+			"install -m 0755 lpops-volumes.sh " + VolumesScript + " && " + VolumesScript, true},
+	} {
+		if !f.on {
+			continue
 		}
-	}
-	steps = append(steps,
-		func() error {
-			return add("journald.conf.tmpl", "journald.conf.d/lpops.conf", "/etc/systemd/journald.conf.d/lpops.conf", 0o644,
-				"journald retention (SystemMaxUse, MaxRetentionSec)", "systemctl restart systemd-journald")
-		},
-		func() error {
-			return add("logrotate.tmpl", "logrotate.d/lpops", "/etc/logrotate.d/lpops", 0o644,
-				"logrotate policy for file logs (the services log to the journal)", "logrotate -d /etc/logrotate.d/lpops (dry run); the daily timer applies it")
-		},
-		func() error {
-			return add("chrony.conf.tmpl", "chrony.conf", "/etc/chrony/conf.d/lpops.conf", 0o644,
-				"chrony drop-in: preferred time servers", "systemctl restart chrony; chronyc sources")
-		},
-		func() error {
-			return add("nftables.conf.tmpl", "nftables.conf", "/etc/nftables.conf", 0o644,
-				"nftables ruleset: inbound dropped except ssh from the bastion and the service port", "nft -c -f /etc/nftables.conf && systemctl enable --now nftables && systemctl restart nftables")
-		},
-		func() error {
-			return add("sysctl.conf.tmpl", "sysctl.d/90-lpops.conf", "/etc/sysctl.d/90-lpops.conf", 0o644,
-				"kernel file-handle limits (fs.file-max, fs.nr_open)", "sysctl --system")
-		},
-		func() error {
-			return add("fstab.tmpl", "fstab", "", 0o644,
-				"fstab lines of the data volumes (by label, nofail); lpops-volumes appends them", "run lpops-volumes, or append to /etc/fstab once the volumes are formatted with these labels")
-		},
-		func() error {
-			return add("lpops-volumes.sh.tmpl", "lpops-volumes.sh", VolumesScript, 0o755,
-				"formats (only when blank) and mounts the data volumes, and writes their fstab lines", "install -m 0755 lpops-volumes.sh "+VolumesScript+" && "+VolumesScript)
-		},
-	)
-	for _, step := range steps {
-		if err := step(); err != nil {
+		if err := add(f.tmpl, f.path, f.dest, f.mode, f.summary, f.apply); err != nil {
 			return nil, err
 		}
 	}
@@ -227,12 +221,14 @@ func newModel(c *config.Config, opts Options) (*model, error) {
 		m.GethHTTPHost, _, _ = net.SplitHostPort(g.HTTPAddr)
 		m.GethHTTPPort = config.HostPort(g.HTTPAddr)
 	}
-	m.Users = []string{h.Node.User, h.Lpops.User}
-	if m.Geth != nil && m.Geth.User != h.Node.User && m.Geth.User != h.Lpops.User {
-		m.Users = append(m.Users, m.Geth.User)
+	users := []string{h.Node.User, h.Lpops.User}
+	if m.Geth != nil {
+		users = append(users, m.Geth.User)
 	}
-	if h.Lpops.User == h.Node.User {
-		m.Users = m.Users[:1]
+	for _, u := range users {
+		if !slices.Contains(m.Users, u) {
+			m.Users = append(m.Users, u)
+		}
 	}
 
 	m.NodeArgs = nodeArgs(c, ethURL(c))

@@ -484,9 +484,7 @@ func TestCloudFormation(t *testing.T) {
 		}
 	})
 	// The instance boots with user-data.yaml.
-	inst := resources["Instance"].(map[string]any)["Properties"].(map[string]any)
-	b64 := inst["UserData"].(map[string]any)["Fn::Base64"].(string)
-	if b64 != string(fileByPath(t, files, "user-data.yaml").Content) {
+	if !bytes.Equal(instanceUserData(t, tmpl), fileByPath(t, files, "user-data.yaml").Content) {
 		t.Errorf("the instance's UserData is not user-data.yaml")
 	}
 	// The volumes are attached under the names lpops-volumes looks for.
@@ -564,21 +562,10 @@ func TestLongUserDataIsGzipped(t *testing.T) {
 	if !ok {
 		t.Fatalf("UserData is %T, want a base64 string", inst["UserData"])
 	}
-	raw, err := base64.StdEncoding.DecodeString(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(raw) > MaxUserData {
+	if raw, _ := base64.StdEncoding.DecodeString(s); len(raw) > MaxUserData {
 		t.Errorf("gzipped user data is %d bytes, over EC2's limit", len(raw))
 	}
-	zr, err := gzip.NewReader(bytes.NewReader(raw))
-	if err != nil {
-		t.Fatal(err)
-	}
-	back, err := io.ReadAll(zr)
-	if err != nil {
-		t.Fatal(err)
-	}
+	back := instanceUserData(t, cfnTemplate(t, files))
 	if !bytes.Equal(back, ud) {
 		t.Errorf("gunzipped UserData is not user-data.yaml")
 	}
@@ -633,4 +620,119 @@ func TestRenderExample(t *testing.T) {
 	if _, err := Render(c, Options{}); err != nil {
 		t.Fatalf("examples/lpops.yaml does not render: %v", err)
 	}
+}
+
+func TestNodeEthURL(t *testing.T) {
+	tests := []struct {
+		name   string
+		change func(c *config.Config)
+		want   string // the -ethUrl argument; "" for none
+	}{
+		{"LocalGeth", func(c *config.Config) {}, "-ethUrl=http://127.0.0.1:8545"},
+		{"Explicit", func(c *config.Config) { c.Host.Node.EthURL = "wss://arb.example.com" }, "-ethUrl=wss://arb.example.com"},
+		{"FirstLiteralRPC", func(c *config.Config) { c.Host.Geth.Enabled = false }, "-ethUrl=http://10.0.0.5:8547"},
+		{"EnvironmentFile", func(c *config.Config) {
+			c.Host.Geth.Enabled = false
+			c.RPC[0].URL = "https://arb-mainnet.g.alchemy.com/v2/KEY"
+			c.Host.Node.EnvironmentFile = "/etc/lpops/credentials/livepeer.env"
+		}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := load(t, sampleConfig)
+			c.Host.Volumes.Chain.Owner = c.Host.Node.User
+			tt.change(c)
+			files, err := Render(c, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			unit := string(fileByPath(t, files, "livepeer.service").Content)
+			var got string
+			for _, a := range strings.Fields(unitValues(unit, "ExecStart")[0]) {
+				if strings.HasPrefix(a, "-ethUrl=") {
+					got = a
+				}
+			}
+			if got != tt.want {
+				t.Errorf("ethUrl argument %q, want %q", got, tt.want)
+			}
+			if strings.Contains(unit, "KEY") {
+				t.Errorf("the provider key is in the unit:\n%s", unit)
+			}
+			if env := c.Host.Node.EnvironmentFile; env != "" && !slices.Equal(unitValues(unit, "EnvironmentFile"), []string{env}) {
+				t.Errorf("EnvironmentFile=%q, want %s", unitValues(unit, "EnvironmentFile"), env)
+			}
+		})
+	}
+}
+
+func TestServiceUsers(t *testing.T) {
+	tests := []struct {
+		name   string
+		change func(h *config.Host)
+		want   []string
+	}{
+		{"OnePerService", func(h *config.Host) {}, []string{"livepeer", "lpops", "geth"}},
+		{"LpopsSharesNodeUser", func(h *config.Host) { h.Lpops.User = "livepeer" }, []string{"livepeer", "geth"}},
+		{"NoGeth", func(h *config.Host) {
+			h.Geth.Enabled, h.Geth.User = false, "livepeer"
+			h.Volumes.Chain.Owner = "livepeer"
+		}, []string{"livepeer", "lpops"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := load(t, sampleConfig)
+			tt.change(&c.Host)
+			files, err := Render(c, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var cc struct {
+				Users []any `yaml:"users"`
+			}
+			if err := yaml.Unmarshal(fileByPath(t, files, "user-data.yaml").Content, &cc); err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, u := range cc.Users[1:] { // "default" first: the image's login user
+				got = append(got, u.(map[string]any)["name"].(string))
+			}
+			if cc.Users[0] != "default" || !slices.Equal(got, tt.want) {
+				t.Errorf("users %v, want default then %q", cc.Users, tt.want)
+			}
+		})
+	}
+}
+
+// instanceUserData returns the user data the template's instance boots with,
+// as EC2 hands it to cloud-init: Fn::Base64 of text, or a base64 string of
+// gzipped text, unpacked.
+func instanceUserData(t *testing.T, tmpl map[string]any) []byte {
+	t.Helper()
+	inst, _ := tmpl["Resources"].(map[string]any)["Instance"].(map[string]any)
+	props, _ := inst["Properties"].(map[string]any)
+	switch ud := props["UserData"].(type) {
+	case map[string]any:
+		text, ok := ud["Fn::Base64"].(string)
+		if !ok {
+			t.Fatalf("UserData %v: want Fn::Base64 of text", ud)
+		}
+		return []byte(text)
+	case string:
+		raw, err := base64.StdEncoding.DecodeString(ud)
+		if err != nil {
+			t.Fatal(err)
+		}
+		zr, err := gzip.NewReader(bytes.NewReader(raw))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := io.ReadAll(zr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	t.Fatalf("the instance has no UserData")
+	return nil
 }

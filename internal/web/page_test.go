@@ -153,6 +153,7 @@ func TestStatusPage(t *testing.T) {
 		if code, _ := get(t, base+"/healthz"); code != http.StatusOK {
 			t.Errorf("public listener: GET /healthz = %d", code)
 		}
+		screenshot(t, ctx, "status-public.png", 1280, 900, false, false)
 	})
 }
 

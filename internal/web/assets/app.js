@@ -517,7 +517,7 @@
           el('div', { class: 'line' }, pill('channel', 'warn'), el('strong', { class: 'grow' }, c.name),
             el('span', { class: 'muted small' }, 'since ' + ago(c.failing_since))),
           el('div', { class: 'line small' }, el('span', { class: 'grow' },
-            'cannot deliver notifications' + (c.pending ? ' (' + c.pending + ' waiting)' : ''))))));
+            'cannot deliver notifications' + (c.pending ? ' (' + c.pending + ' waiting)' : '')))));
       }
     }
     if (!rows.length) rows.push(el('p', { class: 'ok-text' }, '✓ No alerts firing'));

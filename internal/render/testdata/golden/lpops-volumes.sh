@@ -1,9 +1,8 @@
 #!/bin/bash
 # Rendered by `lpops render` from lpops.yaml.
 # Installed as /usr/local/sbin/lpops-volumes; cloud-init runs it on first boot, and it is
-# safe to run again. For each data volume it waits for the device, formats it
-# only when it holds no signature at all (never a disk with data, a partition
-# table or another filesystem), writes its fstab line (by label) and mounts it.
+# safe to run again. For each volume: wait for the device, format it only if
+# it holds no signature at all, write its fstab line (by label), mount it.
 set -euo pipefail
 
 # The fstab to edit and mount from; /etc/fstab unless LPOPS_FSTAB names
@@ -12,8 +11,7 @@ FSTAB=${LPOPS_FSTAB:-/etc/fstab}
 
 log() { echo "lpops-volumes: $*" >&2; }
 
-# short NAME: the attachment name without /dev/ and the xv/s prefix, so that
-# /dev/sdf, sdf, /dev/xvdf and xvdf all read "df".
+# short NAME: /dev/sdf, sdf, /dev/xvdf and xvdf all read "df".
 short() {
   local n=${1#/dev/}
   n=${n#xv}
