@@ -469,6 +469,11 @@ func (r *Remediator) Evaluate(ctx context.Context) {
 		r.cooldown(b, now)
 		r.forgetSettled(b, doc)
 		trig := r.scheduled(b, now)
+		if trig != nil && now.Sub(trig.ScheduledFor) > r.maxLate() {
+			r.skip(b, trig, fmt.Sprintf("missed by %s: lpops was not evaluating then (suspended, or the host overloaded)",
+				now.Sub(trig.ScheduledFor).Round(time.Second)), now)
+			trig = nil
+		}
 		if trig == nil && b.active == nil {
 			trig = r.alerted(b, doc)
 		}
@@ -547,6 +552,11 @@ func (r *Remediator) scheduled(b *book, now time.Time) *Trigger {
 	}
 	return trig
 }
+
+// maxLate is how late a scheduled occurrence may still run: Evaluate runs
+// every interval, so anything later means lpops was not running its checks,
+// and a nightly restart must not happen at noon instead.
+func (r *Remediator) maxLate() time.Duration { return max(10*r.interval, time.Minute) }
 
 // alerted returns the trigger of the oldest firing, unsilenced alert that
 // matches the runbook and whose episode no run has settled.

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/lpops/lpops/internal/alert"
+	"github.com/lpops/lpops/internal/config"
 	"github.com/lpops/lpops/internal/store"
 )
 
@@ -180,7 +181,7 @@ func (r *Remediator) do(ctx context.Context, b *book, run *Run, step Step, trigg
 	now := r.now()
 	if n := t.recent(now, b.rb.RateLimit.Per); n >= b.rb.RateLimit.Max {
 		r.mu.Unlock()
-		return "", fmt.Errorf("rate limit: %s had %d actions in the last %s (at most %d)", t.key, n, b.rb.RateLimit.Per, b.rb.RateLimit.Max)
+		return "", fmt.Errorf("rate limit: %s had %d actions in the last %s (at most %d)", t.key, n, config.Duration{Duration: b.rb.RateLimit.Per}, b.rb.RateLimit.Max)
 	}
 	// Counted before it runs: an action a crash interrupts still counts.
 	t.st.Attempts = append(pruneAttempts(t.st.Attempts, now, r.longestWindow()), now)

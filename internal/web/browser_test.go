@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -136,7 +135,7 @@ func screenshot(t *testing.T, ctx context.Context, name string, width, height in
 		t.Fatal(err)
 	}
 	// The chart redraws for the new width after a resize.
-	waitJS(t, ctx, `(() => { const s = document.querySelector('#chart svg'); return !s || Number(s.getAttribute('width')) <= `+strconv.FormatInt(width, 10)+`; })()`)
+	waitJS(t, ctx, `(() => { const s = document.querySelector('#chart svg'); return !s || Math.abs(Number(s.getAttribute('width')) - Math.max(s.parentNode.clientWidth, 240)) < 1; })()`)
 	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 	if err != nil {
 		t.Fatalf("screenshot: %v", err)

@@ -346,6 +346,7 @@
   function renderChart() {
     const box = $('chart');
     const recs = (ui.rounds || []).slice();
+    drawnWidth = box.clientWidth;
     const width = Math.max(box.clientWidth || 600, 240);
     const maxBars = Math.max(6, Math.floor(width / 14));
     const list = recs.slice(0, Math.min(ROUNDS, maxBars)).reverse();
@@ -636,11 +637,13 @@
     }
   }
 
-  let resizeTimer = 0;
-  window.addEventListener('resize', () => {
-    clearTimeout(resizeTimer);
-    resizeTimer = setTimeout(() => safely('chart', renderChart), 150);
-  });
+  // The chart is drawn at the width of its box, so that its text keeps its
+  // size on a phone; it is redrawn whenever that width changes.
+  let drawnWidth = 0;
+  new ResizeObserver(() => {
+    const w = $('chart').clientWidth;
+    if (ui.status && Math.abs(w - drawnWidth) >= 1) safely('chart', renderChart);
+  }).observe($('chart'));
   document.addEventListener('visibilitychange', () => { if (!document.hidden) refresh(); });
   refresh();
 })();
