@@ -124,6 +124,9 @@ type API struct {
 	// (silences). The file must not be readable by group or others. Empty:
 	// those routes answer 403.
 	TokenFile string `yaml:"token_file"`
+	// Public serves a read-only status page with account addresses and
+	// transaction hashes masked, and nothing else (no /api, no /metrics).
+	Public bool `yaml:"public"`
 }
 
 // DefaultAlerts are the alert defaults.

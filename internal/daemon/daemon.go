@@ -29,6 +29,7 @@ import (
 	"github.com/lpops/lpops/internal/probe"
 	"github.com/lpops/lpops/internal/signer"
 	"github.com/lpops/lpops/internal/store"
+	"github.com/lpops/lpops/internal/web"
 )
 
 // Options override parts of the assembly (the demo and tests).
@@ -126,6 +127,11 @@ func New(ctx context.Context, cfg *config.Config, o Options) (*Daemon, error) {
 			d.Close()
 			return nil, err
 		}
+		wo := web.Options{Status: d, Public: cfg.API.Public, Logger: log}
+		if d.alerts != nil {
+			wo.Alerts = d.alerts
+		}
+		d.api.EnableUI(web.New(wo))
 	}
 	return d, nil
 }

@@ -343,7 +343,7 @@ func TestScheduledRunSkippedWhileBreakerOpen(t *testing.T) {
 	attempts := filepath.Join(t.TempDir(), "attempts")
 	rb := failingRunbook(t, attempts)
 	rb.When, rb.Schedule = nil, &Schedule{Every: time.Hour}
-	rb.Breaker.Failures = 1
+	rb.Breaker.Failures, rb.Breaker.Cooldown = 1, 6*time.Hour
 	r := e.remediator(t, Options{Rand: rand.New(rand.NewPCG(1, 2))}, rb)
 	for range 2 {
 		clk.Add(time.Hour)
@@ -612,9 +612,9 @@ func TestRateLimitAndOneActionPerTarget(t *testing.T) {
 	if units.count() != 2 {
 		t.Fatalf("%d restarts, want 2", units.count())
 	}
+	clk.Add(time.Minute)
 	e.resolve("RPCEndpointStale", nil)
 	e.fire("RPCEndpointStale", nil)
-	clk.Add(time.Minute)
 	r.Evaluate(t.Context())
 	r.Wait()
 	if units.count() != 2 {

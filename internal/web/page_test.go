@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/chromedp"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/lpops/lpops/internal/alert"
@@ -31,6 +32,7 @@ func TestStatusPage(t *testing.T) {
 	t.Run("Private", func(t *testing.T) {
 		recs := history(t, sc)
 		base := sc.serveUI(t, false)
+		t.Cleanup(func() { _ = chromedp.Do(ctx, chromedp.Navigate("about:blank")) })
 		open(t, ctx, base+"/")
 
 		if got, want := text(t, ctx, "orch-address"), strings.ToLower(sc.orch.Hex()); got != want {
@@ -91,6 +93,7 @@ func TestStatusPage(t *testing.T) {
 	t.Run("Public", func(t *testing.T) {
 		recs := history(t, sc)
 		base := sc.serveUI(t, true)
+		t.Cleanup(func() { _ = chromedp.Do(ctx, chromedp.Navigate("about:blank")) })
 		if err := chromedpReset(ctx); err != nil {
 			t.Fatal(err)
 		}
@@ -261,7 +264,7 @@ func TestStatusPageSections(t *testing.T) {
 			if s := text(t, ctx, "silence-list"); !strings.Contains(s, "alertname=RPCEndpointUnhealthy") || !strings.Contains(s, "provider maintenance") {
 				t.Errorf("silences: %q", s)
 			}
-			if a := text(t, ctx, "action-list"); !strings.Contains(a, "switch_endpoint") || !strings.Contains(a, "failed") {
+			if a := text(t, ctx, "action-list"); !strings.Contains(a, "rpc-failover: switch_endpoint ok") || !strings.Contains(a, "failed") || !strings.Contains(a, "unit livepeer.service not found") {
 				t.Errorf("actions: %q", a)
 			}
 			bars := chartBars(t, ctx)
@@ -332,6 +335,8 @@ func TestStatusPageSections(t *testing.T) {
 				}
 			}
 			defer halt()
+			// Leave the page first, so that no request of its is in flight.
+			defer func() { _ = chromedp.Do(ctx, chromedp.Navigate("about:blank")) }()
 			if err := chromedpReset(ctx); err != nil {
 				t.Fatal(err)
 			}

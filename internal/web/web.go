@@ -31,10 +31,11 @@ type AlertSource interface {
 	Doc() alert.Doc
 }
 
-// ActionSource lists the newest n remediation actions, newest first. The
-// page shows, per action, the first of these fields it finds: time (at,
-// time, started_at), what (action, name, kind), outcome (result, status,
-// outcome, state) and detail (reason, detail, summary, error).
+// ActionSource lists the newest n remediation actions, newest first, as
+// (*remediate.Remediator).Actions does. The page shows, per action, the
+// runbook, the first of these fields it finds: when (started_at, at, time,
+// ended_at), what (action, name, kind), outcome (outcome, result, status,
+// state), detail (detail, reason, summary), and error and dry_run.
 type ActionSource interface {
 	Actions(n int) (any, error)
 }
@@ -102,6 +103,9 @@ func (h *Handler) Public() bool { return h.o.Public }
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.Header().Set("Referrer-Policy", "no-referrer")
+	if h.o.Public {
+		w.Header().Set("Lpops-View", "public")
+	}
 	h.mux.ServeHTTP(w, r)
 }
 
@@ -211,7 +215,6 @@ func (h *Handler) writeDoc(w http.ResponseWriter, v any) {
 		return
 	}
 	if h.o.Public {
-		w.Header().Set("Lpops-View", "public")
 		roles := AccountRoles(b) // b is the status document itself
 		if len(roles) == 0 {
 			roles = AccountRoles(h.o.Status.Status())

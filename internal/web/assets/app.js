@@ -556,15 +556,21 @@
       return;
     }
     list.replaceChildren(...items.map((a) => {
-      const t = pickField(a, ['at', 'time', 'started_at', 'finished_at']);
-      const result = String(pickField(a, ['result', 'status', 'outcome', 'state']));
-      const cls = /^(ok|done|success|succeeded)$/i.test(result) ? 'ok' : /fail|error/i.test(result) ? 'bad' : '';
-      return el('div', { class: 'row' },
+      const t = pickField(a, ['started_at', 'at', 'time', 'ended_at']);
+      const result = String(pickField(a, ['outcome', 'result', 'status', 'state']));
+      const cls = /^(ok|done|success|succeeded)$/i.test(result) ? 'ok'
+        : /fail|error|interrupted/i.test(result) ? 'bad' : /dry|not_run|pending|running/i.test(result) ? 'warn' : '';
+      const what = String(pickField(a, ['action', 'name', 'kind']) || 'action');
+      const book = a && a.runbook && a.runbook !== what ? a.runbook + ': ' : '';
+      let detail = String(pickField(a, ['detail', 'reason', 'summary']));
+      if (a && a.error) detail += (detail ? ' — ' : '') + a.error;
+      return el('div', { class: 'row', 'data-action': what },
         el('div', { class: 'line' },
-          el('strong', { class: 'grow' }, String(pickField(a, ['action', 'name', 'kind', 'runbook']) || 'action')),
-          result ? pill(result, cls) : '',
+          el('strong', { class: 'grow' }, book + what),
+          a && a.dry_run && result !== 'dry_run' ? pill('dry run', 'warn') : '',
+          result ? pill(result.replace(/_/g, ' '), cls) : '',
           el('span', { class: 'muted small' }, t ? when(t) : '')),
-        el('div', { class: 'line small' }, String(pickField(a, ['reason', 'detail', 'summary', 'error']))));
+        detail ? el('div', { class: 'line small' }, detail) : '');
     }));
   }
 
