@@ -54,6 +54,9 @@ func New(src StatusSource, g prometheus.Gatherer, log *slog.Logger) *Server {
 	return s
 }
 
+// Handle mounts h on pattern (components that serve their own routes).
+func (s *Server) Handle(pattern string, h http.Handler) { s.mux.Handle(pattern, h) }
+
 // Handler exposes the routes (tests).
 func (s *Server) Handler() http.Handler { return s.srv.Handler }
 

@@ -43,6 +43,7 @@ func (c *Config) Validate() error {
 	v.api(c.API)
 	v.host(c.Host)
 	v.remediation(c.Remediation)
+	v.remediationEndpoints(c.Remediation, c.RPC)
 	return errors.Join(v.errs...)
 }
 

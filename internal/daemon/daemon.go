@@ -27,6 +27,7 @@ import (
 	"github.com/lpops/lpops/internal/livepeer"
 	"github.com/lpops/lpops/internal/notify"
 	"github.com/lpops/lpops/internal/probe"
+	"github.com/lpops/lpops/internal/remediate"
 	"github.com/lpops/lpops/internal/signer"
 	"github.com/lpops/lpops/internal/store"
 	"github.com/lpops/lpops/internal/web"
@@ -58,10 +59,11 @@ type Daemon struct {
 	orch     common.Address
 	onListen func(net.Addr)
 
-	alerts   *alert.Engine
-	probes   *probe.Runner
-	rpcProbe *probe.RPC
-	readOnly bool
+	alerts     *alert.Engine
+	probes     *probe.Runner
+	remediator *remediate.Remediator
+	rpcProbe   *probe.RPC
+	readOnly   bool
 
 	mu     sync.Mutex
 	keeper *keeper.Keeper
@@ -127,13 +129,43 @@ func New(ctx context.Context, cfg *config.Config, o Options) (*Daemon, error) {
 			d.Close()
 			return nil, err
 		}
+		if err := d.buildRemediation(cfg, eps); err != nil {
+			d.Close()
+			return nil, err
+		}
 		wo := web.Options{Status: d, Public: cfg.API.Public, Logger: log}
 		if d.alerts != nil {
 			wo.Alerts = d.alerts
 		}
+		if d.remediator != nil {
+			wo.Actions = d.remediator
+		}
 		d.api.EnableUI(web.New(wo))
 	}
 	return d, nil
+}
+
+// buildRemediation assembles the runbooks that act on alert states.
+func (d *Daemon) buildRemediation(cfg *config.Config, eps []config.ResolvedEndpoint) error {
+	s, err := remediate.FromConfig(cfg.Remediation, eps)
+	if err != nil {
+		return err
+	}
+	ro := remediate.Options{Settings: s, Store: d.store, Logger: d.log, Registerer: d.reg}
+	if d.alerts != nil {
+		ro.Alerts, ro.Sink = d.alerts, d.alerts
+	}
+	if d.remediator, err = remediate.New(ro); err != nil {
+		return err
+	}
+	tok, err := api.LoadToken(cfg.API.TokenFile)
+	if err != nil {
+		return err
+	}
+	h := d.remediator.Handler(tok)
+	d.api.Handle(remediate.PathActions, h)
+	d.api.Handle(remediate.PathReset, h)
+	return nil
 }
 
 // buildAlerts assembles the alert engine with its channels and the token
@@ -185,6 +217,9 @@ func (d *Daemon) Run(ctx context.Context) error {
 	}
 	if d.probes != nil {
 		g.Go(func() error { return d.probes.Run(ctx) })
+	}
+	if d.remediator != nil {
+		g.Go(func() error { return d.remediator.Run(ctx) })
 	}
 	g.Go(func() error {
 		k, err := d.start(ctx)
@@ -305,15 +340,16 @@ func (d *Daemon) Keeper() *keeper.Keeper {
 
 // StatusDoc is the /api/v1/status document; see docs/api.md.
 type StatusDoc struct {
-	Version   string                 `json:"version"`
-	Time      time.Time              `json:"time"`
-	Ready     bool                   `json:"ready"`
-	NotReady  string                 `json:"not_ready_reason,omitempty"`
-	ChainID   uint64                 `json:"chain_id"`
-	Contracts livepeer.Addresses     `json:"contracts"`
-	Keeper    *keeper.Status         `json:"keeper,omitempty"`
-	Probes    []probe.Result         `json:"probes"`
-	Endpoints []chain.EndpointStatus `json:"endpoints"`
+	Version     string                 `json:"version"`
+	Time        time.Time              `json:"time"`
+	Ready       bool                   `json:"ready"`
+	NotReady    string                 `json:"not_ready_reason,omitempty"`
+	ChainID     uint64                 `json:"chain_id"`
+	Contracts   livepeer.Addresses     `json:"contracts"`
+	Keeper      *keeper.Status         `json:"keeper,omitempty"`
+	Probes      []probe.Result         `json:"probes"`
+	Remediation *remediate.Status      `json:"remediation,omitempty"`
+	Endpoints   []chain.EndpointStatus `json:"endpoints"`
 }
 
 // Status implements api.StatusSource.
@@ -326,6 +362,10 @@ func (d *Daemon) Status() any {
 	doc.Contracts = addrs
 	if d.probes != nil {
 		doc.Probes = d.probes.Results()
+	}
+	if d.remediator != nil {
+		st := d.remediator.Status()
+		doc.Remediation = &st
 	}
 	if k != nil {
 		s := k.Status()

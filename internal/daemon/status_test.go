@@ -7,10 +7,12 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/lpops/lpops/internal/chain"
 	"github.com/lpops/lpops/internal/keeper"
 	"github.com/lpops/lpops/internal/probe"
+	"github.com/lpops/lpops/internal/remediate"
 )
 
 // TestStatusDocumentIsDocumented keeps docs/api.md and the status JSON in
@@ -24,6 +26,9 @@ func TestStatusDocumentIsDocumented(t *testing.T) {
 			LastReward: &keeper.LastReward{Round: 1, By: "node", Tx: "0x", Amount: "1"},
 			Txs:        []*keeper.Tx{{MaxFee: keeper.NewWei(big.NewInt(1)), Tip: keeper.NewWei(big.NewInt(1)), FeePaid: keeper.NewWei(big.NewInt(1)), Error: "x", Block: 1, GasUsed: 1}},
 		},
+		Remediation: &remediate.Status{Runbooks: []remediate.RunbookStatus{{Name: "x", Triggers: []string{"A"}, Breaker: "closed",
+			BreakerOpenedAt: time.Unix(1, 0), BreakerCooldownEnds: time.Unix(1, 0), Running: 1, LastRun: 1, LastOutcome: "ok",
+			LastEnd: time.Unix(1, 0), LastError: "x", NextScheduled: time.Unix(1, 0)}}},
 		Probes:    []probe.Result{{Probe: "x", Error: "x", Values: map[string]float64{"v": 1}, Evidence: map[string]string{"e": "x"}, Firing: []string{"A"}}},
 		Endpoints: []chain.EndpointStatus{{Reason: "x", LastError: "x", Head: chain.Head{BaseFee: big.NewInt(1)}}},
 	}

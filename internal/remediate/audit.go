@@ -124,7 +124,7 @@ func (r *Remediator) Actions(n int) (any, error) {
 			return true
 		}
 		base := Action{Run: run.ID, Runbook: run.Runbook, Trigger: run.Trigger.String(), DryRun: run.DryRun}
-		if run.State == StateSkipped {
+		if run.State == StateSkipped && len(out) < n {
 			a := base
 			a.Action, a.Type, a.Detail = "scheduled run", "run", "skipped"
 			a.StartedAt, a.EndedAt, a.Outcome, a.Error = run.StartedAt, run.EndedAt, StateSkipped, run.Error

@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ethereum/go-ethereum/common"
+
 	"github.com/lpops/lpops/internal/alert"
 	"github.com/lpops/lpops/internal/chain"
 	"github.com/lpops/lpops/internal/nodeapi"
@@ -193,7 +195,9 @@ func TestKilledNodeIsRestartedByRunbook(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	nodeProbe, err := probe.NewNode(probe.NodeOptions{CLI: client, ChainID: 1337, Timeout: 500 * time.Millisecond})
+	orch := "0x1c1c9817f4b8f07efb298a17102531cdd09cef68" // what the node reports
+	nodeLabels := map[string]string{"orchestrator": orch}
+	nodeProbe, err := probe.NewNode(probe.NodeOptions{CLI: client, Orchestrator: common.HexToAddress(orch), ChainID: 1337, Timeout: 500 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -205,7 +209,7 @@ func TestKilledNodeIsRestartedByRunbook(t *testing.T) {
 	r := e.remediator(t, Options{Settings: Settings{Interval: 200 * time.Millisecond}, PollInterval: 100 * time.Millisecond},
 		Runbook{
 			Name: "restart-node",
-			When: []Matcher{{Alertname: probe.AlertNodeDown}},
+			When: []Matcher{{Alertname: probe.AlertNodeDown, Labels: nodeLabels}},
 			Steps: []Step{
 				{Name: "restart node", Type: StepCommand, Argv: []string{unitd, "restart", "-socket", sock}},
 				{Type: StepWaitHTTPOK, URL: cli + "/status", BodyContains: `"Version"`, Timeout: 30 * time.Second},
@@ -226,7 +230,7 @@ func TestKilledNodeIsRestartedByRunbook(t *testing.T) {
 		t.Fatal(err)
 	}
 	testenv.WaitFor(t, 30*time.Second, "NodeDown to fire", func() bool {
-		return e.alertState(probe.AlertNodeDown, nil) != "" // any state: it fired
+		return e.alertState(probe.AlertNodeDown, nodeLabels) != "" // any state: it fired
 	})
 	testenv.WaitFor(t, time.Minute, "the runbook to finish", func() bool {
 		run := findRun(t, r, "restart-node")
@@ -237,7 +241,7 @@ func TestKilledNodeIsRestartedByRunbook(t *testing.T) {
 		t.Fatalf("run %s: %s; steps %+v", run.State, run.Error, run.Steps)
 	}
 	testenv.WaitFor(t, 30*time.Second, "NodeDown to resolve", func() bool {
-		return e.alertState(probe.AlertNodeDown, nil) == alert.StatusResolved
+		return e.alertState(probe.AlertNodeDown, nodeLabels) == alert.StatusResolved
 	})
 	if st := statusOf(t, unitd, sock); st.Pid == old.Pid || !st.Running || st.Starts != 2 {
 		t.Errorf("node after the restart: %+v, want a second, running process (the killed one was %d)", st, old.Pid)

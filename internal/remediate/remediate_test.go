@@ -797,3 +797,33 @@ func TestBackoff(t *testing.T) {
 		}
 	}
 }
+
+// TestExampleRunbooks builds the runbooks of examples/lpops.yaml, as the
+// daemon would.
+func TestExampleRunbooks(t *testing.T) {
+	t.Setenv("LPOPS_RPC_ALCHEMY", "https://arb-mainnet.g.alchemy.com/v2/example")
+	c, err := config.Load(filepath.Join(testenv.RepoRoot(t), "examples", "lpops.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := FromConfig(c.Remediation, []config.ResolvedEndpoint{{Name: "local-nitro", URL: "http://127.0.0.1:8547"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clk := newClock(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
+	e := newEnv(t, clk.Now)
+	r := e.remediator(t, Options{Settings: s, Location: time.UTC})
+	st := r.Status()
+	if len(st.Runbooks) != 4 {
+		t.Fatalf("%d runbooks, want 4", len(st.Runbooks))
+	}
+	first := st.Runbooks[0]
+	if first.Name != "restart-local-nitro" || first.DryRun || len(first.Triggers) != 3 || first.Triggers[0] != "alert RPCEndpointStale{endpoint=local-nitro}" {
+		t.Errorf("first runbook %+v", first)
+	}
+	nightly := st.Runbooks[2]
+	at := time.Date(2026, 3, 2, 4, 0, 0, 0, time.UTC)
+	if !nightly.DryRun || nightly.NextScheduled.Before(at.Add(-15*time.Minute)) || nightly.NextScheduled.After(at.Add(15*time.Minute)) {
+		t.Errorf("nightly runbook %+v, want a dry run scheduled within 04:00 ± 15m", nightly)
+	}
+}

@@ -356,7 +356,7 @@ func (r *Remediator) settleInterrupted(run *Run, now time.Time) {
 		r.log.Warn("aborting a run interrupted by a restart", "runbook", run.Runbook, "run", run.ID, "reason", why)
 		if b == nil {
 			run.State, run.EndedAt, run.Error = StateAborted, now, why
-			r.saveRun(run)
+			_ = r.saveRun(run)
 			return
 		}
 		r.finishLocked(b, run, StateAborted, why, now)
@@ -395,7 +395,7 @@ func (r *Remediator) settleInterrupted(run *Run, now time.Time) {
 	run.Resumed++
 	r.log.Info("resuming a run interrupted by a restart", "runbook", run.Runbook, "run", run.ID, "step", run.Step+1)
 	b.active, b.resume = nil, run
-	r.saveRun(run)
+	_ = r.saveRun(run)
 }
 
 func sameSteps(recs []StepRecord, steps []Step) bool {
@@ -444,7 +444,8 @@ func (r *Remediator) Wake() {
 	}
 }
 
-// Wait blocks until no run is in progress or ctx ends (tests, shutdown).
+// Wait blocks until every run started so far has ended, or stopped with
+// the context it was started under (tests, shutdown).
 func (r *Remediator) Wait() { r.wg.Wait() }
 
 // Evaluate starts the runs that are due: interrupted runs to resume,
@@ -478,6 +479,7 @@ func (r *Remediator) Evaluate(ctx context.Context) {
 			trig = r.alerted(b, doc)
 		}
 		if trig == nil {
+			b.waiting = ""
 			continue
 		}
 		why := ""

@@ -1,5 +1,3 @@
-//go:build lpops_dbus
-
 package remediate
 
 import (

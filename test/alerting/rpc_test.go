@@ -1,0 +1,132 @@
+package alerting
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestRPCLagging gives lpops two endpoints of one chain and pins the head of
+// one of them, a node that stopped importing blocks: that endpoint's alert
+// fires and resolves, and nothing is said about the other or about the chain.
+func TestRPCLagging(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, envOptions{mining: manual})
+	hook := newReceiver(t)
+	laggy := newRPCProxy(t, e.chain.URL)
+	lp := e.startLpops(lpopsOptions{hook: hook, maxLagBlocks: 3,
+		rpc: []rpcEntry{{"direct", e.chain.URL}, {"laggy", laggy.URL()}}})
+	lp.waitStatus("both endpoints healthy", func(s *statusDoc) bool {
+		p := s.probe("rpc")
+		return p != nil && p.Values["healthy_endpoints"] == 2
+	})
+
+	head := e.head()
+	laggy.pin(head)
+	e.mine(10) // one anvil_mine: the lag goes from 0 to 10 at once
+	n := hook.wait(waitTimeout, "RPCEndpointLagging for the pinned endpoint", named("RPCEndpointLagging", "firing", "endpoint", "laggy"))
+	if n.Severity != "warning" || !strings.Contains(n.Description, fmt.Sprintf("Head %d is 10 blocks behind the best endpoint (limit 3)", head)) {
+		t.Errorf("RPCEndpointLagging: severity %q, description %q; want warning, head %d 10 blocks behind (limit 3)", n.Severity, n.Description, head)
+	}
+	if strings.Contains(n.Summary+n.Description+fmt.Sprint(n.Labels), laggy.URL()) {
+		t.Errorf("the notification shows the endpoint's URL, not only its name: %s", n)
+	}
+	s := lp.probeRuns("rpc", 3)
+	if p := s.probe("rpc"); p.Values["healthy_endpoints"] != 1 || s.Keeper == nil || !s.Keeper.ChainOK {
+		t.Errorf("with one endpoint lagging: rpc probe values %v, keeper chain_ok %v; want 1 healthy endpoint and the chain read",
+			p.Values, s.Keeper != nil && s.Keeper.ChainOK)
+	}
+
+	laggy.unpin()
+	hook.wait(waitTimeout, "RPCEndpointLagging resolved once the endpoint follows the chain", of(n.Fingerprint, "resolved"))
+	lp.probeRuns("rpc", 2)
+	hook.once("RPCEndpointLagging firing", of(n.Fingerprint, "firing"))
+	hook.none("alerts about the healthy endpoint", func(n notification) bool { return n.Labels["endpoint"] == "direct" })
+	for _, name := range []string{"ChainUnavailable", "ChainUnreadable", "RPCEndpointDown"} {
+		hook.none(name+" with one endpoint healthy", named(name, ""))
+	}
+}
+
+// TestChainUnreadable takes the only endpoint away twice: the chain frozen
+// with SIGSTOP, then the endpoint frozen while the chain goes on past the end
+// of a round nobody rewards. Each time lpops says the chain cannot be read,
+// and it sends no RewardNotCalled or RewardMissed while it cannot; the round
+// that did end unrewarded is reported missed only once lpops reads the chain
+// again.
+func TestChainUnreadable(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, envOptions{mining: manual, roundLength: 50})
+	hook := newReceiver(t)
+	// lpops' only endpoint: a proxy in front of anvil, so that the test can
+	// cut lpops off the chain while it keeps driving the chain itself.
+	ep := newRPCProxy(t, e.chain.URL)
+	lp := e.startLpops(lpopsOptions{hook: hook, grace: 2, rpc: []rpcEntry{{"only", ep.URL()}}})
+	orch := lower(addr(e.orch))
+
+	// Round r: the orchestrator is active and nobody has rewarded yet; the
+	// grace window (2 blocks) is not over.
+	r, start := e.nextRound()
+	lp.waitStatus(fmt.Sprintf("lpops to read round %d, active", r), func(s *statusDoc) bool {
+		return s.Keeper != nil && s.Keeper.Round == r && s.Keeper.Active && s.Keeper.BlockNum < start+2
+	})
+	dutyAlerts := func(n notification) bool { return n.Alertname == "RewardNotCalled" || n.Alertname == "RewardMissed" }
+
+	// The chain frozen with SIGSTOP.
+	{
+		stopped := time.Now()
+		e.chain.Stop(t) // SIGSTOP: the port accepts, nothing answers
+		unavailable := hook.wait(waitTimeout, "ChainUnavailable", named("ChainUnavailable", "firing"))
+		unreadable := hook.wait(waitTimeout, "ChainUnreadable", named("ChainUnreadable", "firing", "orchestrator", orch))
+		t.Logf("ChainUnavailable notified %s and ChainUnreadable %s after SIGSTOP", unavailable.received.Sub(stopped).Round(time.Millisecond),
+			unreadable.received.Sub(stopped).Round(time.Millisecond))
+		if unavailable.Severity != "critical" || unreadable.Severity != "critical" {
+			t.Errorf("severities %q and %q, want critical", unavailable.Severity, unreadable.Severity)
+		}
+		if !strings.Contains(unreadable.Summary, "not counted as missed") {
+			t.Errorf("ChainUnreadable summary %q does not say the round is not counted as missed", unreadable.Summary)
+		}
+		lp.probeRuns("duty", 4)
+		e.chain.Cont(t)
+		hook.wait(waitTimeout, "ChainUnavailable resolved", of(unavailable.Fingerprint, "resolved"))
+		hook.wait(waitTimeout, "ChainUnreadable resolved", of(unreadable.Fingerprint, "resolved"))
+		hook.none("duty alerts around the outage", dutyAlerts)
+		// The endpoint's own alert is inhibited by ChainUnavailable, which
+		// says the same once.
+		hook.none("RPCEndpointDown while ChainUnavailable says it", named("RPCEndpointDown", ""))
+	}
+
+	// The endpoint frozen while the chain goes on past the end of round r.
+	{
+		lp.waitStatus("lpops to read the chain again", func(s *statusDoc) bool { return s.Keeper != nil && s.Keeper.ChainOK })
+		frozen := time.Now()
+		ep.freeze()
+		unreadable := hook.wait(waitTimeout, "ChainUnreadable", func(n notification) bool {
+			return named("ChainUnreadable", "firing")(n) && n.received.After(frozen)
+		})
+		// The chain goes on without lpops: the grace window and the round
+		// end, nobody rewards, the next round begins.
+		next, _ := e.nextRound()
+		if next != r+1 {
+			t.Fatalf("round %d after round %d", next, r)
+		}
+		lp.probeRuns("duty", 4)
+		hook.none(fmt.Sprintf("duty alerts while lpops cannot read the chain (round %d ended meanwhile)", r), dutyAlerts)
+
+		ep.unfreeze()
+		back := hook.wait(waitTimeout, "ChainUnreadable resolved", of(unreadable.Fingerprint, "resolved"))
+		// Round r really ended without a reward while the orchestrator was
+		// active: once the chain is read again, that is reported, after the
+		// notice that the chain is back.
+		missed := hook.wait(waitTimeout, fmt.Sprintf("RewardMissed for round %d", r), named("RewardMissed", "firing", "round", strconv.FormatUint(r, 10)))
+		if missed.received.Before(back.received) {
+			t.Errorf("RewardMissed (%s) arrived before the chain was back (%s)", missed, back)
+		}
+		for _, n := range hook.all(dutyAlerts) {
+			if n.received.Before(back.received) {
+				t.Errorf("%s arrived while the chain could not be read", n)
+			}
+		}
+	}
+}
