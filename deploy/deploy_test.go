@@ -40,6 +40,7 @@ import (
 	"github.com/lpops/lpops/internal/keeper"
 	"github.com/lpops/lpops/internal/notify"
 	"github.com/lpops/lpops/internal/probe"
+	"github.com/lpops/lpops/internal/remediate"
 	"github.com/lpops/lpops/internal/store"
 )
 
@@ -331,6 +332,10 @@ func lpopsRegistry(t *testing.T) (*prometheus.Registry, map[string]descInfo) {
 	}
 	t.Cleanup(func() { st.Close() })
 	if _, err := alert.New(alert.Options{Store: st, Notifiers: []notify.Notifier{quietNotifier{}}, Registerer: d, Logger: discard}); err != nil {
+		t.Fatal(err)
+	}
+
+	if _, err := remediate.New(remediate.Options{Store: st, Registerer: d, Logger: discard}); err != nil {
 		t.Fatal(err)
 	}
 

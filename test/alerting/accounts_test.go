@@ -78,8 +78,8 @@ func TestBalanceAndRunway(t *testing.T) {
 	isRunway := named("RunwayLow", "firing", "account", "signer", "address", signer)
 	first := hook.wait(waitTimeout, "RunwayLow for the reward caller", isRunway)
 	r0 := rounds(first)
-	last := hook.wait(2*waitTimeout, "the runway to fall by two rounds", func(n notification) bool {
-		return isRunway(n) && rounds(n) <= r0-2
+	last := hook.wait(2*waitTimeout, "the runway to fall by a round", func(n notification) bool {
+		return isRunway(n) && rounds(n) <= r0-1
 	})
 	t.Logf("reward caller's runway: %.1f rounds at %s, %.1f rounds at %s", r0, first.received.Format("15:04:05"),
 		rounds(last), last.received.Format("15:04:05"))
