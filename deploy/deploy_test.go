@@ -758,7 +758,7 @@ func TestEveryAlertDocumented(t *testing.T) {
 			}
 		}
 	}
-	consts := alertConstants(t, []string{"../internal/probe", "../internal/alert", "../internal/keeper"})
+	consts := alertConstants(t, []string{"../internal/probe", "../internal/alert", "../internal/keeper", "../internal/remediate"})
 	if len(consts) == 0 {
 		t.Fatal("found no Alert* constants")
 	}
