@@ -25,9 +25,13 @@ func commands() []command {
 		{"demo", "run lpops against an embedded local devnet", runDemo},
 		{"status", "show round, reward and keeper state", runStatus},
 		{"reward", "simulate (and with --submit, send) this round's reward call", runReward},
+		{"rounds", "show round history: who rewarded, LPT earned, lpops' fees", runRounds},
+		{"txs", "list the account's recent transactions, decoded", runTxs},
 		{"alerts", "list alerts and silences; silence or unsilence alerts", runAlerts},
 		{"render", "render host configuration (systemd, firewall, cloud-init, AWS) from the config", runRender},
+		{"doctor", "audit this host against the config's policy: pass, warn or fail, with fixes", runDoctor},
 		{"check-config", "validate a configuration file without running", runCheckConfig},
+		{"completion", "print a shell completion script (bash, zsh, fish)", runCompletion},
 		{"version", "print the version", runVersion},
 	}
 }
@@ -64,7 +68,11 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "Run 'lpops COMMAND --help' for a command's flags and an example.")
 }
 
-func runVersion(_ context.Context, _ []string, stdout, _ io.Writer) int {
+func runVersion(_ context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("version", "Print the version.", "lpops version", stderr)
+	if code, stop := parseFlags(fs, args); stop {
+		return code
+	}
 	fmt.Fprintln(stdout, "lpops", version)
 	return 0
 }

@@ -61,7 +61,9 @@ func TestBalanceAndRunway(t *testing.T) {
 	// Refilled: resolved.
 	e.send(e.owner, addr(e.orch), eth(20))
 	hook.wait(waitTimeout, "BalanceCritical resolved after the top-up", of(crit.Fingerprint, "resolved"))
-	hook.once("BalanceLow firing", of(low.Fingerprint, "firing"))
+	// BalanceLow is a warning, repeated every second here: announced once,
+	// repeats aside.
+	hook.once("BalanceLow firing", func(n notification) bool { return of(low.Fingerprint, "firing")(n) && n.Repeat == 0 })
 	hook.once("BalanceCritical firing", of(crit.Fingerprint, "firing"))
 
 	// The runway: known once lpops has paid for a round, then falling as it

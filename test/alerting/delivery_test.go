@@ -10,7 +10,12 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/lpops/lpops/internal/testenv"
 )
+
+// everything matches every notification.
+func everything(notification) bool { return true }
 
 // TestChannelDown has the webhook receiver answer 500 while three delegators'
 // bonds fire and resolve their alerts: once it answers again, it receives all
@@ -49,16 +54,15 @@ func TestChannelDown(t *testing.T) {
 	if d.Channels[0].LastError == "" {
 		t.Errorf("channel %s has 6 notifications pending and no last_error", d.Channels[0].Name)
 	}
-	if len(hook.all(func(notification) bool { return true })) != 0 || len(hook.rejectedAll()) == 0 {
+	if len(hook.all(everything)) != 0 || len(hook.rejectedAll()) == 0 {
 		t.Fatalf("the receiver accepted %d notifications while down and refused %d attempts; want none accepted and some refused",
-			len(hook.all(func(notification) bool { return true })), len(hook.rejectedAll()))
+			len(hook.all(everything)), len(hook.rejectedAll()))
 	}
 
 	up := time.Now()
 	hook.fail(false)
-	testenv := func(what string, cond func() bool) { waitFor(t, what, cond) }
-	testenv("all six notifications delivered", func() bool { return len(hook.all(func(notification) bool { return true })) >= 6 })
-	got := hook.all(func(notification) bool { return true })
+	testenv.WaitFor(t, waitTimeout, "all six notifications delivered", func() bool { return len(hook.all(everything)) >= 6 })
+	got := hook.all(everything)
 	t.Logf("delivered %s after the receiver came back (outbox retries back off from 10 s)", got[len(got)-1].received.Sub(up).Round(time.Millisecond))
 
 	// In order: each bond's firing notice, then its resolved notice.
@@ -91,7 +95,7 @@ func TestChannelDown(t *testing.T) {
 	}
 	lp.waitAlerts("the outbox empty", func(d *alertsDoc) bool { return d.Channels[0].Pending == 0 && d.Channels[0].LastError == "" })
 	lp.probeRuns("stake", 3)
-	if n := len(hook.all(func(notification) bool { return true })); n != 6 {
+	if n := len(hook.all(everything)); n != 6 {
 		t.Errorf("%d notifications after the outbox emptied, want 6", n)
 	}
 }

@@ -1,0 +1,180 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/lpops/lpops/internal/doctor"
+	"github.com/lpops/lpops/internal/testenv"
+)
+
+func doctorCmd(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = run(context.Background(), append([]string{"doctor"}, args...), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestDoctorHelp(t *testing.T) {
+	code, stdout, _ := doctorCmd(t, "--help")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	for _, want := range []string{"Usage: lpops doctor --config FILE", "-json", "-node-pid", "0 all pass (or skip), 1 a warning, 2 a\nfailure; 3 for a usage",
+		`"findings": [{"check": "limits.node"`, "Example:\n  sudo lpops doctor --config"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("help lacks %q:\n%s", want, stdout)
+		}
+	}
+	for _, id := range doctor.CheckIDs() {
+		if !strings.Contains(stdout, id) {
+			t.Errorf("help does not describe check %s", id)
+		}
+	}
+}
+
+func TestDoctorUsageErrors(t *testing.T) {
+	bad := filepath.Join(t.TempDir(), "bad.yaml")
+	if err := os.WriteFile(bad, []byte("nonsense: 1\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"NoConfig", nil, "--config FILE is required"},
+		{"Stray", []string{"--config", bad, "extra"}, "unexpected arguments: extra"},
+		{"BadPID", []string{"--config", bad, "--node-pid", "12,x"}, `"x" is not a PID`},
+		{"UnknownCheck", []string{"--config", bad, "--check", "limits.nod"}, `unknown check "limits.nod"; checks: limits.node, limits.geth`},
+		{"InvalidConfig", []string{"--config", bad}, "nonsense"},
+		{"MissingConfig", []string{"--config", bad + ".missing"}, "no such file"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := doctorCmd(t, tt.args...)
+			if code != 3 || stdout != "" || !strings.Contains(stderr, tt.want) {
+				t.Errorf("exit %d, stdout %q, stderr %q; want 3 and %q", code, stdout, stderr, tt.want)
+			}
+		})
+	}
+}
+
+// helperEnv makes TestDoctorHelperProcess a stand-in process that sleeps
+// until killed. Run through a symlink, it goes by the link's name; the
+// arguments after "--" are its command line's to show.
+const helperEnv = "LPOPS_DOCTOR_CMD_HELPER"
+
+func TestDoctorHelperProcess(t *testing.T) {
+	if os.Getenv(helperEnv) != "1" {
+		t.Skip("a stand-in process for TestDoctorBinary")
+	}
+	fmt.Println("helper ready")
+	time.Sleep(time.Hour)
+}
+
+func startStandIn(t *testing.T, dir, name string, args ...string) *testenv.Proc {
+	t.Helper()
+	link := filepath.Join(dir, name)
+	if err := os.Symlink(os.Args[0], link); err != nil {
+		t.Fatal(err)
+	}
+	argv := append([]string{"-test.run=^TestDoctorHelperProcess$", "-test.v", "--"}, args...)
+	p := testenv.StartProc(t, link, argv, []string{helperEnv + "=1"})
+	p.WaitForLog(t, "helper ready", 30*time.Second)
+	return p
+}
+
+// TestDoctorBinary runs the built lpops doctor against real processes: a
+// node whose open-file limit prlimit lowered, and a process with the
+// signer's passphrase on its command line.
+func TestDoctorBinary(t *testing.T) {
+	prlimit, err := exec.LookPath("prlimit")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("prlimit not found (CI=true): install util-linux")
+		}
+		t.Skip("prlimit not found: install util-linux")
+	}
+	lpops := testenv.BuildLpops(t)
+	dir := t.TempDir()
+	b := make([]byte, 12)
+	_, _ = rand.Read(b)
+	secret := "pp-" + hex.EncodeToString(b)
+	nodeName := "livepeer" + hex.EncodeToString(b[:3]) // ours alone on this machine
+	for name, content := range map[string]string{"keystore.json": "{}", "passphrase": secret + "\n"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	closed := testenv.FreePort(t)
+	cfg := filepath.Join(dir, "lpops.yaml")
+	err = os.WriteFile(cfg, fmt.Appendf(nil, `network: arbitrum-one-mainnet
+rpc:
+  - url: http://127.0.0.1:%[1]d
+orchestrator: "0x1c1c9817f4b8f07efb298a17102531cdd09cef68"
+node:
+  cli_url: http://127.0.0.1:%[1]d
+signer:
+  keystore: keystore.json
+  passphrase_file: passphrase
+state_dir: %[2]s
+probes:
+  releases:
+    url: http://127.0.0.1:%[1]d/releases/latest
+host:
+  node:
+    binary: /usr/local/bin/%[3]s
+`, closed, dir, nodeName), 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	node := startStandIn(t, dir, nodeName)
+	if out, err := exec.Command(prlimit, "--pid", strconv.Itoa(node.Pid()), "--nofile=1024:1024").CombinedOutput(); err != nil {
+		t.Fatalf("prlimit: %v\n%s", err, out)
+	}
+	leaky := startStandIn(t, dir, "launcher", "-ethPassword", secret)
+
+	cmd := exec.Command(lpops, "doctor", "--config", cfg, "--json")
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err = cmd.Run()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 2 {
+		t.Fatalf("lpops doctor: %v, want exit status 2\nstdout:\n%s\nstderr:\n%s", err, stdout.String(), stderr.String())
+	}
+	if strings.Contains(stdout.String()+stderr.String(), secret) {
+		t.Error("doctor's output shows the passphrase")
+	}
+	var r doctor.Report
+	if err := json.Unmarshal(stdout.Bytes(), &r); err != nil {
+		t.Fatalf("decode the report: %v\n%s", err, stdout.String())
+	}
+	if r.Version != 1 || r.Status != doctor.Fail || r.ExitCode != 2 {
+		t.Errorf("report version %d, status %s, exit_code %d; want 1, fail, 2", r.Version, r.Status, r.ExitCode)
+	}
+	failing := map[string][]int{}
+	for _, f := range r.Findings {
+		if f.Status == doctor.Fail {
+			failing[f.Check] = append(failing[f.Check], f.PID)
+		}
+	}
+	for check, want := range map[string]int{doctor.CheckNodeNOFILE: node.Pid(), doctor.CheckPassphrase: leaky.Pid()} {
+		if got := failing[check]; len(got) != 1 || got[0] != want {
+			t.Errorf("%s fails for pids %v, want [%d]\n%s", check, got, want, stdout.String())
+		}
+	}
+}

@@ -1,0 +1,159 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math/big"
+	"net/http"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/lpops/lpops/internal/config"
+	"github.com/lpops/lpops/internal/keeper"
+	"github.com/lpops/lpops/internal/store"
+	"github.com/lpops/lpops/internal/txdecode"
+)
+
+func runRounds(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("rounds", "Show the orchestrator's round history, newest first: who called reward (the node or\n"+
+		"lpops), or whether the round was missed or nothing was due; the reward transaction;\n"+
+		"the LPT it earned; the transactions lpops sent and the fees they cost; then totals.\n"+
+		"Asks the running daemon's /api/v1/rounds; when none answers, reads the state store.",
+		"lpops rounds --config /etc/lpops/lpops.yaml --limit 50", stderr)
+	path := fs.String("config", "", "configuration `FILE` (YAML)")
+	limit := fs.Int("limit", 20, "show the newest `N` rounds (1 to 1000)")
+	asJSON := fs.Bool("json", false, "print the round records as JSON, as /api/v1/rounds does")
+	if code, stop := parseFlags(fs, args); stop {
+		return code
+	}
+	if *limit < 1 || *limit > 1000 {
+		fmt.Fprintf(stderr, "lpops rounds: --limit: want 1 to 1000, got %d\n", *limit)
+		return 2
+	}
+	cfg, ok := loadConfig(*path, stderr)
+	if !ok {
+		return 1
+	}
+	recs, src, err := loadRounds(ctx, cfg, *limit)
+	if err != nil {
+		fmt.Fprintln(stderr, "lpops rounds:", err)
+		return 1
+	}
+	if *asJSON {
+		if recs == nil {
+			recs = []*keeper.Record{}
+		}
+		return printJSON(stdout, recs)
+	}
+	fmt.Fprintf(stdout, "Rounds of orchestrator %s (from the %s)\n\n", strings.ToLower(cfg.Orchestrator), src)
+	printRounds(stdout, recs)
+	return 0
+}
+
+// loadRounds returns the newest n round records: from the running daemon's
+// API, or, when no daemon answers, from the state store opened read-only.
+// It says which.
+func loadRounds(ctx context.Context, cfg *config.Config, n int) ([]*keeper.Record, string, error) {
+	c := &apiClient{base: "http://" + dialAddr(cfg.Listen)}
+	var recs []*keeper.Record
+	apiErr := c.do(ctx, http.MethodGet, fmt.Sprintf("/api/v1/rounds?limit=%d", n), nil, &recs)
+	if apiErr == nil {
+		return recs, "daemon at " + cfg.Listen, nil
+	}
+	st, err := store.OpenReadOnly(cfg.StateDir)
+	if err != nil {
+		return nil, "", fmt.Errorf("%v; and the state store: %w", apiErr, err)
+	}
+	defer st.Close()
+	recs, err = keeper.NewRecords(st).Recent(common.HexToAddress(cfg.Orchestrator), n)
+	if err != nil {
+		return nil, "", fmt.Errorf("read round records: %w", err)
+	}
+	// As the API does: what was sent, never a payload to re-broadcast.
+	for _, r := range recs {
+		for _, t := range r.Txs {
+			t.Raw = nil
+		}
+	}
+	return recs, "state store in " + cfg.StateDir + "; no daemon answered at " + cfg.Listen, nil
+}
+
+// outcomeText words a round's outcome for the table.
+func outcomeText(r *keeper.Record) string {
+	switch r.Outcome {
+	case keeper.OutcomeRewardedByNode:
+		return "rewarded by node"
+	case keeper.OutcomeRewardedByLpops:
+		return "rewarded by lpops"
+	case keeper.OutcomeMissed:
+		return "MISSED"
+	case keeper.OutcomeInactive:
+		return "inactive"
+	case keeper.OutcomeUnknown:
+		return "unknown"
+	case "":
+		if r.State != "" {
+			return "in progress (" + r.State + ")"
+		}
+		return "in progress"
+	}
+	return r.Outcome
+}
+
+func printRounds(w io.Writer, recs []*keeper.Record) {
+	if len(recs) == 0 {
+		fmt.Fprintln(w, "No rounds recorded yet.")
+		return
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "ROUND\tOUTCOME\tREWARD TX\tEARNED (LPT)\tLPOPS TXS\tFEES (ETH)")
+	counts := map[string]int{}
+	earned, fees := new(big.Int), new(big.Int)
+	ntx := 0
+	for _, r := range recs {
+		counts[r.Outcome]++
+		amount := "-"
+		if r.RewardAmount != nil {
+			amount = txdecode.FormatLPT(r.RewardAmount.Int())
+			earned.Add(earned, r.RewardAmount.Int())
+		} else if r.Outcome == keeper.OutcomeRewardedByNode || r.Outcome == keeper.OutcomeRewardedByLpops {
+			amount = "?"
+		}
+		var txs []string
+		roundFees := new(big.Int)
+		for _, t := range r.Txs {
+			s := t.Method + " " + t.State
+			if t.FeePaid != nil {
+				s += " " + txdecode.FormatETH(t.FeePaid.Int()) + " ETH"
+				roundFees.Add(roundFees, t.FeePaid.Int())
+			}
+			txs = append(txs, s)
+			ntx++
+		}
+		fees.Add(fees, roundFees)
+		feeCol := "-"
+		if len(r.Txs) > 0 {
+			feeCol = txdecode.FormatETH(roundFees)
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", r.Round, outcomeText(r), orDash(r.RewardTx), amount, orDash(strings.Join(txs, ", ")), feeCol)
+	}
+	tw.Flush()
+	fmt.Fprintln(w)
+	parts := []string{
+		fmt.Sprintf("%d rewarded by the node", counts[keeper.OutcomeRewardedByNode]),
+		fmt.Sprintf("%d by lpops", counts[keeper.OutcomeRewardedByLpops]),
+		fmt.Sprintf("%d missed", counts[keeper.OutcomeMissed]),
+		fmt.Sprintf("%d inactive", counts[keeper.OutcomeInactive]),
+	}
+	if n := counts[keeper.OutcomeUnknown]; n > 0 {
+		parts = append(parts, fmt.Sprintf("%d unknown", n))
+	}
+	if n := counts[""]; n > 0 {
+		parts = append(parts, fmt.Sprintf("%d in progress", n))
+	}
+	fmt.Fprintf(w, "%d rounds: %s; %s LPT earned; lpops signed %d transactions, %s ETH in fees.\n",
+		len(recs), strings.Join(parts, ", "), txdecode.FormatLPT(earned), ntx, txdecode.FormatETH(fees))
+}
