@@ -15,6 +15,7 @@ import (
 
 	"github.com/lpops/lpops/internal/chain"
 	"github.com/lpops/lpops/internal/config"
+	"github.com/lpops/lpops/internal/keeper"
 	"github.com/lpops/lpops/internal/livepeer"
 	"github.com/lpops/lpops/internal/txdecode"
 )
@@ -109,12 +110,19 @@ func runTxs(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 	// lpops' records: its own transactions, and the signer it used.
 	recs, recSrc, recErr := loadRounds(ctx, cfg, 1000)
-	var known []common.Hash
+	var known []txdecode.KnownTx
 	var recordSigner common.Address
 	for _, r := range recs {
 		for _, t := range r.Txs {
-			known = append(known, t.Hash)
 			recordSigner = t.From
+			switch t.State {
+			case keeper.TxMined, keeper.TxReverted:
+				known = append(known, txdecode.KnownTx{Hash: t.Hash, Block: t.Block})
+			case keeper.TxSigned, keeper.TxSent:
+				known = append(known, txdecode.KnownTx{Hash: t.Hash})
+			}
+			// Replaced, dropped and rejected transactions never reached
+			// the chain.
 		}
 	}
 	roles := accountRoles(cfg, accounts, recordSigner)
@@ -260,7 +268,7 @@ func printTxs(w io.Writer, roles []accountRole, res *txdecode.Result, sources []
 		tw.Flush()
 	}
 	if len(res.NotOnChain) > 0 {
-		fmt.Fprintf(w, "\n%d of lpops' recorded transactions are not on chain (replaced or dropped before being mined).\n", len(res.NotOnChain))
+		fmt.Fprintf(w, "\n%d transactions lpops signed are unknown to the chain (not broadcast yet, or dropped from the mempool).\n", len(res.NotOnChain))
 	}
 }
 

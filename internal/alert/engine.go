@@ -197,7 +197,7 @@ func New(o Options) (*Engine, error) {
 	if e.maxPending <= 0 {
 		e.maxPending = DefaultMaxPending
 	}
-	e.maxBackoff = max(e.maxBackoff, e.minBackoff)
+	e.minBackoff = min(e.minBackoff, e.maxBackoff) // MaxBackoff caps every wait, the first included
 	for s, d := range o.RepeatInterval {
 		if d > 0 {
 			e.repeat[s] = d

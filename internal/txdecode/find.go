@@ -55,9 +55,9 @@ type Query struct {
 	// FromBlock and ToBlock bound the search, inclusive, in the chain's own
 	// block numbers (L2 blocks on Arbitrum).
 	FromBlock, ToBlock uint64
-	// Known are transaction hashes found elsewhere (lpops' records); they
-	// are listed when mined in the range, or pending.
-	Known []common.Hash
+	// Known are transactions found elsewhere (lpops' records); they are
+	// listed when mined in the range, or pending.
+	Known []KnownTx
 	// ScanBlocks > 0 also walks the newest ScanBlocks blocks of the range
 	// with full transactions for those the accounts sent.
 	ScanBlocks uint64
@@ -68,6 +68,13 @@ type Query struct {
 	Limit       int
 	ChunkBlocks uint64
 	BatchSize   int
+}
+
+// KnownTx is a transaction hash from elsewhere, with the block it was mined
+// in when known (0 otherwise).
+type KnownTx struct {
+	Hash  common.Hash
+	Block uint64
 }
 
 // Tx is one transaction, read from the chain and decoded.
@@ -100,8 +107,8 @@ type Result struct {
 	FromBlock, ToBlock uint64
 	// ScanFrom is the first scanned block (0 without a scan).
 	ScanFrom uint64
-	// NotOnChain are Known hashes the chain does not have (replaced or
-	// dropped before being mined).
+	// NotOnChain are Known hashes the chain does not have (signed but not
+	// broadcast, or dropped from the mempool).
 	NotOnChain []common.Hash
 	// Batches counts the JSON-RPC batches (HTTP requests) sent.
 	Batches int
@@ -174,8 +181,11 @@ func Find(ctx context.Context, c Caller, q Query) (*Result, error) {
 			return nil, err
 		}
 	}
-	for _, h := range q.Known {
-		f.add(h, 0, 0, SourceKnown)
+	for _, k := range q.Known {
+		if k.Block > 0 && (k.Block < q.FromBlock || k.Block > q.ToBlock) {
+			continue
+		}
+		f.add(k.Hash, k.Block, 0, SourceKnown)
 	}
 	txs, missing, err := f.fetch(ctx)
 	if err != nil {

@@ -177,7 +177,7 @@ func TestFind(t *testing.T) {
 	}}
 	q := Query{
 		Accounts: []common.Address{orch, signer}, Contracts: testAddrs, FromBlock: 0, ToBlock: 5000,
-		Known: []common.Hash{h(2), h(3), h(9)}, ChunkBlocks: 5000, BatchSize: 9,
+		Known: []KnownTx{{h(2), 4100}, {h(3), 0}, {h(9), 0}, {h(7), 6000}}, ChunkBlocks: 5000, BatchSize: 9,
 	}
 	hashes := func(txs []*Tx) []byte {
 		var out []byte

@@ -63,7 +63,7 @@ func TestChannelDown(t *testing.T) {
 	hook.fail(false)
 	testenv.WaitFor(t, waitTimeout, "all six notifications delivered", func() bool { return len(hook.all(everything)) >= 6 })
 	got := hook.all(everything)
-	t.Logf("delivered %s after the receiver came back (outbox retries back off from 10 s)", got[len(got)-1].received.Sub(up).Round(time.Millisecond))
+	t.Logf("delivered %s after the receiver came back (alerts.outbox.max_backoff 1s)", got[len(got)-1].received.Sub(up).Round(time.Millisecond))
 
 	// In order: each bond's firing notice, then its resolved notice.
 	var want []string
