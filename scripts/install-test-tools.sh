@@ -173,6 +173,9 @@ install_host_tools() {
 		findmnt util-linux
 		losetup mount
 		mkfs.ext4 e2fsprogs
+		prlimit util-linux
+		zsh zsh
+		fish fish
 	LIST
 	if ((${#pkgs[@]} > 0)); then
 		apt_install "${pkgs[@]}"

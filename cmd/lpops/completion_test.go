@@ -79,7 +79,7 @@ func completionScript(t *testing.T, shell string) string {
 // complete, as bash does on Tab.
 func TestCompletionBash(t *testing.T) {
 	if _, err := exec.LookPath("bash"); err != nil {
-		t.Skip("no bash")
+		skipOrFail(t, "bash")
 	}
 	script := completionScript(t, "bash")
 	dir := t.TempDir()
@@ -116,7 +116,7 @@ func TestCompletionBash(t *testing.T) {
 // TestCompletionFish asks fish itself for completions.
 func TestCompletionFish(t *testing.T) {
 	if _, err := exec.LookPath("fish"); err != nil {
-		t.Skip("no fish")
+		skipOrFail(t, "fish")
 	}
 	script := completionScript(t, "fish")
 	for _, tc := range []struct {
@@ -146,7 +146,7 @@ func TestCompletionFish(t *testing.T) {
 // TestCompletionZsh checks the script parses and registers _lpops.
 func TestCompletionZsh(t *testing.T) {
 	if _, err := exec.LookPath("zsh"); err != nil {
-		t.Skip("no zsh")
+		skipOrFail(t, "zsh")
 	}
 	script := completionScript(t, "zsh")
 	if out, err := exec.Command("zsh", "-n", script).CombinedOutput(); err != nil {
@@ -174,4 +174,14 @@ func TestCompletionErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// skipOrFail skips a shell test where the shell is missing, except in CI,
+// which installs it (scripts/install-test-tools.sh) and must not skip.
+func skipOrFail(t *testing.T, shell string) {
+	t.Helper()
+	if os.Getenv("CI") == "true" {
+		t.Fatalf("%s not found; run scripts/install-test-tools.sh", shell)
+	}
+	t.Skipf("%s not installed (apt-get install %s)", shell, shell)
 }
