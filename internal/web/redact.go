@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -89,7 +91,9 @@ func (r redactor) value(v any) any {
 		return v
 	case map[string]any:
 		out := make(map[string]any, len(v))
-		for k, x := range v {
+		// Sorted, so colliding masked keys are numbered the same way every time.
+		for _, k := range slices.Sorted(maps.Keys(v)) {
+			x := v[k]
 			nk := r.text(k)
 			// Two accounts of one role, or two masked addresses, must not
 			// collide into one key.
