@@ -120,7 +120,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	// A deadline, so a fault lpops never reports cannot hang the bench.
-	ctx, cancel := context.WithTimeout(ctx, 10*time.Minute+time.Duration(p.reps*len(kinds))*(8*p.interval+time.Minute))
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Minute+time.Duration(p.reps*numFaults)*(8*p.interval+time.Minute))
 	defer cancel()
 
 	say := func(f string, a ...any) { fmt.Fprintf(stderr, "detect: "+f+"\n", a...) }
@@ -133,20 +133,27 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// kind is one fault: inject it, return the notification that reports it and
-// the instant from which its latency counts, then clear it.
-type kind struct {
+// fault is one kind of fault: run injects it, returns the notification that
+// reports it and the instant from which its latency counts, and clears it.
+type fault struct {
 	name string
-	run  func(b *bench, ctx context.Context) (n notice, from time.Time, err error)
+	run  func(ctx context.Context) (n notice, from time.Time, err error)
 }
 
-var kinds = []kind{
-	{"node API down", (*bench).nodeDown},
-	{"RPC endpoint stale", (*bench).endpointStale},
-	{"chain unreadable", (*bench).chainUnreadable},
-	{"balance under threshold", (*bench).balanceLow},
-	{"stake event (bond)", (*bench).bond},
-	{"slash", (*bench).slash},
+// numFaults is len(b.faults()).
+const numFaults = 6
+
+// faults are the faults injected, in order; the slash comes last, as it
+// takes the orchestrator out of the active set for good.
+func (b *bench) faults() []fault {
+	return []fault{
+		{"node API down", b.nodeDown},
+		{"RPC endpoint stale", b.endpointStale},
+		{"chain unreadable", b.chainUnreadable},
+		{"balance under threshold", b.balanceLow},
+		{"stake event (bond)", b.bond},
+		{"slash", b.slash},
+	}
 }
 
 // kindResult is what the repetitions of one kind measured.
@@ -163,7 +170,6 @@ type result struct {
 	window      time.Duration
 	blocks      uint64
 	badRequests int
-	workDir     string
 }
 
 // bench is the running setup.
@@ -318,7 +324,7 @@ func measure(ctx context.Context, p params, say func(string, ...any)) (*result, 
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
-	res := &result{badRequests: 0, workDir: dir}
+	res := &result{}
 	h0, err := b.eth.BlockNumber(ctx)
 	if err != nil {
 		return nil, err
@@ -327,7 +333,7 @@ func measure(ctx context.Context, p params, say func(string, ...any)) (*result, 
 	counting.Store(true)
 	say("counting RPC requests of load-on and load-off; injecting faults (probes.interval %s)", p.interval)
 
-	for _, k := range kinds {
+	for _, k := range b.faults() {
 		kr := &kindResult{name: k.name, alerts: map[string]int{}}
 		res.kinds = append(res.kinds, kr)
 		for rep := 1; rep <= p.reps; rep++ {
@@ -339,7 +345,7 @@ func measure(ctx context.Context, p params, say func(string, ...any)) (*result, 
 			case <-ctx.Done():
 				return nil, ctx.Err()
 			}
-			n, from, err := k.run(b, ctx)
+			n, from, err := k.run(ctx)
 			if err != nil {
 				if ctx.Err() != nil {
 					return nil, ctx.Err()
@@ -525,7 +531,7 @@ func (b *bench) slash(ctx context.Context) (notice, time.Time, error) {
 
 func report(w io.Writer, p params, r *result) {
 	say := func(f string, a ...any) { fmt.Fprintf(w, f+"\n", a...) }
-	say("detect: probes.interval %s, devnet block every %s, chain.max_lag_blocks %d, other settings lpops' defaults (probes.stake.confirmations 5, chain.request_timeout 10s, node.timeout 5s); %d injections per fault",
+	say("detect: probes.interval %s, devnet block every %s, chain.max_lag_blocks %d, probes.accounts.warn_eth 50, other settings lpops' defaults (probes.stake.confirmations 5, chain.request_timeout 10s, node.timeout 5s); %d injections per fault",
 		p.interval, p.blockTime, p.maxLag, p.reps)
 	say("")
 	say("%-24s %-34s %9s %9s  %s", "fault", "notified as", "median", "max", "each")

@@ -45,4 +45,7 @@
 // for, NodeDown notified within two probe intervals, has a fixed slack on top
 // and logs the latency it measured; the latencies themselves are measured by
 // bench/detect. At most three chains (and lpops processes) run at once.
+//
+// A failing test prints lpops' output, the notifications received and lpops'
+// last status; ALERTING_DUMP=1 prints the notifications of passing tests too.
 package alerting

@@ -247,10 +247,10 @@ type lpopsOptions struct {
 	grace  uint64 // reward.grace_blocks; 0 = 2
 	// Thresholds of probes.accounts; zero values take 0.05/0.01 ETH and
 	// 30/7 rounds.
-	warnETH, criticalETH        float64
-	runwayWarn, runwayCritical  float64
-	maxLagBlocks                uint64        // chain.max_lag_blocks; 0 = 100
-	repeatWarning, repeatCritic time.Duration // alerts.repeat_interval; 0 = the defaults
+	warnETH, criticalETH          float64
+	runwayWarn, runwayCritical    float64
+	maxLagBlocks                  uint64        // chain.max_lag_blocks; 0 = 100
+	repeatWarning, repeatCritical time.Duration // alerts.repeat_interval; 0 = the defaults
 }
 
 // lpops is a running lpops process and its configuration.
@@ -286,8 +286,8 @@ func (e *env) startLpops(o lpopsOptions) *lpops {
 	if o.repeatWarning == 0 {
 		o.repeatWarning = 4 * time.Hour
 	}
-	if o.repeatCritic == 0 {
-		o.repeatCritic = time.Hour
+	if o.repeatCritical == 0 {
+		o.repeatCritical = time.Hour
 	}
 	dir := t.TempDir()
 	lp := &lpops{t: t, bin: testenv.BuildLpops(t), config: filepath.Join(dir, "lpops.yaml"), client: &http.Client{Timeout: 5 * time.Second}}
@@ -360,7 +360,7 @@ log:
   level: info
   format: text
 `, o.maxLagBlocks, probeInterval, o.warnETH, o.criticalETH, o.runwayWarn, o.runwayCritical,
-		o.hook.URL(), secretFile, o.repeatCritic, o.repeatWarning, tokenFile, filepath.Join(dir, "state"))
+		o.hook.URL(), secretFile, o.repeatCritical, o.repeatWarning, tokenFile, filepath.Join(dir, "state"))
 	body := b.String()
 
 	t.Cleanup(func() {
