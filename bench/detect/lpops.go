@@ -58,8 +58,11 @@ type lpopsConfig struct {
 	Orchestrator  common.Address
 	NodeURL       string
 	ProbeInterval time.Duration
-	MaxLagBlocks  uint64
-	WarnETH       float64
+	// ChainInterval and RPCInterval are probes.chain_interval and
+	// probes.rpc.interval.
+	ChainInterval, RPCInterval time.Duration
+	MaxLagBlocks               uint64
+	WarnETH                    float64
 	// Hook and SecretFile configure the webhook channel; empty: no channel.
 	Hook, SecretFile string
 	StateDir         string
@@ -83,7 +86,7 @@ func writeConfig(path string, c lpopsConfig) error {
 	}
 	w("node:\n  cli_url: %s", c.NodeURL)
 	w("reward:\n  mode: observe")
-	w("probes:\n  interval: %s\n  releases:\n    url: \"\"", c.ProbeInterval)
+	w("probes:\n  interval: %s\n  chain_interval: %s\n  rpc:\n    interval: %s\n  releases:\n    url: \"\"", c.ProbeInterval, c.ChainInterval, c.RPCInterval)
 	if c.WarnETH > 0 {
 		w("  accounts:\n    warn_eth: %g", c.WarnETH)
 	}

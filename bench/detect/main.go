@@ -72,13 +72,18 @@ func main() {
 
 // params are the run's settings.
 type params struct {
-	interval  time.Duration
-	blockTime time.Duration
-	reps      int
-	maxLag    uint64
-	window    time.Duration
-	verbose   bool
-	lpopsBin  string
+	interval time.Duration
+	// chainInterval and rpcInterval are the measured lpops' probes.chain_interval
+	// and probes.rpc.interval (default: -interval, for latency); the load
+	// lpops runs lpops' defaults (load*).
+	chainInterval, rpcInterval                       time.Duration
+	loadInterval, loadChainInterval, loadRPCInterval time.Duration
+	blockTime                                        time.Duration
+	reps                                             int
+	maxLag                                           uint64
+	window                                           time.Duration
+	verbose                                          bool
+	lpopsBin                                         string
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -91,6 +96,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	var p params
 	fs.DurationVar(&p.interval, "interval", 10*time.Second, "probes.interval of the measured lpops (the default is 10s)")
+	fs.DurationVar(&p.chainInterval, "chain-interval", 0, "probes.chain_interval of the measured lpops (default: -interval)")
+	fs.DurationVar(&p.rpcInterval, "rpc-interval", 0, "probes.rpc.interval of the measured lpops (default: -interval)")
+	fs.DurationVar(&p.loadInterval, "load-interval", 10*time.Second, "probes.interval of the lpops whose RPC requests are counted (lpops' default)")
+	fs.DurationVar(&p.loadChainInterval, "load-chain-interval", 2*time.Minute, "probes.chain_interval of the counted lpops (lpops' default)")
+	fs.DurationVar(&p.loadRPCInterval, "load-rpc-interval", 30*time.Second, "probes.rpc.interval of the counted lpops (lpops' default)")
 	fs.DurationVar(&p.blockTime, "block-time", 250*time.Millisecond, "devnet block time (Arbitrum One: about 250ms)")
 	fs.IntVar(&p.reps, "reps", 3, "injections of each fault")
 	fs.Uint64Var(&p.maxLag, "max-lag", 20, "chain.max_lag_blocks of the measured lpops (the default is 100)")
@@ -102,6 +112,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return 0
 		}
 		return 2
+	}
+	if p.chainInterval == 0 {
+		p.chainInterval = p.interval
+	}
+	if p.rpcInterval == 0 {
+		p.rpcInterval = p.interval
 	}
 	switch {
 	case p.interval < 100*time.Millisecond:
@@ -238,7 +254,7 @@ func measure(ctx context.Context, p params, say func(string, ...any)) (*result, 
 	}
 	defer rc.Close()
 	b := &bench{p: p, say: say, eth: ethclient.NewClient(rc), dep: dep, owner: owner, orch: orch, deleg: deleg,
-		waitTo: 4*p.interval + time.Minute}
+		waitTo: 4*max(p.interval, p.chainInterval, p.rpcInterval) + time.Minute}
 
 	// The go-livepeer node's CLI API, simulated (documented wire format).
 	caller := batchCaller{rc}
@@ -295,9 +311,12 @@ func measure(ctx context.Context, p params, say func(string, ...any)) (*result, 
 	detectCfg, onCfg, offCfg := base, base, base
 	detectCfg.RPC = []endpoint{{"a", proxies["a"].URL}, {"b", proxies["b"].URL}}
 	detectCfg.ProbeInterval, detectCfg.MaxLagBlocks, detectCfg.WarnETH = p.interval, p.maxLag, 50
+	detectCfg.ChainInterval, detectCfg.RPCInterval = p.chainInterval, p.rpcInterval
 	detectCfg.Hook, detectCfg.SecretFile = b.hook.URL, secretFile
-	onCfg.RPC, onCfg.ProbeInterval = []endpoint{{"devnet", proxies["on"].URL}}, p.interval
+	onCfg.RPC, onCfg.ProbeInterval = []endpoint{{"devnet", proxies["on"].URL}}, p.loadInterval
+	onCfg.ChainInterval, onCfg.RPCInterval = p.loadChainInterval, p.loadRPCInterval
 	offCfg.RPC, offCfg.ProbeInterval = []endpoint{{"devnet", proxies["off"].URL}}, 1000*time.Hour
+	offCfg.ChainInterval, offCfg.RPCInterval = 1000*time.Hour, 1000*time.Hour
 	for _, in := range []inst{{"detect", detectCfg}, {"load-on", onCfg}, {"load-off", offCfg}} {
 		in.cfg.StateDir = filepath.Join(dir, in.name+"-state")
 		cfgPath := filepath.Join(dir, in.name+".yaml")
@@ -531,8 +550,8 @@ func (b *bench) slash(ctx context.Context) (notice, time.Time, error) {
 
 func report(w io.Writer, p params, r *result) {
 	say := func(f string, a ...any) { fmt.Fprintf(w, f+"\n", a...) }
-	say("detect: probes.interval %s, devnet block every %s, chain.max_lag_blocks %d, probes.accounts.warn_eth 50, other settings lpops' defaults (probes.stake.confirmations 5, chain.request_timeout 10s, node.timeout 5s); %d injections per fault",
-		p.interval, p.blockTime, p.maxLag, p.reps)
+	say("detect: probes.interval %s (chain_interval %s, rpc.interval %s for latency), devnet block every %s, chain.max_lag_blocks %d, probes.accounts.warn_eth 50, other settings lpops' defaults (probes.stake.confirmations 5, chain.request_timeout 10s, node.timeout 5s); %d injections per fault",
+		p.interval, p.chainInterval, p.rpcInterval, p.blockTime, p.maxLag, p.reps)
 	say("")
 	say("%-24s %-34s %9s %9s  %s", "fault", "notified as", "median", "max", "each")
 	for _, k := range r.kinds {
@@ -563,7 +582,8 @@ func report(w io.Writer, p params, r *result) {
 		realRoundLength, l1BlockTime, realRound, r.window.Round(time.Second), r.blocks)
 	say("%-34s %16s %17s", "", "http req/round", "rpc calls/round")
 	say("%-34s %16s %17s", "probes off", num(per(r.off.HTTP)), num(per(r.off.Calls)))
-	say("%-34s %16s %17s", fmt.Sprintf("probes on (probes.interval %s)", p.interval), num(per(r.on.HTTP)), num(per(r.on.Calls)))
+	say("%-34s %16s %17s", fmt.Sprintf("probes on (%s/%s/%s)", p.loadInterval, p.loadChainInterval, p.loadRPCInterval), num(per(r.on.HTTP)), num(per(r.on.Calls)))
+	say("  (probes on: probes.interval / chain_interval / rpc.interval)")
 	say("%-34s %16s %17s", "added by the probes", num(per(r.on.HTTP-r.off.HTTP)), num(per(r.on.Calls-r.off.Calls)))
 	say("")
 	say("http requests per round by content, probes on (probes off in brackets):")

@@ -6,8 +6,13 @@ import "time"
 // becomes metrics (lpops_probe_success, lpops_probe_duration_seconds, values)
 // and a status entry with its last evidence.
 type Probes struct {
-	// Interval is how often probes run.
+	// Interval is how often probes run that cost no chain requests (the
+	// node's CLI API, the keeper's duty).
 	Interval Duration `yaml:"interval"`
+	// ChainInterval is how often the probes that read the chain run
+	// (accounts, stake and standing, fees): each run costs RPC requests, and
+	// what they watch changes over rounds, not seconds.
+	ChainInterval Duration `yaml:"chain_interval"`
 
 	Node     NodeProbe     `yaml:"node"`
 	RPC      RPCProbe      `yaml:"rpc"`
@@ -29,6 +34,8 @@ type NodeProbe struct {
 
 // RPCProbe checks every RPC endpoint beyond the pool's own health.
 type RPCProbe struct {
+	// Interval is how often every endpoint is checked (one request each).
+	Interval Duration `yaml:"interval"`
 	// MaxPendingBlocks: the signer's pending nonce ahead of its mined nonce
 	// for more than this many blocks is a silent drop.
 	MaxPendingBlocks uint64 `yaml:"max_pending_blocks"`
@@ -72,8 +79,9 @@ type ReleasesProbe struct {
 // DefaultProbes are the probe defaults.
 func DefaultProbes() Probes {
 	return Probes{
-		Interval: Duration{10 * time.Second},
-		RPC:      RPCProbe{MaxPendingBlocks: 20},
+		Interval:      Duration{10 * time.Second},
+		ChainInterval: Duration{2 * time.Minute},
+		RPC:           RPCProbe{Interval: Duration{30 * time.Second}, MaxPendingBlocks: 20},
 		Accounts: AccountsProbe{WarnETH: 0.05, CriticalETH: 0.01, RunwayWarnRounds: 30, RunwayCriticalRounds: 7},
 		Stake:    StakeProbe{Confirmations: 5, MaxLogRange: 5000, StakeChangeWarnPercent: 10, CutoffWarnPercent: 10},
 		Fees:     FeesProbe{Enabled: true},
@@ -84,6 +92,12 @@ func DefaultProbes() Probes {
 func (v *validator) probes(p Probes) {
 	if p.Interval.Duration <= 0 {
 		v.add("probes.interval", p.Interval.String(), "must be positive")
+	}
+	if p.ChainInterval.Duration <= 0 {
+		v.add("probes.chain_interval", p.ChainInterval.String(), "must be positive")
+	}
+	if p.RPC.Interval.Duration <= 0 {
+		v.add("probes.rpc.interval", p.RPC.Interval.String(), "must be positive")
 	}
 	v.probesNode(p.Node)
 	v.probesRPC(p.RPC)

@@ -228,7 +228,11 @@ func (d *Daemon) Run(ctx context.Context) error {
 		}
 		if d.probes != nil {
 			for _, p := range d.chainProbes(d.addrs, k) {
-				d.probes.Add(p, probe.Schedule{})
+				s := probe.Schedule{Interval: d.cfg.Probes.ChainInterval.Duration}
+				if p.Name() == "duty" { // reads the keeper, not the chain
+					s = probe.Schedule{}
+				}
+				d.probes.Add(p, s)
 			}
 		}
 		d.sdNotify("READY=1\nSTATUS=keeping " + d.orch.Hex() + " earning")

@@ -37,7 +37,7 @@ func (d *Daemon) buildProbes(pcfg []chain.EndpointConfig) error {
 	if err != nil {
 		return err
 	}
-	r.Add(d.rpcProbe, probe.Schedule{})
+	r.Add(d.rpcProbe, probe.Schedule{Interval: c.Probes.RPC.Interval.Duration})
 	if c.Node.CLIURL != "" {
 		cli, err := nodeapi.New(c.Node.CLIURL, c.Node.Timeout.Duration, nil)
 		if err != nil {

@@ -35,7 +35,8 @@ const (
 	waitTimeout  = 45 * time.Second
 )
 
-// probeInterval is probes.interval of every lpops the tests run.
+// probeInterval is probes.interval, chain_interval and rpc.interval of every
+// lpops the tests run.
 const probeInterval = 500 * time.Millisecond
 
 // stakeLPT is the orchestrator's self-bond.
@@ -331,6 +332,9 @@ func (e *env) startLpops(o lpopsOptions) *lpops {
   max_lag_blocks: %d
 probes:
   interval: %s
+  chain_interval: %s
+  rpc:
+    interval: %s
   releases:
     url: ""
   fees:
@@ -359,7 +363,7 @@ state_dir: %s
 log:
   level: info
   format: text
-`, o.maxLagBlocks, probeInterval, o.warnETH, o.criticalETH, o.runwayWarn, o.runwayCritical,
+`, o.maxLagBlocks, probeInterval, probeInterval, probeInterval, o.warnETH, o.criticalETH, o.runwayWarn, o.runwayCritical,
 		o.hook.URL(), secretFile, o.repeatCritical, o.repeatWarning, tokenFile, filepath.Join(dir, "state"))
 	body := b.String()
 
