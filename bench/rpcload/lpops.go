@@ -57,6 +57,7 @@ type lpopsConfig struct {
 	PollInterval, ActivePollInterval, HealthInterval, StuckAfter time.Duration
 	GraceBlocks                                                  uint64
 	StateDir                                                     string
+	ProbeInterval, ProbeChain, ProbeRPC                          time.Duration
 }
 
 // writeConfig writes an observe-mode configuration (no signer needed).
@@ -78,6 +79,13 @@ func writeConfig(path string, c lpopsConfig) error {
 		"  mode: observe",
 		fmt.Sprintf("  grace_blocks: %d", c.GraceBlocks),
 		"  stuck_after: " + c.StuckAfter.String(),
+		"probes:",
+		"  interval: " + c.ProbeInterval.String(),
+		"  chain_interval: " + c.ProbeChain.String(),
+		"  rpc:",
+		"    interval: " + c.ProbeRPC.String(),
+		"  releases:",
+		"    url: \"\"",
 		"state_dir: " + c.StateDir,
 		"listen: 127.0.0.1:0",
 		"log:",

@@ -73,6 +73,9 @@ type params struct {
 
 	blockTime, pollerEvery                          time.Duration
 	lpopsPoll, lpopsActive, lpopsHealth, lpopsStuck time.Duration
+	// The probes' intervals (probes.interval, chain_interval, rpc.interval),
+	// scaled like the keeper's: the probes' requests count as lpops' too.
+	probeInterval, probeChain, probeRPC time.Duration
 	grace                                           uint64
 }
 
@@ -84,6 +87,8 @@ func newParams(scale float64, roundLength uint64, rounds int) params {
 		blockTime: s(l1BlockTime), pollerEvery: s(goLivepeerPoll),
 		lpopsPoll: s(def.Chain.PollInterval.Duration), lpopsActive: s(def.Chain.ActivePollInterval.Duration),
 		lpopsHealth: s(def.Chain.HealthInterval.Duration), lpopsStuck: s(def.Reward.StuckAfter.Duration),
+		probeInterval: s(def.Probes.Interval.Duration), probeChain: s(def.Probes.ChainInterval.Duration),
+		probeRPC: s(def.Probes.RPC.Interval.Duration),
 		grace: def.Reward.GraceBlocks,
 	}
 }
@@ -260,6 +265,7 @@ func measure(ctx context.Context, p params, say func(string, ...any)) (*result, 
 		RPC: lpopsProxy.URL, Controller: dep.Controller, Orchestrator: orch,
 		PollInterval: p.lpopsPoll, ActivePollInterval: p.lpopsActive, HealthInterval: p.lpopsHealth,
 		StuckAfter: p.lpopsStuck, GraceBlocks: p.grace, StateDir: filepath.Join(dir, "state"),
+		ProbeInterval: p.probeInterval, ProbeChain: p.probeChain, ProbeRPC: p.probeRPC,
 	}); err != nil {
 		return nil, err
 	}
@@ -398,6 +404,8 @@ func report(w io.Writer, p params, r *result) {
 		p.scale, p.roundLength, realRoundLength, p.blockTime, p.pollerEvery, p.rounds, r.firstRound, r.firstRound+uint64(p.rounds)-1)
 	say("lpops: mode observe, poll_interval %s, active_poll_interval %s, health_interval %s, stuck_after %s, grace_blocks %d (defaults / S)",
 		p.lpopsPoll, p.lpopsActive, p.lpopsHealth, p.lpopsStuck, p.grace)
+	say("       probes.interval %s, probes.chain_interval %s, probes.rpc.interval %s (defaults / S; the probes' requests are counted as lpops')",
+		p.probeInterval, p.probeChain, p.probeRPC)
 	achieved := r.window / time.Duration(max(r.blocks, 1))
 	say("measured window: %s wall, %d blocks (%s per block achieved), poller kept %d of %d ticks",
 		r.window.Round(10*time.Millisecond), r.blocks, achieved.Round(100*time.Microsecond), r.pollerTicks, int64(r.window/p.pollerEvery))
