@@ -76,7 +76,7 @@ type params struct {
 	// The probes' intervals (probes.interval, chain_interval, rpc.interval),
 	// scaled like the keeper's: the probes' requests count as lpops' too.
 	probeInterval, probeChain, probeRPC time.Duration
-	grace                                           uint64
+	grace                               uint64
 }
 
 func newParams(scale float64, roundLength uint64, rounds int) params {
@@ -89,7 +89,7 @@ func newParams(scale float64, roundLength uint64, rounds int) params {
 		lpopsHealth: s(def.Chain.HealthInterval.Duration), lpopsStuck: s(def.Reward.StuckAfter.Duration),
 		probeInterval: s(def.Probes.Interval.Duration), probeChain: s(def.Probes.ChainInterval.Duration),
 		probeRPC: s(def.Probes.RPC.Interval.Duration),
-		grace: def.Reward.GraceBlocks,
+		grace:    def.Reward.GraceBlocks,
 	}
 }
 
