@@ -82,10 +82,10 @@ func DefaultProbes() Probes {
 		Interval:      Duration{10 * time.Second},
 		ChainInterval: Duration{2 * time.Minute},
 		RPC:           RPCProbe{Interval: Duration{30 * time.Second}, MaxPendingBlocks: 20},
-		Accounts: AccountsProbe{WarnETH: 0.05, CriticalETH: 0.01, RunwayWarnRounds: 30, RunwayCriticalRounds: 7},
-		Stake:    StakeProbe{Confirmations: 5, MaxLogRange: 5000, StakeChangeWarnPercent: 10, CutoffWarnPercent: 10},
-		Fees:     FeesProbe{Enabled: true},
-		Releases: ReleasesProbe{URL: "https://api.github.com/repos/livepeer/go-livepeer/releases/latest", Interval: Duration{6 * time.Hour}},
+		Accounts:      AccountsProbe{WarnETH: 0.05, CriticalETH: 0.01, RunwayWarnRounds: 30, RunwayCriticalRounds: 7},
+		Stake:         StakeProbe{Confirmations: 5, MaxLogRange: 5000, StakeChangeWarnPercent: 10, CutoffWarnPercent: 10},
+		Fees:          FeesProbe{Enabled: true},
+		Releases:      ReleasesProbe{URL: "https://api.github.com/repos/livepeer/go-livepeer/releases/latest", Interval: Duration{6 * time.Hour}},
 	}
 }
 
