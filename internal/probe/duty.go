@@ -145,8 +145,13 @@ func (p *Duty) Check(ctx context.Context) Result {
 		})
 	}
 
-	due := s.Registered && s.Active && s.LastRewardRound < s.Round
-	notCalled := due && s.BlockNum >= s.GraceEndBlock
+	// Active decides, as in the keeper: unbonded mid-round is still owed.
+	due := s.Active && s.LastRewardRound < s.Round
+	// While lpops is sending or waiting for its own reward transaction the
+	// duty is in hand: RewardTxStuck, InsufficientFunds, FeeAboveCap and
+	// RewardWouldRevert say when it is not. Otherwise warn after the grace.
+	inHand := s.Mode == "act" && (s.State == keeper.StateSending || s.State == keeper.StatePending)
+	notCalled := due && s.BlockNum >= s.GraceEndBlock && !inHand
 	obs(AlertRewardNotCalled, alert.Warning, notCalled,
 		fmt.Sprintf("Reward not called in round %d, %d blocks after the grace window ended", s.Round, sub(s.BlockNum, s.GraceEndBlock)),
 		fmt.Sprintf("Round %d started at block %d; the node's grace window ended at block %d; now block %d, %d blocks left in the round. lpops: %s (%s).",

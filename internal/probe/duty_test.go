@@ -150,6 +150,17 @@ func TestDutyObservations(t *testing.T) {
 			Want: []string{probe.AlertRewardNotCalled, probe.AlertRewardTxStuck},
 		},
 		{
+			// In act mode lpops' own pending reward is the duty in hand:
+			// no "not called" warning while it is not stuck.
+			Name: "ActModeTxPendingInHand",
+			Status: func(s keeper.Status) keeper.Status {
+				s.Mode, s.BlockNum, s.State = "act", 125, keeper.StatePending
+				s.Txs = []*keeper.Tx{{Kind: keeper.KindReward, State: keeper.TxSent, SignedAt: at.Add(-time.Minute), SentAt: at.Add(-time.Minute)}}
+				return s
+			},
+			Want: nil,
+		},
+		{
 			Name: "TxPendingNotStuckYet",
 			Status: func(s keeper.Status) keeper.Status {
 				s.BlockNum, s.State = 125, keeper.StatePending
