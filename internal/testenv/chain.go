@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -293,9 +295,24 @@ func (c *Chain) Shutdown(t testing.TB) {
 // like a node that is up but unresponsive.
 func (c *Chain) Stop(t testing.TB) {
 	t.Helper()
-	if err := c.current().signalGroup(syscall.SIGSTOP); err != nil {
+	p := c.current()
+	if err := p.signalGroup(syscall.SIGSTOP); err != nil {
 		t.Fatalf("stop %s: %v", c.Kind, err)
 	}
+	// Signals are delivered asynchronously: a request sent right after
+	// kill(2) may still be answered. Wait until the kernel reports the
+	// process stopped.
+	stat := fmt.Sprintf("/proc/%d/stat", p.Pid())
+	WaitFor(t, 5*time.Second, c.Kind+" stopped by SIGSTOP", func() bool {
+		b, err := os.ReadFile(stat)
+		if err != nil {
+			return false
+		}
+		// Fields after the parenthesised command name: "state ppid ...".
+		s := string(b)
+		i := strings.LastIndexByte(s, ')')
+		return i >= 0 && i+2 < len(s) && (s[i+2] == 'T' || s[i+2] == 't')
+	})
 }
 
 // Cont resumes a chain frozen by Stop.
