@@ -29,7 +29,7 @@ import (
 	"github.com/lpops/lpops/internal/testchain"
 )
 
-const roundLength = 20
+const roundLength = 40
 
 type env struct {
 	t      *testing.T

@@ -92,7 +92,8 @@ func (d *Deployment) RegisterOrchestrator(ctx context.Context, ownerKey, orchKey
 }
 
 // inInitializedRound runs step after making sure the current round is initialized, and runs
-// it once more if it failed because the round turned over in between.
+// it again (a few times) if it failed because the round turned over in between: on fast
+// devnet rounds and a loaded machine that can happen more than once.
 func (d *Deployment) inInitializedRound(ctx context.Context, key *ecdsa.PrivateKey, step func() error) error {
 	for attempt := 0; ; attempt++ {
 		if err := d.EnsureRoundInitialized(ctx, key); err != nil {
@@ -100,7 +101,7 @@ func (d *Deployment) inInitializedRound(ctx context.Context, key *ecdsa.PrivateK
 		}
 		err := step()
 		var re *RevertError
-		if attempt == 0 && errors.As(err, &re) && re.Reason == ReasonRoundNotInitialized {
+		if attempt < 5 && errors.As(err, &re) && re.Reason == ReasonRoundNotInitialized {
 			continue
 		}
 		return err
