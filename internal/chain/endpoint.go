@@ -119,6 +119,17 @@ func newEndpoint(index int, cfg EndpointConfig) (*endpoint, error) {
 	return ep, nil
 }
 
+// URLSecrets lists the parts of an endpoint URL that may carry a credential
+// (user info, a non-trivial path, the query), for scrubbing them from error
+// text; nil for a URL that does not parse or has no host (IPC paths).
+func URLSecrets(raw string) []string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return nil
+	}
+	return secretParts(u)
+}
+
 // secretParts lists the parts of a network URL that may carry a credential.
 func secretParts(u *url.URL) []string {
 	var s []string

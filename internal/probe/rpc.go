@@ -1,12 +1,10 @@
 package probe
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -148,7 +146,7 @@ func NewRPC(o RPCOptions) (*RPC, error) {
 		if name == "" {
 			return nil, errors.New("rpc probe: an endpoint URL does not parse")
 		}
-		p.eps = append(p.eps, &rpcEndpoint{name: name, url: e.URL, secrets: endpointURLSecrets(e.URL)})
+		p.eps = append(p.eps, &rpcEndpoint{name: name, url: e.URL, secrets: chain.URLSecrets(e.URL)})
 	}
 	return p, nil
 }
@@ -322,7 +320,7 @@ func (p *RPC) read(ctx context.Context, ep *rpcEndpoint, sent []SentTx) *epReadi
 	r.number = uint64(number)
 	r.headTime = time.Unix(int64(head.Timestamp), 0)
 	if batch[1].Error == nil {
-		r.syncing, r.syncInfo = decodeSyncing(syncing)
+		r.syncing, r.syncInfo = chain.DecodeSyncing(syncing)
 	}
 	if batch[4].Error == nil {
 		r.peers, r.hasPeers = uint64(peers), true
@@ -340,28 +338,6 @@ func (p *RPC) read(ctx context.Context, ep *rpcEndpoint, sent []SentTx) *epReadi
 		r.txMined[t.Hash] = txs[i] != nil && txs[i].BlockNumber != nil
 	}
 	return r
-}
-
-// decodeSyncing reads eth_syncing: false, or an object. An object whose
-// currentBlock has reached highestBlock is not behind (go-ethereum answers
-// one while it is only indexing transactions); an object without those
-// fields (other clients) counts as syncing.
-func decodeSyncing(raw json.RawMessage) (bool, string) {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 || bytes.Equal(raw, []byte("false")) || bytes.Equal(raw, []byte("null")) {
-		return false, ""
-	}
-	var s struct {
-		CurrentBlock *hexutil.Uint64 `json:"currentBlock"`
-		HighestBlock *hexutil.Uint64 `json:"highestBlock"`
-	}
-	if json.Unmarshal(raw, &s) == nil && s.CurrentBlock != nil && s.HighestBlock != nil {
-		if *s.CurrentBlock >= *s.HighestBlock {
-			return false, ""
-		}
-		return true, fmt.Sprintf("syncing: block %d of %d", uint64(*s.CurrentBlock), uint64(*s.HighestBlock))
-	}
-	return true, "syncing"
 }
 
 // judge decides the endpoint's health against the best head of this run.
@@ -612,31 +588,6 @@ type redactedErr struct {
 
 func (e *redactedErr) Error() string { return e.msg }
 func (e *redactedErr) Unwrap() error { return e.err }
-
-// endpointURLSecrets lists the parts of an endpoint URL that may hold a credential:
-// user info, a non-trivial path, the query.
-func endpointURLSecrets(raw string) []string {
-	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" {
-		return nil
-	}
-	var s []string
-	if u.User != nil {
-		s = append(s, u.User.String())
-		if pw, ok := u.User.Password(); ok && pw != "" {
-			s = append(s, pw)
-		}
-	}
-	for _, part := range []string{u.EscapedPath(), u.Path} {
-		if strings.Trim(part, "/") != "" {
-			s = append(s, part)
-		}
-	}
-	if u.RawQuery != "" {
-		s = append(s, u.RawQuery)
-	}
-	return s
-}
 
 // rpcTimeoutError says "no answer within" for a timed-out batch.
 func rpcTimeoutError(ctx context.Context, err error, timeout time.Duration) error {

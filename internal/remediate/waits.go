@@ -1,7 +1,6 @@
 package remediate
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -12,6 +11,8 @@ import (
 
 	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/ethereum/go-ethereum/rpc"
+
+	"github.com/lpops/lpops/internal/chain"
 )
 
 // DefaultPollInterval is how often a wait re-checks its condition.
@@ -117,7 +118,7 @@ func waitRPCSynced(ctx context.Context, interval time.Duration, rawURL, name str
 		if first == nil {
 			first = &n
 		}
-		if s, why := syncState(syncing); s {
+		if s, why := chain.DecodeSyncing(syncing); s {
 			return false, fmt.Sprintf("%s: %s (head %d)", name, why, n), nil
 		}
 		if age > maxAge {
@@ -128,26 +129,6 @@ func waitRPCSynced(ctx context.Context, interval time.Duration, rawURL, name str
 		}
 		return true, fmt.Sprintf("%s: not syncing, head %d (%s old), advanced from %d", name, n, age, *first), nil
 	})
-}
-
-// syncState reads eth_syncing as the RPC probe does: false, or an object
-// whose currentBlock has not reached highestBlock.
-func syncState(raw json.RawMessage) (bool, string) {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 || bytes.Equal(raw, []byte("false")) || bytes.Equal(raw, []byte("null")) {
-		return false, ""
-	}
-	var s struct {
-		CurrentBlock *hexutil.Uint64 `json:"currentBlock"`
-		HighestBlock *hexutil.Uint64 `json:"highestBlock"`
-	}
-	if json.Unmarshal(raw, &s) == nil && s.CurrentBlock != nil && s.HighestBlock != nil {
-		if *s.CurrentBlock >= *s.HighestBlock {
-			return false, ""
-		}
-		return true, fmt.Sprintf("syncing: block %d of %d", uint64(*s.CurrentBlock), uint64(*s.HighestBlock))
-	}
-	return true, "syncing"
 }
 
 // redactError removes the endpoint's URL from err's text: go-ethereum's
