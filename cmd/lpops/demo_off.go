@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
 )
 
 // The embedded devnet links a whole go-ethereum node (about 40 MB of code)
@@ -20,17 +21,6 @@ func runDemo(_ context.Context, args []string, _, stderr io.Writer) int {
 		}
 	}
 	fmt.Fprintln(stderr, "lpops demo: this binary was built without the embedded devnet; run:")
-	fmt.Fprintln(stderr, "  go run -tags demo ./cmd/lpops demo "+joinArgs(args))
+	fmt.Fprintln(stderr, "  go run -tags demo ./cmd/lpops demo "+strings.Join(args, " "))
 	return 2
-}
-
-func joinArgs(a []string) string {
-	s := ""
-	for i, x := range a {
-		if i > 0 {
-			s += " "
-		}
-		s += x
-	}
-	return s
 }

@@ -2,7 +2,6 @@ package keeper
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"math/big"
@@ -496,5 +495,3 @@ func (k *Keeper) nextDelay(rec *Record, snap *livepeer.Snapshot) time.Duration {
 	}
 	return active
 }
-
-func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }

@@ -47,11 +47,7 @@ func (k *Keeper) Simulate(ctx context.Context) (*Simulation, error) {
 		sim.Reason = "would revert: " + livepeer.RevertReason(e)
 		return sim, nil
 	}
-	var baseFee = p.head.BaseFee
-	maxFee, tip, why := price(baseFee.ToInt(), p.gasPrice.ToInt(), p.tip.ToInt(), k.cfg.MaxFee, k.cfg.MaxTip)
-	if baseFee == nil {
-		maxFee, tip, why = price(nil, p.gasPrice.ToInt(), p.tip.ToInt(), k.cfg.MaxFee, k.cfg.MaxTip)
-	}
+	maxFee, tip, why := price(p.baseFee(), p.gasPrice.ToInt(), p.tip.ToInt(), k.cfg.MaxFee, k.cfg.MaxTip)
 	sim.Gas, sim.Balance = uint64(p.gas)*5/4, p.balance.ToInt().String()
 	if why != "" {
 		sim.Reason = why

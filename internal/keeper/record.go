@@ -1,6 +1,7 @@
 package keeper
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/big"
@@ -219,7 +220,7 @@ func (rs *Records) Recent(orch common.Address, n int) ([]*Record, error) {
 	var derr error
 	err := rs.s.Scan(roundsBucket, orch.Bytes(), true, func(_, v []byte) bool {
 		var r Record
-		if err := jsonUnmarshal(v, &r); err != nil {
+		if err := json.Unmarshal(v, &r); err != nil {
 			derr = err
 			return false
 		}

@@ -149,6 +149,14 @@ type prep struct {
 	}
 }
 
+// baseFee is the latest block's base fee, nil on a chain without EIP-1559.
+func (p *prep) baseFee() *big.Int {
+	if p.head.BaseFee == nil {
+		return nil
+	}
+	return p.head.BaseFee.ToInt()
+}
+
 func (k *Keeper) prepare(ctx context.Context, to common.Address, data []byte) (*prep, error) {
 	from := k.signer.Address()
 	msg := map[string]any{"from": from, "to": to, "data": hexutil.Bytes(data)}
@@ -215,10 +223,7 @@ func (k *Keeper) send(ctx context.Context, rec *Record, snap *livepeer.Snapshot,
 	if n, ok := rec.openNonce(kind); ok && n >= uint64(p.mined) && !k.nonceUsedByOtherKind(rec, kind, n) {
 		nonce = n // replace, never add a second
 	}
-	baseFee := (*big.Int)(nil)
-	if p.head.BaseFee != nil {
-		baseFee = p.head.BaseFee.ToInt()
-	}
+	baseFee := p.baseFee()
 	maxFee, tip, reason := price(baseFee, p.gasPrice.ToInt(), p.tip.ToInt(), feeCap, k.cfg.MaxTip)
 	if reason != "" {
 		k.backoff(rec, StateFeeAboveCap, reason)
