@@ -257,7 +257,7 @@ func measure(ctx context.Context, p params, say func(string, ...any)) (*result, 
 		waitTo: 4*max(p.interval, p.chainInterval, p.rpcInterval) + time.Minute}
 
 	// The go-livepeer node's CLI API, simulated (documented wire format).
-	caller := batchCaller{rc}
+	caller := livepeer.RPCCaller{C: rc}
 	addrs, err := livepeer.Resolve(ctx, caller, dep.Controller)
 	if err != nil {
 		return nil, err
@@ -755,12 +755,3 @@ func (n nodeDuties) InitializeRound(ctx context.Context) error {
 func (n nodeDuties) Reward(context.Context) error {
 	return errors.New("the bench's node does not call reward")
 }
-
-// batchCaller adapts an rpc.Client to livepeer.Caller.
-type batchCaller struct{ c *rpc.Client }
-
-func (b batchCaller) BatchCall(ctx context.Context, e []rpc.BatchElem) error {
-	return b.c.BatchCallContext(ctx, e)
-}
-
-var _ livepeer.Caller = batchCaller{}

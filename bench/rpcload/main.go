@@ -216,12 +216,12 @@ func measure(ctx context.Context, p params, say func(string, ...any)) (*result, 
 		return nil, err
 	}
 	defer nodeRPC.Close()
-	caller := batchCaller{nodeRPC}
+	caller := livepeer.RPCCaller{C: nodeRPC}
 	addrs, err := livepeer.Resolve(ctx, caller, dep.Controller)
 	if err != nil {
 		return nil, err
 	}
-	node := devnet.NewNode(livepeer.NewReader(caller, addrs, orch, nil, nil), nodeDuties{dep, orchKey},
+	node := devnet.NewNode(livepeer.NewReader(caller, addrs, orch, nil, nil), devnet.KeyDuties{Dep: dep, Key: orchKey},
 		orch, devnet.ChainID, func(uint64) bool { return true }, slog.New(slog.DiscardHandler))
 	nodeDone := make(chan struct{})
 	go func() {
@@ -549,30 +549,3 @@ func newKey() *ecdsa.PrivateKey {
 	}
 	return k
 }
-
-// nodeDuties sends the node stand-in's transactions with the orchestrator's key.
-type nodeDuties struct {
-	dep *testchain.Deployment
-	key *ecdsa.PrivateKey
-}
-
-func (n nodeDuties) InitializeRound(ctx context.Context) error {
-	_, err := n.dep.InitializeRound(ctx, n.key)
-	return err
-}
-
-func (n nodeDuties) Reward(ctx context.Context) error {
-	_, err := n.dep.Reward(ctx, n.key)
-	return err
-}
-
-var _ devnet.NodeDuties = nodeDuties{}
-
-// batchCaller adapts an rpc.Client to livepeer.Caller.
-type batchCaller struct{ c *rpc.Client }
-
-func (b batchCaller) BatchCall(ctx context.Context, e []rpc.BatchElem) error {
-	return b.c.BatchCallContext(ctx, e)
-}
-
-var _ livepeer.Caller = batchCaller{}

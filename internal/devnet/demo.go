@@ -108,12 +108,12 @@ func RunDemo(ctx context.Context, o DemoOptions) (*DemoResult, error) {
 		return nil, err
 	}
 	defer rc.Close()
-	addrs, err := livepeer.Resolve(ctx, batchCaller{rc}, dep.Controller)
+	addrs, err := livepeer.Resolve(ctx, livepeer.RPCCaller{C: rc}, dep.Controller)
 	if err != nil {
 		return nil, err
 	}
-	nodeReader := livepeer.NewReader(batchCaller{rc}, addrs, orch, nil, nil)
-	duties := nodeDuties{dep: dep, key: orchKey}
+	nodeReader := livepeer.NewReader(livepeer.RPCCaller{C: rc}, addrs, orch, nil, nil)
+	duties := KeyDuties{Dep: dep, Key: orchKey}
 	node := NewNode(nodeReader, duties, orch, ChainID, func(r uint64) bool { return r%2 == 0 }, slog.New(slog.DiscardHandler))
 	nodeLn, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -335,25 +335,22 @@ func mustKey() *ecdsa.PrivateKey {
 	return k
 }
 
-// nodeDuties sends the simulated node's transactions with its own key.
-type nodeDuties struct {
-	dep *testchain.Deployment
-	key *ecdsa.PrivateKey
+// KeyDuties sends the simulated node's transactions with its own key.
+type KeyDuties struct {
+	Dep *testchain.Deployment
+	Key *ecdsa.PrivateKey
 }
 
-func (n nodeDuties) InitializeRound(ctx context.Context) error {
-	_, err := n.dep.InitializeRound(ctx, n.key)
+var _ NodeDuties = KeyDuties{}
+
+// InitializeRound calls RoundsManager.initializeRound and waits for it.
+func (n KeyDuties) InitializeRound(ctx context.Context) error {
+	_, err := n.Dep.InitializeRound(ctx, n.Key)
 	return err
 }
 
-func (n nodeDuties) Reward(ctx context.Context) error {
-	_, err := n.dep.Reward(ctx, n.key)
+// Reward calls BondingManager.reward and waits for it.
+func (n KeyDuties) Reward(ctx context.Context) error {
+	_, err := n.Dep.Reward(ctx, n.Key)
 	return err
-}
-
-// batchCaller adapts an rpc.Client to livepeer.Caller.
-type batchCaller struct{ c *rpc.Client }
-
-func (b batchCaller) BatchCall(ctx context.Context, e []rpc.BatchElem) error {
-	return b.c.BatchCallContext(ctx, e)
 }

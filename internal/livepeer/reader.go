@@ -20,6 +20,15 @@ type Caller interface {
 	BatchCall(ctx context.Context, b []rpc.BatchElem) error
 }
 
+// RPCCaller is a Caller over one plain rpc.Client (no pool, no failover):
+// for the devnet's simulated node, benchmarks and tests.
+type RPCCaller struct{ C *rpc.Client }
+
+// BatchCall sends b in one round trip.
+func (c RPCCaller) BatchCall(ctx context.Context, b []rpc.BatchElem) error {
+	return c.C.BatchCallContext(ctx, b)
+}
+
 // Addresses are the protocol contracts resolved through the Controller.
 type Addresses struct {
 	Controller     common.Address `json:"controller"`

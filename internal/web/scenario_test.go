@@ -84,11 +84,11 @@ func startScenario(t *testing.T, want int) *scenario {
 		t.Fatal(err)
 	}
 	t.Cleanup(rc.Close)
-	addrs, err := livepeer.Resolve(ctx, batchCaller{rc}, dep.Controller)
+	addrs, err := livepeer.Resolve(ctx, livepeer.RPCCaller{C: rc}, dep.Controller)
 	if err != nil {
 		t.Fatal(err)
 	}
-	node := devnet.NewNode(livepeer.NewReader(batchCaller{rc}, addrs, sc.orch, nil, nil), nodeDuties{dep, orchKey},
+	node := devnet.NewNode(livepeer.NewReader(livepeer.RPCCaller{C: rc}, addrs, sc.orch, nil, nil), devnet.KeyDuties{Dep: dep, Key: orchKey},
 		sc.orch, devnet.ChainID, func(r uint64) bool { return r%2 == 0 }, slog.New(slog.DiscardHandler))
 
 	dir := t.TempDir()
@@ -237,27 +237,4 @@ func newKey(t *testing.T) *ecdsa.PrivateKey {
 		t.Fatal(err)
 	}
 	return k
-}
-
-// nodeDuties sends the simulated node's transactions with the orchestrator's key.
-type nodeDuties struct {
-	dep *testchain.Deployment
-	key *ecdsa.PrivateKey
-}
-
-func (n nodeDuties) InitializeRound(ctx context.Context) error {
-	_, err := n.dep.InitializeRound(ctx, n.key)
-	return err
-}
-
-func (n nodeDuties) Reward(ctx context.Context) error {
-	_, err := n.dep.Reward(ctx, n.key)
-	return err
-}
-
-// batchCaller adapts an rpc.Client to livepeer.Caller.
-type batchCaller struct{ c *rpc.Client }
-
-func (b batchCaller) BatchCall(ctx context.Context, e []rpc.BatchElem) error {
-	return b.c.BatchCallContext(ctx, e)
 }

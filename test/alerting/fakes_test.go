@@ -16,7 +16,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ethereum/go-ethereum/rpc"
 
 	"github.com/lpops/lpops/internal/devnet"
 	"github.com/lpops/lpops/internal/livepeer"
@@ -45,7 +44,7 @@ type simNode struct {
 // answer).
 func startNode(t *testing.T, e *env) *simNode {
 	t.Helper()
-	caller := batchCaller{e.chain.RPC(t)}
+	caller := livepeer.RPCCaller{C: e.chain.RPC(t)}
 	addrs, err := livepeer.Resolve(e.ctx, caller, e.dep.Controller)
 	if err != nil {
 		t.Fatalf("resolve contracts for the node: %v", err)
@@ -130,13 +129,6 @@ func (d nodeDuties) InitializeRound(ctx context.Context) error {
 
 func (d nodeDuties) Reward(context.Context) error {
 	return errors.New("the test node does not call reward")
-}
-
-// batchCaller adapts an rpc.Client to livepeer.Caller.
-type batchCaller struct{ c *rpc.Client }
-
-func (b batchCaller) BatchCall(ctx context.Context, e []rpc.BatchElem) error {
-	return b.c.BatchCallContext(ctx, e)
 }
 
 // ---------------------------------------------------------------- RPC proxy
