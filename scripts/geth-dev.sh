@@ -49,8 +49,9 @@ args=(
 	--verbosity "$verbosity"
 	--cache 128
 	# Archive mode on the hash scheme writes every block's state to the
-	# datadir at once, so a geth killed with SIGKILL comes back with its chain;
-	# the default (path scheme, state kept in memory) rewinds to genesis.
+	# datadir at once, so a geth killed with SIGKILL usually comes back with
+	# its chain (the newest blocks may be lost: writes are not fsynced); the
+	# default (path scheme, state kept in memory) always rewinds to genesis.
 	--gcmode archive --state.scheme hash
 )
 [[ -n $datadir ]] && args+=(--datadir "$datadir")

@@ -28,9 +28,13 @@
 // into the datadir's keystore with an empty password and unlocks it, so it is
 // the first of eth_accounts and eth_sendTransaction from it works over HTTP
 // (there is no personal namespace any more). StartGeth always gives geth a
-// datadir, and geth-dev.sh runs it in archive mode on the hash state scheme:
-// with geth's defaults a geth killed by SIGKILL restarts at genesis, because
-// the path scheme keeps recent state in memory until a clean shutdown.
+// datadir, so Restart (a clean SIGTERM shutdown) keeps the chain. geth-dev.sh
+// runs it in archive mode on the hash state scheme, so that a geth killed by
+// SIGKILL usually comes back with its chain (the default path scheme keeps
+// recent state in memory and always restarts at genesis); but geth writes
+// its database without fsync and buffers the newest writes in process, so a
+// killed geth may still come back at an earlier block, genesis included.
+// Tests that kill geth must allow for that, as a real crash would.
 //
 // anvil keeps its chain in memory: Restart gives a fresh chain unless
 // AnvilOptions.StatePath is set and the chain was shut down cleanly.

@@ -214,17 +214,36 @@ func TestGethDev(t *testing.T) {
 	c.Cont(t)
 	head(t, c)
 
-	c.Kill(t)
-	if _, err := c.Client(t).BlockNumber(t.Context()); err == nil {
-		t.Fatalf("killed geth answered")
-	}
+	// A clean restart (SIGTERM, as systemd stops a unit) keeps the chain.
+	before := head(t, c)
 	port := c.Port
 	c.Restart(t)
 	if c.Port != port {
 		t.Fatalf("restarted on port %d, want %d", c.Port, port)
 	}
 	if got := balance(t, c, addr); got.Cmp(ether(5)) != 0 {
-		t.Fatalf("balance after SIGKILL and restart = %s, want 5 ether", got)
+		t.Fatalf("balance after clean restart = %s, want 5 ether", got)
+	}
+
+	// SIGKILL: geth writes its database without fsync and buffers the last
+	// writes in process, so a crash may lose the newest blocks (CI saw one
+	// in fifteen runs under load come back at genesis), as it would on a
+	// real host. What must hold: it comes back on the same port with the
+	// same chain id, never ahead of where it was, and takes transactions.
+	c.Kill(t)
+	if _, err := c.Client(t).BlockNumber(t.Context()); err == nil {
+		t.Fatalf("killed geth answered")
+	}
+	c.Restart(t)
+	if c.Port != port {
+		t.Fatalf("restarted on port %d, want %d", c.Port, port)
+	}
+	if after := head(t, c); after > before {
+		t.Fatalf("head after SIGKILL and restart = %d, want at most %d", after, before)
+	}
+	if balance(t, c, addr).Sign() == 0 {
+		key = c.FundedKey(t, big.NewInt(5))
+		addr = crypto.PubkeyToAddress(key.PublicKey)
 	}
 	to := common.HexToAddress("0x000000000000000000000000000000000000bEEF")
 	c.WaitMined(t, c.SendValue(t, key, to, big.NewInt(1)))
