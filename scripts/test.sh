@@ -10,6 +10,17 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ./scripts/install-test-tools.sh
 export PATH="$PWD/.tools/bin:$PATH"
 
+echo "test.sh: gofmt -l (every tracked .go file formatted)"
+if git rev-parse --git-dir >/dev/null 2>&1; then
+	unformatted=$(git ls-files -z '*.go' | xargs -0 -r gofmt -l)
+else
+	unformatted=$(find . -name '*.go' -not -path './.tools/*' -print0 | xargs -0 -r gofmt -l)
+fi
+if [[ -n $unformatted ]]; then
+	echo "test.sh: not gofmt-formatted (run gofmt -w):" >&2
+	echo "$unformatted" >&2
+	exit 1
+fi
 echo "test.sh: go vet ./..."
 go vet ./...
 echo "test.sh: go vet -tags demo ./cmd/lpops (the demo build)"

@@ -16,7 +16,6 @@ import (
 	"testing"
 	"time"
 
-
 	"github.com/lpops/lpops/internal/devnet"
 	"github.com/lpops/lpops/internal/livepeer"
 	"github.com/lpops/lpops/internal/testchain"
