@@ -54,8 +54,10 @@ import (
 	"github.com/ethereum/go-ethereum/ethclient"
 	"github.com/ethereum/go-ethereum/rpc"
 
+	"github.com/lpops/lpops/bench/internal/benchkit"
 	"github.com/lpops/lpops/internal/devnet"
 	"github.com/lpops/lpops/internal/livepeer"
+	"github.com/lpops/lpops/internal/rpcproxy"
 	"github.com/lpops/lpops/internal/testchain"
 )
 
@@ -182,7 +184,7 @@ type kindResult struct {
 
 type result struct {
 	kinds       []*kindResult
-	on, off     counts
+	on, off     rpcproxy.Counts
 	window      time.Duration
 	blocks      uint64
 	badRequests int
@@ -199,8 +201,8 @@ type bench struct {
 	deleg  *ecdsa.PrivateKey
 	node   *cliServer
 	hook   *hook
-	primA  *proxy // the detect lpops' endpoints
-	primB  *proxy
+	primA  *rpcproxy.Proxy // the detect lpops' endpoints
+	primB  *rpcproxy.Proxy
 	waitTo time.Duration
 }
 
@@ -215,13 +217,13 @@ func measure(ctx context.Context, p params, say func(string, ...any)) (*result, 
 	bin := p.lpopsBin
 	if bin == "" {
 		say("building ./cmd/lpops")
-		if bin, err = buildLpops(ctx, dir); err != nil {
+		if bin, err = benchkit.BuildLpops(ctx, dir); err != nil {
 			return nil, err
 		}
 	}
 
 	// The devnet, the contracts, a registered orchestrator and a delegator.
-	owner, orch, deleg := newKey(), newKey(), newKey()
+	owner, orch, deleg := benchkit.NewKey(), benchkit.NewKey(), benchkit.NewKey()
 	eth := func(n int64) *big.Int { return new(big.Int).Mul(big.NewInt(n), big.NewInt(1e18)) }
 	ch, err := devnet.StartChain(types.GenesisAlloc{
 		crypto.PubkeyToAddress(owner.PublicKey): {Balance: eth(10000)},
@@ -287,13 +289,13 @@ func measure(ctx context.Context, p params, say func(string, ...any)) (*result, 
 	defer b.hook.Close()
 
 	var never, counting atomic.Bool
-	proxies := map[string]*proxy{}
+	proxies := map[string]*rpcproxy.Proxy{}
 	for _, name := range []string{"a", "b", "on", "off"} {
 		c := &never
 		if name == "on" || name == "off" {
 			c = &counting
 		}
-		px, err := newProxy(ch.URL, c)
+		px, err := rpcproxy.New(ch.URL, c)
 		if err != nil {
 			return nil, err
 		}
@@ -323,7 +325,7 @@ func measure(ctx context.Context, p params, say func(string, ...any)) (*result, 
 		if err := writeConfig(cfgPath, in.cfg); err != nil {
 			return nil, err
 		}
-		lp, err := startLpops(ctx, bin, cfgPath, filepath.Join(dir, in.name+".log"))
+		lp, err := benchkit.StartLpops(ctx, bin, cfgPath, filepath.Join(dir, in.name+".log"))
 		if err != nil {
 			return nil, err
 		}
@@ -431,8 +433,8 @@ func (b *bench) endpointStale(ctx context.Context) (notice, time.Time, error) {
 		return notice{}, time.Time{}, err
 	}
 	tPin := time.Now()
-	b.primB.pin(h)
-	defer b.primB.unpin()
+	b.primB.Pin(h)
+	defer b.primB.Unpin()
 	var crossed time.Time
 	for crossed.IsZero() {
 		n, err := b.eth.BlockNumber(ctx)
@@ -453,7 +455,7 @@ func (b *bench) endpointStale(ctx context.Context) (notice, time.Time, error) {
 	if err != nil {
 		return n, crossed, fmt.Errorf("RPCEndpointLagging: %w", err)
 	}
-	b.primB.unpin()
+	b.primB.Unpin()
 	if _, err := b.hook.wait(ctx, tPin, b.waitTo, resolved(n.Fingerprint)); err != nil {
 		return n, crossed, fmt.Errorf("RPCEndpointLagging resolved: %w", err)
 	}
@@ -464,13 +466,13 @@ func (b *bench) endpointStale(ctx context.Context) (notice, time.Time, error) {
 // or ChainUnreadable (the keeper's reads), whichever is notified first.
 func (b *bench) chainUnreadable(ctx context.Context) (notice, time.Time, error) {
 	t0 := time.Now()
-	b.primA.freeze()
-	b.primB.freeze()
+	b.primA.Freeze()
+	b.primB.Freeze()
 	n, err := b.hook.wait(ctx, t0, b.waitTo, func(n notice) bool {
 		return firing("ChainUnavailable")(n) || firing("ChainUnreadable")(n)
 	})
-	b.primA.unfreeze()
-	b.primB.unfreeze()
+	b.primA.Unfreeze()
+	b.primB.Unfreeze()
 	if err != nil {
 		return n, t0, fmt.Errorf("ChainUnavailable/ChainUnreadable: %w", err)
 	}
@@ -581,18 +583,18 @@ func report(w io.Writer, p params, r *result) {
 	say("RPC requests per round (%d L1 blocks x %s = %s), one orchestrator, one RPC endpoint, measured over %s (%d devnet blocks):",
 		realRoundLength, l1BlockTime, realRound, r.window.Round(time.Second), r.blocks)
 	say("%-34s %16s %17s", "", "http req/round", "rpc calls/round")
-	say("%-34s %16s %17s", "probes off", num(per(r.off.HTTP)), num(per(r.off.Calls)))
-	say("%-34s %16s %17s", fmt.Sprintf("probes on (%s/%s/%s)", p.loadInterval, p.loadChainInterval, p.loadRPCInterval), num(per(r.on.HTTP)), num(per(r.on.Calls)))
+	say("%-34s %16s %17s", "probes off", benchkit.Num(per(r.off.HTTP)), benchkit.Num(per(r.off.Calls)))
+	say("%-34s %16s %17s", fmt.Sprintf("probes on (%s/%s/%s)", p.loadInterval, p.loadChainInterval, p.loadRPCInterval), benchkit.Num(per(r.on.HTTP)), benchkit.Num(per(r.on.Calls)))
 	say("  (probes on: probes.interval / chain_interval / rpc.interval)")
-	say("%-34s %16s %17s", "added by the probes", num(per(r.on.HTTP-r.off.HTTP)), num(per(r.on.Calls-r.off.Calls)))
+	say("%-34s %16s %17s", "added by the probes", benchkit.Num(per(r.on.HTTP-r.off.HTTP)), benchkit.Num(per(r.on.Calls-r.off.Calls)))
 	say("")
 	say("http requests per round by content, probes on (probes off in brackets):")
-	for _, kv := range sortedCounts(r.on.Shapes) {
-		say("  %-80s %8s  (%s)", kv.k, num(per(kv.v)), num(per(r.off.Shapes[kv.k])))
+	for _, kv := range benchkit.SortedCounts(r.on.Shapes) {
+		say("  %-80s %8s  (%s)", kv.K, benchkit.Num(per(kv.V)), benchkit.Num(per(r.off.Shapes[kv.K])))
 	}
-	for _, kv := range sortedCounts(r.off.Shapes) {
-		if _, ok := r.on.Shapes[kv.k]; !ok {
-			say("  %-80s %8s  (%s)", kv.k, "0", num(per(kv.v)))
+	for _, kv := range benchkit.SortedCounts(r.off.Shapes) {
+		if _, ok := r.on.Shapes[kv.K]; !ok {
+			say("  %-80s %8s  (%s)", kv.K, "0", benchkit.Num(per(kv.V)))
 		}
 	}
 	if r.badRequests > 0 {
@@ -620,41 +622,7 @@ func slicesMax(ds []time.Duration) time.Duration {
 	return m
 }
 
-func num(v float64) string {
-	if v >= 100 || v == float64(int64(v)) {
-		return fmt.Sprintf("%.0f", v)
-	}
-	return fmt.Sprintf("%.1f", v)
-}
-
-type kv struct {
-	k string
-	v int
-}
-
-func sortedCounts(m map[string]int) []kv {
-	out := make([]kv, 0, len(m))
-	for k, v := range m {
-		out = append(out, kv{k, v})
-	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].v != out[j].v {
-			return out[i].v > out[j].v
-		}
-		return out[i].k < out[j].k
-	})
-	return out
-}
-
 // ---------------------------------------------------------------- helpers
-
-func newKey() *ecdsa.PrivateKey {
-	k, err := crypto.GenerateKey()
-	if err != nil {
-		panic(err)
-	}
-	return k
-}
 
 // waitReady polls lpops' status until it has read the chain and added its
 // chain probes.

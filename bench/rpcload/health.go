@@ -1,6 +1,13 @@
 package main
 
-import "time"
+import (
+	"time"
+
+	"github.com/lpops/lpops/internal/rpcproxy"
+)
+
+// healthCheck is the shape of the endpoint pool's health check.
+const healthCheck = "[eth_chainId, eth_getBlockByNumber]"
 
 // realHealthChecks estimates how many health checks lpops' endpoint pool
 // would have made over the measured window if its ticker scaled like every
@@ -14,11 +21,11 @@ import "time"
 // the measured requests that were not health checks, with the ticker at
 // tick (health_interval/4, or the floor divided by S), averaged over
 // ticker phases.
-func realHealthChecks(reqs []request, start, end time.Time, interval, tick time.Duration) float64 {
+func realHealthChecks(reqs []rpcproxy.Request, start, end time.Time, interval, tick time.Duration) float64 {
 	var contacts []time.Duration
 	for _, r := range reqs {
-		if !r.health {
-			contacts = append(contacts, r.at.Sub(start))
+		if r.Shape != healthCheck {
+			contacts = append(contacts, r.At.Sub(start))
 		}
 	}
 	window := end.Sub(start)

@@ -19,7 +19,6 @@ package main
 
 import (
 	"context"
-	"crypto/ecdsa"
 	"errors"
 	"flag"
 	"fmt"
@@ -39,9 +38,11 @@ import (
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/rpc"
 
+	"github.com/lpops/lpops/bench/internal/benchkit"
 	"github.com/lpops/lpops/internal/config"
 	"github.com/lpops/lpops/internal/devnet"
 	"github.com/lpops/lpops/internal/livepeer"
+	"github.com/lpops/lpops/internal/rpcproxy"
 	"github.com/lpops/lpops/internal/testchain"
 )
 
@@ -149,7 +150,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 // result is what one run measured over the measured rounds.
 type result struct {
-	lpops, poller      counts
+	lpops, poller      rpcproxy.Counts
 	pollerTicks        int64
 	pollerErrors       int64
 	firstRound         uint64
@@ -174,13 +175,13 @@ func measure(ctx context.Context, p params, say func(string, ...any)) (*result, 
 	bin := p.lpopsBin
 	if bin == "" {
 		say("building ./cmd/lpops")
-		if bin, err = buildLpops(ctx, dir); err != nil {
+		if bin, err = benchkit.BuildLpops(ctx, dir); err != nil {
 			return nil, err
 		}
 	}
 
 	// The devnet, its contracts and a registered orchestrator.
-	deployer, orchKey := newKey(), newKey()
+	deployer, orchKey := benchkit.NewKey(), benchkit.NewKey()
 	orch := crypto.PubkeyToAddress(orchKey.PublicKey)
 	eth := func(n int64) *big.Int { return new(big.Int).Mul(big.NewInt(n), big.NewInt(1e18)) }
 	ch, err := devnet.StartChain(types.GenesisAlloc{
@@ -248,12 +249,12 @@ func measure(ctx context.Context, p params, say func(string, ...any)) (*result, 
 
 	// Two counting proxies, switched on together for the measured rounds.
 	var measuring atomic.Bool
-	lpopsProxy, err := newCountingProxy(ch.URL, &measuring)
+	lpopsProxy, err := rpcproxy.New(ch.URL, &measuring)
 	if err != nil {
 		return nil, err
 	}
 	defer lpopsProxy.Close()
-	pollerProxy, err := newCountingProxy(ch.URL, &measuring)
+	pollerProxy, err := rpcproxy.New(ch.URL, &measuring)
 	if err != nil {
 		return nil, err
 	}
@@ -269,7 +270,7 @@ func measure(ctx context.Context, p params, say func(string, ...any)) (*result, 
 	}); err != nil {
 		return nil, err
 	}
-	lp, err := startLpops(ctx, bin, cfgPath, filepath.Join(dir, "lpops.log"))
+	lp, err := benchkit.StartLpops(ctx, bin, cfgPath, filepath.Join(dir, "lpops.log"))
 	if err != nil {
 		return nil, err
 	}
@@ -386,7 +387,7 @@ func measure(ctx context.Context, p params, say func(string, ...any)) (*result, 
 	res.pollerErrors = pl.errors.Load() - errs0
 	res.start, res.end, res.window, res.blocks = t0, t1, t1.Sub(t0), bEnd-b0
 	res.cpu, res.hwm, res.anon, res.file = s1.CPU-s0.CPU, s1.HWM, s1.Anon, s1.File
-	res.outcomes, _ = lp.RoundsTotal(ctx)
+	res.outcomes, _ = roundsTotal(ctx, lp)
 	cancel()
 	<-rssDone
 	if rssN > 0 {
@@ -413,9 +414,9 @@ func report(w io.Writer, p params, r *result) {
 
 	headOnly := r.poller.Methods["eth_getBlockByNumber"]
 	say("%-28s %16s %17s", "", "http req/round", "rpc calls/round")
-	say("%-28s %16s %17s", "poller (same state)", num(perRound(r.poller.HTTP)), num(perRound(r.poller.Calls)))
-	say("%-28s %16s %17s", "poller (head only)", num(perRound(headOnly)), num(perRound(headOnly)))
-	say("%-28s %16s %17s", "lpops", num(perRound(r.lpops.HTTP)), num(perRound(r.lpops.Calls)))
+	say("%-28s %16s %17s", "poller (same state)", benchkit.Num(perRound(r.poller.HTTP)), benchkit.Num(perRound(r.poller.Calls)))
+	say("%-28s %16s %17s", "poller (head only)", benchkit.Num(perRound(headOnly)), benchkit.Num(perRound(headOnly)))
+	say("%-28s %16s %17s", "lpops", benchkit.Num(perRound(r.lpops.HTTP)), benchkit.Num(perRound(r.lpops.Calls)))
 	ratio := func(name string, http, calls int) {
 		h, c := share(r.lpops.HTTP, http), share(r.lpops.Calls, calls)
 		say("lpops / %-20s %6.2f%% of http requests (%s), %6.2f%% of calls (%s)   goal <= %.0f%%",
@@ -431,10 +432,10 @@ func report(w io.Writer, p params, r *result) {
 	estHTTP := float64(r.lpops.HTTP-seen) + est
 	estCalls := float64(r.lpops.Calls-2*seen) + 2*est
 	say("lpops, health checks at the real cadence (est.): %s http req/round, %s calls/round: %.2f%% (%s), %.2f%% (%s) of the same-state poller's",
-		num(estHTTP/n), num(estCalls/n), 100*estHTTP/float64(max(r.poller.HTTP, 1)), verdict(estHTTP <= goalShare*float64(r.poller.HTTP)),
+		benchkit.Num(estHTTP/n), benchkit.Num(estCalls/n), 100*estHTTP/float64(max(r.poller.HTTP, 1)), verdict(estHTTP <= goalShare*float64(r.poller.HTTP)),
 		100*estCalls/float64(max(r.poller.Calls, 1)), verdict(estCalls <= goalShare*float64(r.poller.Calls)))
 	say("  (the pool's 1s health ticker floor does not scale: %s checks/round seen, %s at a %s ticker, replayed over the measured reads)",
-		num(float64(seen)/n), num(est/n), tick)
+		benchkit.Num(float64(seen)/n), benchkit.Num(est/n), tick)
 
 	realRound := time.Duration(p.roundLength) * l1BlockTime
 	cpuPerRound := time.Duration(float64(r.cpu) / n)
@@ -446,17 +447,17 @@ func report(w io.Writer, p params, r *result) {
 	say("")
 
 	say("lpops calls per round by method:")
-	for _, kv := range sorted(r.lpops.Methods) {
-		say("  %-40s %8s", kv.k, num(perRound(kv.v)))
+	for _, kv := range benchkit.SortedCounts(r.lpops.Methods) {
+		say("  %-40s %8s", kv.K, benchkit.Num(perRound(kv.V)))
 	}
 	say("lpops http requests per round by content:")
-	for _, kv := range sorted(r.lpops.Shapes) {
-		say("  %-72s %8s", kv.k, num(perRound(kv.v)))
+	for _, kv := range benchkit.SortedCounts(r.lpops.Shapes) {
+		say("  %-72s %8s", kv.K, benchkit.Num(perRound(kv.V)))
 	}
 	if p.verbose {
 		say("poller calls per round by method:")
-		for _, kv := range sorted(r.poller.Methods) {
-			say("  %-40s %8s", kv.k, num(perRound(kv.v)))
+		for _, kv := range benchkit.SortedCounts(r.poller.Methods) {
+			say("  %-40s %8s", kv.K, benchkit.Num(perRound(kv.V)))
 		}
 	}
 
@@ -499,34 +500,7 @@ func verdict(ok bool) string {
 	return "FAIL"
 }
 
-func num(v float64) string {
-	if v >= 100 || v == float64(int64(v)) {
-		return fmt.Sprintf("%.0f", v)
-	}
-	return fmt.Sprintf("%.1f", v)
-}
-
 func mb(b uint64) string { return fmt.Sprintf("%.1f MB", float64(b)/1e6) }
-
-type kv struct {
-	k string
-	v int
-}
-
-// sorted orders counts by count, then name.
-func sorted(m map[string]int) []kv {
-	out := make([]kv, 0, len(m))
-	for k, v := range m {
-		out = append(out, kv{k, v})
-	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].v != out[j].v {
-			return out[i].v > out[j].v
-		}
-		return out[i].k < out[j].k
-	})
-	return out
-}
 
 type kvf struct {
 	k string
@@ -540,12 +514,4 @@ func sortedF(m map[string]float64) []kvf {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].k < out[j].k })
 	return out
-}
-
-func newKey() *ecdsa.PrivateKey {
-	k, err := crypto.GenerateKey()
-	if err != nil {
-		panic(err)
-	}
-	return k
 }

@@ -183,6 +183,27 @@ func (c *Chain) Mine(t testing.TB, n int) {
 	c.anvilCall(t, "anvil_mine", hexutil.Uint64(n))
 }
 
+// MineTo mines by hand (anvil) until the head is block n; a head already at
+// or past n is left alone.
+func (c *Chain) MineTo(t testing.TB, n uint64) {
+	t.Helper()
+	if h := c.Head(t); h < n {
+		c.Mine(t, int(n-h))
+	}
+}
+
+// Head is the chain's newest block number (eth_blockNumber).
+func (c *Chain) Head(t testing.TB) uint64 {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+	defer cancel()
+	n, err := c.eth.BlockNumber(ctx)
+	if err != nil {
+		t.Fatalf("%s eth_blockNumber: %v", c.Kind, err)
+	}
+	return n
+}
+
 // SetIntervalMining makes anvil mine a block every secs seconds, or stop
 // interval mining when secs is 0 (evm_setIntervalMining).
 func (c *Chain) SetIntervalMining(t testing.TB, secs uint64) {

@@ -30,15 +30,6 @@ func balance(t *testing.T, c *Chain, a common.Address) *big.Int {
 	return b
 }
 
-func head(t *testing.T, c *Chain) uint64 {
-	t.Helper()
-	n, err := c.Client(t).BlockNumber(t.Context())
-	if err != nil {
-		t.Fatalf("block number: %v", err)
-	}
-	return n
-}
-
 func TestRepoRootHoldsScripts(t *testing.T) {
 	root := RepoRoot(t)
 	for _, f := range []string{"go.mod", "scripts/anvil.sh", "scripts/geth-dev.sh"} {
@@ -126,7 +117,7 @@ func TestAnvilIntervalMining(t *testing.T) {
 	t.Parallel()
 	c := StartAnvil(t, AnvilOptions{BlockTime: 500 * time.Millisecond})
 	WaitFor(t, 30*time.Second, "anvil to mine empty blocks on its interval", func() bool {
-		return head(t, c) >= 2
+		return c.Head(t) >= 2
 	})
 	key := c.FundedKey(t, big.NewInt(1))
 	if got := balance(t, c, crypto.PubkeyToAddress(key.PublicKey)); got.Cmp(ether(1)) != 0 {
@@ -139,7 +130,7 @@ func TestAnvilManualMining(t *testing.T) {
 	c := StartAnvil(t, AnvilOptions{})
 	c.SetAutomine(t, false)
 	key := c.FundedKey(t, big.NewInt(1)) // mines its own block
-	start := head(t, c)
+	start := c.Head(t)
 
 	to := common.HexToAddress("0x000000000000000000000000000000000000bEEF")
 	hash := c.SendValue(t, key, to, big.NewInt(1))
@@ -149,7 +140,7 @@ func TestAnvilManualMining(t *testing.T) {
 	if _, pending, err := c.Client(t).TransactionByHash(t.Context(), hash); err != nil || !pending {
 		t.Fatalf("TransactionByHash before Mine: pending=%v err=%v, want pending", pending, err)
 	}
-	if head(t, c) != start {
+	if c.Head(t) != start {
 		t.Fatalf("a block was mined with automine off")
 	}
 	c.Mine(t, 3)
@@ -157,7 +148,7 @@ func TestAnvilManualMining(t *testing.T) {
 	if got := r.BlockNumber.Uint64(); got != start+1 {
 		t.Errorf("mined in block %d, want %d", got, start+1)
 	}
-	if got := head(t, c); got != start+3 {
+	if got := c.Head(t); got != start+3 {
 		t.Errorf("head after Mine(3) = %d, want %d", got, start+3)
 	}
 	if n := c.CountTxs(t, t.Context(), crypto.PubkeyToAddress(key.PublicKey), &to, start, math.MaxUint64); n != 1 {
@@ -166,7 +157,7 @@ func TestAnvilManualMining(t *testing.T) {
 
 	c.SetIntervalMining(t, 1)
 	WaitFor(t, 30*time.Second, "interval mining after SetIntervalMining", func() bool {
-		return head(t, c) > start+3
+		return c.Head(t) > start+3
 	})
 	c.SetAutomine(t, true)
 	c.WaitMined(t, c.SendValue(t, key, to, big.NewInt(1)))
@@ -212,10 +203,10 @@ func TestGethDev(t *testing.T) {
 		t.Fatalf("stopped geth answered: err = %v, want deadline exceeded", err)
 	}
 	c.Cont(t)
-	head(t, c)
+	c.Head(t)
 
 	// A clean restart (SIGTERM, as systemd stops a unit) keeps the chain.
-	before := head(t, c)
+	before := c.Head(t)
 	port := c.Port
 	c.Restart(t)
 	if c.Port != port {
@@ -238,7 +229,7 @@ func TestGethDev(t *testing.T) {
 	if c.Port != port {
 		t.Fatalf("restarted on port %d, want %d", c.Port, port)
 	}
-	if after := head(t, c); after > before {
+	if after := c.Head(t); after > before {
 		t.Fatalf("head after SIGKILL and restart = %d, want at most %d", after, before)
 	}
 	if balance(t, c, addr).Sign() == 0 {
@@ -256,7 +247,7 @@ func TestGethDevPeriod(t *testing.T) {
 	t.Parallel()
 	c := StartGeth(t, GethOptions{Period: time.Second})
 	WaitFor(t, 30*time.Second, "geth to seal empty blocks every period", func() bool {
-		return head(t, c) >= 2
+		return c.Head(t) >= 2
 	})
 	c.FundedKey(t, big.NewInt(1))
 }

@@ -112,8 +112,8 @@ func TestRestartWhileFiring(t *testing.T) {
 	fired := hook.wait(waitTimeout, "BalanceLow for the orchestrator", named("BalanceLow", "firing", "account", "orchestrator"))
 
 	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGKILL} {
-		lp.stop(sig)
-		lp.restart()
+		lp.Stop(sig)
+		lp.Restart()
 		s := lp.probeRuns("accounts", 3)
 		if p := s.probe("accounts"); !strings.Contains(strings.Join(p.Firing, " "), "BalanceLow") {
 			t.Fatalf("after %s and a restart the accounts probe fires %v, want BalanceLow", sig, p.Firing)
@@ -143,7 +143,7 @@ func TestSilence(t *testing.T) {
 	body := `{"matchers":[{"name":"alertname","value":"BalanceLow"}],"duration":"10s","comment":"topping up the orchestrator","created_by":"alerting test"}`
 	post := func(token string) *http.Response {
 		t.Helper()
-		req, err := http.NewRequest(http.MethodPost, lp.base+"/api/v1/silences", bytes.NewReader([]byte(body)))
+		req, err := http.NewRequest(http.MethodPost, lp.Base+"/api/v1/silences", bytes.NewReader([]byte(body)))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -151,7 +151,7 @@ func TestSilence(t *testing.T) {
 		if token != "" {
 			req.Header.Set("Authorization", "Bearer "+token)
 		}
-		resp, err := lp.client.Do(req)
+		resp, err := lp.Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -27,7 +27,8 @@
 //     serves the documented wire format (shared/LIVEPEER.md, observed from
 //     go-livepeer 0.9.1) from its own reads of the same chain. The test stops
 //     and restarts its HTTP server.
-//   - Broken RPC endpoints: a JSON-RPC HTTP proxy in front of anvil that can
+//   - Broken RPC endpoints: a JSON-RPC HTTP proxy (internal/rpcproxy, also
+//     used by bench/detect) in front of anvil that can
 //     pin the head (it answers eth_blockNumber with an old block and rewrites
 //     "latest" to it, a consistent view of the same chain that stopped
 //     following it) or freeze (it accepts requests and never answers, as a

@@ -1,23 +1,18 @@
 package alerting
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
-	"net/http/httptest"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/lpops/lpops/internal/devnet"
 	"github.com/lpops/lpops/internal/livepeer"
+	"github.com/lpops/lpops/internal/rpcproxy"
 	"github.com/lpops/lpops/internal/testchain"
 	"github.com/lpops/lpops/internal/testenv"
 )
@@ -132,208 +127,15 @@ func (d nodeDuties) Reward(context.Context) error {
 
 // ---------------------------------------------------------------- RPC proxy
 
-// rpcProxy is a JSON-RPC endpoint in front of anvil that can go wrong the way
-// real nodes do:
-//
-//   - pinned: it serves the chain as it was at one block: eth_blockNumber
-//     answers that block, and the block tags "latest", "pending", "safe" and
-//     "finalized" are rewritten to it, so every read (head, state, nonces) is
-//     one consistent, old view of the same chain, as from a node that stopped
-//     importing blocks;
-//   - frozen: it accepts requests and never answers them until thawed, as a
-//     node stopped with SIGSTOP (or hung) does.
-type rpcProxy struct {
-	srv    *httptest.Server
-	target string
-	client *http.Client
-
-	mu     sync.Mutex
-	pinned string        // hex block number; "" when following the chain
-	thaw   chan struct{} // closed on thaw; nil when not frozen
-}
-
-func newRPCProxy(t *testing.T, target string) *rpcProxy {
+// newRPCProxy starts a JSON-RPC proxy in front of target that the test can
+// pin to an old head or freeze (see internal/rpcproxy); it stops with the
+// test.
+func newRPCProxy(t *testing.T, target string) *rpcproxy.Proxy {
 	t.Helper()
-	p := &rpcProxy{target: target, client: &http.Client{}}
-	p.srv = httptest.NewServer(http.HandlerFunc(p.serve))
-	t.Cleanup(func() {
-		p.unfreeze()
-		p.srv.Close()
-	})
+	p, err := rpcproxy.New(target, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { p.Close() })
 	return p
-}
-
-// URL is the proxy's endpoint.
-func (p *rpcProxy) URL() string { return p.srv.URL }
-
-// pin serves block n as the head from now on.
-func (p *rpcProxy) pin(n uint64) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.pinned = fmt.Sprintf("0x%x", n)
-}
-
-// unpin follows the chain again.
-func (p *rpcProxy) unpin() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.pinned = ""
-}
-
-// freeze holds every request from now on.
-func (p *rpcProxy) freeze() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.thaw == nil {
-		p.thaw = make(chan struct{})
-	}
-}
-
-// unfreeze answers again, the held requests included.
-func (p *rpcProxy) unfreeze() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.thaw != nil {
-		close(p.thaw)
-		p.thaw = nil
-	}
-}
-
-// rpcCall is one JSON-RPC request as the proxy rewrites it.
-type rpcCall struct {
-	JSONRPC string            `json:"jsonrpc"`
-	ID      json.RawMessage   `json:"id,omitempty"`
-	Method  string            `json:"method"`
-	Params  []json.RawMessage `json:"params"`
-}
-
-// rpcAnswer is one JSON-RPC response as the proxy rewrites it.
-type rpcAnswer struct {
-	JSONRPC string          `json:"jsonrpc"`
-	ID      json.RawMessage `json:"id"`
-	Result  json.RawMessage `json:"result,omitempty"`
-	Error   json.RawMessage `json:"error,omitempty"`
-}
-
-func (p *rpcProxy) serve(w http.ResponseWriter, r *http.Request) {
-	p.mu.Lock()
-	thaw, pinned := p.thaw, p.pinned
-	p.mu.Unlock()
-	if thaw != nil {
-		select {
-		case <-thaw:
-		case <-r.Context().Done():
-			return // the client gave up, as on a frozen node
-		}
-	}
-	body, err := io.ReadAll(r.Body)
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
-		return
-	}
-	var headIDs []string
-	if pinned != "" {
-		body, headIDs = pinBody(body, pinned)
-	}
-	req, err := http.NewRequestWithContext(r.Context(), http.MethodPost, p.target, bytes.NewReader(body))
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusInternalServerError)
-		return
-	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := p.client.Do(req)
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusBadGateway)
-		return
-	}
-	defer resp.Body.Close()
-	out, err := io.ReadAll(resp.Body)
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusBadGateway)
-		return
-	}
-	if len(headIDs) > 0 {
-		out = pinHead(out, headIDs, pinned)
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(resp.StatusCode)
-	_, _ = w.Write(out)
-}
-
-// pinBody rewrites block tags to the pinned block and returns the ids of the
-// eth_blockNumber calls, whose answers pinHead replaces.
-func pinBody(body []byte, pinned string) ([]byte, []string) {
-	calls, batch, ok := decodeCalls(body)
-	if !ok {
-		return body, nil
-	}
-	var ids []string
-	for i := range calls {
-		c := &calls[i]
-		if c.Params == nil {
-			c.Params = []json.RawMessage{}
-		}
-		if c.Method == "eth_blockNumber" {
-			ids = append(ids, string(c.ID))
-			continue
-		}
-		for j, prm := range c.Params {
-			switch strings.Trim(string(prm), `"`) {
-			case "latest", "pending", "safe", "finalized":
-				c.Params[j] = json.RawMessage(`"` + pinned + `"`)
-			}
-		}
-	}
-	var out []byte
-	if batch {
-		out, _ = json.Marshal(calls)
-	} else {
-		out, _ = json.Marshal(calls[0])
-	}
-	return out, ids
-}
-
-func decodeCalls(body []byte) ([]rpcCall, bool, bool) {
-	body = bytes.TrimSpace(body)
-	if len(body) > 0 && body[0] == '[' {
-		var calls []rpcCall
-		return calls, true, json.Unmarshal(body, &calls) == nil
-	}
-	var c rpcCall
-	if err := json.Unmarshal(body, &c); err != nil {
-		return nil, false, false
-	}
-	return []rpcCall{c}, false, true
-}
-
-// pinHead answers the eth_blockNumber calls with the pinned block.
-func pinHead(out []byte, ids []string, pinned string) []byte {
-	trimmed := bytes.TrimSpace(out)
-	batch := len(trimmed) > 0 && trimmed[0] == '['
-	var answers []rpcAnswer
-	if batch {
-		if json.Unmarshal(trimmed, &answers) != nil {
-			return out
-		}
-	} else {
-		var a rpcAnswer
-		if json.Unmarshal(trimmed, &a) != nil {
-			return out
-		}
-		answers = []rpcAnswer{a}
-	}
-	for i := range answers {
-		for _, id := range ids {
-			if string(answers[i].ID) == id && answers[i].Error == nil {
-				answers[i].Result = json.RawMessage(`"` + pinned + `"`)
-			}
-		}
-	}
-	var b []byte
-	if batch {
-		b, _ = json.Marshal(answers)
-	} else {
-		b, _ = json.Marshal(answers[0])
-	}
-	return b
 }

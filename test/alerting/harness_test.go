@@ -5,15 +5,11 @@ import (
 	"crypto/ecdsa"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
-	"io"
 	"math/big"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -177,25 +173,13 @@ func (e *env) drainTo(key *ecdsa.PrivateKey, left *big.Int) *big.Int {
 	return e.balance(a)
 }
 
-func (e *env) head() uint64 {
-	e.t.Helper()
-	n, err := e.chain.Client(e.t).BlockNumber(e.ctx)
-	if err != nil {
-		e.t.Fatalf("eth_blockNumber: %v", err)
-	}
-	return n
-}
+func (e *env) head() uint64 { e.t.Helper(); return e.chain.Head(e.t) }
 
 // mine mines n blocks by hand (anvil).
 func (e *env) mine(n int) { e.t.Helper(); e.chain.Mine(e.t, n) }
 
 // mineTo mines by hand until the head is block n.
-func (e *env) mineTo(n uint64) {
-	e.t.Helper()
-	if h := e.head(); h < n {
-		e.chain.Mine(e.t, int(n-h))
-	}
-}
+func (e *env) mineTo(n uint64) { e.t.Helper(); e.chain.MineTo(e.t, n) }
 
 // roundInfo reads the current round and its first block.
 func (e *env) roundInfo() (round, start uint64) {
@@ -254,16 +238,11 @@ type lpopsOptions struct {
 	repeatWarning, repeatCritical time.Duration // alerts.repeat_interval; 0 = the defaults
 }
 
-// lpops is a running lpops process and its configuration.
+// lpops is a running lpops process and the API token it was given.
 type lpops struct {
-	t      *testing.T
-	bin    string
-	config string
-	token  string // api.token_file's content
-	base   string // http://listen
-	proc   *testenv.Proc
-	client *http.Client
-	last   string // the last status document read, for failure reports
+	*testenv.Lpops
+	t     *testing.T
+	token string // api.token_file's content
 }
 
 func (e *env) startLpops(o lpopsOptions) *lpops {
@@ -291,8 +270,7 @@ func (e *env) startLpops(o lpopsOptions) *lpops {
 		o.repeatCritical = time.Hour
 	}
 	dir := t.TempDir()
-	lp := &lpops{t: t, bin: testenv.BuildLpops(t), config: filepath.Join(dir, "lpops.yaml"), client: &http.Client{Timeout: 5 * time.Second}}
-	lp.token = randomHex(t, 32)
+	lp := &lpops{t: t, token: randomHex(t, 32)}
 	tokenFile := filepath.Join(dir, "api-token")
 	writeFile(t, tokenFile, lp.token+"\n")
 	secretFile := filepath.Join(dir, "hook-secret")
@@ -365,25 +343,14 @@ log:
   format: text
 `, o.maxLagBlocks, probeInterval, probeInterval, probeInterval, o.warnETH, o.criticalETH, o.runwayWarn, o.runwayCritical,
 		o.hook.URL(), secretFile, o.repeatCritical, o.repeatWarning, tokenFile, filepath.Join(dir, "state"))
-	body := b.String()
-
-	t.Cleanup(func() {
-		if t.Failed() && lp.last != "" {
-			t.Logf("last /api/v1/status of lpops:\n%s", lp.last)
-		}
+	lp.Lpops = testenv.StartLpops(t, testenv.LpopsOptions{
+		Dir: dir, Config: b.String(), Timeout: startTimeout,
+		ReadyWhat: "lpops to start, read the chain and run its probes",
+		Ready: func(l *testenv.Lpops) bool {
+			var s statusDoc
+			return l.Status(&s) == nil && s.Ready && s.Keeper != nil && s.probe("stake") != nil && s.probe("accounts") != nil
+		},
 	})
-	for attempt := 1; ; attempt++ {
-		port := testenv.FreePort(t)
-		writeFile(t, lp.config, body+fmt.Sprintf("listen: 127.0.0.1:%d\n", port))
-		lp.base = fmt.Sprintf("http://127.0.0.1:%d", port)
-		if lp.start() || attempt == 3 {
-			break
-		}
-		// Another process took the port between FreePort and the bind.
-	}
-	if lp.proc.Exited() {
-		t.Fatalf("lpops exited at start (exit code %d):\n%s", lp.proc.ExitCode(), lp.proc.Output())
-	}
 	return lp
 }
 
@@ -401,44 +368,6 @@ func randomHex(t *testing.T, n int) string {
 		t.Fatal(err)
 	}
 	return hex.EncodeToString(b)
-}
-
-// start runs lpops on its config and waits until its status says it has read
-// the chain and every probe has run. It returns false if lpops could not bind
-// its listen port.
-func (lp *lpops) start() bool {
-	lp.t.Helper()
-	lp.proc = testenv.StartProc(lp.t, lp.bin, []string{"run", "--config", lp.config}, nil)
-	var bindErr bool
-	testenv.WaitFor(lp.t, startTimeout, "lpops to start, read the chain and run its probes", func() bool {
-		if lp.proc.Exited() {
-			bindErr = strings.Contains(lp.proc.Output(), "address already in use")
-			return true
-		}
-		s, err := lp.status()
-		return err == nil && s.Ready && s.Keeper != nil && s.probe("stake") != nil && s.probe("accounts") != nil
-	})
-	return !bindErr
-}
-
-// stop sends sig to lpops and waits until it has exited.
-func (lp *lpops) stop(sig syscall.Signal) {
-	lp.t.Helper()
-	if err := lp.proc.Signal(sig); err != nil {
-		lp.t.Fatal(err)
-	}
-	err := lp.proc.Wait(lp.t, 15*time.Second)
-	if sig == syscall.SIGTERM && err != nil {
-		lp.t.Fatalf("lpops exited with %v after SIGTERM, want exit status 0\n%s", err, lp.proc.Output())
-	}
-}
-
-// restart starts lpops again on the same config and state directory.
-func (lp *lpops) restart() {
-	lp.t.Helper()
-	if !lp.start() {
-		lp.t.Fatalf("restarted lpops could not bind its port again:\n%s", lp.proc.Output())
-	}
 }
 
 // statusDoc is the part of /api/v1/status the tests read.
@@ -474,31 +403,10 @@ func (s *statusDoc) probe(name string) *probeResult {
 	return nil
 }
 
-func (lp *lpops) get(path string) ([]byte, error) {
-	resp, err := lp.client.Get(lp.base + path)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return nil, err
-	}
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("GET %s: %s: %s", path, resp.Status, b)
-	}
-	return b, nil
-}
-
 func (lp *lpops) status() (*statusDoc, error) {
-	b, err := lp.get("/api/v1/status")
-	if err != nil {
-		return nil, err
-	}
-	lp.last = string(b)
 	var s statusDoc
-	if err := json.Unmarshal(b, &s); err != nil {
-		return nil, fmt.Errorf("decode status: %w", err)
+	if err := lp.Status(&s); err != nil {
+		return nil, err
 	}
 	return &s, nil
 }
@@ -507,19 +415,7 @@ func (lp *lpops) status() (*statusDoc, error) {
 // fails at once if lpops exits.
 func (lp *lpops) waitStatus(what string, cond func(*statusDoc) bool) *statusDoc {
 	lp.t.Helper()
-	var got *statusDoc
-	testenv.WaitFor(lp.t, waitTimeout, what, func() bool {
-		if lp.proc.Exited() {
-			lp.t.Fatalf("lpops exited (code %d) while waiting for %s", lp.proc.ExitCode(), what)
-		}
-		s, err := lp.status()
-		if err != nil || !cond(s) {
-			return false
-		}
-		got = s
-		return true
-	})
-	return got
+	return testenv.WaitStatus(lp.Lpops, waitTimeout, what, cond)
 }
 
 // probeRuns waits until the named probe has finished n more runs, and
@@ -554,31 +450,13 @@ type alertsDoc struct {
 
 func (lp *lpops) alerts() *alertsDoc {
 	lp.t.Helper()
-	b, err := lp.get("/api/v1/alerts")
-	if err != nil {
-		lp.t.Fatal(err)
-	}
 	var d alertsDoc
-	if err := json.Unmarshal(b, &d); err != nil {
-		lp.t.Fatalf("decode /api/v1/alerts: %v\n%s", err, b)
-	}
+	lp.GetJSON("/api/v1/alerts", &d)
 	return &d
 }
 
 // waitAlerts polls GET /api/v1/alerts until cond holds.
 func (lp *lpops) waitAlerts(what string, cond func(*alertsDoc) bool) *alertsDoc {
 	lp.t.Helper()
-	var got *alertsDoc
-	testenv.WaitFor(lp.t, waitTimeout, what, func() bool {
-		if lp.proc.Exited() {
-			lp.t.Fatalf("lpops exited (code %d) while waiting for %s", lp.proc.ExitCode(), what)
-		}
-		d := lp.alerts()
-		if !cond(d) {
-			return false
-		}
-		got = d
-		return true
-	})
-	return got
+	return testenv.WaitGet(lp.Lpops, "/api/v1/alerts", waitTimeout, what, cond)
 }

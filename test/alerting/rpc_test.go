@@ -17,20 +17,20 @@ func TestRPCLagging(t *testing.T) {
 	hook := newReceiver(t)
 	laggy := newRPCProxy(t, e.chain.URL)
 	lp := e.startLpops(lpopsOptions{hook: hook, maxLagBlocks: 3,
-		rpc: []rpcEntry{{"direct", e.chain.URL}, {"laggy", laggy.URL()}}})
+		rpc: []rpcEntry{{"direct", e.chain.URL}, {"laggy", laggy.URL}}})
 	lp.waitStatus("both endpoints healthy", func(s *statusDoc) bool {
 		p := s.probe("rpc")
 		return p != nil && p.Values["healthy_endpoints"] == 2
 	})
 
 	head := e.head()
-	laggy.pin(head)
+	laggy.Pin(head)
 	e.mine(10) // one anvil_mine: the lag goes from 0 to 10 at once
 	n := hook.wait(waitTimeout, "RPCEndpointLagging for the pinned endpoint", named("RPCEndpointLagging", "firing", "endpoint", "laggy"))
 	if n.Severity != "warning" || !strings.Contains(n.Description, fmt.Sprintf("Head %d is 10 blocks behind the best endpoint (limit 3)", head)) {
 		t.Errorf("RPCEndpointLagging: severity %q, description %q; want warning, head %d 10 blocks behind (limit 3)", n.Severity, n.Description, head)
 	}
-	if strings.Contains(n.Summary+n.Description+fmt.Sprint(n.Labels), laggy.URL()) {
+	if strings.Contains(n.Summary+n.Description+fmt.Sprint(n.Labels), laggy.URL) {
 		t.Errorf("the notification shows the endpoint's URL, not only its name: %s", n)
 	}
 	s := lp.probeRuns("rpc", 3)
@@ -39,7 +39,7 @@ func TestRPCLagging(t *testing.T) {
 			p.Values, s.Keeper != nil && s.Keeper.ChainOK)
 	}
 
-	laggy.unpin()
+	laggy.Unpin()
 	hook.wait(waitTimeout, "RPCEndpointLagging resolved once the endpoint follows the chain", of(n.Fingerprint, "resolved"))
 	lp.probeRuns("rpc", 2)
 	hook.once("RPCEndpointLagging firing", of(n.Fingerprint, "firing"))
@@ -62,7 +62,7 @@ func TestChainUnreadable(t *testing.T) {
 	// lpops' only endpoint: a proxy in front of anvil, so that the test can
 	// cut lpops off the chain while it keeps driving the chain itself.
 	ep := newRPCProxy(t, e.chain.URL)
-	lp := e.startLpops(lpopsOptions{hook: hook, grace: 2, rpc: []rpcEntry{{"only", ep.URL()}}})
+	lp := e.startLpops(lpopsOptions{hook: hook, grace: 2, rpc: []rpcEntry{{"only", ep.URL}}})
 	orch := lower(addr(e.orch))
 
 	// Round r: the orchestrator is active and nobody has rewarded yet; the
@@ -101,7 +101,7 @@ func TestChainUnreadable(t *testing.T) {
 	{
 		lp.waitStatus("lpops to read the chain again", func(s *statusDoc) bool { return s.Keeper != nil && s.Keeper.ChainOK })
 		frozen := time.Now()
-		ep.freeze()
+		ep.Freeze()
 		unreadable := hook.wait(waitTimeout, "ChainUnreadable", func(n notification) bool {
 			return named("ChainUnreadable", "firing")(n) && n.received.After(frozen)
 		})
@@ -114,7 +114,7 @@ func TestChainUnreadable(t *testing.T) {
 		lp.probeRuns("duty", 4)
 		hook.none(fmt.Sprintf("duty alerts while lpops cannot read the chain (round %d ended meanwhile)", r), dutyAlerts)
 
-		ep.unfreeze()
+		ep.Unfreeze()
 		back := hook.wait(waitTimeout, "ChainUnreadable resolved", of(unreadable.Fingerprint, "resolved"))
 		// Round r really ended without a reward while the orchestrator was
 		// active: once the chain is read again, that is reported, after the

@@ -5,13 +5,9 @@ import (
 	"crypto/ecdsa"
 	"encoding/json"
 	"fmt"
-	"io"
 	"math/big"
-	"net/http"
 	"os"
 	"path/filepath"
-	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -170,25 +166,13 @@ func (e *env) l2Block(bn uint64) uint64 { return (bn - e.offset) * e.div }
 // blockNumAt is blockNum() in chain block n.
 func (e *env) blockNumAt(n uint64) uint64 { return e.offset + n/e.div }
 
-func (e *env) head() uint64 {
-	e.t.Helper()
-	n, err := e.chain.Client(e.t).BlockNumber(e.ctx)
-	if err != nil {
-		e.t.Fatalf("eth_blockNumber: %v", err)
-	}
-	return n
-}
+func (e *env) head() uint64 { e.t.Helper(); return e.chain.Head(e.t) }
 
 // mine mines n blocks by hand (anvil).
 func (e *env) mine(n int) { e.t.Helper(); e.chain.Mine(e.t, n) }
 
 // mineTo mines by hand until the head is chain block n.
-func (e *env) mineTo(n uint64) {
-	e.t.Helper()
-	if h := e.head(); h < n {
-		e.chain.Mine(e.t, int(n-h))
-	}
-}
+func (e *env) mineTo(n uint64) { e.t.Helper(); e.chain.MineTo(e.t, n) }
 
 // advance mines to the first block of blockNum() bn and waits until lpops
 // has read the chain there: it had its chance to act on that block.
@@ -337,16 +321,10 @@ type lpopsOptions struct {
 	rpc        []rpcEntry    // default: the chain itself
 }
 
-// lpops is a running lpops process and its configuration.
+// lpops is a running lpops process.
 type lpops struct {
-	t       *testing.T
-	bin     string
-	config  string
-	base    string // http://listen
-	proc    *testenv.Proc
-	client  *http.Client
-	last    string // the last status document read, for failure reports
-	lastErr error  // the last error reading it
+	*testenv.Lpops
+	t *testing.T
 }
 
 func (e *env) startLpops(o lpopsOptions) *lpops {
@@ -381,17 +359,7 @@ func (e *env) startLpops(o lpopsOptions) *lpops {
 	for _, r := range o.rpc {
 		fmt.Fprintf(&rpc, "  - name: %s\n    url: %s\n", r.name, r.url)
 	}
-	lp := &lpops{t: t, bin: testenv.BuildLpops(t), config: filepath.Join(dir, "lpops.yaml"), client: &http.Client{Timeout: 5 * time.Second}}
-	t.Cleanup(func() {
-		if t.Failed() && lp.last != "" {
-			t.Logf("last /api/v1/status of lpops:\n%s", lp.last)
-		}
-		if t.Failed() && lp.lastErr != nil {
-			t.Logf("last error reading the status: %v", lp.lastErr)
-		}
-	})
-	write := func(port int) {
-		cfg := fmt.Sprintf(`# Written by the lpops integration test.
+	cfg := fmt.Sprintf(`# Written by the lpops integration test.
 network: custom
 chain_id: %d
 controller: "%s"
@@ -412,53 +380,18 @@ chain:
   health_interval: 2s
   max_head_age: %s
 state_dir: %s
-listen: 127.0.0.1:%d
 log:
   level: debug
   format: text
 `, e.chain.ChainID.Uint64(), e.dep.Controller.Hex(), rpc.String(), addr(e.orch).Hex(), keystore, passFile,
-			o.grace, o.maxFeeGwei, o.stuckAfter, maxHeadAge, filepath.Join(dir, "state"), port)
-		if err := os.WriteFile(lp.config, []byte(cfg), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		lp.base = fmt.Sprintf("http://127.0.0.1:%d", port)
-	}
-	for attempt := 1; ; attempt++ {
-		write(testenv.FreePort(t))
-		if lp.start() || attempt == 3 {
-			break
-		}
-		// Another process took the port between FreePort and the bind.
-	}
-	if lp.proc.Exited() {
-		t.Fatalf("lpops exited at start (exit code %d):\n%s", lp.proc.ExitCode(), lp.proc.Output())
-	}
-	return lp
-}
-
-// start runs lpops on its config and waits until its status says it has
-// read the chain. It returns false if lpops could not bind its listen port.
-func (lp *lpops) start() bool {
-	lp.t.Helper()
-	lp.proc = testenv.StartProc(lp.t, lp.bin, []string{"run", "--config", lp.config}, nil)
-	var bindErr bool
-	testenv.WaitFor(lp.t, startTimeout, "lpops to start and read the chain", func() bool {
-		if lp.proc.Exited() {
-			bindErr = strings.Contains(lp.proc.Output(), "address already in use")
-			return true
-		}
-		s, err := lp.status()
-		return err == nil && s.Ready && s.Keeper != nil
-	})
-	return !bindErr
-}
-
-// restart starts lpops again on the same config and state directory.
-func (lp *lpops) restart() {
-	lp.t.Helper()
-	if !lp.start() {
-		lp.t.Fatalf("restarted lpops could not bind its port again:\n%s", lp.proc.Output())
-	}
+		o.grace, o.maxFeeGwei, o.stuckAfter, maxHeadAge, filepath.Join(dir, "state"))
+	return &lpops{t: t, Lpops: testenv.StartLpops(t, testenv.LpopsOptions{
+		Dir: dir, Config: cfg, Timeout: startTimeout, ReadyWhat: "lpops to start and read the chain",
+		Ready: func(l *testenv.Lpops) bool {
+			var s statusDoc
+			return l.Status(&s) == nil && s.Ready && s.Keeper != nil
+		},
+	})}
 }
 
 // statusDoc is the part of /api/v1/status the tests read, decoded from the
@@ -526,56 +459,21 @@ type endpointStatus struct {
 // inRound reports whether the keeper's status is about round r.
 func (s *statusDoc) inRound(r uint64) bool { return s.Keeper != nil && s.Keeper.Round == r }
 
-func (lp *lpops) get(path string) ([]byte, error) {
-	resp, err := lp.client.Get(lp.base + path)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return nil, err
-	}
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("GET %s: %s: %s", path, resp.Status, b)
-	}
-	return b, nil
-}
-
 func (lp *lpops) status() (*statusDoc, error) {
-	b, err := lp.get("/api/v1/status")
-	if err != nil {
-		return nil, err
-	}
-	lp.last = string(b)
 	var s statusDoc
-	if err := json.Unmarshal(b, &s); err != nil {
-		return nil, fmt.Errorf("decode status: %w", err)
+	if err := lp.Status(&s); err != nil {
+		return nil, err
 	}
 	return &s, nil
 }
 
-// waitStatus polls the status until cond holds and returns that status. It
-// fails at once if lpops exits.
+// waitStatus polls the status until it has the keeper's part and cond
+// holds, and returns that status. It fails at once if lpops exits.
 func (lp *lpops) waitStatus(what string, cond func(*statusDoc) bool) *statusDoc {
 	lp.t.Helper()
-	var got *statusDoc
-	testenv.WaitFor(lp.t, statusTimeout, what, func() bool {
-		if lp.proc.Exited() {
-			lp.t.Fatalf("lpops exited (code %d) while waiting for %s", lp.proc.ExitCode(), what)
-		}
-		s, err := lp.status()
-		if err != nil {
-			lp.lastErr = err
-			return false
-		}
-		if s.Keeper == nil || !cond(s) {
-			return false
-		}
-		got = s
-		return true
+	return testenv.WaitStatus(lp.Lpops, statusTimeout, what, func(s *statusDoc) bool {
+		return s.Keeper != nil && cond(s)
 	})
-	return got
 }
 
 // seen waits until lpops has read the chain at blockNum() bn or later.
@@ -598,19 +496,6 @@ func (lp *lpops) reads(n int, check func(*statusDoc)) {
 	})
 }
 
-// kill SIGKILLs lpops and waits until it is gone.
-func (lp *lpops) kill() {
-	lp.t.Helper()
-	if err := lp.proc.Signal(os.Kill); err != nil {
-		lp.t.Fatal(err)
-	}
-	select {
-	case <-lp.proc.Done():
-	case <-time.After(10 * time.Second):
-		lp.t.Fatal("lpops still running 10s after SIGKILL")
-	}
-}
-
 // roundRecord is an entry of /api/v1/rounds.
 type roundRecord struct {
 	Round      uint64 `json:"round"`
@@ -621,63 +506,7 @@ type roundRecord struct {
 
 func (lp *lpops) rounds() []roundRecord {
 	lp.t.Helper()
-	b, err := lp.get("/api/v1/rounds")
-	if err != nil {
-		lp.t.Fatal(err)
-	}
 	var rs []roundRecord
-	if err := json.Unmarshal(b, &rs); err != nil {
-		lp.t.Fatalf("decode /api/v1/rounds: %v\n%s", err, b)
-	}
+	lp.GetJSON("/api/v1/rounds", &rs)
 	return rs
-}
-
-var labelRE = regexp.MustCompile(`(\w+)="((?:[^"\\]|\\.)*)"`)
-
-// metric returns the value of the series of name whose labels include the
-// given name/value pairs, from /metrics; it fails the test if there is none.
-func (lp *lpops) metric(name string, labels ...string) float64 {
-	lp.t.Helper()
-	b, err := lp.get("/metrics")
-	if err != nil {
-		lp.t.Fatal(err)
-	}
-	want := map[string]string{}
-	for i := 0; i+1 < len(labels); i += 2 {
-		want[labels[i]] = labels[i+1]
-	}
-lines:
-	for _, line := range strings.Split(string(b), "\n") {
-		if !strings.HasPrefix(line, name+"{") && !strings.HasPrefix(line, name+" ") {
-			continue
-		}
-		series, value, ok := cutLast(line, " ")
-		if !ok {
-			continue
-		}
-		got := map[string]string{}
-		for _, m := range labelRE.FindAllStringSubmatch(series, -1) {
-			got[m[1]] = m[2]
-		}
-		for k, v := range want {
-			if got[k] != v {
-				continue lines
-			}
-		}
-		f, err := strconv.ParseFloat(value, 64)
-		if err != nil {
-			lp.t.Fatalf("metric line %q: %v", line, err)
-		}
-		return f
-	}
-	lp.t.Fatalf("no %s%v in /metrics", name, labels)
-	return 0
-}
-
-func cutLast(s, sep string) (before, after string, ok bool) {
-	i := strings.LastIndex(s, sep)
-	if i < 0 {
-		return s, "", false
-	}
-	return s[:i], s[i+len(sep):], true
 }

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"syscall"
 	"testing"
-	"time"
 
 	"github.com/lpops/lpops/internal/testenv"
 )
@@ -71,15 +70,10 @@ func TestSigtermStopsCleanly(t *testing.T) {
 	e := newEnv(t, envOptions{})
 	lp := e.startLpops(lpopsOptions{})
 	lp.waitStatus("lpops to be ready", func(s *statusDoc) bool { return s.Ready })
-	if err := lp.proc.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	if err := lp.proc.Wait(t, 15*time.Second); err != nil {
-		t.Fatalf("lpops exited with %v after SIGTERM, want exit status 0\n%s", err, lp.proc.Output())
-	}
-	if !strings.Contains(lp.proc.Output(), "lpops stopped") {
-		t.Errorf("log does not say lpops stopped:\n%s", lp.proc.Output())
+	lp.Stop(syscall.SIGTERM) // fails unless the exit status is 0
+	if !strings.Contains(lp.Proc.Output(), "lpops stopped") {
+		t.Errorf("log does not say lpops stopped:\n%s", lp.Proc.Output())
 	}
 	// What it left in state_dir opens again.
-	lp.restart()
+	lp.Restart()
 }

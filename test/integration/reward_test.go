@@ -3,6 +3,7 @@ package integration
 import (
 	"math/big"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -32,7 +33,7 @@ func TestNodeRewardsItself(t *testing.T) {
 	lp.waitStatus("lpops to give the node its turn", func(s *statusDoc) bool {
 		return s.inRound(round) && s.Keeper.State == stateWaitingGrace
 	})
-	before := lp.metric("lpops_rounds_total", "result", "rewarded_by_node")
+	before := lp.Metric("lpops_rounds_total", "result", "rewarded_by_node")
 
 	// The node calls reward itself, inside the grace window.
 	r := e.do("node's reward", e.orch, e.dep.Contracts.BondingManager.Reward)
@@ -58,7 +59,7 @@ func TestNodeRewardsItself(t *testing.T) {
 		t.Fatalf("lpops' signer sent %d transactions in a round the node rewarded; want none", n)
 	}
 	e.wantSignerTxs(0)
-	if got := lp.metric("lpops_rounds_total", "result", "rewarded_by_node"); got != before+1 {
+	if got := lp.Metric("lpops_rounds_total", "result", "rewarded_by_node"); got != before+1 {
 		t.Errorf(`lpops_rounds_total{result="rewarded_by_node"} = %v, want %v`, got, before+1)
 	}
 }
@@ -111,7 +112,7 @@ func TestBlockNumClock(t *testing.T) {
 			"want blockNum() units: >= %d, grace end = start + %d, length 8", k.BlockNum, k.RoundStartBlock, k.GraceEndBlock,
 			k.RoundLength, head, offset, defaultGrace)
 	}
-	if got := lp.metric("lpops_round_block_num"); got < offset {
+	if got := lp.Metric("lpops_round_block_num"); got < offset {
 		t.Errorf("lpops_round_block_num = %v, want blockNum() (>= %d)", got, offset)
 	}
 	if s.Keeper.Round <= round || start < offset {
@@ -161,7 +162,7 @@ func rewardsOnceAfterGrace(t *testing.T, e *env, method string) (lp *lpops, roun
 		{"lpops_reward_tx_total", "outcome", "sent", 1},
 		{"lpops_reward_tx_total", "outcome", "mined", 1},
 	} {
-		if got := lp.metric(m.name, m.label, m.value); got != m.want {
+		if got := lp.Metric(m.name, m.label, m.value); got != m.want {
 			t.Errorf("%s{%s=%q} = %v, want %v", m.name, m.label, m.value, got, m.want)
 		}
 	}
@@ -252,7 +253,7 @@ func TestWouldRevert(t *testing.T) {
 		t.Fatalf("lpops' signer sent %d transactions that revert; want none", n)
 	}
 	e.wantSignerTxs(0)
-	if got := lp.metric("lpops_reward_tx_total", "outcome", "sent"); got != 0 {
+	if got := lp.Metric("lpops_reward_tx_total", "outcome", "sent"); got != 0 {
 		t.Errorf(`lpops_reward_tx_total{outcome="sent"} = %v, want 0`, got)
 	}
 }
@@ -318,7 +319,7 @@ func TestInsufficientFunds(t *testing.T) {
 	})
 	e.wantSignerTxs(0)
 	for _, outcome := range []string{"sent", "rejected"} {
-		if got := lp.metric("lpops_reward_tx_total", "outcome", outcome); got != 0 {
+		if got := lp.Metric("lpops_reward_tx_total", "outcome", outcome); got != 0 {
 			t.Errorf("lpops_reward_tx_total{outcome=%q} = %v while unfunded, want 0", outcome, got)
 		}
 	}
@@ -391,7 +392,7 @@ func TestStuckReplaced(t *testing.T) {
 		t.Fatalf("%d transactions from lpops' signer mined, want exactly 1", n)
 	}
 	e.wantSignerTxs(1)
-	if got := lp.metric("lpops_reward_tx_total", "outcome", "replacement"); got != 1 {
+	if got := lp.Metric("lpops_reward_tx_total", "outcome", "replacement"); got != 1 {
 		t.Errorf(`lpops_reward_tx_total{outcome="replacement"} = %v, want 1`, got)
 	}
 }
@@ -412,8 +413,8 @@ func TestSigkillBetweenSendAndReceipt(t *testing.T) {
 		t.Fatalf("transaction %s not in the pool (pending %v, err %v)", sent, pending, err)
 	}
 
-	lp.kill()
-	lp.restart()
+	lp.Stop(syscall.SIGKILL)
+	lp.Restart()
 	s = lp.waitStatus("the restarted lpops to read the round", func(s *statusDoc) bool { return s.inRound(round) })
 	lp.reads(3, func(s *statusDoc) {
 		if len(s.Keeper.Txs) != 1 || s.Keeper.Txs[0].Hash != sent {
