@@ -216,6 +216,17 @@ func TestKilledNodeIsRestartedByRunbook(t *testing.T) {
 				{Type: StepHTTP, Method: http.MethodGet, URL: cli + "/orchestratorInfo", ExpectStatus: http.StatusOK},
 			},
 		})
+	// unitd returns once the node process runs, not once it listens: a
+	// probe before that would see the API down and the runbook would restart
+	// the node before the test kills it.
+	testenv.WaitFor(t, 30*time.Second, "the node's CLI API to answer", func() bool {
+		resp, err := http.Get(cli + "/status")
+		if err != nil {
+			return false
+		}
+		resp.Body.Close()
+		return resp.StatusCode == http.StatusOK
+	})
 	go runner.Run(t.Context())
 	done := make(chan struct{})
 	go func() { r.Run(t.Context()); close(done) }()
@@ -226,6 +237,10 @@ func TestKilledNodeIsRestartedByRunbook(t *testing.T) {
 		return len(res) == 1 && res[0].Success
 	})
 	old := statusOf(t, unitd, sock)
+	if !old.Running || old.Starts != 1 || e.alertState(probe.AlertNodeDown, nodeLabels) != "" {
+		t.Fatalf("before the kill: node %+v, NodeDown %q; want the first process running and no alert yet",
+			old, e.alertState(probe.AlertNodeDown, nodeLabels))
+	}
 	if err := syscall.Kill(old.Pid, syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
