@@ -127,6 +127,9 @@ func TestStalledGethIsRestartedByRunbook(t *testing.T) {
 		return head() >= 2 && len(res) == 1 && res[0].Success
 	})
 	before, oldPid := head(), c.Proc().Pid()
+	if st := e.alertState(probe.AlertRPCEndpointDown, endpoint); st != "" {
+		t.Fatalf("RPCEndpointDown %s before geth was stopped", st)
+	}
 
 	c.Stop(t) // SIGSTOP: the port accepts, nothing answers
 	// The alert may fire and resolve between two looks: any state means it
