@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -147,7 +148,18 @@ func TestFreezeHoldsUntilThawed(t *testing.T) {
 	}
 	done := make(chan error, 1)
 	go func() { done <- c.CallContext(t.Context(), &head, "eth_blockNumber") }()
-	time.Sleep(50 * time.Millisecond)
+	// The proxy counts a request when it arrives, before holding it.
+	for deadline := time.Now().Add(10 * time.Second); p.Counts().HTTP < 2; {
+		if time.Now().After(deadline) {
+			t.Fatal("the second call never reached the proxy")
+		}
+		runtime.Gosched()
+	}
+	select {
+	case err := <-done:
+		t.Fatalf("frozen proxy answered (err %v)", err)
+	default:
+	}
 	p.Unfreeze()
 	select {
 	case err := <-done:

@@ -23,11 +23,12 @@ type Lpops struct {
 	// Proc is the current process; Restart replaces it.
 	Proc *Proc
 
-	t      testing.TB
-	bin    string
-	ready  func(*Lpops) bool
-	what   string
-	client *http.Client
+	t       testing.TB
+	bin     string
+	ready   func(*Lpops) bool
+	what    string
+	timeout time.Duration
+	client  *http.Client
 
 	// The last status document read and the last error reading one, shown
 	// when the test fails.
@@ -71,7 +72,7 @@ func StartLpops(t testing.TB, o LpopsOptions) *Lpops {
 	}
 	l := &Lpops{
 		Config: filepath.Join(o.Dir, "lpops.yaml"),
-		t:      t, bin: BuildLpops(t), ready: o.Ready, what: o.ReadyWhat,
+		t:      t, bin: BuildLpops(t), ready: o.Ready, what: o.ReadyWhat, timeout: o.Timeout,
 		client: &http.Client{Timeout: 5 * time.Second},
 	}
 	t.Cleanup(func() {
@@ -92,7 +93,7 @@ func StartLpops(t testing.TB, o LpopsOptions) *Lpops {
 			t.Fatal(err)
 		}
 		l.Base = fmt.Sprintf("http://127.0.0.1:%d", port)
-		if l.start(o.Timeout) || attempt == 3 {
+		if l.start() || attempt == 3 {
 			break
 		}
 	}
@@ -104,11 +105,11 @@ func StartLpops(t testing.TB, o LpopsOptions) *Lpops {
 
 // start runs lpops and waits until it is ready or has exited. It returns
 // false if lpops could not bind its listen port.
-func (l *Lpops) start(timeout time.Duration) bool {
+func (l *Lpops) start() bool {
 	l.t.Helper()
 	l.Proc = StartProc(l.t, l.bin, []string{"run", "--config", l.Config}, nil)
 	var bindErr bool
-	WaitFor(l.t, timeout, l.what, func() bool {
+	WaitFor(l.t, l.timeout, l.what, func() bool {
 		if l.Proc.Exited() {
 			bindErr = strings.Contains(l.Proc.Output(), "address already in use")
 			return true
@@ -119,10 +120,11 @@ func (l *Lpops) start(timeout time.Duration) bool {
 }
 
 // Restart starts lpops again on the same config and state directory (the
-// previous process must have exited) and waits until it is ready.
+// previous process must have exited) and waits until it is ready, as long
+// as StartLpops would.
 func (l *Lpops) Restart() {
 	l.t.Helper()
-	if !l.start(30 * time.Second) {
+	if !l.start() {
 		l.t.Fatalf("restarted lpops could not bind its port again:\n%s", l.Proc.Output())
 	}
 	if l.Proc.Exited() {
