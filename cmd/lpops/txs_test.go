@@ -174,7 +174,7 @@ initialize_round:
   max_fee_gwei: 50
 state_dir: %s
 listen: %s
-`, devnet.ChainID, dep.Controller.Hex(), c.URL, orch.Hex(), ks, filepath.Join(dir, "passphrase"), graceBlocks, s.stateDir, s.listen)
+`+scenarioOps, devnet.ChainID, dep.Controller.Hex(), c.URL, orch.Hex(), ks, filepath.Join(dir, "passphrase"), graceBlocks, s.stateDir, s.listen)
 	if err := os.WriteFile(s.cfgPath, []byte(yaml), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -253,8 +253,10 @@ listen: %s
 		lowerHex(dep.Controller): "<Controller>", lowerHex(dep.BondingManager): "<BondingManager>", lowerHex(dep.RoundsManager): "<RoundsManager>",
 		lowerHex(dep.Token): "<LivepeerToken>", lowerHex(dep.Minter): "<Minter>", lowerHex(dep.TicketBroker): "<TicketBroker>",
 	}
+	ops := newScenarioAPI(t, ctx, d, k, cfg, orch, caller)
 	s.serveAPI = func(t *testing.T) func() {
-		srv := api.New(d, prometheus.NewRegistry(), log)
+		srv := api.New(ops, prometheus.NewRegistry(), log)
+		ops.mount(srv)
 		if _, err := srv.Listen(s.listen); err != nil {
 			t.Fatal(err)
 		}
@@ -388,9 +390,10 @@ func golden(t *testing.T, name, got string) {
 	}
 }
 
-// TestDevnetGoldens runs `lpops txs` and `lpops rounds` against a devnet
-// where the node rewarded one round and lpops the next, and compares their
-// output with the goldens in testdata/.
+// TestDevnetGoldens runs `lpops txs`, `lpops rounds` and `lpops status`
+// against a devnet where the node rewarded one round and lpops the next,
+// and compares their output with the goldens in testdata/: status both
+// through the daemon's API and, once it is gone, from the chain.
 func TestDevnetGoldens(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs an in-process chain")
@@ -401,12 +404,15 @@ func TestDevnetGoldens(t *testing.T) {
 	// Through the daemon's API while it runs.
 	stopAPI := s.serveAPI(t)
 	code, apiRounds, errOut := runCLI(t, "rounds", "--config", s.cfgPath)
-	stopAPI()
 	if code != 0 {
+		stopAPI()
 		t.Fatalf("rounds via the API: exit %d: %s", code, errOut)
 	}
-	// Then from the state store, as after the daemon stopped.
+	statusGoldens(t, s, "API")
+	stopAPI()
+	// Then from the state store and the chain, as after the daemon stopped.
 	s.close()
+	statusGoldens(t, s, "Chain")
 
 	for _, tc := range []struct {
 		Name   string
