@@ -13,11 +13,29 @@ import (
 	"github.com/lpops/lpops/internal/keeper"
 )
 
+const rewardSummary = `Simulate this round's reward call from the configured signer and send nothing; with
+--submit, send it (at once, no grace) through the same persisted exactly-once path as
+the daemon, and wait until the round is settled. --submit sends even when
+reward.mode is observe: it is the operator's explicit request. It needs the
+state_dir, so stop 'lpops run' first or let the daemon act.
+
+Exit status:
+  0  simulation: reward is due and the call would succeed;
+     --submit: the round is rewarded (by this call, or already: nothing sent)
+  1  error (configuration, chain unreadable, --timeout passed)
+  2  usage error
+  3  simulation: nothing to send (not due, or the call would fail; the reason is printed);
+     --submit: the round is not rewarded and lpops cannot send now (the reason is printed)`
+
+// Exit statuses of lpops reward.
+const (
+	rewardOK      = 0
+	rewardError   = 1
+	rewardNothing = 3
+)
+
 func runReward(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("reward", "Simulate this round's reward call from the configured signer; with --submit, send it\n"+
-		"(at once, no grace) through the same persisted exactly-once path as the daemon.\n"+
-		"--submit needs the state_dir, so stop 'lpops run' first or let it act.",
-		"lpops reward --config /etc/lpops/lpops.yaml --submit", stderr)
+	fs := newFlags("reward", rewardSummary, "lpops reward --config /etc/lpops/lpops.yaml --submit", stderr)
 	path := fs.String("config", "", "configuration `FILE` (YAML)")
 	submit := fs.Bool("submit", false, "send the transaction (default: simulate only)")
 	asJSON := fs.Bool("json", false, "print JSON")
@@ -27,11 +45,16 @@ func runReward(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	}
 	cfg, ok := loadConfig(*path, stderr)
 	if !ok {
-		return 1
+		return rewardError
 	}
 	if cfg.Signer.Keystore == "" {
 		fmt.Fprintln(stderr, "lpops reward: signer.keystore is not configured")
-		return 1
+		return rewardError
+	}
+	if *submit {
+		c := *cfg
+		c.Reward.Mode = "act"
+		cfg = &c
 	}
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
@@ -39,50 +62,86 @@ func runReward(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	d, err := daemon.New(ctx, cfg, daemon.Options{Logger: log, Version: version, ReadOnly: !*submit})
 	if err != nil {
 		fmt.Fprintln(stderr, "lpops reward:", err)
-		return 1
+		return rewardError
 	}
 	defer d.Close()
 	k, err := d.Connect(ctx)
 	if err != nil {
 		fmt.Fprintln(stderr, "lpops reward:", err)
-		return 1
+		return rewardError
 	}
 	if !*submit {
 		sim, err := k.Simulate(ctx)
 		if err != nil {
 			fmt.Fprintln(stderr, "lpops reward:", err)
-			return 1
+			return rewardError
 		}
 		if *asJSON {
-			return printJSON(stdout, sim)
+			printJSON(stdout, sim)
+		} else {
+			printSimulation(stdout, sim)
 		}
-		printSimulation(stdout, sim)
 		if !sim.Due || !sim.WouldSucceed {
-			return 3
+			return rewardNothing
 		}
-		return 0
+		return rewardOK
 	}
+	start := time.Now()
 	st, err := k.RewardNow(ctx, *timeout)
+	sent := sentSince(st.Txs, start)
 	if *asJSON {
 		printJSON(stdout, st)
 	} else {
-		fmt.Fprintf(stdout, "round %d: %s", st.Round, st.State)
-		if st.Reason != "" {
-			fmt.Fprintf(stdout, " (%s)", st.Reason)
-		}
-		fmt.Fprintln(stdout)
-		if st.RewardedBy != "" {
-			fmt.Fprintf(stdout, "rewarded by %s, tx %s\n", st.RewardedBy, st.RewardTx)
-		}
+		printSubmit(stdout, st, sent)
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, "lpops reward:", err)
-		return 1
+		return rewardError
 	}
 	if st.State != keeper.StateDone {
-		return 3
+		return rewardNothing
 	}
-	return 0
+	return rewardOK
+}
+
+// sentSince returns the transactions this invocation signed.
+func sentSince(txs []*keeper.Tx, start time.Time) []*keeper.Tx {
+	var out []*keeper.Tx
+	for _, t := range txs {
+		if !t.SignedAt.Before(start) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// printSubmit says what --submit did: what it sent, and whether the round
+// is rewarded and by whom.
+func printSubmit(w io.Writer, st keeper.Status, sent []*keeper.Tx) {
+	for _, t := range sent {
+		fmt.Fprintf(w, "sent %s %s (nonce %d): %s\n", t.Method, t.Hash.Hex(), t.Nonce, t.State)
+	}
+	switch {
+	case st.State == keeper.StateDone && st.RewardedBy != "" && len(sent) > 0:
+		fmt.Fprintf(w, "round %d: rewarded by %s, tx %s", st.Round, st.RewardedBy, orDash(st.RewardTx))
+		if st.RewardAmount != "" {
+			fmt.Fprintf(w, ", +%s LPT", lpt(st.RewardAmount))
+		}
+		fmt.Fprintln(w)
+	case st.State == keeper.StateDone && st.RewardedBy != "":
+		fmt.Fprintf(w, "round %d: already rewarded by %s, tx %s; nothing sent\n", st.Round, st.RewardedBy, orDash(st.RewardTx))
+	case st.State == keeper.StateDone:
+		fmt.Fprintf(w, "round %d: already rewarded; nothing sent\n", st.Round)
+	default:
+		fmt.Fprintf(w, "round %d: not rewarded: %s", st.Round, st.State)
+		if st.Reason != "" {
+			fmt.Fprintf(w, " (%s)", st.Reason)
+		}
+		if len(sent) == 0 {
+			fmt.Fprint(w, "; nothing sent")
+		}
+		fmt.Fprintln(w)
+	}
 }
 
 func printSimulation(w io.Writer, s *keeper.Simulation) {
