@@ -23,7 +23,7 @@ func runCompletion(_ context.Context, args []string, stdout, stderr io.Writer) i
 	fs := flag.NewFlagSet("completion", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: lpops completion bash|zsh|fish\n\n%s\n\nExample:\n  source <(lpops completion bash)\n", completionSummary)
+		fmt.Fprintf(stderr, "Usage: lpops completion bash|zsh|fish\n\n%s\n\nExample:\n  lpops completion bash > /etc/bash_completion.d/lpops\n", completionSummary)
 	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {

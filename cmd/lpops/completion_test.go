@@ -8,17 +8,64 @@ import (
 	"testing"
 )
 
-// TestHelpShowsExample runs every command's --help: it must succeed and
-// show an example.
+// TestHelpShowsExample runs every command's --help: it must succeed and end
+// with an example that runs that very command (`lpops <cmd> ...`, under sudo
+// at most), using only flags the command has.
 func TestHelpShowsExample(t *testing.T) {
+	specs := map[string]cmdSpec{}
+	for _, s := range completionSpecs() {
+		specs[s.name] = s
+	}
 	for _, c := range commands() {
 		t.Run(c.name, func(t *testing.T) {
 			code, out, errOut := runCLI(t, c.name, "--help")
-			if code != 0 || !strings.Contains(out+errOut, "Example:") {
-				t.Errorf("lpops %s --help: exit %d, no example:\n%s%s", c.name, code, out, errOut)
+			help := out + errOut
+			if code != 0 {
+				t.Fatalf("lpops %s --help: exit %d:\n%s", c.name, code, help)
+			}
+			ex := helpExamples(help)
+			if len(ex) == 0 {
+				t.Fatalf("lpops %s --help shows no example:\n%s", c.name, help)
+			}
+			flags := map[string]bool{}
+			for _, f := range specs[c.name].flags {
+				flags[f.name] = true
+			}
+			for _, line := range ex {
+				args := strings.Fields(strings.TrimPrefix(line, "sudo "))
+				if len(args) < 2 || args[0] != "lpops" || args[1] != c.name {
+					t.Errorf("example %q does not run `lpops %s ...`", line, c.name)
+					continue
+				}
+				for _, a := range args[2:] {
+					name, isFlag := strings.CutPrefix(a, "-")
+					name = strings.TrimPrefix(name, "-")
+					name, _, _ = strings.Cut(name, "=")
+					if isFlag && !flags[name] && c.name != "demo" { // demo's flags exist only with -tags demo
+						t.Errorf("example %q uses %s, which lpops %s does not have", line, a, c.name)
+					}
+				}
 			}
 		})
 	}
+}
+
+// helpExamples returns the indented lines under "Example:" (or
+// "Examples:"), up to the first blank line.
+func helpExamples(help string) []string {
+	var out []string
+	in := false
+	for _, l := range strings.Split(help, "\n") {
+		switch {
+		case l == "Example:" || l == "Examples:":
+			in = true
+		case in && strings.HasPrefix(l, "  ") && strings.TrimSpace(l) != "":
+			out = append(out, strings.TrimSpace(l))
+		case in:
+			in = false
+		}
+	}
+	return out
 }
 
 func TestCompletionSpecs(t *testing.T) {
