@@ -43,14 +43,20 @@ func (k *Keeper) Simulate(ctx context.Context) (*Simulation, error) {
 	if err != nil {
 		return nil, err
 	}
+	// When the call is not due, why not says more than the revert or the fee
+	// that follows from it.
 	if e := firstErr(p.callErr, p.estErr); e != nil {
-		sim.Reason = "would revert: " + livepeer.RevertReason(e)
+		if sim.Due {
+			sim.Reason = "would revert: " + livepeer.RevertReason(e)
+		}
 		return sim, nil
 	}
 	maxFee, tip, why := price(p.baseFee(), p.gasPrice.ToInt(), p.tip.ToInt(), k.cfg.MaxFee, k.cfg.MaxTip)
 	sim.Gas, sim.Balance = uint64(p.gas)*5/4, p.balance.ToInt().String()
 	if why != "" {
-		sim.Reason = why
+		if sim.Due {
+			sim.Reason = why
+		}
 		return sim, nil
 	}
 	sim.MaxFee, sim.Tip = maxFee.String(), tip.String()
