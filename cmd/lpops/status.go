@@ -327,7 +327,7 @@ func printAlerts(w io.Writer, rep *statusReport) {
 		case a.InhibitedBy != "":
 			summary += " [inhibited by " + a.InhibitedBy + "]"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", a.Name, a.Severity, orDash(labelsString(a.Labels)), a.StartsAt.Local().Format(timeFmt), summary)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", a.Name, a.Severity, orDash(labelsString(ownLabels(a.Labels, rep.Doc))), a.StartsAt.Local().Format(timeFmt), summary)
 	}
 }
 
@@ -445,8 +445,26 @@ func printRemediation(w io.Writer, st *remediate.Status, rep *statusReport) {
 	defer tw.Flush()
 	fmt.Fprintf(tw, "RUN\tRUNBOOK\tOUTCOME\tSTARTED\tTRIGGER\tERROR\n")
 	for _, r := range rep.Runs {
-		fmt.Fprintf(tw, "#%d\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Runbook, r.State, r.StartedAt.Local().Format(timeFmt), r.Trigger, orDash(r.Error))
+		trig := r.Trigger.String()
+		if r.Trigger.Kind == remediate.TriggerAlert {
+			trig = "alert " + r.Trigger.Alertname
+			if l := labelsString(ownLabels(r.Trigger.Labels, rep.Doc)); l != "" {
+				trig += "{" + l + "}"
+			}
+		}
+		fmt.Fprintf(tw, "#%d\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Runbook, r.State, r.StartedAt.Local().Format(timeFmt), trig, orDash(r.Error))
 	}
+}
+
+// ownLabels leaves out the orchestrator label when it names the
+// orchestrator status is about: in its own status it says nothing.
+func ownLabels(l map[string]string, d *daemon.StatusDoc) map[string]string {
+	if d.Keeper == nil || !strings.EqualFold(l["orchestrator"], d.Keeper.Orchestrator.Hex()) {
+		return l
+	}
+	out := maps.Clone(l)
+	delete(out, "orchestrator")
+	return out
 }
 
 func methodNote(m string) string {

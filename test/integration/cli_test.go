@@ -362,7 +362,7 @@ func TestCLIStatusAndReward(t *testing.T) {
 	s, table = c.status()
 	for _, want := range []*regexp.Regexp{
 		regexp.MustCompile(`(?m)^FIRING ALERT +SEVERITY +LABELS +SINCE +SUMMARY$`),
-		regexp.MustCompile(`(?m)^BalanceLow +warning +account=signer,address=` + strings.ToLower(signerAddr.Hex()) + `,`),
+		regexp.MustCompile(`(?m)^BalanceLow +warning +account=signer,address=` + strings.ToLower(signerAddr.Hex()) + ` `),
 		regexp.MustCompile(`(?m)^RemediationBreakerOpen +critical +runbook=top-up-signer `),
 		regexp.MustCompile(`(?m)^PROBE +RESULT +AT +VALUES$`),
 		regexp.MustCompile(`(?m)^accounts +ok \(firing [^)]*BalanceLow[^)]*\) .*balance_eth_orchestrator=`),
