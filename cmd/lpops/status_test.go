@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -301,5 +302,30 @@ func TestStatusNeedsConfig(t *testing.T) {
 	}
 	if code, _, errOut := runCLI(t, "status", "--config", "testdata/no-such.yaml"); code != 1 || !strings.Contains(errOut, "no-such.yaml") {
 		t.Errorf("exit %d, stderr %q", code, errOut)
+	}
+}
+
+// TestStatusNothingAnswers: no daemon on listen and no chain on the only
+// endpoint: exit 1, and stderr names both sources.
+func TestStatusNothingAnswers(t *testing.T) {
+	dir := t.TempDir()
+	path := dir + "/lpops.yaml"
+	cfg := `network: custom
+chain_id: 1337
+controller: "0x0000000000000000000000000000000000000001"
+rpc:
+  - name: dead
+    url: http://` + freeAddr(t) + `
+orchestrator: "0x0000000000000000000000000000000000000002"
+reward:
+  mode: observe
+state_dir: ` + dir + `/state
+listen: ` + freeAddr(t) + "\n"
+	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runCLI(t, "status", "--config", path)
+	if code != 1 || out != "" || !strings.Contains(errOut, "no daemon answered at") || !strings.Contains(errOut, "reading the chain failed") {
+		t.Errorf("exit %d, stdout %q, stderr %q; want 1, nothing, and both sources named", code, out, errOut)
 	}
 }
