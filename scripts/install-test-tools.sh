@@ -157,8 +157,11 @@ install_prometheus() {
 # install_host_tools: the programs internal/render's tests check rendered host
 # configuration with: systemd-analyze verify (units), nft -c (ruleset),
 # cloud-init schema (user-data), chronyd -p, logrotate -d, shellcheck,
-# findmnt --verify, and losetup/mkfs.ext4 for the volume script. All Debian
-# packages; only those whose program is missing are installed.
+# findmnt --verify, and losetup/mkfs.ext4 for the volume script; and
+# dbus-daemon, the private bus internal/remediate's tests serve a stand-in
+# systemd on (Debian's dbus-daemon package: the daemon alone, not the system
+# bus service the dbus package adds). All Debian packages; only those whose
+# program is missing are installed.
 install_host_tools() {
 	local pkgs=() cmd pkg
 	while read -r cmd pkg; do
@@ -176,6 +179,7 @@ install_host_tools() {
 		prlimit util-linux
 		zsh zsh
 		fish fish
+		dbus-daemon dbus-daemon
 	LIST
 	if ((${#pkgs[@]} > 0)); then
 		apt_install "${pkgs[@]}"
