@@ -160,8 +160,9 @@ install_prometheus() {
 # findmnt --verify, and losetup/mkfs.ext4 for the volume script; and
 # dbus-daemon, the private bus internal/remediate's tests serve a stand-in
 # systemd on (Debian's dbus-daemon package: the daemon alone, not the system
-# bus service the dbus package adds). All Debian packages; only those whose
-# program is missing are installed.
+# bus service the dbus package adds); node, which evaluates the rendered
+# polkit rule as polkitd would (internal/render/polkit_test.go). All Debian
+# packages; only those whose program is missing are installed.
 install_host_tools() {
 	local pkgs=() cmd pkg
 	while read -r cmd pkg; do
@@ -180,6 +181,7 @@ install_host_tools() {
 		zsh zsh
 		fish fish
 		dbus-daemon dbus-daemon
+		node nodejs
 	LIST
 	if ((${#pkgs[@]} > 0)); then
 		apt_install "${pkgs[@]}"
