@@ -157,7 +157,11 @@ install_prometheus() {
 # install_host_tools: the programs internal/render's tests check rendered host
 # configuration with: systemd-analyze verify (units), nft -c (ruleset),
 # cloud-init schema (user-data), chronyd -p, logrotate -d, shellcheck,
-# findmnt --verify, and losetup/mkfs.ext4 for the volume script. All Debian
+# findmnt --verify, and losetup/mkfs.ext4 for the volume script; and
+# dbus-daemon, the private bus internal/remediate's tests serve a stand-in
+# systemd on (Debian's dbus-daemon package: the daemon alone, not the system
+# bus service the dbus package adds); node, which evaluates the rendered
+# polkit rule as polkitd would (internal/render/polkit_test.go). All Debian
 # packages; only those whose program is missing are installed.
 install_host_tools() {
 	local pkgs=() cmd pkg
@@ -176,6 +180,8 @@ install_host_tools() {
 		prlimit util-linux
 		zsh zsh
 		fish fish
+		dbus-daemon dbus-daemon
+		node nodejs
 	LIST
 	if ((${#pkgs[@]} > 0)); then
 		apt_install "${pkgs[@]}"

@@ -46,6 +46,10 @@ Checks:
                             eth_syncing false, head fresh, right chain
   node.version              the node's /status version vs the newest
                             go-livepeer release (probes.releases.url)
+  remediation.polkit        runbooks that restart systemd units have the
+                            polkit rule 'lpops render' writes
+                            (/etc/polkit-1/rules.d/50-lpops.rules) naming
+                            lpops' user and every such unit (else warn)
 
 Some things only root may read (other users' environments and sockets,
 root-only credential files): run it as root, or it warns about what it could

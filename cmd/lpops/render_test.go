@@ -57,8 +57,8 @@ func TestRenderWritesDir(t *testing.T) {
 		t.Fatalf("exit %d, stderr %q", code, stderr)
 	}
 	lines := strings.Split(strings.TrimSpace(stdout), "\n")
-	if len(lines) != 13 || lines[0] != out+"/README.txt" {
-		t.Errorf("stdout lists %d files starting %q, want 13 starting with README.txt:\n%s", len(lines), lines[0], stdout)
+	if len(lines) != 14 || lines[0] != out+"/README.txt" {
+		t.Errorf("stdout lists %d files starting %q, want 14 starting with README.txt:\n%s", len(lines), lines[0], stdout)
 	}
 	for _, l := range lines {
 		fi, err := os.Stat(l)

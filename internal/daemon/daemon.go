@@ -221,6 +221,8 @@ func (d *Daemon) Run(ctx context.Context) error {
 	if d.remediator != nil {
 		g.Go(func() error { return d.remediator.Run(ctx) })
 	}
+	// Ready before the chain answers: see systemd.go.
+	d.sdNotify("READY=1\nSTATUS=waiting for chain: resolving the Livepeer contracts")
 	g.Go(func() error {
 		k, err := d.start(ctx)
 		if err != nil || k == nil {
@@ -235,7 +237,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 				d.probes.Add(p, s)
 			}
 		}
-		d.sdNotify("READY=1\nSTATUS=keeping " + d.orch.Hex() + " earning")
+		d.sdStatus("keeping " + d.orch.Hex() + " earning")
 		return k.Run(ctx)
 	})
 	go func() {
@@ -266,6 +268,7 @@ func (d *Daemon) start(ctx context.Context) (*keeper.Keeper, error) {
 		d.why = err.Error()
 		d.mu.Unlock()
 		d.log.Warn("cannot resolve contracts yet; retrying", "err", err, "in", wait)
+		d.sdStatus("waiting for chain: " + err.Error())
 		select {
 		case <-ctx.Done():
 			return nil, nil

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/lpops/lpops/internal/config"
+	"github.com/lpops/lpops/internal/render"
 )
 
 // Status is the verdict of one finding.
@@ -54,6 +55,7 @@ const (
 	CheckDisk           = "disk.free"
 	CheckRPCSynced      = "rpc.synced"
 	CheckNodeVersion    = "node.version"
+	CheckPolkit         = "remediation.polkit"
 )
 
 // Finding is one line of the report.
@@ -105,8 +107,11 @@ type System struct {
 	ProcRoot string
 	// SSHDConfig is sshd's main configuration file.
 	SSHDConfig string
-	Now        func() time.Time
-	Run        Runner
+	// PolkitRules is the polkit rule lpops render writes for runbooks'
+	// systemd restarts.
+	PolkitRules string
+	Now         func() time.Time
+	Run         Runner
 	// Statfs reports the filesystem holding a path.
 	Statfs func(path string) (DiskUsage, error)
 	// KernelClock reads the kernel's NTP state (adjtimex).
@@ -126,6 +131,7 @@ func DefaultSystem() System {
 	return System{
 		ProcRoot:    "/proc",
 		SSHDConfig:  "/etc/ssh/sshd_config",
+		PolkitRules: render.PolkitRules,
 		Now:         time.Now,
 		Run:         ExecRunner,
 		Statfs:      statfs,
@@ -145,6 +151,9 @@ func (s System) withDefaults() System {
 	}
 	if s.SSHDConfig == "" {
 		s.SSHDConfig = d.SSHDConfig
+	}
+	if s.PolkitRules == "" {
+		s.PolkitRules = d.PolkitRules
 	}
 	if s.Now == nil {
 		s.Now = d.Now
@@ -232,6 +241,7 @@ func (d *Doctor) checks() []check {
 		{[]string{CheckDisk}, d.checkDisk},
 		{[]string{CheckRPCSynced}, d.checkRPC},
 		{[]string{CheckNodeVersion}, d.checkNodeVersion},
+		{[]string{CheckPolkit}, d.checkPolkit},
 	}
 }
 

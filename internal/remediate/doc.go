@@ -112,16 +112,11 @@
 // # systemd and D-Bus
 //
 // systemd_restart needs the system bus (/run/dbus/system_bus_socket) and
-// the right to manage the unit. lpops runs as its own user, so allow it
-// with a polkit rule, such as /etc/polkit-1/rules.d/50-lpops.rules:
-//
-//	polkit.addRule(function(action, subject) {
-//	    if (action.id == "org.freedesktop.systemd1.manage-units" &&
-//	        subject.user == "lpops" &&
-//	        ["geth.service", "livepeer.service"].indexOf(action.lookup("unit")) >= 0) {
-//	        return polkit.Result.YES;
-//	    }
-//	});
+// the right to manage the unit. lpops runs as its own user, so polkit must
+// allow it: `lpops render` writes /etc/polkit-1/rules.d/50-lpops.rules
+// (internal/render), which lets lpops' user restart exactly the units the
+// runbooks' systemd_restart steps name and nothing else, and `lpops doctor`
+// warns (remediation.polkit) when it is missing or lacks a unit.
 //
 // Without a system bus (a container, a host without systemd) the action
 // fails with "no system bus" and the run fails like any other.

@@ -199,11 +199,7 @@ func lines(t *testing.T, path string) int {
 // sh is the absolute path of sh, for commands that need a script.
 func sh(t *testing.T) string {
 	t.Helper()
-	p, err := exec.LookPath("sh")
-	if err != nil {
-		t.Skip("no sh")
-	}
-	p, _ = filepath.Abs(p)
+	p, _ := filepath.Abs(testenv.RequireTool(t, "sh"))
 	return p
 }
 

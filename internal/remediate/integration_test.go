@@ -3,6 +3,8 @@ package remediate
 import (
 	"encoding/json"
 	"fmt"
+	"io"
+	"math/big"
 	"net/http"
 	"os"
 	"os/exec"
@@ -13,12 +15,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ethereum/go-ethereum/accounts/abi/bind"
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/crypto"
 
 	"github.com/lpops/lpops/internal/alert"
 	"github.com/lpops/lpops/internal/chain"
 	"github.com/lpops/lpops/internal/nodeapi"
 	"github.com/lpops/lpops/internal/probe"
+	"github.com/lpops/lpops/internal/testchain"
 	"github.com/lpops/lpops/internal/testenv"
 )
 
@@ -267,6 +272,167 @@ func TestKilledNodeIsRestartedByRunbook(t *testing.T) {
 	if s := run.Steps[2]; s.Outcome != OutcomeOK || !strings.Contains(s.Output, `"Status":"Registered"`) {
 		t.Errorf("on-chain check step %s output %q", s.Outcome, s.Output)
 	}
+	if rs := runs(t, r); len(rs) != 1 {
+		t.Errorf("%d runs, want 1", len(rs))
+	}
+}
+
+// TestSeedRunbookRepairsGethAndNode runs the seed's whole manual fix as one
+// runbook, on real processes: geth --dev with the Livepeer contracts and a
+// registered orchestrator, and a go-livepeer stand-in that reads its
+// on-chain state from that geth on every request (so its chain routes hang
+// while geth does). geth is frozen with SIGSTOP; lpops' RPC probe raises
+// RPCEndpointDown, and the runbook restarts geth, waits until it is synced
+// and its head advances, restarts the node, waits for its API and for it to
+// read the chain again, and fetches what it reports. The test then checks
+// that report against the chain itself.
+func TestSeedRunbookRepairsGethAndNode(t *testing.T) {
+	gethBin := testenv.RequireTool(t, "geth")
+	unitd, node := buildHelpers(t)
+	c := testenv.StartGeth(t, testenv.GethOptions{Period: time.Second})
+	ctx := t.Context()
+	owner, orchKey := c.FundedKey(t, big.NewInt(100)), c.FundedKey(t, big.NewInt(10))
+	orch := crypto.PubkeyToAddress(orchKey.PublicKey)
+	dep, err := testchain.Deploy(ctx, c.Client(t), owner, testchain.Params{RoundLength: 50, LIP118: true})
+	if err != nil {
+		t.Fatalf("deploy: %v", err)
+	}
+	stake := new(big.Int).Mul(big.NewInt(5000), big.NewInt(1e18))
+	if err := dep.RegisterOrchestrator(ctx, owner, orchKey, stake, 100000, 500000); err != nil {
+		t.Fatalf("register orchestrator: %v", err)
+	}
+
+	gethSock := serveUnit(t, unitd, t.TempDir(),
+		[]string{"-adopt", strconv.Itoa(c.Proc().Pid()), "-stop-timeout", "15s"},
+		[]string{filepath.Join(testenv.RepoRoot(t), "scripts", "geth-dev.sh")},
+		[]string{"DEVGETH_BIN=" + gethBin, "DEVGETH_PORT=" + strconv.Itoa(c.Port), "DEVGETH_PERIOD=1", "DEVGETH_DATADIR=" + c.DataDir})
+	port := testenv.FreePort(t)
+	cli := fmt.Sprintf("http://127.0.0.1:%d", port)
+	nodeSock := serveUnit(t, unitd, t.TempDir(), nil, []string{node, "-addr", fmt.Sprintf("127.0.0.1:%d", port),
+		"-orchestrator", orch.Hex(), "-eth-url", c.URL, "-controller", dep.Controller.Hex()}, nil)
+	get := func(path string) (int, string) {
+		client := &http.Client{Timeout: 2 * time.Second}
+		resp, err := client.Get(cli + path)
+		if err != nil {
+			return 0, err.Error()
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	testenv.WaitFor(t, 30*time.Second, "the node to read its registration from the chain", func() bool {
+		code, body := get("/orchestratorInfo")
+		return code == http.StatusOK && strings.Contains(body, `"Status":"Registered"`)
+	})
+
+	e := newEnv(t, nil)
+	endpoint := map[string]string{"endpoint": "local-geth"}
+	rpcProbe, err := probe.NewRPC(probe.RPCOptions{
+		Endpoints: []chain.EndpointConfig{{Name: "local-geth", URL: c.URL}},
+		ChainID:   c.ChainID.Uint64(), MaxHeadAge: 10 * time.Second, Timeout: 800 * time.Millisecond,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rpcProbe.Close()
+	runner, err := probe.NewRunner(probe.RunnerOptions{Interval: time.Second, Timeout: time.Second, Sink: e.alerts, Logger: testLogger(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runner.Add(rpcProbe, probe.Schedule{})
+	r := e.remediator(t, Options{Settings: Settings{Interval: 200 * time.Millisecond}, PollInterval: 250 * time.Millisecond},
+		Runbook{
+			Name: "repair-chain-and-node",
+			When: []Matcher{{Alertname: probe.AlertRPCEndpointDown, Labels: endpoint}, {Alertname: probe.AlertRPCEndpointStale, Labels: endpoint}},
+			Steps: []Step{
+				{Name: "restart geth", Type: StepCommand, Argv: []string{unitd, "restart", "-socket", gethSock}, Timeout: time.Minute},
+				{Type: StepWaitRPCSynced, URL: c.URL, Endpoint: "local-geth", MaxHeadAge: 5 * time.Second, Timeout: time.Minute},
+				{Name: "restart node", Type: StepCommand, Argv: []string{unitd, "restart", "-socket", nodeSock}, Timeout: time.Minute},
+				{Type: StepWaitHTTPOK, URL: cli + "/status", BodyContains: `"Version"`, Timeout: 30 * time.Second},
+				{Type: StepWaitHTTPOK, URL: cli + "/orchestratorInfo", BodyContains: `"Status":"Registered"`, Timeout: 30 * time.Second},
+				{Name: "node reports its on-chain state", Type: StepHTTP, URL: cli + "/orchestratorInfo", ExpectStatus: http.StatusOK},
+			},
+		})
+	go runner.Run(t.Context())
+	done := make(chan struct{})
+	go func() { r.Run(t.Context()); close(done) }()
+	t.Cleanup(func() { <-done })
+
+	testenv.WaitFor(t, 30*time.Second, "the probe to see geth healthy", func() bool {
+		res := runner.Results()
+		return len(res) == 1 && res[0].Success
+	})
+	before, oldGeth, oldNode := c.Head(t), statusOf(t, unitd, gethSock), statusOf(t, unitd, nodeSock)
+	c.Stop(t) // SIGSTOP: geth accepts connections and answers nothing
+	testenv.WaitFor(t, 30*time.Second, "the node's chain routes to hang with geth", func() bool {
+		code, _ := get("/orchestratorInfo")
+		return code != http.StatusOK
+	})
+	testenv.WaitFor(t, 3*time.Minute, "the runbook to finish", func() bool {
+		run := findRun(t, r, "repair-chain-and-node")
+		return run != nil && run.State != StateRunning
+	})
+	run := findRun(t, r, "repair-chain-and-node")
+	if run.State != StateSucceeded {
+		t.Fatalf("run %s: %s; steps %+v", run.State, run.Error, run.Steps)
+	}
+	for i, s := range run.Steps {
+		if s.Outcome != OutcomeOK {
+			t.Errorf("step %d (%s): %s", i+1, s.Name, s.Outcome)
+		}
+	}
+	if !strings.Contains(run.Steps[1].Output, "advanced from") {
+		t.Errorf("wait_rpc_synced output %q, want the head seen advancing", run.Steps[1].Output)
+	}
+	// Both processes were replaced: geth stopped and started, the node
+	// restarted after it.
+	gethNow, nodeNow := statusOf(t, unitd, gethSock), statusOf(t, unitd, nodeSock)
+	if gethNow.Pid == oldGeth.Pid || !gethNow.Running || nodeNow.Pid == oldNode.Pid || !nodeNow.Running || nodeNow.Starts != 2 {
+		t.Errorf("after the run: geth %+v (was %d), node %+v (was %d); want both new and running", gethNow, oldGeth.Pid, nodeNow, oldNode.Pid)
+	}
+	if !run.Steps[2].StartedAt.After(run.Steps[1].EndedAt) || run.Steps[1].StartedAt.Before(run.Steps[0].EndedAt) {
+		t.Errorf("steps out of order: %+v", run.Steps)
+	}
+	if after := c.Head(t); after <= before {
+		t.Errorf("head %d after the repair, want past %d", after, before)
+	}
+
+	// What the restarted node reported (kept in the audit log) is what the
+	// chain says now.
+	out := run.Steps[5].Output
+	var info struct {
+		Transcoder struct {
+			Address         common.Address
+			LastRewardRound uint64
+			DelegatedStake  *big.Int
+			Active          bool
+			Status          string
+		}
+	}
+	if i := strings.Index(out, "{"); i < 0 || json.Unmarshal([]byte(out[i:]), &info) != nil {
+		t.Fatalf("the node's answer %q is not its orchestratorInfo", out)
+	}
+	lrr, err := dep.LastRewardRound(ctx, orch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	active, err := dep.IsActive(ctx, orch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	total, err := dep.Contracts.BondingManager.TranscoderTotalStake(&bind.CallOpts{Context: ctx}, orch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := info.Transcoder
+	if tr.Address != orch || tr.Status != "Registered" || tr.LastRewardRound != lrr || tr.Active != active ||
+		tr.DelegatedStake == nil || tr.DelegatedStake.Cmp(total) != 0 || total.Cmp(stake) < 0 {
+		t.Errorf("the node reports %+v; the chain says %s registered, last reward round %d, active %t, stake %s",
+			tr, orch, lrr, active, total)
+	}
+	testenv.WaitFor(t, 30*time.Second, "RPCEndpointDown to resolve", func() bool {
+		return e.alertState(probe.AlertRPCEndpointDown, endpoint) == alert.StatusResolved
+	})
 	if rs := runs(t, r); len(rs) != 1 {
 		t.Errorf("%d runs, want 1", len(rs))
 	}

@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"embed"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"net"
@@ -50,6 +51,7 @@ var templates = template.Must(template.New("").Funcs(template.FuncMap{
 	"indent":  indent,
 	"q":       quote,
 	"join":    strings.Join,
+	"js":      jsValue,
 	"seconds": func(d config.Duration) int64 { return int64(d.Seconds()) },
 }).ParseFS(templateFS, "templates/*.tmpl"))
 
@@ -60,6 +62,27 @@ const CredentialsPrefix = "/run/credentials/lpops.service/"
 
 // VolumesScript is where lpops-volumes is installed on the host.
 const VolumesScript = "/usr/local/sbin/lpops-volumes"
+
+// PolkitRules is where the polkit rule that lets lpops restart its
+// runbooks' units is installed on the host.
+const PolkitRules = "/etc/polkit-1/rules.d/50-lpops.rules"
+
+// RestartUnits returns the units the remediation runbooks' systemd_restart
+// steps restart, sorted, each once: what the polkit rule allows lpops to
+// restart. Runbooks in dry run count: turning dry run off must not need a
+// new rule.
+func RestartUnits(c *config.Config) []string {
+	var units []string
+	for _, rb := range c.Remediation.Runbooks {
+		for _, s := range rb.Steps {
+			if s.Type == config.StepSystemdRestart && s.Unit != "" {
+				units = append(units, s.Unit)
+			}
+		}
+	}
+	slices.Sort(units)
+	return slices.Compact(units)
+}
 
 // Render checks what rendering needs beyond config.Validate (see Check) and
 // returns the host configuration's files in a fixed order. c is the
@@ -115,6 +138,9 @@ func Render(c *config.Config, opts Options) ([]File, error) {
 		{"lpops-volumes.sh.tmpl", "lpops-volumes.sh", VolumesScript, 0o755,
 			"formats (only when blank) and mounts the data volumes, and writes their fstab lines",
 			"install -m 0755 lpops-volumes.sh " + VolumesScript + " && " + VolumesScript, true},
+		{"polkit.rules.tmpl", "polkit/50-lpops.rules", PolkitRules, 0o644,
+			"polkit rule: lets " + m.Lpops.User + " restart only " + strings.Join(m.RestartUnits, ", ") + " (the runbooks' systemd_restart units)",
+			"install -m 0644 polkit/50-lpops.rules " + PolkitRules + " (polkitd reloads it by itself)", len(m.RestartUnits) > 0},
 	} {
 		if !f.on {
 			continue
@@ -170,8 +196,9 @@ type model struct {
 	SSHv4, SSHv6                  []string
 	Volumes                       []volume
 	Hostname                      string
-	UserData                      string // user-data.yaml as text, or
-	UserDataGzip                  string // base64 of it gzipped, when too long
+	RestartUnits                  []string // systemd_restart units: the polkit rule
+	UserData                      string   // user-data.yaml as text, or
+	UserDataGzip                  string   // base64 of it gzipped, when too long
 	Files                         []File
 }
 
@@ -211,6 +238,8 @@ func newModel(c *config.Config, opts Options) (*model, error) {
 		C:      c, H: h, Node: h.Node, Lpops: h.Lpops,
 		ServicePort: config.HostPort(h.Node.HTTPAddr),
 		Hostname:    h.Hostname,
+
+		RestartUnits: RestartUnits(c),
 	}
 	if opts.Source == "" {
 		m.Source = "lpops.yaml"
@@ -368,6 +397,13 @@ func indent(n int, s string) string {
 		}
 	}
 	return strings.Join(lines, "\n")
+}
+
+// jsValue writes v as a JavaScript literal (JSON is one), for the polkit
+// rule: names from the configuration cannot break out of their strings.
+func jsValue(v any) (string, error) {
+	b, err := json.Marshal(v)
+	return string(b), err
 }
 
 // quote writes s as a double-quoted YAML scalar (JSON string syntax, which

@@ -71,6 +71,11 @@ func userData(m *model, files []File) ([]byte, error) {
 			cc.FQDN = m.Hostname
 		}
 	}
+	if len(m.RestartUnits) > 0 {
+		// The polkit rule needs polkitd (JavaScript rules), which a
+		// minimal cloud image may lack.
+		cc.Packages = append(cc.Packages, "polkitd")
+	}
 	for _, v := range m.Volumes {
 		if v.FSType == "xfs" {
 			cc.Packages = append(cc.Packages, "xfsprogs")
