@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ethereum/go-ethereum/common"
+
 	"github.com/lpops/lpops/internal/chain"
 	"github.com/lpops/lpops/internal/keeper"
 	"github.com/lpops/lpops/internal/probe"
@@ -83,5 +85,39 @@ func walk(prefix string, v any, out *[]string) {
 		for _, c := range x {
 			walk(prefix, c, out)
 		}
+	}
+}
+
+// TestStatusSignerOmittedWithoutSigner: in observe mode without a key the
+// document has no keeper.signer (docs/api.md), not the zero address, which
+// the page would show as "lpops signs as 0x0000…".
+func TestStatusSignerOmittedWithoutSigner(t *testing.T) {
+	for _, tc := range []struct {
+		Name   string
+		Signer common.Address
+		Want   bool
+	}{
+		{"NoSigner", common.Address{}, false},
+		{"Signer", common.HexToAddress("0x3b1f9d2c4a6e8b0d1f3a5c7e9b2d4f6a8c0e1b3d"), true},
+	} {
+		t.Run(tc.Name, func(t *testing.T) {
+			b, err := json.Marshal(StatusDoc{Keeper: &keeper.Status{Mode: "observe", Signer: tc.Signer}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var doc struct {
+				Keeper map[string]any `json:"keeper"`
+			}
+			if err := json.Unmarshal(b, &doc); err != nil {
+				t.Fatal(err)
+			}
+			got, has := doc.Keeper["signer"]
+			if has != tc.Want {
+				t.Fatalf("keeper.signer present %v (%v), want %v", has, got, tc.Want)
+			}
+			if has && got != strings.ToLower(tc.Signer.Hex()) {
+				t.Errorf("keeper.signer = %v, want %s", got, strings.ToLower(tc.Signer.Hex()))
+			}
+		})
 	}
 }
