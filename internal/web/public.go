@@ -20,8 +20,42 @@ import (
 // output, alert summaries, silence comments) is never named, so it never
 // reaches the browser, whatever it quotes.
 
-// A shape copies the public part of v; ok false drops the value.
-type shape func(v any, pv *publicView) (out any, ok bool)
+// A shape copies the public part of v; ok false drops the value. Its
+// structure (the fields of an object, the elements of a list or a map) is
+// kept beside, so tests can list the paths it keeps.
+type shape struct {
+	apply  func(v any, pv *publicView) (out any, ok bool)
+	fields map[string]shape // an object's
+	elem   *shape           // a list's elements, a map's values
+	isMap  bool
+}
+
+// scalar is a shape without structure.
+func scalar(f func(v any, pv *publicView) (any, bool)) shape { return shape{apply: f} }
+
+// paths lists the key paths s keeps, as internal/daemon's status-keys.golden
+// writes them: "a.b", "a[]", "a.*".
+func (s shape) paths(prefix string) []string {
+	join := func(k string) string {
+		if prefix == "" {
+			return k
+		}
+		return prefix + "." + k
+	}
+	switch {
+	case s.fields != nil:
+		var out []string
+		for k, f := range s.fields {
+			out = append(out, f.paths(join(k))...)
+		}
+		return out
+	case s.elem != nil && s.isMap:
+		return s.elem.paths(join("*"))
+	case s.elem != nil:
+		return s.elem.paths(prefix + "[]")
+	}
+	return []string{prefix}
+}
 
 // publicView carries what shapes need: the accounts to name by role.
 type publicView struct {
@@ -39,13 +73,18 @@ var (
 
 // text keeps strings that match re.
 func text(re *regexp.Regexp) shape {
-	return func(v any, _ *publicView) (any, bool) {
+	return scalar(func(v any, _ *publicView) (any, bool) {
 		s, ok := v.(string)
 		return s, ok && re.MatchString(s)
-	}
+	})
 }
 
 var (
+	number    = scalar(numberValue)
+	boolean   = scalar(booleanValue)
+	timestamp = scalar(timestampValue)
+	present   = scalar(presentValue)
+	account   = scalar(accountValue)
 	// enum is a lower-case word: a state, an outcome, a kind.
 	enum = text(enumRE)
 	// ident is an identifier: a method or an alert name.
@@ -58,17 +97,17 @@ var (
 	version = text(versionRE)
 )
 
-func number(v any, _ *publicView) (any, bool) {
+func numberValue(v any, _ *publicView) (any, bool) {
 	n, ok := v.(json.Number)
 	return n, ok
 }
 
-func boolean(v any, _ *publicView) (any, bool) {
+func booleanValue(v any, _ *publicView) (any, bool) {
 	b, ok := v.(bool)
 	return b, ok
 }
 
-func timestamp(v any, _ *publicView) (any, bool) {
+func timestampValue(v any, _ *publicView) (any, bool) {
 	s, ok := v.(string)
 	if !ok {
 		return nil, false
@@ -78,7 +117,7 @@ func timestamp(v any, _ *publicView) (any, bool) {
 }
 
 // present turns a non-empty string (an id) into true.
-func present(v any, _ *publicView) (any, bool) {
+func presentValue(v any, _ *publicView) (any, bool) {
 	s, ok := v.(string)
 	return true, ok && s != ""
 }
@@ -86,7 +125,7 @@ func present(v any, _ *publicView) (any, bool) {
 // account names an account by its role: "[orchestrator]", "[signer]",
 // "[reward caller]", "[account]" for another of lpops' accounts, else
 // "[address]". The zero address (no reward caller) is kept.
-func account(v any, pv *publicView) (any, bool) {
+func accountValue(v any, pv *publicView) (any, bool) {
 	s, ok := v.(string)
 	if !ok || !addressRE.MatchString(s) {
 		return nil, false
@@ -103,7 +142,7 @@ func account(v any, pv *publicView) (any, bool) {
 
 // object keeps the named fields, each through its shape.
 func object(fields map[string]shape) shape {
-	return func(v any, pv *publicView) (any, bool) {
+	return shape{fields: fields, apply: func(v any, pv *publicView) (any, bool) {
 		m, ok := v.(map[string]any)
 		if !ok {
 			return nil, false
@@ -114,34 +153,34 @@ func object(fields map[string]shape) shape {
 			if !present || x == nil {
 				continue
 			}
-			if y, ok := f(x, pv); ok {
+			if y, ok := f.apply(x, pv); ok {
 				out[k] = y
 			}
 		}
 		return out, true
-	}
+	}}
 }
 
 // list keeps the elements that elem keeps.
 func list(elem shape) shape {
-	return func(v any, pv *publicView) (any, bool) {
+	return shape{elem: &elem, apply: func(v any, pv *publicView) (any, bool) {
 		l, ok := v.([]any)
 		if !ok {
 			return nil, false
 		}
 		out := make([]any, 0, len(l))
 		for _, x := range l {
-			if y, ok := elem(x, pv); ok {
+			if y, ok := elem.apply(x, pv); ok {
 				out = append(out, y)
 			}
 		}
 		return out, true
-	}
+	}}
 }
 
 // mapOf keeps the entries whose key and value pass; key may rewrite the key.
 func mapOf(key func(string, *publicView) (string, bool), val shape) shape {
-	return func(v any, pv *publicView) (any, bool) {
+	return shape{elem: &val, isMap: true, apply: func(v any, pv *publicView) (any, bool) {
 		m, ok := v.(map[string]any)
 		if !ok {
 			return nil, false
@@ -153,7 +192,7 @@ func mapOf(key func(string, *publicView) (string, bool), val shape) shape {
 			if !ok {
 				continue
 			}
-			y, ok := val(m[k], pv)
+			y, ok := val.apply(m[k], pv)
 			if !ok {
 				continue
 			}
@@ -168,11 +207,11 @@ func mapOf(key func(string, *publicView) (string, bool), val shape) shape {
 			out[nk] = y
 		}
 		return out, true
-	}
+	}}
 }
 
 func accountKey(k string, pv *publicView) (string, bool) {
-	a, ok := account(k, pv)
+	a, ok := accountValue(k, pv)
 	if !ok {
 		return "", false
 	}
@@ -183,7 +222,8 @@ func enumKey(k string, _ *publicView) (string, bool) { return k, enumRE.MatchStr
 
 // where keeps an object only when field's value is one of allowed.
 func where(field string, allowed []string, s shape) shape {
-	return func(v any, pv *publicView) (any, bool) {
+	w := s
+	w.apply = func(v any, pv *publicView) (any, bool) {
 		m, ok := v.(map[string]any)
 		if !ok {
 			return nil, false
@@ -191,19 +231,21 @@ func where(field string, allowed []string, s shape) shape {
 		f, _ := m[field].(string)
 		for _, a := range allowed {
 			if f == a {
-				return s(v, pv)
+				return s.apply(v, pv)
 			}
 		}
 		return nil, false
 	}
+	return w
 }
 
 // numbered gives each element of a list of objects a field name: its own
 // when field passes label, else "<what> <position>".
 func numbered(field, what string, elem shape) shape {
 	inner := list(elem)
-	return func(v any, pv *publicView) (any, bool) {
-		out, ok := inner(v, pv)
+	s := inner
+	s.apply = func(v any, pv *publicView) (any, bool) {
+		out, ok := inner.apply(v, pv)
 		if !ok {
 			return nil, false
 		}
@@ -214,6 +256,7 @@ func numbered(field, what string, elem shape) shape {
 		}
 		return out, true
 	}
+	return s
 }
 
 // The public shapes of the documents the page loads. Keep them to what the
@@ -286,7 +329,7 @@ func publicDoc(b []byte, s shape, roles map[string]string) ([]byte, error) {
 	if err := dec.Decode(&v); err != nil {
 		return nil, fmt.Errorf("public view: %w", err)
 	}
-	out, ok := s(v, &publicView{roles: roles})
+	out, ok := s.apply(v, &publicView{roles: roles})
 	if !ok {
 		return nil, fmt.Errorf("public view: the document does not have the expected shape")
 	}
