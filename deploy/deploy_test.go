@@ -635,7 +635,7 @@ func TestDashboardStructure(t *testing.T) {
 			}
 		}
 	}
-	for _, want := range []string{"Earning", "Account", "RPC", "Alerts", "go-livepeer", "Process"} {
+	for _, want := range []string{"Earning", "Account", "RPC", "Alerts", "Remediation", "go-livepeer", "Process"} {
 		if !slices.ContainsFunc(rows, func(r string) bool { return strings.HasPrefix(r, want) }) {
 			t.Errorf("no row %q (rows: %v)", want, rows)
 		}
@@ -694,6 +694,39 @@ func TestDashboardUsesKnownMetrics(t *testing.T) {
 	for where, n := range vars {
 		if !known[n] {
 			t.Errorf("%s uses %s, which is not documented", where, n)
+		}
+	}
+}
+
+// TestAssetsUseTypedMetrics: the rules and the dashboard read the typed
+// probe metrics (base units, real labels), never lpops_probe_value, whose
+// names are not a stable interface; and they show the remediation metrics,
+// the round clock and the endpoints' heads.
+func TestAssetsUseTypedMetrics(t *testing.T) {
+	uses := map[string]bool{}
+	for _, g := range readRules(t).Groups {
+		for _, r := range g.Rules {
+			for _, n := range seriesNames(r.Expr) {
+				if n == "lpops_probe_value" {
+					t.Errorf("rule %s uses lpops_probe_value: use the typed metric (%s)", r.Alert, metricsDoc)
+				}
+			}
+		}
+	}
+	exprs, _ := dashboardQueries(t)
+	for where, expr := range exprs {
+		for _, n := range seriesNames(expr) {
+			uses[n] = true
+			if n == "lpops_probe_value" {
+				t.Errorf("%s uses lpops_probe_value: use the typed metric (%s)", where, metricsDoc)
+			}
+		}
+	}
+	for _, want := range []string{"lpops_remediation_runs_total", "lpops_remediation_actions_total", "lpops_remediation_breaker_open",
+		"lpops_remediation_run_duration_seconds_bucket", "lpops_round_block_num", "lpops_rpc_endpoint_head_block",
+		"lpops_account_runway_rounds", "lpops_orchestrator_stake_wei", "lpops_orchestrator_reward_cut_ratio"} {
+		if !uses[want] {
+			t.Errorf("the dashboard has no panel for %s", want)
 		}
 	}
 }

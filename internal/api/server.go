@@ -128,24 +128,29 @@ func (s *Server) rounds(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, doc)
 }
 
+// uiPatterns are the status page's routes (package web).
+var uiPatterns = []string{"GET /{$}", "GET /assets/", "GET /ui/"}
+
 // EnableUI mounts the status page h (package web) at GET /, with its
-// /assets/ and /ui/ routes. A handler that reports Public() true makes this
-// listener public: it then serves only the page, its redacted documents and
-// /healthz, and every other route (the unredacted API, metrics, silences),
-// whenever it was added, answers 404. Call it before Serve.
+// /assets/ and /ui/ routes, beside the API. Call it before Serve.
 func (s *Server) EnableUI(h http.Handler) {
-	if p, ok := h.(interface{ Public() bool }); ok && p.Public() {
-		pub := http.NewServeMux()
-		pub.HandleFunc("GET /healthz", s.healthz)
-		for _, pattern := range []string{"GET /{$}", "GET /assets/", "GET /ui/"} {
-			pub.Handle(pattern, h)
-		}
-		s.srv.Handler = pub
-		return
-	}
-	for _, pattern := range []string{"GET /{$}", "GET /assets/", "GET /ui/"} {
+	for _, pattern := range uiPatterns {
 		s.mux.Handle(pattern, h)
 	}
+}
+
+// NewPublic returns a Server for api.public_listen: it serves the public
+// status page h (package web, in public mode), its /assets/ and /ui/ routes
+// and /healthz, and nothing else: no API, no metrics, no route that changes
+// state. Listen and Serve it as the API's Server.
+func NewPublic(h http.Handler, log *slog.Logger) *Server {
+	s := &Server{log: log.With("component", "public-page"), mux: http.NewServeMux()}
+	s.mux.HandleFunc("GET /healthz", s.healthz)
+	for _, pattern := range uiPatterns {
+		s.mux.Handle(pattern, h)
+	}
+	s.srv = &http.Server{Handler: s.mux, ReadHeaderTimeout: 5 * time.Second}
+	return s
 }
 
 func writeJSON(w http.ResponseWriter, code int, v any) {

@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"strings"
 	"time"
@@ -124,9 +125,10 @@ type API struct {
 	// (silences). The file must not be readable by group or others. Empty:
 	// those routes answer 403.
 	TokenFile string `yaml:"token_file"`
-	// Public serves a read-only status page with account addresses and
-	// transaction hashes masked, and nothing else (no /api, no /metrics).
-	Public bool `yaml:"public"`
+	// PublicListen is host:port of a second listener that serves only the
+	// public status page: read-only, allowlisted fields, accounts named by
+	// role. Empty: no public page. `listen` keeps the API and the full page.
+	PublicListen string `yaml:"public_listen"`
 }
 
 // DefaultAlerts are the alert defaults.
@@ -185,8 +187,15 @@ func (v *validator) alerts(a Alerts) {
 	}
 }
 
-func (v *validator) api(a API) {
+func (v *validator) api(a API, listen string) {
 	if strings.TrimSpace(a.TokenFile) != a.TokenFile {
 		v.add("api.token_file", a.TokenFile, "must not start or end with spaces")
+	}
+	if a.PublicListen == "" || !v.listenAddr("api.public_listen", a.PublicListen) {
+		return
+	}
+	_, pub, _ := net.SplitHostPort(a.PublicListen)
+	if _, port, err := net.SplitHostPort(listen); err == nil && port == pub && port != "0" {
+		v.add("api.public_listen", a.PublicListen, "must use another port than listen ("+listen+"): it is a second listener")
 	}
 }

@@ -40,9 +40,13 @@ alerts:
       comment: maintenance
 api:
   token_file: /etc/lpops/api-token
+  public_listen: 0.0.0.0:8080
 `), "")
 	if err != nil {
 		t.Fatal(err)
+	}
+	if c.API.PublicListen != "0.0.0.0:8080" {
+		t.Errorf("api.public_listen = %q", c.API.PublicListen)
 	}
 	s := c.Alerts.Silences[0]
 	if c.Alerts.RepeatInterval.Critical.Duration != 30*time.Minute || c.Alerts.RepeatInterval.Warning.Duration != 4*time.Hour ||
@@ -70,6 +74,10 @@ func TestAlertsInvalid(t *testing.T) {
 		{"SilenceBadUntil", "alerts:\n  silences:\n    - matchers: [{name: alertname, value: x}]\n      until: tomorrow\n", `alerts.silences[0].until: must be an RFC 3339 time`},
 		{"UnknownKey", "alerts:\n  repeat_interval:\n    urgent: 1h\n", "unknown key alerts.repeat_interval.urgent"},
 		{"TokenFileSpaces", "api:\n  token_file: \"/etc/x \"\n", `api.token_file: must not start or end with spaces`},
+		{"PublicListenNoPort", "api:\n  public_listen: 0.0.0.0\n", `api.public_listen: must be host:port with a numeric port, such as 127.0.0.1:7940 (got "0.0.0.0")`},
+		{"PublicListenBadPort", "api:\n  public_listen: \":http\"\n", `api.public_listen: must be host:port with a numeric port`},
+		{"PublicListenSamePort", "listen: 127.0.0.1:7940\napi:\n  public_listen: 0.0.0.0:7940\n", `api.public_listen: must use another port than listen (127.0.0.1:7940): it is a second listener (got "0.0.0.0:7940")`},
+		{"PublicPageRemoved", "api:\n  public: true\n", "unknown key api.public"},
 	} {
 		t.Run(tc.Name, func(t *testing.T) {
 			_, err := Parse([]byte(minimal+tc.YAML), "")

@@ -40,7 +40,7 @@ func (c *Config) Validate() error {
 	v.oneOf("log.format", c.Log.Format, "json", "text")
 	v.probes(c.Probes)
 	v.alerts(c.Alerts)
-	v.api(c.API)
+	v.api(c.API, c.Listen)
 	v.host(c.Host)
 	v.remediation(c.Remediation)
 	v.remediationEndpoints(c.Remediation, c.RPC)
@@ -303,16 +303,22 @@ func (v *validator) fee(field string, gwei float64) {
 	}
 }
 
-func (v *validator) listen(addr string) {
+func (v *validator) listen(addr string) { v.listenAddr("listen", addr) }
+
+// listenAddr checks a listen address (port 0: any) and reports whether it
+// is good.
+func (v *validator) listenAddr(field, addr string) bool {
 	const msg = "must be host:port with a numeric port, such as 127.0.0.1:7940"
 	_, port, err := net.SplitHostPort(addr)
 	if err != nil {
-		v.add("listen", addr, msg)
-		return
+		v.add(field, addr, msg)
+		return false
 	}
 	if _, err := strconv.ParseUint(port, 10, 16); err != nil {
-		v.add("listen", addr, msg)
+		v.add(field, addr, msg)
+		return false
 	}
+	return true
 }
 
 func (v *validator) oneOf(field, val string, allowed ...string) {

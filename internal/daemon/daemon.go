@@ -30,7 +30,6 @@ import (
 	"github.com/lpops/lpops/internal/remediate"
 	"github.com/lpops/lpops/internal/signer"
 	"github.com/lpops/lpops/internal/store"
-	"github.com/lpops/lpops/internal/web"
 )
 
 // Options override parts of the assembly (the demo and tests).
@@ -40,7 +39,10 @@ type Options struct {
 	Signer keeper.TxSigner
 	// OnListen is called with the API's bound address.
 	OnListen func(net.Addr)
-	Version  string
+	// OnPublicListen is called with the public page's bound address
+	// (api.public_listen).
+	OnPublicListen func(net.Addr)
+	Version        string
 	// ReadOnly opens the state store read-only, if it can be opened at all,
 	// for commands that run beside a daemon (status, reward simulation).
 	ReadOnly bool
@@ -58,6 +60,10 @@ type Daemon struct {
 	api      *api.Server
 	orch     common.Address
 	onListen func(net.Addr)
+	// public serves the public status page on api.public_listen; nil when
+	// not configured.
+	public         *api.Server
+	onPublicListen func(net.Addr)
 
 	alerts     *alert.Engine
 	probes     *probe.Runner
@@ -77,7 +83,7 @@ func New(ctx context.Context, cfg *config.Config, o Options) (*Daemon, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	d := &Daemon{cfg: cfg, log: log, version: o.Version, reg: prometheus.NewRegistry(), onListen: o.OnListen,
+	d := &Daemon{cfg: cfg, log: log, version: o.Version, reg: prometheus.NewRegistry(), onListen: o.OnListen, onPublicListen: o.OnPublicListen,
 		orch: common.HexToAddress(cfg.Orchestrator), why: "starting"}
 	d.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 
@@ -133,14 +139,7 @@ func New(ctx context.Context, cfg *config.Config, o Options) (*Daemon, error) {
 			d.Close()
 			return nil, err
 		}
-		wo := web.Options{Status: d, Public: cfg.API.Public, Logger: log}
-		if d.alerts != nil {
-			wo.Alerts = d.alerts
-		}
-		if d.remediator != nil {
-			wo.Actions = d.remediator
-		}
-		d.api.EnableUI(web.New(wo))
+		d.buildPages(cfg)
 	}
 	return d, nil
 }
@@ -208,8 +207,14 @@ func (d *Daemon) Run(ctx context.Context) error {
 	if d.onListen != nil {
 		d.onListen(addr)
 	}
+	if err := d.listenPublic(); err != nil {
+		return err
+	}
 	g, ctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return d.api.Serve(ctx) })
+	if d.public != nil {
+		g.Go(func() error { return d.public.Serve(ctx) })
+	}
 	g.Go(func() error { return d.pool.Run(ctx) })
 	g.Go(func() error { return d.watchdog(ctx) })
 	if d.alerts != nil {

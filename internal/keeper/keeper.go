@@ -320,9 +320,11 @@ func (k *Keeper) settleRewarded(ctx context.Context, rec *Record, snap *livepeer
 	rec.Outcome = outcome
 	rec.State = StateDone
 	rec.Reason = ""
+	rec.RewardSeenAt = snap.ReadAt
 	if t := rec.minedReward(); t != nil && outcome == OutcomeRewardedByLpops {
 		rec.RewardedBy = "lpops"
 		rec.RewardTx = t.Hash.Hex()
+		rec.RewardBlock = t.Block
 		k.log.Info("reward called by lpops", "round", rec.Round, "tx", t.Hash, "amount", rec.RewardAmount)
 		return
 	}
@@ -339,6 +341,7 @@ func (k *Keeper) settleRewarded(ctx context.Context, rec *Record, snap *livepeer
 			ev := evs[len(evs)-1]
 			rec.RewardTx = ev.TxHash.Hex()
 			rec.RewardAmount = (*Wei)(ev.Amount)
+			rec.RewardBlock = ev.Block
 		}
 	}
 	k.log.Info("reward called by the node", "round", rec.Round, "tx", rec.RewardTx)

@@ -100,6 +100,11 @@ type Record struct {
 	RewardTx    string `json:"reward_tx,omitempty"`
 	// RewardAmount is the LPT minted to the orchestrator (wei of LPT).
 	RewardAmount *Wei `json:"reward_amount,omitempty"`
+	// RewardBlock is the block of the reward transaction (0: not found);
+	// RewardSeenAt is when lpops saw the round rewarded, within one chain
+	// read of the call.
+	RewardBlock  uint64    `json:"reward_block,omitempty"`
+	RewardSeenAt time.Time `json:"reward_seen_at,omitzero"`
 
 	State         string    `json:"state"`
 	Reason        string    `json:"reason,omitempty"`

@@ -14,7 +14,9 @@ import (
 // numbers are decimal strings so that JSON consumers never lose precision.
 type Status struct {
 	Orchestrator common.Address `json:"orchestrator"`
-	Signer       common.Address `json:"signer,omitempty"`
+	// Signer is omitted without a signer (observe mode): omitzero, as
+	// omitempty never omits an array such as common.Address.
+	Signer       common.Address `json:"signer,omitzero"`
 	Mode         string         `json:"mode"`
 	RewardMethod string         `json:"reward_method,omitempty"`
 
@@ -47,7 +49,11 @@ type Status struct {
 	RewardedBy   string `json:"rewarded_by,omitempty"`
 	RewardTx     string `json:"reward_tx,omitempty"`
 	RewardAmount string `json:"reward_amount,omitempty"`
-	Txs          []*Tx  `json:"txs"`
+	// RewardBlock and RewardSeenAt say when the round was rewarded: the
+	// transaction's block and when lpops saw it.
+	RewardBlock  uint64    `json:"reward_block,omitempty"`
+	RewardSeenAt time.Time `json:"reward_seen_at,omitzero"`
+	Txs          []*Tx     `json:"txs"`
 }
 
 // Status returns a copy of the keeper's latest status.
@@ -127,6 +133,7 @@ func (k *Keeper) setStatus(snap *livepeer.Snapshot, rec *Record, err error) {
 	}
 	s.State, s.Reason = rec.State, rec.Reason
 	s.RewardedBy, s.RewardTx = rec.RewardedBy, rec.RewardTx
+	s.RewardBlock, s.RewardSeenAt = rec.RewardBlock, rec.RewardSeenAt
 	s.RewardAmount = ""
 	if rec.RewardAmount != nil {
 		s.RewardAmount = rec.RewardAmount.Int().String()
@@ -136,10 +143,12 @@ func (k *Keeper) setStatus(snap *livepeer.Snapshot, rec *Record, err error) {
 
 // LastReward is the last rewarded round and who rewarded it.
 type LastReward struct {
-	Round  uint64 `json:"round"`
-	By     string `json:"by,omitempty"`
-	Tx     string `json:"tx,omitempty"`
-	Amount string `json:"amount,omitempty"`
+	Round  uint64    `json:"round"`
+	By     string    `json:"by,omitempty"`
+	Tx     string    `json:"tx,omitempty"`
+	Amount string    `json:"amount,omitempty"`
+	Block  uint64    `json:"block,omitempty"`
+	SeenAt time.Time `json:"seen_at,omitzero"`
 }
 
 func (k *Keeper) lastReward(snap *livepeer.Snapshot, rec *Record) *LastReward {
@@ -154,7 +163,7 @@ func (k *Keeper) lastReward(snap *livepeer.Snapshot, rec *Record) *LastReward {
 	if r.RewardedBy == "" {
 		return nil
 	}
-	lr := &LastReward{Round: r.Round, By: r.RewardedBy, Tx: r.RewardTx}
+	lr := &LastReward{Round: r.Round, By: r.RewardedBy, Tx: r.RewardTx, Block: r.RewardBlock, SeenAt: r.RewardSeenAt}
 	if r.RewardAmount != nil {
 		lr.Amount = r.RewardAmount.String()
 	}

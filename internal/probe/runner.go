@@ -327,6 +327,7 @@ type runnerMetrics struct {
 	duration *prometheus.GaugeVec
 	lastRun  *prometheus.GaugeVec
 	value    *prometheus.GaugeVec
+	typed    *typedMetrics // metrics_typed.go
 }
 
 func newRunnerMetrics(reg prometheus.Registerer) (*runnerMetrics, error) {
@@ -378,6 +379,9 @@ func newRunnerMetrics(reg prometheus.Registerer) (*runnerMetrics, error) {
 	if err != nil {
 		return nil, err
 	}
+	if m.typed, err = registerTyped(reg); err != nil {
+		return nil, err
+	}
 	return m, nil
 }
 
@@ -402,6 +406,7 @@ func (m *runnerMetrics) observe(res Result, prev []string) []string {
 	if !res.At.IsZero() {
 		m.lastRun.WithLabelValues(res.Probe).Set(float64(res.At.UnixNano()) / 1e9)
 	}
+	m.typed.observe(res)
 	names := slices.Sorted(maps.Keys(res.Values))
 	for _, n := range names {
 		m.value.WithLabelValues(res.Probe, n).Set(res.Values[n])

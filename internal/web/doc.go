@@ -24,23 +24,30 @@
 //
 // # Public mode
 //
-// Options.Public makes the page safe to show to anyone. Redaction happens
-// on the server: every /ui/ document is encoded, decoded into a generic
-// JSON tree and rewritten before it is written, so the JSON the browser
-// receives never holds what it must not show, and no query parameter or
-// client-side switch can turn redaction off:
+// Options.Public makes the page safe to show to anyone; the daemon serves
+// such a Handler on its own listener, api.public_listen, while `listen`
+// keeps the API, the metrics and the full page (see api.NewPublic).
+// Filtering happens on the server, by allowlist: every /ui/ document is
+// encoded, decoded into a generic JSON tree and copied through a shape
+// (public.go) that names each field the public page may show and the form
+// its value must have (a lower-case word, an identifier, a plain label, a
+// decimal, a time, a number). Everything else is dropped, so the JSON the
+// browser receives never holds what it must not show, and no query
+// parameter or client-side switch can change that:
 //
-//   - the accounts of the status document (the orchestrator, the signer,
-//     the reward caller, and every address among the ETH balances) are
-//     replaced by their role, "[orchestrator]", "[signer]", "[reward caller]",
-//     in values, in object keys and inside sentences;
-//   - every other 20-byte 0x-address except the zero address, every 32-byte
-//     0x-hash (transactions, blocks) and every URL (endpoint and webhook
-//     errors can quote one) is replaced by "[address]", "[hash]", "[url]".
+//   - free text is never kept: errors, reasons, probe evidence, command
+//     output, alert summaries and labels, silences, not_ready_reason;
+//   - the accounts (the orchestrator, the signer, the reward caller, every
+//     address among the ETH balances) become their role, "[orchestrator]",
+//     "[signer]", "[reward caller]", "[account]"; transaction and block
+//     hashes are dropped;
+//   - names the operator chose (endpoints, runbooks, channels) are kept
+//     only when they are plain labels (letters, digits, '-', '_'): a name
+//     with a dot, a colon or a slash could be a hostname, an IP address or a
+//     path, and an endpoint or channel is then shown as "endpoint 2";
+//   - a remediation action is shown by its runbook, type, outcome and
+//     times: a step's name defaults to its type and target.
 //
-// The rewrite is by pattern, not by field, so a field added to the status
-// document later is covered without touching this package. The /api/v1/
-// routes serve the unredacted documents; a public Handler therefore reports
-// Public() == true, and api.(*Server).EnableUI then serves only the page,
-// its /ui/ documents and /healthz on that listener.
+// A field added to a document later is therefore hidden from the public
+// page until it is added to its shape.
 package web

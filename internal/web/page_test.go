@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -23,98 +25,108 @@ import (
 )
 
 // TestStatusPage runs lpops against the embedded devnet until it has
-// rounds rewarded by the node and by itself, and reads its status page in
-// headless Chromium, as an operator would.
+// rounds rewarded by the node and by itself, an alert firing and a runbook
+// run, and reads the daemon's own status page in headless Chromium, as an
+// operator would: the full page on `listen`, the public one on
+// api.public_listen.
 func TestStatusPage(t *testing.T) {
 	ctx := browser(t)
-	sc := startScenario(t, 2)
+	rounds := 2
+	if *updateScreenshots {
+		rounds = 8 // a fuller chart for docs/screenshots
+	}
+	sc := startScenario(t, rounds)
 
 	t.Run("Private", func(t *testing.T) {
 		recs := history(t, sc)
-		base := sc.serveUI(t, false)
 		t.Cleanup(func() { _ = chromedp.Do(ctx, chromedp.Navigate("about:blank")) })
-		open(t, ctx, base+"/")
+		open(t, ctx, sc.private+"/")
 
 		if got, want := text(t, ctx, "orch-address"), strings.ToLower(sc.orch.Hex()); got != want {
 			t.Errorf("orchestrator shown as %q, want %q", got, want)
 		}
-		var round uint64
-		if _, err := fmt.Sscanf(text(t, ctx, "round-number"), "Round %d", &round); err != nil {
-			t.Fatalf("round number %q: %v", text(t, ctx, "round-number"), err)
-		}
-		if now := sc.d.Keeper().Status().Round; round < recs[0].Round || round > now {
-			t.Errorf("page shows round %d; lpops had recorded round %d and is now in round %d", round, recs[0].Round, now)
-		}
-
-		bars := chartBars(t, ctx)
-		seen := map[string]int{}
+		checkRound(t, ctx, sc, recs)
+		checkChart(t, ctx, recs)
+		// The block is known once lpops saw the round unrewarded (the
+		// node's Reward event lies after that head) or sent the reward itself.
 		for _, r := range recs {
-			got, shown := bars[r.Round]
-			if !shown || r.Outcome == "" {
-				continue
+			seen := r.RewardedBy == "lpops" || (r.RewardedBy == "node" && r.LastSeenUnrewardedHead > 0)
+			if seen && (r.RewardBlock == 0 || r.RewardSeenAt.IsZero()) {
+				t.Errorf("round %d rewarded by %s: recorded block %d, seen at %v", r.Round, r.RewardedBy, r.RewardBlock, r.RewardSeenAt)
 			}
-			if got != r.Outcome {
-				t.Errorf("round %d drawn as %q, lpops recorded %q", r.Round, got, r.Outcome)
-			}
-			seen[got]++
-		}
-		for _, o := range []string{keeper.OutcomeRewardedByNode, keeper.OutcomeRewardedByLpops} {
-			if seen[o] == 0 {
-				t.Errorf("no bar for a round %s (bars %v)", o, bars)
-			}
-		}
-		// Hovering a bar rewarded by lpops says so, with the LPT it earned.
-		js[bool](t, ctx, `(() => { document.querySelector('#chart .bar[data-outcome="rewarded_by_lpops"]').dispatchEvent(new MouseEvent('mouseenter')); return true; })()`)
-		if d := text(t, ctx, "chart-detail"); !strings.Contains(d, "rewarded by lpops") || !strings.Contains(d, "LPT") {
-			t.Errorf("chart detail after hovering an lpops bar: %q", d)
 		}
 
-		row := js[string](t, ctx, `(() => { const r = document.querySelector('#endpoint-table tr[data-endpoint="devnet"]'); return r ? r.dataset.healthy + ' ' + r.innerText : ''; })()`)
-		if !strings.HasPrefix(row, "true") || !strings.Contains(row, "healthy") {
-			t.Errorf("endpoint devnet row: %q, want it healthy", row)
+		facts := text(t, ctx, "orch-facts")
+		if !regexp.MustCompile(`Total stake [\d,]+\.\d\d LPT`).MatchString(facts) {
+			t.Errorf("orchestrator facts lack the total stake: %s", facts)
 		}
-		if js[bool](t, ctx, `!document.getElementById('banner').hidden`) {
-			t.Errorf("banner shown on a healthy lpops: %q", text(t, ctx, "banner"))
+		for _, want := range []string{"Reward cut 10 %", "Fee share 50 %"} {
+			if !strings.Contains(facts, want) {
+				t.Errorf("orchestrator facts lack %q: %s", want, facts)
+			}
 		}
-		if a := text(t, ctx, "alert-list"); !strings.Contains(a, "No alerts firing") {
-			t.Errorf("alerts section: %q", a)
+		if !activeSet.MatchString(facts) {
+			t.Errorf("orchestrator facts lack the active-set position (%s): %s", activeSet, facts)
 		}
-		if js[bool](t, ctx, `!document.getElementById('actions').hidden`) {
-			t.Error("remediation actions shown although lpops has none to serve")
-		}
-		if b := text(t, ctx, "balance-list"); !strings.Contains(b, "orchestrator") || !strings.Contains(b, "ETH") {
-			t.Errorf("balances: %q", b)
+		if want := "lpops signs as " + strings.ToLower(sc.caller.Hex()[:8]) + "…"; !strings.Contains(facts, want) {
+			t.Errorf("orchestrator facts lack %q: %s", want, facts)
 		}
 
+		rows := js[string](t, ctx, `Array.from(document.querySelectorAll('#endpoint-table tr[data-endpoint]')).map(r => r.dataset.endpoint + '=' + r.dataset.healthy).join(' ')`)
+		if rows != "devnet=true backup=false" {
+			t.Errorf("endpoint rows %q, want devnet healthy and backup unhealthy", rows)
+		}
+		if b := text(t, ctx, "balance-list"); !runwayRE.MatchString(b) || !strings.Contains(b, "signer") {
+			t.Errorf("balances lack the signer's runway: %q", b)
+		}
+		if a := text(t, ctx, "alert-list"); !strings.Contains(a, "RPCEndpointDown") {
+			t.Errorf("alerts lack the firing RPCEndpointDown: %q", a)
+		}
+		if a := text(t, ctx, "action-list"); !strings.Contains(a, "rpc-backup: note the failover ok") || !strings.Contains(a, actionOutput) {
+			t.Errorf("actions lack the runbook's run and its output: %q", a)
+		}
+		phoneFits(t, ctx)
 		screenshot(t, ctx, "status.png", 1280, 900, false, true)
 		screenshot(t, ctx, "status-mobile.png", 390, 844, true, true)
+
+		// The private listener keeps the API beside the page.
+		for _, p := range []string{"/api/v1/status", "/api/v1/rounds", "/api/v1/alerts", "/api/v1/actions", "/metrics", "/readyz"} {
+			if code, body := get(t, sc.private+p); code != http.StatusOK {
+				t.Errorf("listen: GET %s = %d: %.200s", p, code, body)
+			}
+		}
 	})
 
 	t.Run("Public", func(t *testing.T) {
 		recs := history(t, sc)
-		base := sc.serveUI(t, true)
 		t.Cleanup(func() { _ = chromedp.Do(ctx, chromedp.Navigate("about:blank")) })
 		if err := chromedpReset(ctx); err != nil {
 			t.Fatal(err)
 		}
-		open(t, ctx, base+"/")
+		open(t, ctx, sc.public+"/")
 
 		if js[bool](t, ctx, `document.getElementById('view').hidden`) {
 			t.Error("public view not marked as such")
 		}
-		if !strings.HasPrefix(text(t, ctx, "round-number"), "Round ") {
-			t.Errorf("round number: %q", text(t, ctx, "round-number"))
+		if a := text(t, ctx, "orch-address"); a != "address hidden in the public view" {
+			t.Errorf("orchestrator shown as %q", a)
 		}
-		bars := chartBars(t, ctx)
-		var lpops bool
-		for _, o := range bars {
-			lpops = lpops || o == keeper.OutcomeRewardedByLpops
+		checkRound(t, ctx, sc, recs)
+		checkChart(t, ctx, recs)
+		if f := text(t, ctx, "orch-facts"); !strings.Contains(f, "Reward cut 10 %") || !activeSet.MatchString(f) {
+			t.Errorf("public orchestrator facts: %s", f)
 		}
-		if !lpops {
-			t.Errorf("public chart lacks the rounds rewarded by lpops: %v", bars)
+		if b := text(t, ctx, "balance-list"); !runwayRE.MatchString(b) {
+			t.Errorf("public balances lack the runway: %q", b)
+		}
+		if a := text(t, ctx, "alert-list"); !strings.Contains(a, "RPCEndpointDown") {
+			t.Errorf("public alerts lack RPCEndpointDown: %q", a)
+		}
+		if a := text(t, ctx, "action-list"); !strings.Contains(a, "rpc-backup: command ok") {
+			t.Errorf("public actions: %q", a)
 		}
 
-		secrets := []string{sc.orch.Hex(), sc.caller.Hex()}
+		secrets := []string{sc.orch.Hex(), sc.caller.Hex(), actionOutput, "10.9.8.7", "/var/log", "127.0.0.1", "note the failover"}
 		for _, r := range recs {
 			if r.RewardTx != "" {
 				secrets = append(secrets, r.RewardTx)
@@ -124,7 +136,10 @@ func TestStatusPage(t *testing.T) {
 			t.Helper()
 			low := strings.ToLower(body)
 			for _, s := range secrets {
-				if strings.Contains(low, strings.ToLower(s)[2:]) {
+				if strings.HasPrefix(s, "0x") {
+					s = s[2:]
+				}
+				if strings.Contains(low, strings.ToLower(s)) {
 					t.Errorf("%s contains %s", what, s)
 				}
 			}
@@ -137,27 +152,153 @@ func TestStatusPage(t *testing.T) {
 		check("the page", js[string](t, ctx, `document.documentElement.outerHTML`))
 		loaded := js[[]string](t, ctx, `performance.getEntriesByType('resource').map(e => e.name)`)
 		var docs int
-		for _, u := range append(loaded, base+"/") {
+		for _, u := range append(loaded, sc.public+"/") {
 			code, body := get(t, u)
 			check(u, body)
 			if strings.Contains(u, "/ui/") && code == http.StatusOK {
 				docs++
 			}
 		}
-		if docs < 3 {
-			t.Errorf("the page loaded %d documents (%v); want status, rounds and alerts", docs, loaded)
+		if docs < 4 {
+			t.Errorf("the page loaded %d documents (%v); want status, rounds, alerts and actions", docs, loaded)
 		}
-		// Nothing unredacted is reachable beside the public page.
-		for _, p := range []string{"/api/v1/status", "/api/v1/rounds", "/api/v1/alerts", "/metrics", "/readyz"} {
-			if code, _ := get(t, base+p); code != http.StatusNotFound {
-				t.Errorf("public listener: GET %s = %d, want 404", p, code)
+		// Nothing else is reachable on the public listener.
+		for _, p := range []string{"/api/v1/status", "/api/v1/rounds", "/api/v1/alerts", "/api/v1/actions", "/metrics", "/readyz"} {
+			if code, _ := get(t, sc.public+p); code != http.StatusNotFound {
+				t.Errorf("public_listen: GET %s = %d, want 404", p, code)
 			}
 		}
-		if code, _ := get(t, base+"/healthz"); code != http.StatusOK {
-			t.Errorf("public listener: GET /healthz = %d", code)
+		if code, _ := get(t, sc.public+"/healthz"); code != http.StatusOK {
+			t.Errorf("public_listen: GET /healthz = %d", code)
 		}
+		phoneFits(t, ctx)
 		screenshot(t, ctx, "status-public.png", 1280, 900, false, false)
 	})
+}
+
+var (
+	// activeSet is the orchestrator's position against the active set.
+	activeSet = regexp.MustCompile(`Active set (?:active set not full(?: \(\d+ of \d+\))?: no cut-off|[\d,]+ LPT vs cut-off [\d,]+ LPT)`)
+	runwayRE  = regexp.MustCompile(`runway ≈ [\d,]+ rounds`)
+	blocksRE  = regexp.MustCompile(`^block (\d+) of (\d+) · (\d+) blocks left( · ≈ \d+ (?:s|min) left)?$`)
+	calledRE  = regexp.MustCompile(`Called by (lpops \(rewardForTranscoder\)|the node)(?: in block ([\d,]+))?, \d+ \w+, \d\d:\d\d \((?:just now|\d+ s ago)\)`)
+)
+
+// checkRound reads the current round card: the progress bar's text and
+// width, and, once a round is rewarded, who called reward, in which block
+// and when, as lpops recorded it.
+func checkRound(t *testing.T, ctx context.Context, sc *scenario, recs []*keeper.Record) {
+	t.Helper()
+	var round uint64
+	if _, err := fmt.Sscanf(text(t, ctx, "round-number"), "Round %d", &round); err != nil {
+		t.Fatalf("round number %q: %v", text(t, ctx, "round-number"), err)
+	}
+	if now := sc.d.Keeper().Status().Round; round < recs[0].Round || round > now {
+		t.Errorf("page shows round %d; lpops had recorded round %d and is now in round %d", round, recs[0].Round, now)
+	}
+	blocks := text(t, ctx, "round-blocks")
+	m := blocksRE.FindStringSubmatch(blocks)
+	if m == nil {
+		t.Fatalf("progress text %q does not match %s", blocks, blocksRE)
+	}
+	pos, length, left := atoi(t, m[1]), atoi(t, m[2]), atoi(t, m[3])
+	if length != roundLength || pos+left != roundLength {
+		t.Errorf("progress %q: block %d of %d with %d left, want a round of %d blocks", blocks, pos, length, left, roundLength)
+	}
+	// The estimate is shown once it is a second or more (blockTime 100 ms).
+	if left >= 10 && m[4] == "" {
+		t.Errorf("progress %q lacks the time left", blocks)
+	}
+	if w := js[float64](t, ctx, `parseFloat(document.getElementById('round-fill').style.width)`); math.Abs(w-float64(pos)/roundLength*100) > 0.01 {
+		t.Errorf("progress bar %.2f %% wide for block %d of %d", w, pos, roundLength)
+	}
+
+	// Refresh until the round on screen is one that has been rewarded.
+	waitJS(t, ctx, `(document.dispatchEvent(new Event('visibilitychange')), /Called by/.test(document.getElementById('round-facts').innerText))`)
+	facts := text(t, ctx, "round-facts")
+	c := calledRE.FindStringSubmatch(facts)
+	if c == nil {
+		t.Fatalf("round facts %q do not say who called reward, in which block and when (%s)", facts, calledRE)
+	}
+	if _, err := fmt.Sscanf(text(t, ctx, "round-number"), "Round %d", &round); err != nil {
+		t.Fatal(err)
+	}
+	rec, err := sc.d.Keeper().History(50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rec {
+		if r.Round != round {
+			continue
+		}
+		by := map[string]string{"lpops": "lpops (rewardForTranscoder)", "node": "the node"}[r.RewardedBy]
+		block := ""
+		if r.RewardBlock > 0 {
+			block = fmt.Sprint(r.RewardBlock)
+		}
+		if c[1] != by || strings.ReplaceAll(c[2], ",", "") != block {
+			t.Errorf("page says round %d was called by %s in block %q; lpops recorded %s in block %d", round, c[1], c[2], r.RewardedBy, r.RewardBlock)
+		}
+		return
+	}
+	t.Errorf("no record of round %d", round)
+}
+
+// checkChart compares the chart's bars with lpops' records.
+func checkChart(t *testing.T, ctx context.Context, recs []*keeper.Record) {
+	t.Helper()
+	bars := chartBars(t, ctx)
+	seen := map[string]int{}
+	for _, r := range recs {
+		got, shown := bars[r.Round]
+		if !shown || r.Outcome == "" {
+			continue
+		}
+		if got != r.Outcome {
+			t.Errorf("round %d drawn as %q, lpops recorded %q", r.Round, got, r.Outcome)
+		}
+		seen[got]++
+	}
+	for _, o := range []string{keeper.OutcomeRewardedByNode, keeper.OutcomeRewardedByLpops} {
+		if seen[o] == 0 {
+			t.Errorf("no bar for a round %s (bars %v)", o, bars)
+		}
+	}
+	// Hovering a bar rewarded by lpops says so, with the LPT it earned.
+	js[bool](t, ctx, `(() => { document.querySelector('#chart .bar[data-outcome="rewarded_by_lpops"]').dispatchEvent(new MouseEvent('mouseenter')); return true; })()`)
+	if d := text(t, ctx, "chart-detail"); !strings.Contains(d, "rewarded by lpops") || !strings.Contains(d, "LPT") {
+		t.Errorf("chart detail after hovering an lpops bar: %q", d)
+	}
+}
+
+// phoneFits loads the page at a phone's width and checks that nothing
+// makes it scroll sideways.
+func phoneFits(t *testing.T, ctx context.Context) {
+	t.Helper()
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile)); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, `screen.width === 390`)
+	// Wait for the chart to redraw at the new width.
+	waitJS(t, ctx, `(() => { const s = document.querySelector('#chart svg'); return !s || Math.abs(Number(s.getAttribute('width')) - Math.max(s.parentNode.clientWidth, 240)) < 1; })()`)
+	// A mobile browser widens its layout viewport (innerWidth) to content
+	// that overflows, so the page's width is compared with the phone's.
+	if w := js[int](t, ctx, `document.documentElement.scrollWidth`); w > 390 {
+		wide := js[string](t, ctx, `Array.from(document.querySelectorAll('body *')).filter(e => e.getBoundingClientRect().right > 390.5).slice(-5).map(e => e.tagName + '#' + e.id + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right)).join(', ')`)
+		t.Errorf("on a 390 px wide phone the page is %d px wide; too wide: %s", w, wide)
+	}
+	if err := chromedpReset(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func atoi(t *testing.T, s string) int {
+	t.Helper()
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
 
 // anyAddress matches an address, or the start of a longer hex string.
@@ -264,7 +405,8 @@ func TestStatusPageSections(t *testing.T) {
 			if s := text(t, ctx, "silence-list"); !strings.Contains(s, "alertname=RPCEndpointUnhealthy") || !strings.Contains(s, "provider maintenance") {
 				t.Errorf("silences: %q", s)
 			}
-			if a := text(t, ctx, "action-list"); !strings.Contains(a, "rpc-failover: switch_endpoint ok") || !strings.Contains(a, "failed") || !strings.Contains(a, "unit livepeer.service not found") {
+			if a := text(t, ctx, "action-list"); !strings.Contains(a, "node-down: systemd restart livepeer.service failed") || !strings.Contains(a, "permission denied") ||
+				!strings.Contains(a, "prune: command /usr/local/bin/prune-segments dry run") {
 				t.Errorf("actions: %q", a)
 			}
 			bars := chartBars(t, ctx)

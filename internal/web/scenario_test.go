@@ -3,10 +3,13 @@ package web_test
 import (
 	"context"
 	"crypto/ecdsa"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
 	"math/big"
+	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"testing"
@@ -16,7 +19,6 @@ import (
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/rpc"
-	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/lpops/lpops/internal/alert"
 	"github.com/lpops/lpops/internal/api"
@@ -25,21 +27,29 @@ import (
 	"github.com/lpops/lpops/internal/devnet"
 	"github.com/lpops/lpops/internal/keeper"
 	"github.com/lpops/lpops/internal/livepeer"
+	"github.com/lpops/lpops/internal/probe"
+	"github.com/lpops/lpops/internal/remediate"
 	"github.com/lpops/lpops/internal/signer"
-	"github.com/lpops/lpops/internal/store"
 	"github.com/lpops/lpops/internal/testchain"
-	"github.com/lpops/lpops/internal/web"
 )
 
 // scenario is lpops running against the embedded devnet: a registered
 // orchestrator whose simulated node calls reward itself on even rounds and
 // not on odd ones, where lpops, holding the LIP-118 reward caller's key,
-// calls it after the grace period.
+// calls it after the grace period. Its second RPC endpoint, "backup",
+// refuses every request, so RPCEndpointDown fires and a runbook bound to it
+// runs a command whose output quotes an IP address and a path. The page is
+// the daemon's own: daemon.New wires it with the alert engine and the
+// remediator on `listen` (private) and api.public_listen (public).
 type scenario struct {
-	d            *daemon.Daemon
-	alerts       *alert.Engine
-	orch, caller common.Address
+	d               *daemon.Daemon
+	orch, caller    common.Address
+	private, public string // base URLs of the two listeners
 }
+
+// actionOutput is what the scenario's runbook prints: the private page may
+// show it, the public page must not.
+const actionOutput = "reads moved off backup at 10.9.8.7; see /var/log/lpops/failover.log"
 
 const (
 	blockTime   = 100 * time.Millisecond
@@ -100,12 +110,15 @@ func startScenario(t *testing.T, want int) *scenario {
 	if err := os.WriteFile(pass, []byte("web-test\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	backup := refuser(t)
 	yaml := fmt.Sprintf(`network: custom
 chain_id: %d
 controller: %q
 rpc:
   - name: devnet
     url: %s
+  - name: backup
+    url: http://%s
 orchestrator: %q
 signer:
   keystore: %s
@@ -123,31 +136,44 @@ chain:
   poll_interval: %s
   active_poll_interval: %s
   health_interval: 1s
+  request_timeout: 2s
+probes:
+  interval: 1s
+  chain_interval: 1s
+  rpc:
+    interval: 1s
+remediation:
+  interval: 500ms
+  runbooks:
+    - name: rpc-backup
+      when:
+        - alertname: RPCEndpointDown
+          labels: {endpoint: backup}
+      steps:
+        - name: note the failover
+          type: command
+          argv: [/bin/echo, %q]
 state_dir: %s
 listen: 127.0.0.1:0
-`, devnet.ChainID, dep.Controller.Hex(), ch.URL, sc.orch.Hex(), ks, pass, graceBlocks, 5*blockTime, graceBlocks,
-		roundLength*blockTime, blockTime, filepath.Join(dir, "state"))
+api:
+  public_listen: 127.0.0.1:0
+`, devnet.ChainID, dep.Controller.Hex(), ch.URL, backup, sc.orch.Hex(), ks, pass, graceBlocks, 5*blockTime, graceBlocks,
+		roundLength*blockTime, blockTime, actionOutput, filepath.Join(dir, "state"))
 	cfg, err := config.Parse([]byte(yaml), "web-test.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	sc.d, err = daemon.New(ctx, cfg, daemon.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Version: "test"})
+	listening := make(chan string, 2)
+	sc.d, err = daemon.New(ctx, cfg, daemon.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Version: "test",
+		OnListen:       func(a net.Addr) { sc.private = "http://" + a.String(); listening <- "listen" },
+		OnPublicListen: func(a net.Addr) { sc.public = "http://" + a.String(); listening <- "public_listen" },
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { sc.d.Close() })
-	// The page's alerts come from a real engine over its own store: the
-	// daemon keeps its engine to itself until the lead wires the UI.
-	ast, err := store.Open(filepath.Join(dir, "alerts"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ast.Close() })
-	if sc.alerts, err = alert.New(alert.Options{Store: ast, Logger: slog.New(slog.DiscardHandler)}); err != nil {
-		t.Fatal(err)
-	}
 
-	done := make(chan struct{}, 3)
+	done := make(chan struct{}, 2)
 	run := func(f func() error) {
 		go func() {
 			defer func() { done <- struct{}{} }()
@@ -158,19 +184,99 @@ listen: 127.0.0.1:0
 	}
 	run(func() error { return sc.d.Run(ctx) })
 	run(func() error { return node.Run(ctx, blockTime) })
-	run(func() error { return sc.alerts.Run(ctx) })
 	t.Cleanup(func() {
 		cancel()
-		for range 3 {
+		for range 2 {
 			<-done
 		}
 	})
+	for range 2 {
+		select {
+		case <-listening:
+		case <-time.After(time.Minute):
+			t.Fatal("the daemon did not bind its listeners")
+		}
+	}
 
-	waitFor(t, 3*time.Minute, fmt.Sprintf("%d rounds rewarded by the node and %d by lpops", want, want), func() bool {
+	waitFor(t, 3*time.Minute, fmt.Sprintf("%d rounds rewarded by the node and %d by lpops, RPCEndpointDown firing, the runbook run, the runway known", want, want), func() bool {
 		n, l := sc.outcomes()
-		return n >= want && l >= want
+		return n >= want && l >= want && sc.firing("RPCEndpointDown") && sc.acted("rpc-backup") && sc.runway()
 	})
 	return sc
+}
+
+// firing reports whether the daemon's alert engine has the alert firing.
+func (sc *scenario) firing(name string) bool {
+	var doc alert.Doc
+	if !getJSON(sc.private+"/ui/alerts.json", &doc) {
+		return false
+	}
+	for _, a := range doc.Alerts {
+		if a.Name == name && a.Firing() {
+			return true
+		}
+	}
+	return false
+}
+
+// acted reports whether the runbook has a finished action in the audit log.
+func (sc *scenario) acted(runbook string) bool {
+	var actions []remediate.Action
+	if !getJSON(sc.private+"/ui/actions.json", &actions) {
+		return false
+	}
+	for _, a := range actions {
+		if a.Runbook == runbook && a.Outcome == remediate.OutcomeOK {
+			return true
+		}
+	}
+	return false
+}
+
+// runway reports whether the accounts probe has measured the signer's runway.
+func (sc *scenario) runway() bool {
+	var doc struct {
+		Probes []probe.Result `json:"probes"`
+	}
+	if !getJSON(sc.private+"/ui/status.json", &doc) {
+		return false
+	}
+	for _, p := range doc.Probes {
+		if _, ok := p.Values["runway_rounds_signer"]; ok && p.Probe == "accounts" {
+			return true
+		}
+	}
+	return false
+}
+
+func getJSON(url string, v any) bool {
+	resp, err := http.Get(url)
+	if err != nil {
+		return false
+	}
+	defer resp.Body.Close()
+	return resp.StatusCode == http.StatusOK && json.NewDecoder(resp.Body).Decode(v) == nil
+}
+
+// refuser is an RPC endpoint that accepts connections and closes them at
+// once, for the life of the test.
+func refuser(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			c.Close()
+		}
+	}()
+	return ln.Addr().String()
 }
 
 // outcomes counts the recorded rounds rewarded by the node and by lpops.
@@ -189,16 +295,6 @@ func (sc *scenario) outcomes() (node, lpops int) {
 		}
 	}
 	return node, lpops
-}
-
-// serveUI serves the daemon's API with the status page mounted, as
-// `lpops run` does, on a loopback port of its own.
-func (sc *scenario) serveUI(t *testing.T, public bool) string {
-	t.Helper()
-	s := api.New(sc.d, prometheus.NewRegistry(), slog.New(slog.DiscardHandler))
-	s.EnableAlerts(sc.alerts, "")
-	s.EnableUI(web.New(web.Options{Status: sc.d, Alerts: sc.alerts, Public: public}))
-	return serve(t, s)
 }
 
 func serve(t *testing.T, s *api.Server) string {

@@ -32,10 +32,9 @@ type AlertSource interface {
 }
 
 // ActionSource lists the newest n remediation actions, newest first, as
-// (*remediate.Remediator).Actions does. The page shows, per action, the
-// runbook, the first of these fields it finds: when (started_at, at, time,
-// ended_at), what (action, name, kind), outcome (outcome, result, status,
-// state), detail (detail, reason, summary), and error and dry_run.
+// (*remediate.Remediator).Actions does: the page shows each one's runbook,
+// action (or type), outcome, started_at, dry_run, and detail and error
+// outside public mode.
 type ActionSource interface {
 	Actions(n int) (any, error)
 }
@@ -53,8 +52,8 @@ type Options struct {
 	// 404 and the page hides or greys out its section.
 	Alerts  AlertSource
 	Actions ActionSource
-	// Public redacts accounts, hashes and URLs from every document the page
-	// loads; see the package documentation.
+	// Public serves only the allowlisted fields of every document the page
+	// loads, accounts named by role; see the package documentation.
 	Public bool
 	Logger *slog.Logger
 }
@@ -94,10 +93,6 @@ func New(o Options) *Handler {
 	h.mux.HandleFunc("GET /ui/actions.json", h.actions)
 	return h
 }
-
-// Public reports whether the handler redacts; api.(*Server).EnableUI then
-// serves nothing unredacted beside it.
-func (h *Handler) Public() bool { return h.o.Public }
 
 // ServeHTTP implements http.Handler.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -147,7 +142,7 @@ func noCache(next http.Handler) http.Handler {
 }
 
 func (h *Handler) status(w http.ResponseWriter, _ *http.Request) {
-	h.writeDoc(w, h.o.Status.Status())
+	h.writeDoc(w, h.o.Status.Status(), publicStatus)
 }
 
 func (h *Handler) rounds(w http.ResponseWriter, r *http.Request) {
@@ -161,7 +156,7 @@ func (h *Handler) rounds(w http.ResponseWriter, r *http.Request) {
 		h.writeError(w, http.StatusInternalServerError, "read rounds: "+err.Error())
 		return
 	}
-	h.writeDoc(w, doc)
+	h.writeDoc(w, doc, publicRounds)
 }
 
 func (h *Handler) alerts(w http.ResponseWriter, _ *http.Request) {
@@ -169,7 +164,7 @@ func (h *Handler) alerts(w http.ResponseWriter, _ *http.Request) {
 		h.writeError(w, http.StatusNotFound, "alerts are not enabled")
 		return
 	}
-	h.writeDoc(w, h.o.Alerts.Doc())
+	h.writeDoc(w, h.o.Alerts.Doc(), publicAlerts)
 }
 
 func (h *Handler) actions(w http.ResponseWriter, r *http.Request) {
@@ -187,7 +182,7 @@ func (h *Handler) actions(w http.ResponseWriter, r *http.Request) {
 		h.writeError(w, http.StatusInternalServerError, "read actions: "+err.Error())
 		return
 	}
-	h.writeDoc(w, doc)
+	h.writeDoc(w, doc, publicActions)
 }
 
 // limit reads ?limit=N (1–1000) and answers 400 itself when it is bad.
@@ -204,10 +199,10 @@ func limit(w http.ResponseWriter, r *http.Request, def int) (int, bool) {
 	return n, true
 }
 
-// writeDoc writes v as JSON, redacted in public mode. The accounts to name
-// by role come from the current status document, so that an alert's
-// summary about the orchestrator reads "[orchestrator]", not "[address]".
-func (h *Handler) writeDoc(w http.ResponseWriter, v any) {
+// writeDoc writes v as JSON; in public mode only what the public shape
+// keeps. The accounts to name by role come from the current status
+// document, so the signer reads "[signer]", not "[address]".
+func (h *Handler) writeDoc(w http.ResponseWriter, v any, public shape) {
 	b, err := json.Marshal(v)
 	if err != nil {
 		h.log.Error("encode document", "err", err)
@@ -215,13 +210,9 @@ func (h *Handler) writeDoc(w http.ResponseWriter, v any) {
 		return
 	}
 	if h.o.Public {
-		roles := AccountRoles(b) // b is the status document itself
-		if len(roles) == 0 {
-			roles = AccountRoles(h.o.Status.Status())
-		}
-		if b, err = Redact(b, roles); err != nil {
-			h.log.Error("redact document", "err", err)
-			h.writeError(w, http.StatusInternalServerError, "redact failed")
+		if b, err = publicDoc(b, public, AccountRoles(h.o.Status.Status())); err != nil {
+			h.log.Error("public view", "err", err)
+			h.writeError(w, http.StatusInternalServerError, "public view failed")
 			return
 		}
 	}

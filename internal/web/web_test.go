@@ -2,10 +2,10 @@ package web_test
 
 import (
 	"encoding/json"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -23,34 +23,114 @@ const (
 	txHash     = "0x9f1c6a0e2b4d8f3a5c7e9b1d3f5a7c9e0b2d4f6a8c1e3b5d7f9a2c4e6b8d0f1a"
 )
 
-var roles = map[string]string{orchAddr: "orchestrator", signerAddr: "signer"}
+// leaks are strings of the fixtures that the public view must never serve:
+// accounts, hashes, IP addresses, hostnames, paths, URLs, a person, and
+// free text (errors, command output, alert summaries, silence comments).
+var leaks = []string{
+	orchAddr[2:], signerAddr[2:], txHash[2:], otherAddr[2:],
+	"10.20.30.40", "192.168.1.7", "geth-1.internal.example", "arb-backup.internal.example", "alchemy.com", "arb1.arbitrum.io",
+	"hooks.example.com", "/var/lib/livepeer", "/run/dbus", "/usr/local/bin", "/srv/", "/var/log", "livepeer.service",
+	"SECRETKEY", "alice@ops", "provider maintenance", "permission denied", "connection refused",
+	"has ETH for", "is unhealthy", "until block", "no healthy endpoint",
+}
 
-func TestRedact(t *testing.T) {
-	for _, tc := range []struct {
-		Name, In, Want string
-	}{
-		{"AccountByRole", `{"orchestrator":"` + orchAddr + `"}`, `{"orchestrator":"[orchestrator]"}`},
-		{"ChecksummedAccount", `{"a":"0x7C9A3E1F5B2D4C6E8A0B1C2D3E4F5A6B7C8D9E0F"}`, `{"a":"[orchestrator]"}`},
-		{"AccountInSentence", `{"summary":"Signer ` + signerAddr + ` has ETH for 3 rounds"}`, `{"summary":"Signer [signer] has ETH for 3 rounds"}`},
-		{"AccountAsKey", `{"balances_wei":{"` + orchAddr + `":"1","` + signerAddr + `":"2"}}`, `{"balances_wei":{"[orchestrator]":"1","[signer]":"2"}}`},
-		{"OtherAddress", `["` + otherAddr + `"]`, `["[address]"]`},
-		{"MaskedKeysDoNotCollide", `{"0x1111111111111111111111111111111111111111":1,"0x2222222222222222222222222222222222222222":2}`, `{"[address]":1,"[address] 2":2}`},
-		{"ZeroAddressKept", `{"reward_caller":"0x0000000000000000000000000000000000000000"}`, `{"reward_caller":"0x0000000000000000000000000000000000000000"}`},
-		{"Hash", `{"reward_tx":"` + txHash + `"}`, `{"reward_tx":"[hash]"}`},
-		{"LongerHex", `{"data":"0xa9059cbb000000000000000000000000` + orchAddr[2:] + `"}`, `{"data":"[data]"}`},
-		{"BareAddress", `{"err":"open UTC--2026-01-01T00-00-00Z--` + signerAddr[2:] + `: denied"}`, `{"err":"open UTC--2026-01-01T00-00-00Z--[signer]: denied"}`},
-		{"URL", `{"last_error":"Post \"https://arb.example.com/v2/SECRET\": EOF"}`, `{"last_error":"Post \"[url]\": EOF"}`},
-		{"QuantitiesKept", `{"nonce":"0x5208","n":123456789012345678901234567890}`, `{"n":123456789012345678901234567890,"nonce":"0x5208"}`},
-	} {
-		t.Run(tc.Name, func(t *testing.T) {
-			got, err := web.Redact([]byte(tc.In), roles)
-			if err != nil {
+// safeText is what a string of a public document may look like: a word, an
+// identifier, a plain label, a number, a time, a role or a numbered name.
+var safeText = regexp.MustCompile(`^(?:[A-Za-z0-9][A-Za-z0-9_-]{0,63}|-?[0-9]+|\d{4}-\d\d-\d\dT[0-9:.]+(?:Z|[+-]\d\d:\d\d)|\[(?:orchestrator|signer|reward caller|account|address)(?: \d+)?\]|0x0{40}|(?:endpoint|channel) \d+|[0-9][0-9A-Za-z.+_-]*)$`)
+
+// TestPublicView serves every document of the fixtures, which quote
+// accounts, hosts, IP addresses, paths and command output in every free
+// text field lpops has, in public mode: none of it may reach the browser,
+// and every string left must be a word, a label, a number, a time or a role.
+func TestPublicView(t *testing.T) {
+	src := fixtures{status: readFile("status-probes.json"), rounds: readFile("rounds.json")}
+	for _, path := range []string{"/ui/status.json", "/ui/rounds.json", "/ui/alerts.json", "/ui/actions.json"} {
+		t.Run(strings.TrimSuffix(strings.TrimPrefix(path, "/ui/"), ".json"), func(t *testing.T) {
+			get := func(public bool) string {
+				rec := httptest.NewRecorder()
+				web.New(web.Options{Status: src, Alerts: src, Actions: src, Public: public}).ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+				if rec.Code != http.StatusOK {
+					t.Fatalf("GET %s (public %v) = %d: %s", path, public, rec.Code, rec.Body)
+				}
+				return rec.Body.String()
+			}
+			private, public := get(false), get(true)
+			var quoted int
+			for _, l := range leaks {
+				if strings.Contains(strings.ToLower(private), strings.ToLower(l)) {
+					quoted++
+				}
+				if strings.Contains(strings.ToLower(public), strings.ToLower(l)) {
+					t.Errorf("public %s contains %q:\n%s", path, l, public)
+				}
+			}
+			if quoted == 0 {
+				t.Fatalf("the private %s quotes none of the leaks: the fixture tests nothing", path)
+			}
+			var v any
+			if err := json.Unmarshal([]byte(public), &v); err != nil {
 				t.Fatal(err)
 			}
-			if string(got) != tc.Want {
-				t.Errorf("Redact(%s)\n got %s\nwant %s", tc.In, got, tc.Want)
+			strs := 0
+			walkStrings(v, func(s string) {
+				strs++
+				if !safeText.MatchString(s) {
+					t.Errorf("public %s serves the free text %q", path, s)
+				}
+			})
+			if strs == 0 {
+				t.Errorf("public %s serves no text at all: %s", path, public)
 			}
 		})
+	}
+}
+
+// walkStrings calls f with every string of a JSON tree, keys included.
+func walkStrings(v any, f func(string)) {
+	switch x := v.(type) {
+	case string:
+		f(x)
+	case []any:
+		for _, c := range x {
+			walkStrings(c, f)
+		}
+	case map[string]any:
+		for k, c := range x {
+			f(k)
+			walkStrings(c, f)
+		}
+	}
+}
+
+// TestPublicViewKeeps checks that the public view still carries what the
+// page shows: the round, the reward, the stake probe, balances by role,
+// endpoint health, firing alerts and the actions' outcomes.
+func TestPublicViewKeeps(t *testing.T) {
+	src := fixtures{status: readFile("status-probes.json"), rounds: readFile("rounds.json")}
+	h := web.New(web.Options{Status: src, Alerts: src, Actions: src, Public: true})
+	for _, tc := range []struct {
+		Path string
+		Want []string
+	}{
+		{"/ui/status.json", []string{`"orchestrator":"[orchestrator]"`, `"signer":"[signer]"`, `"[signer]":"41000000000000000"`,
+			`"[orchestrator]":"812000000000000000"`, `"round":3512`, `"state":"waiting_grace"`, `"reward_cut_percent":10`,
+			`"runway_rounds_signer":37.2`, `"name":"endpoint 2"`, `"healthy":false`, `"lag_blocks":467`, `"by":"lpops"`}},
+		{"/ui/rounds.json", []string{`"outcome":"rewarded_by_lpops"`, `"reward_amount":"61234500000000000000"`, `"outcome":"missed"`}},
+		{"/ui/alerts.json", []string{`"alertname":"RunwayLow"`, `"severity":"warning"`, `"silenced_by":true`, `"name":"ops-webhook"`, `"pending":2`}},
+		{"/ui/actions.json", []string{`"runbook":"rpc-failover"`, `"type":"systemd_restart"`, `"outcome":"failed"`, `"dry_run":true`}},
+	} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", tc.Path, nil))
+		for _, w := range tc.Want {
+			if !strings.Contains(rec.Body.String(), w) {
+				t.Errorf("public %s lacks %s:\n%s", tc.Path, w, rec.Body)
+			}
+		}
+		for _, n := range []string{`"probe":"node"`, `"silences"`, `"labels"`, `"contracts"`, `"remediation"`, `"reward_tx"`, `"hash"`} {
+			if strings.Contains(rec.Body.String(), n) {
+				t.Errorf("public %s has %s", tc.Path, n)
+			}
+		}
 	}
 }
 
@@ -95,14 +175,14 @@ func TestHandler(t *testing.T) {
 		{"NilAlertEngine", web.Options{Status: src, Alerts: (*alert.Engine)(nil)}, "GET", "/ui/alerts.json", 404, "application/json", nil, nil},
 		{"Alerts", web.Options{Status: src, Alerts: src}, "GET", "/ui/alerts.json", 200, "application/json", []string{"RunwayLow", signerAddr}, nil},
 		{"NoActions", web.Options{Status: src}, "GET", "/ui/actions.json", 404, "application/json", nil, nil},
-		{"Actions", web.Options{Status: src, Actions: src}, "GET", "/ui/actions.json", 200, "application/json", []string{"switch_endpoint"}, nil},
+		{"Actions", web.Options{Status: src, Actions: src}, "GET", "/ui/actions.json", 200, "application/json", []string{"permission denied"}, nil},
 		{"PublicStatus", web.Options{Status: src, Public: true}, "GET", "/ui/status.json", 200, "application/json",
-			[]string{`"orchestrator":"[orchestrator]"`, `"[signer]":"41000000000000000"`, `"last_error":"Post \"[url]`},
-			[]string{orchAddr[2:], signerAddr[2:], txHash[2:], "SECRETKEY"}},
+			[]string{`"orchestrator":"[orchestrator]"`, `"[signer]":"41000000000000000"`},
+			[]string{orchAddr[2:], signerAddr[2:], txHash[2:], "SECRETKEY", "last_error"}},
 		{"PublicRounds", web.Options{Status: src, Public: true}, "GET", "/ui/rounds.json", 200, "application/json",
-			[]string{`"reward_tx":"[hash]"`, `"from":"[signer]"`}, []string{orchAddr[2:], signerAddr[2:], txHash[2:]}},
+			[]string{`"outcome":"missed"`}, []string{orchAddr[2:], signerAddr[2:], txHash[2:], "reason"}},
 		{"PublicAlerts", web.Options{Status: src, Alerts: src, Public: true}, "GET", "/ui/alerts.json", 200, "application/json",
-			[]string{"Signer [signer] has ETH", `"address":"[signer]"`}, []string{orchAddr[2:], signerAddr[2:], "hooks.example.com"}},
+			[]string{`"alertname":"RunwayLow"`}, []string{orchAddr[2:], signerAddr[2:], "hooks.example.com", "summary"}},
 		{"PublicErrorsSayLittle", web.Options{Status: src, Public: true}, "GET", "/ui/rounds.json?limit=x", 400, "application/json", []string{"limit"}, nil},
 	} {
 		t.Run(tc.Name, func(t *testing.T) {
@@ -135,40 +215,48 @@ func TestHandler(t *testing.T) {
 	}
 }
 
-// TestEnableUI mounts the page on the API: beside it in private mode, alone
-// (with /healthz) in public mode, whatever the API enabled before or after.
-func TestEnableUI(t *testing.T) {
+// TestListeners checks what each listener serves: `listen` the API, the
+// metrics and the full page; api.public_listen (api.NewPublic) the public
+// page and /healthz, and nothing else, whatever the API enables.
+func TestListeners(t *testing.T) {
 	src := fixtures{status: readFile("status-probes.json"), rounds: readFile("rounds.json")}
+	private := api.New(src, prometheus.NewRegistry(), slog.New(slog.DiscardHandler))
+	private.EnableUI(web.New(web.Options{Status: src, Alerts: src, Actions: src}))
+	private.EnableAlerts(src, "")
+	public := api.NewPublic(web.New(web.Options{Status: src, Alerts: src, Actions: src, Public: true}), slog.New(slog.DiscardHandler))
 	for _, tc := range []struct {
 		Name   string
-		Public bool
+		Server *api.Server
 		Want   map[string]int
 	}{
-		{"Private", false, map[string]int{
-			"/": 200, "/assets/app.js": 200, "/ui/status.json": 200, "/ui/alerts.json": 200,
+		{"Listen", private, map[string]int{
+			"/": 200, "/assets/app.js": 200, "/ui/status.json": 200, "/ui/alerts.json": 200, "/ui/actions.json": 200,
 			"/healthz": 200, "/readyz": 200, "/api/v1/status": 200, "/api/v1/rounds": 200, "/api/v1/alerts": 200, "/metrics": 200,
 		}},
-		{"Public", true, map[string]int{
-			"/": 200, "/assets/app.js": 200, "/ui/status.json": 200, "/ui/alerts.json": 200,
+		{"PublicListen", public, map[string]int{
+			"/": 200, "/assets/app.js": 200, "/ui/status.json": 200, "/ui/alerts.json": 200, "/ui/actions.json": 200,
 			"/healthz": 200, "/readyz": 404, "/api/v1/status": 404, "/api/v1/rounds": 404, "/api/v1/alerts": 404, "/metrics": 404,
 		}},
 	} {
 		t.Run(tc.Name, func(t *testing.T) {
-			s := api.New(src, prometheus.NewRegistry(), slog.New(slog.DiscardHandler))
-			s.EnableUI(web.New(web.Options{Status: src, Alerts: src, Public: tc.Public}))
-			s.EnableAlerts(src, "") // after the UI: must stay hidden in public mode
+			base := serve(t, tc.Server)
 			for path, want := range tc.Want {
-				rec := httptest.NewRecorder()
-				s.Handler().ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
-				if rec.Code != want {
-					b, _ := io.ReadAll(rec.Body)
-					t.Errorf("GET %s = %d, want %d (%.200s)", path, rec.Code, want, b)
+				code, body := get(t, base+path)
+				if code != want {
+					t.Errorf("GET %s = %d, want %d (%.200s)", path, code, want, body)
+				}
+				// Every /ui/ document of the fixtures quotes this IP address.
+				if shown := strings.Contains(body, "10.20.30.40"); strings.HasPrefix(path, "/ui/") && shown == (tc.Server == public) {
+					t.Errorf("GET %s on %s: the fixtures' IP address shown: %v", path, tc.Name, shown)
 				}
 			}
-			rec := httptest.NewRecorder()
-			s.Handler().ServeHTTP(rec, httptest.NewRequest("POST", "/api/v1/silences", strings.NewReader(`{}`)))
-			if want := map[bool]int{false: http.StatusForbidden, true: http.StatusNotFound}[tc.Public]; rec.Code != want {
-				t.Errorf("POST /api/v1/silences = %d, want %d", rec.Code, want)
+			resp, err := http.Post(base+"/api/v1/silences", "application/json", strings.NewReader(`{}`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if want := map[bool]int{false: http.StatusForbidden, true: http.StatusNotFound}[tc.Server == public]; resp.StatusCode != want {
+				t.Errorf("POST /api/v1/silences = %d, want %d", resp.StatusCode, want)
 			}
 		})
 	}

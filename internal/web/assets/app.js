@@ -273,6 +273,16 @@
     return ['Not called yet: ' + (k.reason || k.state || 'waiting') + '.', BAD_STATES.has(k.state) ? 'bad' : ''];
   }
 
+  // calledBy says who called reward and when: "the node in block 1,234,
+  // 14:05 (3 min ago)". The time is when lpops saw the call on chain.
+  function calledBy(by, method, block, seen) {
+    let s = by === 'lpops' ? 'lpops' : 'the node';
+    if (method) s += ' (' + method + ')';
+    if (block) s += ' in block ' + num(block);
+    if (seen && isFinite(Date.parse(seen))) s += ', ' + when(seen) + ' (' + ago(seen) + ')';
+    return s;
+  }
+
   function renderRound(st) {
     const k = st.keeper;
     if (!k || !k.round_length) {
@@ -309,16 +319,14 @@
     line.className = 'reward-line ' + cls;
 
     let called = null;
-    if (k.rewarded_by === 'lpops') {
-      const tx = (k.txs || []).find((t) => t.kind === 'reward' && t.state === 'mined');
-      called = 'lpops' + (tx ? ', ' + tx.method + '() in block ' + num(tx.block) + (tx.sent_at ? ', sent ' + clock(tx.sent_at) : '') : '');
-    } else if (k.rewarded_by === 'node') {
-      called = 'the node (its own transaction)';
+    if (k.rewarded_by) {
+      const tx = k.rewarded_by === 'lpops' ? (k.txs || []).find((t) => t.kind === 'reward' && t.state === 'mined') : null;
+      called = calledBy(k.rewarded_by, tx && tx.method, k.reward_block || (tx && tx.block), k.reward_seen_at);
     }
     let last = '—';
     if (k.last_reward) {
       const lr = k.last_reward;
-      last = 'round ' + lr.round + (lr.by ? ' by ' + (lr.by === 'lpops' ? 'lpops' : 'the node') : '') +
+      last = 'round ' + lr.round + (lr.by ? ' by ' + calledBy(lr.by, '', lr.block, lr.seen_at) : '') +
         (lr.amount ? ' · +' + lpt(lr.amount) + ' LPT' : '');
     } else if (k.last_reward_round) {
       last = 'round ' + k.last_reward_round;
@@ -560,7 +568,7 @@
       const result = String(pickField(a, ['outcome', 'result', 'status', 'state']));
       const cls = /^(ok|done|success|succeeded)$/i.test(result) ? 'ok'
         : /fail|error|interrupted/i.test(result) ? 'bad' : /dry|not_run|pending|running/i.test(result) ? 'warn' : '';
-      const what = String(pickField(a, ['action', 'name', 'kind']) || 'action');
+      const what = String(pickField(a, ['action', 'name', 'type', 'kind']) || 'action').replace(/_/g, ' ');
       const book = a && a.runbook && a.runbook !== what ? a.runbook + ': ' : '';
       let detail = String(pickField(a, ['detail', 'reason', 'summary']));
       if (a && a.error) detail += (detail ? ' — ' : '') + a.error;
@@ -570,7 +578,8 @@
           a && a.dry_run && result !== 'dry_run' ? pill('dry run', 'warn') : '',
           result ? pill(result.replace(/_/g, ' '), cls) : '',
           el('span', { class: 'muted small' }, t ? when(t) : '')),
-        detail ? el('div', { class: 'line small' }, detail) : '');
+        detail ? el('div', { class: 'line small' }, detail) : '',
+        a && a.output ? el('pre', { class: 'output small' }, a.output) : '');
     }));
   }
 

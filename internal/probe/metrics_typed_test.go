@@ -1,0 +1,140 @@
+package probe
+
+import (
+	"context"
+	"math"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
+)
+
+// TestTypedMetrics runs probes that report values as the real ones do and
+// checks each typed export: base units, labels from the value names, the
+// metric type, and that a value a later run lacks disappears.
+func TestTypedMetrics(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	r, err := NewRunner(RunnerOptions{Interval: time.Minute, Registerer: reg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	accounts := map[string]float64{
+		"runway_rounds": 12.5, "runway_rounds_signer": 12.5, "runway_rounds_orchestrator": 900,
+		"fee_per_round_eth": 0.0003, "fee_per_round_eth_signer": 0.0002, "fee_rounds": 7,
+		"balance_eth_signer": 0.0025, "base_fee_gwei": 0.01, "gas_price_gwei": 0.02, "max_fee_gwei": 50,
+	}
+	r.Add(&funcProbe{name: "accounts", check: func(context.Context) Result {
+		return Result{Probe: "accounts", Success: true, Values: accounts}
+	}}, Schedule{})
+	r.Add(&funcProbe{name: "stake", check: func(context.Context) Result {
+		return Result{Probe: "stake", Success: true, Values: map[string]float64{
+			"total_stake_lpt": 412345.5, "reward_cut_percent": 10, "fee_share_percent": 50, "cutoff_margin_percent": 15.18,
+			"events_total": 42, "log_checkpoint_block": 1000, "pool_size": 100,
+		}}
+	}}, Schedule{})
+	r.Add(&funcProbe{name: "rpc", check: func(context.Context) Result {
+		return Result{Probe: "rpc", Success: true, Values: map[string]float64{
+			"healthy_endpoints": 1, "arb_one_pending_nonce": 41, "arb_one_mined_nonce": 40, "arb_one_peer_count": 12, "best_head_block": 99,
+		}}
+	}}, Schedule{})
+	r.RunOnce(context.Background())
+
+	for _, tc := range []struct {
+		Name   string
+		Labels []string
+		Want   float64
+		Type   dto.MetricType
+	}{
+		{"lpops_account_runway_rounds", []string{"role", "signer"}, 12.5, dto.MetricType_GAUGE},
+		{"lpops_account_runway_rounds", []string{"role", "orchestrator"}, 900, dto.MetricType_GAUGE},
+		{"lpops_account_fee_per_round_wei", []string{"role", "signer"}, 2e14, dto.MetricType_GAUGE},
+		{"lpops_account_fee_rounds", nil, 7, dto.MetricType_GAUGE},
+		{"lpops_gas_base_fee_wei", nil, 1e7, dto.MetricType_GAUGE},
+		{"lpops_gas_price_wei", nil, 2e7, dto.MetricType_GAUGE},
+		{"lpops_reward_max_fee_wei", nil, 5e10, dto.MetricType_GAUGE},
+		{"lpops_orchestrator_stake_wei", nil, 4.123455e23, dto.MetricType_GAUGE},
+		{"lpops_orchestrator_reward_cut_ratio", nil, 0.1, dto.MetricType_GAUGE},
+		{"lpops_orchestrator_fee_share_ratio", nil, 0.5, dto.MetricType_GAUGE},
+		{"lpops_active_set_cutoff_margin_ratio", nil, 0.1518, dto.MetricType_GAUGE},
+		{"lpops_active_set_size", nil, 100, dto.MetricType_GAUGE},
+		{"lpops_stake_events_total", nil, 42, dto.MetricType_COUNTER},
+		{"lpops_log_checkpoint_block", []string{"probe", "stake"}, 1000, dto.MetricType_GAUGE},
+		{"lpops_rpc_endpoints_healthy", nil, 1, dto.MetricType_GAUGE},
+		{"lpops_rpc_best_head_block", nil, 99, dto.MetricType_GAUGE},
+		{"lpops_rpc_endpoint_account_nonce", []string{"endpoint", "arb_one", "state", "pending"}, 41, dto.MetricType_GAUGE},
+		{"lpops_rpc_endpoint_account_nonce", []string{"endpoint", "arb_one", "state", "mined"}, 40, dto.MetricType_GAUGE},
+		{"lpops_rpc_endpoint_peers", []string{"endpoint", "arb_one"}, 12, dto.MetricType_GAUGE},
+	} {
+		got, typ, ok := typedSample(t, reg, tc.Name, tc.Labels...)
+		if !ok {
+			t.Errorf("%s%v not exported", tc.Name, tc.Labels)
+			continue
+		}
+		if math.Abs(got-tc.Want) > math.Abs(tc.Want)*1e-12 {
+			t.Errorf("%s%v = %g, want %g", tc.Name, tc.Labels, got, tc.Want)
+		}
+		if typ != tc.Type {
+			t.Errorf("%s is a %s, want a %s", tc.Name, typ, tc.Type)
+		}
+	}
+	// The lowest runway is min() of the per-role series, not a series of its own.
+	if n := seriesCount(t, reg, "lpops_account_runway_rounds"); n != 2 {
+		t.Errorf("lpops_account_runway_rounds has %d series, want one per role", n)
+	}
+
+	// A run that could not measure the signer's runway drops its series.
+	delete(accounts, "runway_rounds_signer")
+	r.RunOnce(context.Background()) // not due: nothing changes
+	if _, _, ok := typedSample(t, reg, "lpops_account_runway_rounds", "role", "signer"); !ok {
+		t.Fatal("the signer's runway vanished before the next run")
+	}
+	r2, err := NewRunner(RunnerOptions{Interval: time.Minute, Registerer: reg}) // shares the registry's series
+	if err != nil {
+		t.Fatal(err)
+	}
+	r2.Add(&funcProbe{name: "accounts", check: func(context.Context) Result {
+		return Result{Probe: "accounts", Success: true, Values: accounts}
+	}}, Schedule{})
+	r2.RunOnce(context.Background())
+	if _, _, ok := typedSample(t, reg, "lpops_account_runway_rounds", "role", "signer"); ok {
+		t.Error("the signer's runway is still exported after a run without it")
+	}
+	if v, _, _ := typedSample(t, reg, "lpops_account_runway_rounds", "role", "orchestrator"); v != 900 {
+		t.Errorf("orchestrator runway = %v after the second run", v)
+	}
+}
+
+// typedSample finds the series of name with the label pairs.
+func typedSample(t *testing.T, reg prometheus.Gatherer, name string, labelPairs ...string) (float64, dto.MetricType, bool) {
+	t.Helper()
+	fams, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range fams {
+		if f.GetName() != name {
+			continue
+		}
+	next:
+		for _, m := range f.GetMetric() {
+			have := map[string]string{}
+			for _, lp := range m.GetLabel() {
+				have[lp.GetName()] = lp.GetValue()
+			}
+			if len(have) != len(labelPairs)/2 {
+				continue
+			}
+			for i := 0; i+1 < len(labelPairs); i += 2 {
+				if have[labelPairs[i]] != labelPairs[i+1] {
+					continue next
+				}
+			}
+			if m.Gauge != nil {
+				return m.GetGauge().GetValue(), f.GetType(), true
+			}
+			return m.GetCounter().GetValue(), f.GetType(), true
+		}
+	}
+	return 0, 0, false
+}
