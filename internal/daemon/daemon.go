@@ -92,7 +92,7 @@ func New(ctx context.Context, cfg *config.Config, o Options) (*Daemon, error) {
 	d.pool, err = chain.Dial(ctx, pcfg, chain.Options{
 		ChainID: cfg.ChainID, RequestTimeout: cfg.Chain.RequestTimeout.Duration,
 		HealthInterval: cfg.Chain.HealthInterval.Duration, MaxHeadAge: cfg.Chain.MaxHeadAge.Duration,
-		MaxLagBlocks: cfg.Chain.MaxLagBlocks, Logger: log, Registerer: d.reg,
+		MaxLagBlocks: cfg.Chain.MaxLagBlocks, MaxErrorRate: cfg.Chain.MaxErrorRate, Logger: log, Registerer: d.reg,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("rpc: %w", err)
