@@ -42,7 +42,9 @@ type Options struct {
 	OnListen func(net.Addr)
 	Version  string
 	// ReadOnly opens the state store read-only, if it can be opened at all,
-	// for commands that run beside a daemon (status, reward simulation).
+	// for commands that run beside a daemon (status, reward simulation), and
+	// reads the signer's account from the keystore without decrypting it:
+	// no passphrase is needed, and nothing can be signed.
 	ReadOnly bool
 }
 
@@ -98,6 +100,15 @@ func New(ctx context.Context, cfg *config.Config, o Options) (*Daemon, error) {
 		return nil, fmt.Errorf("rpc: %w", err)
 	}
 	d.signer = o.Signer
+	if d.signer == nil && cfg.Signer.Keystore != "" && o.ReadOnly {
+		// A look needs the account, not the key: no passphrase.
+		s, err := signer.Watch(cfg.Signer.Keystore)
+		if err != nil {
+			d.pool.Close()
+			return nil, fmt.Errorf("signer: %w", err)
+		}
+		d.signer = s
+	}
 	if d.signer == nil && cfg.Signer.Keystore != "" {
 		pass, err := cfg.Signer.Passphrase()
 		if err != nil {

@@ -348,7 +348,7 @@ func (k *Keeper) settleRewarded(ctx context.Context, rec *Record, snap *livepeer
 func (k *Keeper) decide(ctx context.Context, rec *Record, snap *livepeer.Snapshot) {
 	now := k.now()
 	due := !now.Before(rec.NextAttemptAt)
-	canSend := !k.cfg.Observe && k.signer != nil
+	canSend := !k.cfg.Observe && k.signer != nil && !k.watchOnly()
 
 	if !snap.RoundInitialized && k.cfg.InitEnabled && canSend && snap.BlockNum >= snap.RoundStartBlock+k.cfg.InitAfterBlocks {
 		inflight := rec.inFlight(KindInitializeRound)
@@ -402,9 +402,12 @@ func (k *Keeper) decide(ctx context.Context, rec *Record, snap *livepeer.Snapsho
 	if !canSend {
 		rec.State = StateObserving
 		rec.Reason = fmt.Sprintf("reward not called %d blocks into round %d", snap.BlockNum-snap.RoundStartBlock, snap.CurrentRound)
-		if k.signer == nil && !k.cfg.Observe {
+		switch {
+		case k.signer == nil && !k.cfg.Observe:
 			rec.State = StateCannotSign
 			rec.Reason += "; no signer configured"
+		case k.watchOnly():
+			rec.Reason += "; a read-only look sends nothing"
 		}
 		return
 	}
@@ -417,6 +420,13 @@ func (k *Keeper) decide(ctx context.Context, rec *Record, snap *livepeer.Snapsho
 		return
 	}
 	k.send(ctx, rec, snap, KindReward, method, to, data, k.cfg.MaxFee)
+}
+
+// watchOnly reports a signer that names its account but holds no key (a
+// keystore read without its passphrase, for a read-only look).
+func (k *Keeper) watchOnly() bool {
+	c, ok := k.signer.(interface{ CanSign() bool })
+	return ok && !c.CanSign()
 }
 
 // rewardCall picks reward() or LIP-118's rewardForTranscoder(orch).

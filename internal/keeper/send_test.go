@@ -23,7 +23,10 @@ import (
 	"github.com/ethereum/go-ethereum/rpc"
 
 	"github.com/lpops/lpops/internal/chain"
+	"github.com/lpops/lpops/internal/devnet"
 	"github.com/lpops/lpops/internal/keeper"
+	"github.com/lpops/lpops/internal/livepeer"
+	"github.com/lpops/lpops/internal/signer"
 	"github.com/lpops/lpops/internal/store"
 )
 
@@ -449,5 +452,50 @@ func TestWithoutLIP118(t *testing.T) {
 	}
 	if len(s.Txs) != 1 || s.Txs[0].Method != "reward" || s.Txs[0].State != keeper.TxMined {
 		t.Fatalf("txs %+v, want one mined reward()", s.Txs)
+	}
+}
+
+// TestWatchOnlySignerSimulatesButNeverSends is the read-only look of lpops
+// status and lpops reward without --submit: the keystore read without its
+// passphrase names the account, simulation works, nothing is sent.
+func TestWatchOnlySignerSimulatesButNeverSends(t *testing.T) {
+	e := newEnv(t, eth(1))
+	path, err := signer.WriteKeystore(t.TempDir(), e.caller, "unused", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	watch, err := signer.Watch(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	k := keeper.New(keeper.Config{
+		Orchestrator: addr(e.orch), ChainID: devnet.ChainIDBig(), GraceBlocks: 1, MaxFee: big.NewInt(50e9),
+		StuckAfter: time.Minute, PollInterval: time.Second, ActivePollInterval: 20 * time.Millisecond,
+	}, keeper.Options{
+		Chain: e.pool, Reader: livepeer.NewReader(e.pool, e.addrs, addr(e.orch), []common.Address{watch.Address()}, nil),
+		Signer: watch, Records: keeper.NewRecords(st), Addrs: e.addrs,
+	})
+	round := e.nextActiveRound()
+	sim, err := k.Simulate(e.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sim.Round != round || sim.Method != "rewardForTranscoder" || !sim.Due || !sim.WouldSucceed {
+		t.Fatalf("simulation %+v; want rewardForTranscoder due and succeeding in round %d", sim, round)
+	}
+	s := e.tickUntil(k, "past the grace window", func(s keeper.Status) bool { return s.State == keeper.StateObserving })
+	if s.Mode != "act" || !strings.Contains(s.Reason, "read-only") || s.Signer != addr(e.caller) {
+		t.Fatalf("mode %q signer %s reason %q; want act, the keystore's account, and the read-only look explained", s.Mode, s.Signer, s.Reason)
+	}
+	for i := 0; i < 10; i++ {
+		k.Tick(e.ctx)
+	}
+	if n := e.pendingNonce(addr(e.caller)); n != 0 {
+		t.Fatalf("a watch-only signer sent %d transactions", n)
 	}
 }
