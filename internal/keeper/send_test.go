@@ -481,16 +481,16 @@ func TestWatchOnlySignerSimulatesButNeverSends(t *testing.T) {
 		Signer: watch, Records: keeper.NewRecords(st), Addrs: e.addrs,
 	})
 	round := e.nextActiveRound()
+	s := e.tickUntil(k, "past the grace window", func(s keeper.Status) bool { return s.State == keeper.StateObserving && s.Round == round })
+	if s.Mode != "act" || !strings.Contains(s.Reason, "read-only") || s.Signer != addr(e.caller) {
+		t.Fatalf("mode %q signer %s reason %q; want act, the keystore's account, and the read-only look explained", s.Mode, s.Signer, s.Reason)
+	}
 	sim, err := k.Simulate(e.ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if sim.Round != round || sim.Method != "rewardForTranscoder" || !sim.Due || !sim.WouldSucceed {
 		t.Fatalf("simulation %+v; want rewardForTranscoder due and succeeding in round %d", sim, round)
-	}
-	s := e.tickUntil(k, "past the grace window", func(s keeper.Status) bool { return s.State == keeper.StateObserving })
-	if s.Mode != "act" || !strings.Contains(s.Reason, "read-only") || s.Signer != addr(e.caller) {
-		t.Fatalf("mode %q signer %s reason %q; want act, the keystore's account, and the read-only look explained", s.Mode, s.Signer, s.Reason)
 	}
 	for i := 0; i < 10; i++ {
 		k.Tick(e.ctx)

@@ -13,6 +13,8 @@ import (
 	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/rpc"
+
+	"github.com/lpops/lpops/internal/chain"
 )
 
 // Caller sends JSON-RPC batches; *chain.Pool satisfies it.
@@ -106,11 +108,22 @@ type Snapshot struct {
 
 	// Balances of the accounts asked for (orchestrator, signer), in wei.
 	Balances map[common.Address]*big.Int `json:"balances"`
-	// Head is the chain's own block number (eth_blockNumber; the L2 block on
-	// Arbitrum), used to bound log queries, never to place the round.
+	// Head is the chain's own block number (the L2 block on Arbitrum) that
+	// every read of the snapshot was made at. It bounds log queries; it
+	// never places the round.
 	Head   uint64    `json:"head"`
 	ReadAt time.Time `json:"read_at"`
 }
+
+// HeadSource reports the newest head an endpoint pool saw on its last round
+// trip; *chain.Pool satisfies it.
+type HeadSource interface {
+	Head() chain.Head
+}
+
+// DefaultMaxPinAge is how old a HeadSource's head may be for a snapshot to
+// be read at it; see Reader.SetMaxPinAge.
+const DefaultMaxPinAge = 4 * time.Second
 
 // RoundEndBlock is the first blockNum of the next round.
 func (s *Snapshot) RoundEndBlock() uint64 { return s.RoundStartBlock + s.RoundLength }
@@ -119,13 +132,27 @@ func (s *Snapshot) RoundEndBlock() uint64 { return s.RoundStartBlock + s.RoundLe
 func (s *Snapshot) Rewarded() bool { return s.Transcoder.LastRewardRound >= s.CurrentRound }
 
 // Reader reads Snapshots of one orchestrator.
+//
+// Every call of a snapshot names one explicit block, so that a block landing
+// while the node works through the batch (or a load-balanced endpoint serving
+// its calls from nodes at different heads) cannot mix two states. The block
+// is the head the endpoint pool saw on its last round trip when that is at
+// most the max pin age old (a keeper reading often, near a round boundary or
+// with a transaction in flight, pays nothing for it); otherwise the Reader
+// first asks for the head, one small request more, so that a snapshot after a
+// long sleep is not the state of the last read.
 type Reader struct {
 	c            Caller
 	addrs        Addresses
 	orchestrator common.Address
 	accounts     []common.Address
 	now          func() time.Time
+	maxPinAge    time.Duration
 }
+
+// SetMaxPinAge sets how old the pool's head may be, by the Reader's clock,
+// for a snapshot to be read at it (DefaultMaxPinAge until set).
+func (r *Reader) SetMaxPinAge(d time.Duration) { r.maxPinAge = d }
 
 // NewReader returns a Reader for orch, also reading the ETH balance of each account.
 func NewReader(c Caller, addrs Addresses, orch common.Address, accounts []common.Address, now func() time.Time) *Reader {
@@ -140,14 +167,38 @@ func NewReader(c Caller, addrs Addresses, orch common.Address, accounts []common
 			accts = append(accts, a)
 		}
 	}
-	return &Reader{c: c, addrs: addrs, orchestrator: orch, accounts: accts, now: now}
+	return &Reader{c: c, addrs: addrs, orchestrator: orch, accounts: accts, now: now, maxPinAge: DefaultMaxPinAge}
+}
+
+// pin picks the block a snapshot is read at.
+func (r *Reader) pin(ctx context.Context) (uint64, error) {
+	if hs, ok := r.c.(HeadSource); ok {
+		if h := hs.Head(); h.Number > 0 && r.now().Sub(h.ObservedAt) <= r.maxPinAge {
+			return h.Number, nil
+		}
+	}
+	var n hexutil.Uint64
+	b := []rpc.BatchElem{{Method: "eth_blockNumber", Result: &n}}
+	if err := r.c.BatchCall(ctx, b); err != nil {
+		return 0, err
+	}
+	if b[0].Error != nil {
+		return 0, fmt.Errorf("eth_blockNumber: %w", b[0].Error)
+	}
+	return uint64(n), nil
 }
 
 // Addresses returns the resolved contract addresses.
 func (r *Reader) Addresses() Addresses { return r.addrs }
 
-// Snapshot reads the round clock, the orchestrator and the balances in one batch.
+// Snapshot reads the round clock, the orchestrator and the balances in one
+// batch, every call at the same block.
 func (r *Reader) Snapshot(ctx context.Context) (*Snapshot, error) {
+	at, err := r.pin(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read protocol state: head: %w", err)
+	}
+	block := hexutil.Uint64(at)
 	rm, bm, o := r.addrs.RoundsManager, r.addrs.BondingManager, r.orchestrator
 	calls := []*call{
 		newCall(RoundsManagerABI, rm, "blockNum"),
@@ -164,14 +215,12 @@ func (r *Reader) Snapshot(ctx context.Context) (*Snapshot, error) {
 	}
 	batch := make([]rpc.BatchElem, 0, len(calls)+len(r.accounts))
 	for _, c := range calls {
-		batch = append(batch, c.elem())
+		batch = append(batch, c.elemAt(block))
 	}
-	var head hexutil.Uint64
-	batch = append(batch, rpc.BatchElem{Method: "eth_blockNumber", Result: &head})
 	balances := make([]*hexutil.Big, len(r.accounts))
 	for i, a := range r.accounts {
 		balances[i] = new(hexutil.Big)
-		batch = append(batch, rpc.BatchElem{Method: "eth_getBalance", Args: []any{a, "latest"}, Result: balances[i]})
+		batch = append(batch, rpc.BatchElem{Method: "eth_getBalance", Args: []any{a, block}, Result: balances[i]})
 	}
 	if err := r.c.BatchCall(ctx, batch); err != nil {
 		return nil, fmt.Errorf("read protocol state: %w", err)
@@ -214,12 +263,9 @@ func (r *Reader) Snapshot(ctx context.Context) (*Snapshot, error) {
 		LastActiveStakeUpdateRound: u64(tr[3]), ActivationRound: u64(tr[4]), DeactivationRound: tr[5],
 		ActiveCumulativeRewards: tr[6], CumulativeRewards: tr[7], CumulativeFees: tr[8], LastFeeRound: u64(tr[9]),
 	}
-	if e := batch[len(calls)]; e.Error != nil {
-		return nil, fmt.Errorf("read protocol state: eth_blockNumber: %w", e.Error)
-	}
-	s.Head = uint64(head)
+	s.Head = at
 	for i, a := range r.accounts {
-		e := batch[len(calls)+1+i]
+		e := batch[len(calls)+i]
 		if e.Error != nil {
 			return nil, fmt.Errorf("read protocol state: eth_getBalance %s: %w", a, e.Error)
 		}
@@ -253,10 +299,13 @@ func newCall(a abi.ABI, to common.Address, method string, args ...any) *call {
 	return &call{abi: a, method: method, to: to, data: data, err: err}
 }
 
-func (c *call) elem() rpc.BatchElem {
+func (c *call) elem() rpc.BatchElem { return c.elemAt("latest") }
+
+// elemAt is the eth_call at block (a number or a tag).
+func (c *call) elemAt(block any) rpc.BatchElem {
 	return rpc.BatchElem{
 		Method: "eth_call",
-		Args:   []any{map[string]any{"to": c.to, "data": hexutil.Bytes(c.data)}, "latest"},
+		Args:   []any{map[string]any{"to": c.to, "data": hexutil.Bytes(c.data)}, block},
 		Result: &c.result,
 	}
 }
