@@ -303,12 +303,8 @@ func (d *Daemon) buildKeeper(addrs livepeer.Addresses) *keeper.Keeper {
 	if c.Reward.MaxPriorityFeeGwei > 0 {
 		kc.MaxTip = config.GweiToWei(c.Reward.MaxPriorityFeeGwei)
 	}
-	rd := livepeer.NewReader(d.pool, addrs, d.orch, accounts, nil)
-	// Reads while something is due reuse the head of the previous read;
-	// after a longer sleep the head is asked for first.
-	rd.SetMaxPinAge(2 * c.Chain.ActivePollInterval.Duration)
 	return keeper.New(kc, keeper.Options{
-		Chain: d.pool, Reader: rd,
+		Chain: d.pool, Reader: livepeer.NewReader(d.pool, addrs, d.orch, accounts, nil),
 		Signer: d.signer, Records: keeper.NewRecords(d.store), Addrs: addrs,
 		Logger: d.log, Metrics: keeper.NewMetrics(d.reg),
 	})

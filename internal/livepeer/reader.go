@@ -13,8 +13,6 @@ import (
 	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/rpc"
-
-	"github.com/lpops/lpops/internal/chain"
 )
 
 // Caller sends JSON-RPC batches; *chain.Pool satisfies it.
@@ -115,16 +113,6 @@ type Snapshot struct {
 	ReadAt time.Time `json:"read_at"`
 }
 
-// HeadSource reports the newest head an endpoint pool saw on its last round
-// trip; *chain.Pool satisfies it.
-type HeadSource interface {
-	Head() chain.Head
-}
-
-// DefaultMaxPinAge is how old a HeadSource's head may be for a snapshot to
-// be read at it; see Reader.SetMaxPinAge.
-const DefaultMaxPinAge = 4 * time.Second
-
 // RoundEndBlock is the first blockNum of the next round.
 func (s *Snapshot) RoundEndBlock() uint64 { return s.RoundStartBlock + s.RoundLength }
 
@@ -136,23 +124,16 @@ func (s *Snapshot) Rewarded() bool { return s.Transcoder.LastRewardRound >= s.Cu
 // Every call of a snapshot names one explicit block, so that a block landing
 // while the node works through the batch (or a load-balanced endpoint serving
 // its calls from nodes at different heads) cannot mix two states. The block
-// is the head the endpoint pool saw on its last round trip when that is at
-// most the max pin age old (a keeper reading often, near a round boundary or
-// with a transaction in flight, pays nothing for it); otherwise the Reader
-// first asks for the head, one small request more, so that a snapshot after a
-// long sleep is not the state of the last read.
+// is the head the Reader asks for just before, in one small request of its
+// own: the head the endpoint pool learned on its previous round trip may be
+// a poll interval old, and a snapshot must show the chain as it is now.
 type Reader struct {
 	c            Caller
 	addrs        Addresses
 	orchestrator common.Address
 	accounts     []common.Address
 	now          func() time.Time
-	maxPinAge    time.Duration
 }
-
-// SetMaxPinAge sets how old the pool's head may be, by the Reader's clock,
-// for a snapshot to be read at it (DefaultMaxPinAge until set).
-func (r *Reader) SetMaxPinAge(d time.Duration) { r.maxPinAge = d }
 
 // NewReader returns a Reader for orch, also reading the ETH balance of each account.
 func NewReader(c Caller, addrs Addresses, orch common.Address, accounts []common.Address, now func() time.Time) *Reader {
@@ -167,16 +148,11 @@ func NewReader(c Caller, addrs Addresses, orch common.Address, accounts []common
 			accts = append(accts, a)
 		}
 	}
-	return &Reader{c: c, addrs: addrs, orchestrator: orch, accounts: accts, now: now, maxPinAge: DefaultMaxPinAge}
+	return &Reader{c: c, addrs: addrs, orchestrator: orch, accounts: accts, now: now}
 }
 
-// pin picks the block a snapshot is read at.
+// pin reads the head a snapshot is read at.
 func (r *Reader) pin(ctx context.Context) (uint64, error) {
-	if hs, ok := r.c.(HeadSource); ok {
-		if h := hs.Head(); h.Number > 0 && r.now().Sub(h.ObservedAt) <= r.maxPinAge {
-			return h.Number, nil
-		}
-	}
 	var n hexutil.Uint64
 	b := []rpc.BatchElem{{Method: "eth_blockNumber", Result: &n}}
 	if err := r.c.BatchCall(ctx, b); err != nil {

@@ -42,24 +42,6 @@ func (r *recorder) take() [][]rpc.BatchElem {
 	return b
 }
 
-// clock is wall time plus an offset the test moves.
-type clock struct {
-	mu  sync.Mutex
-	off time.Duration
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return time.Now().Add(c.off)
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.off += d
-	c.mu.Unlock()
-}
-
 func key(t *testing.T) *ecdsa.PrivateKey {
 	t.Helper()
 	k, err := crypto.GenerateKey()
@@ -100,48 +82,28 @@ func TestSnapshotReadsEveryCallAtOneBlock(t *testing.T) {
 		t.Fatal(err)
 	}
 	rec := &recorder{Pool: pool}
-	clk := &clock{}
 	orchAddr := crypto.PubkeyToAddress(orch.PublicKey)
-	r := livepeer.NewReader(rec, addrs, orchAddr, []common.Address{crypto.PubkeyToAddress(other.PublicKey)}, clk.Now)
-	r.SetMaxPinAge(time.Minute)
-
-	// The pool's head is fresh (Resolve just read it): one batch.
+	r := livepeer.NewReader(rec, addrs, orchAddr, []common.Address{crypto.PubkeyToAddress(other.PublicKey)}, nil)
 	for i := 0; i < 5; i++ {
-		before := pool.Head().Number
 		snap, err := r.Snapshot(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
 		batches := rec.take()
-		if len(batches) != 1 {
-			t.Fatalf("snapshot with a fresh head: %d requests, want 1", len(batches))
+		if len(batches) != 2 || len(batches[0]) != 1 || batches[0][0].Method != "eth_blockNumber" {
+			t.Fatalf("snapshot: %d requests (the first %v); want the head, then one batch", len(batches), methods(batches[0]))
 		}
-		at := sameBlock(t, batches[0])
-		if at != snap.Head || at < before {
-			t.Fatalf("calls at block %d, snapshot head %d, pool head before %d; want the calls at the snapshot's head, the pool's", at, snap.Head, before)
+		head := uint64(*batches[0][0].Result.(*hexutil.Uint64))
+		if at := sameBlock(t, batches[1]); at != head || snap.Head != head {
+			t.Fatalf("calls at block %d, snapshot head %d, head read %d; want all three the same", at, snap.Head, head)
 		}
-		if snap.Orchestrator != orchAddr || !snap.Registered || len(snap.Balances) != 2 {
-			t.Fatalf("snapshot %+v: want the registered orchestrator and two balances", snap)
+		if len(batches[1]) != 13 || snap.Orchestrator != orchAddr || !snap.Registered || len(snap.Balances) != 2 {
+			t.Fatalf("batch of %d calls, snapshot %+v: want 11 calls and 2 balances, the registered orchestrator", len(batches[1]), snap)
 		}
-		// Blocks land between reads; the next snapshot moves with the pool.
+		// Blocks land between reads; the next snapshot is at a newer one.
 		if err := dep.WaitForBlockNum(ctx, snap.BlockNum+2, 5*time.Millisecond); err != nil {
 			t.Fatal(err)
 		}
-	}
-
-	// The pool's head is old by the reader's clock: it asks for the head
-	// first, then reads everything at that block.
-	clk.Advance(2 * time.Minute)
-	snap, err := r.Snapshot(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	batches := rec.take()
-	if len(batches) != 2 || len(batches[0]) != 1 || batches[0][0].Method != "eth_blockNumber" {
-		t.Fatalf("snapshot with a stale head: %d requests (first %v), want eth_blockNumber then the batch", len(batches), methods(batches[0]))
-	}
-	if at := sameBlock(t, batches[1]); at != snap.Head || at != uint64(*batches[0][0].Result.(*hexutil.Uint64)) {
-		t.Fatalf("calls at block %d, snapshot head %d, head read %v", at, snap.Head, batches[0][0].Result)
 	}
 }
 
