@@ -2,19 +2,16 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strings"
-
-	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/lpops/lpops/internal/api"
 	"github.com/lpops/lpops/internal/config"
 	"github.com/lpops/lpops/internal/notify"
+	"github.com/lpops/lpops/internal/signer"
 )
 
 const checkConfigUsage = `Usage: lpops check-config FILE
@@ -107,25 +104,11 @@ func checkSecrets(c *config.Config) (signer string, err error) {
 // keystoreAddress reads a go-ethereum keystore file far enough to know it is
 // one and whose key it holds, without decrypting it.
 func keystoreAddress(path string) (string, error) {
-	fi, err := os.Stat(path)
+	s, err := signer.Watch(path)
 	if err != nil {
 		return "", err
 	}
-	if fi.IsDir() {
-		return "", fmt.Errorf("%s is a directory; name the key file (UTC--...) inside it", path)
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return "", err
-	}
-	var key struct {
-		Address string          `json:"address"`
-		Crypto  json.RawMessage `json:"crypto"`
-	}
-	if err := json.Unmarshal(data, &key); err != nil || key.Crypto == nil || !common.IsHexAddress(key.Address) {
-		return "", fmt.Errorf("%s is not a go-ethereum keystore file", path)
-	}
-	return common.HexToAddress(key.Address).Hex(), nil
+	return s.Address().Hex(), nil
 }
 
 func printSummary(w io.Writer, c *config.Config, signer string) {

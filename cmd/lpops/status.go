@@ -19,7 +19,6 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
-	"github.com/ethereum/go-ethereum/core/types"
 
 	"github.com/lpops/lpops/internal/alert"
 	"github.com/lpops/lpops/internal/config"
@@ -27,6 +26,7 @@ import (
 	"github.com/lpops/lpops/internal/keeper"
 	"github.com/lpops/lpops/internal/probe"
 	"github.com/lpops/lpops/internal/remediate"
+	"github.com/lpops/lpops/internal/signer"
 )
 
 const statusSummary = `Show what the operator needs at a glance: the round and blocks left, the last reward
@@ -131,20 +131,20 @@ func statusFromDaemon(ctx context.Context, listen string) (*statusReport, error)
 
 // statusFromChain reads the chain once, as the daemon's keeper would, with
 // the state store opened read-only for lpops' own records. It never sends:
-// the signer only knows its address (read from the keystore file, without
-// the passphrase), and signing fails with errStatusReadOnly, so a reward
-// that is due shows as cannot_sign with that reason.
+// the signer only knows its address (signer.Watch reads it from the keystore
+// file, without the passphrase), so a reward that is due shows as
+// cannot_sign.
 func statusFromChain(ctx context.Context, cfg *config.Config, stderr io.Writer) (*statusReport, error) {
 	opts := daemon.Options{Logger: slog.New(slog.DiscardHandler), Version: version, ReadOnly: true}
 	if cfg.Signer.Keystore != "" {
-		a, err := keystoreAddress(cfg.Signer.Keystore)
+		s, err := signer.Watch(cfg.Signer.Keystore)
 		if err != nil {
 			fmt.Fprintf(stderr, "lpops status: signer.keystore: %v; the signer's balance and reward method are not shown\n", err)
 			c := *cfg
 			c.Signer = config.Signer{}
 			cfg = &c
 		} else {
-			opts.Signer = watchOnly(common.HexToAddress(a))
+			opts.Signer = s
 		}
 	}
 	d, err := daemon.New(ctx, cfg, opts)
@@ -171,19 +171,6 @@ func statusFromChain(ctx context.Context, cfg *config.Config, stderr io.Writer) 
 	}
 	return &statusReport{Doc: doc}, nil
 }
-
-// errStatusReadOnly is why a status read from the chain never signs.
-var errStatusReadOnly = errors.New("lpops status only reads; 'lpops run' (or 'lpops reward --submit') sends")
-
-// watchOnly is the configured signer as `lpops status` knows it: its
-// address, and no key.
-type watchOnly common.Address
-
-var _ keeper.TxSigner = watchOnly{}
-
-func (w watchOnly) Address() common.Address { return common.Address(w) }
-
-func (watchOnly) Sign(*types.Transaction) (*types.Transaction, error) { return nil, errStatusReadOnly }
 
 // timeFmt is how status shows times: local, to the second.
 const timeFmt = "2006-01-02 15:04:05 MST"

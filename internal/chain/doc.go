@@ -33,7 +33,15 @@
 //     status (429 and 5xx included), a malformed body, or a batch whose every
 //     element failed, the Pool's own head read included. An endpoint that
 //     reached three such failures stays unhealthy until a round trip that
-//     carries eth_chainId (a health check) succeeds.
+//     carries eth_chainId (a health check) succeeds;
+//   - with Options.MaxErrorRate set, no more than that share of its last 32
+//     round trips failed, judged once it has made at least 16 of them. This
+//     catches an endpoint that fails every other request and so never fails
+//     three in a row: it is demoted behind healthier endpoints, and still
+//     used when none is healthy. Its window is cleared when it recovers from
+//     three failures in a row (the outage was judged by that rule); a demoted
+//     endpoint, reached only by health checks, recovers once enough of them
+//     succeed to bring the rate under the maximum.
 //
 // Head age and lag are judged when an observation is made, not against the
 // wall clock later: a standby checked once per HealthInterval is not stale

@@ -20,6 +20,11 @@ const maxConsecutiveErrors = 3
 // errorWindow is how many recent round trips ErrorRate covers.
 const errorWindow = 32
 
+// minErrorSamples is how many round trips of the window an endpoint must
+// have made before its error rate can make it unhealthy: half the window, so
+// that two timeouts in a quiet hour do not.
+const minErrorSamples = errorWindow / 2
+
 // EndpointConfig names one JSON-RPC endpoint. URL is http(s)://, ws(s):// or
 // a filesystem path to an IPC socket; it may embed an API key and is never
 // logged. Name labels the endpoint everywhere; empty means DefaultName(URL).
@@ -230,11 +235,21 @@ func (ep *endpoint) errorRate() float64 {
 	if ep.windowLen == 0 {
 		return 0
 	}
+	return float64(ep.windowErrors()) / float64(ep.windowLen)
+}
+
+// windowErrors counts the failed round trips in the window.
+func (ep *endpoint) windowErrors() int {
 	n := 0
 	for i := 0; i < ep.windowLen; i++ {
 		if ep.window[i] {
 			n++
 		}
 	}
-	return float64(n) / float64(ep.windowLen)
+	return n
+}
+
+func (ep *endpoint) resetWindow() {
+	ep.window = [errorWindow]bool{}
+	ep.windowLen, ep.windowPos = 0, 0
 }

@@ -24,7 +24,8 @@ type EndpointStatus struct {
 	// failed ones since Dial. JSON-RPC error answers are not failures.
 	Requests uint64 `json:"requests"`
 	Errors   uint64 `json:"errors"`
-	// ErrorRate is the failed share of the last 32 round trips.
+	// ErrorRate is the failed share of the last 32 round trips (since the
+	// endpoint last recovered from three failures in a row).
 	ErrorRate         float64   `json:"error_rate"`
 	ConsecutiveErrors int       `json:"consecutive_errors"`
 	LastError         string    `json:"last_error,omitempty"` // redacted: never contains the URL

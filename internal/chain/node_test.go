@@ -145,6 +145,7 @@ type testNode struct {
 	roundTrips atomic.Int64
 	status     atomic.Int32 // non-zero: answer every request with this HTTP status
 	hang       atomic.Bool  // hold every request until the client gives up
+	flaky      atomic.Bool  // answer every other request with 503
 	release    chan struct{}
 }
 
@@ -163,7 +164,11 @@ func newTestNode(t *testing.T, name string, chainID uint64, clock *fakeClock) *t
 	}
 	n := &testNode{name: name, svc: svc, release: make(chan struct{})}
 	n.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		n.roundTrips.Add(1)
+		trip := n.roundTrips.Add(1)
+		if n.flaky.Load() && trip%2 == 0 {
+			http.Error(w, "flaky", http.StatusServiceUnavailable)
+			return
+		}
 		if code := n.status.Load(); code != 0 {
 			http.Error(w, http.StatusText(int(code)), int(code))
 			return

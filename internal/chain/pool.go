@@ -46,6 +46,10 @@ type Options struct {
 	// MaxLagBlocks marks an endpoint unhealthy when its head was more than
 	// this many blocks behind the best endpoint's when observed.
 	MaxLagBlocks uint64
+	// MaxErrorRate marks an endpoint unhealthy when more than this share
+	// (0 to 1) of its recent round trips failed, judged once it has at least
+	// minErrorSamples of them; zero disables the check.
+	MaxErrorRate float64
 	// Now is the clock head ages are measured with; nil means time.Now.
 	Now func() time.Time
 	// Logger receives failover and recovery transitions; nil discards them.
@@ -90,6 +94,9 @@ func Dial(ctx context.Context, eps []EndpointConfig, opts Options) (*Pool, error
 	}
 	if opts.RequestTimeout < 0 || opts.HealthInterval < 0 || opts.MaxHeadAge < 0 {
 		return nil, errors.New("rpc timeouts and intervals must not be negative")
+	}
+	if opts.MaxErrorRate < 0 || opts.MaxErrorRate > 1 {
+		return nil, fmt.Errorf("max error rate %g is not between 0 and 1", opts.MaxErrorRate)
 	}
 	if opts.RequestTimeout == 0 {
 		opts.RequestTimeout = DefaultRequestTimeout
@@ -467,6 +474,11 @@ func (p *Pool) apply(ep *endpoint, obs observation) {
 		ep.lastErrAt = obs.at
 	}
 	if obs.askedChain && obs.chainOK && obs.headOK {
+		if ep.down {
+			// The outage was judged by the consecutive failures; judge the
+			// recovered endpoint by what it does from now on.
+			ep.resetWindow()
+		}
 		ep.down = false
 	}
 }
@@ -505,6 +517,9 @@ func (p *Pool) evaluate(ep *endpoint) (bool, string) {
 		return false, fmt.Sprintf("stale: head %d was %s old, max %s", ep.head.Number, ep.headAge.Round(time.Second), p.opts.MaxHeadAge)
 	case p.opts.MaxLagBlocks > 0 && ep.lag > p.opts.MaxLagBlocks:
 		return false, fmt.Sprintf("lagging: head %d was %d blocks behind the best endpoint, max %d", ep.head.Number, ep.lag, p.opts.MaxLagBlocks)
+	case p.opts.MaxErrorRate > 0 && ep.windowLen >= minErrorSamples && ep.errorRate() > p.opts.MaxErrorRate:
+		return false, fmt.Sprintf("error-prone: %d of the last %d round trips failed, max %g%%",
+			ep.windowErrors(), ep.windowLen, p.opts.MaxErrorRate*100)
 	}
 	return true, ""
 }

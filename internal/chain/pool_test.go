@@ -568,3 +568,119 @@ func TestHeadDecodesAcrossChains(t *testing.T) {
 		t.Error("decodeHead(null block) succeeded")
 	}
 }
+
+func TestErrorProneEndpointDemoted(t *testing.T) {
+	clock := newFakeClock()
+	primary := newTestNode(t, "primary", testChainID, clock)
+	backup := newTestNode(t, "backup", testChainID, clock)
+	var logs logBuffer
+	p := dialNodes(t, clock, Options{MaxErrorRate: 0.25, Logger: logs.logger()}, primary, backup)
+
+	// The primary fails every other request: never three in a row.
+	primary.flaky.Store(true)
+	var demotedAfter int
+	for i := 1; i <= errorWindow; i++ {
+		callFrom(t, p) // a failure fails over to the backup: every call is answered
+		if st := status(t, p, "primary"); !st.Healthy {
+			demotedAfter = i
+			if st.ConsecutiveErrors >= maxConsecutiveErrors || !strings.Contains(st.Reason, "error-prone") {
+				t.Fatalf("primary: reason %q after %d consecutive errors; want demoted for its error rate, not an outage", st.Reason, st.ConsecutiveErrors)
+			}
+			break
+		}
+	}
+	if demotedAfter == 0 {
+		t.Fatalf("primary failing every other request still healthy after %d calls: %+v", errorWindow, status(t, p, "primary"))
+	}
+	if st := status(t, p, "primary"); st.Requests < minErrorSamples {
+		t.Errorf("demoted after %d round trips, before the minimum sample of %d", st.Requests, minErrorSamples)
+	}
+	if got := activeName(p); got != "backup" {
+		t.Errorf("active = %q, want backup", got)
+	}
+	before := primary.roundTrips.Load()
+	if got := callFrom(t, p); got != "backup" {
+		t.Errorf("Call answered by %q, want backup", got)
+	}
+	if got := primary.roundTrips.Load() - before; got != 0 {
+		t.Errorf("demoted primary got %d reads while the backup is healthy, want 0", got)
+	}
+	if got := logs.count("rpc failover", ""); got != 1 {
+		t.Errorf("logged %d failovers, want 1", got)
+	}
+
+	// Demoted is not dead: with the backup gone, the primary still answers.
+	backup.srv.Close()
+	answered := false
+	for range 4 {
+		var out hexutil.Bytes
+		if err := p.Call(context.Background(), &out, "eth_call", map[string]any{"to": common.Address{1}}, "latest"); err == nil {
+			answered = string(out) == "primary"
+			break
+		}
+	}
+	if !answered {
+		t.Errorf("with the backup down, the demoted primary did not answer")
+	}
+}
+
+func TestErrorProneEndpointRecovers(t *testing.T) {
+	clock := newFakeClock()
+	primary := newTestNode(t, "primary", testChainID, clock)
+	backup := newTestNode(t, "backup", testChainID, clock)
+	p := dialNodes(t, clock, Options{MaxErrorRate: 0.25}, primary, backup)
+	primary.flaky.Store(true)
+	for i := 0; i < errorWindow && status(t, p, "primary").Healthy; i++ {
+		callFrom(t, p)
+	}
+	if status(t, p, "primary").Healthy {
+		t.Fatal("flaky primary never demoted")
+	}
+	// It stops failing: health checks alone bring it back within a window.
+	primary.flaky.Store(false)
+	for i := 0; i < errorWindow && activeName(p) != "primary"; i++ {
+		p.CheckHealth(context.Background())
+	}
+	if got := activeName(p); got != "primary" {
+		t.Fatalf("after %d good health checks active = %q, want primary back: %+v", errorWindow, got, status(t, p, "primary"))
+	}
+}
+
+func TestOutageDoesNotCountAgainstErrorRate(t *testing.T) {
+	clock := newFakeClock()
+	primary := newTestNode(t, "primary", testChainID, clock)
+	backup := newTestNode(t, "backup", testChainID, clock)
+	p := dialNodes(t, clock, Options{MaxErrorRate: 0.25}, primary, backup)
+	for range 10 {
+		callFrom(t, p)
+	}
+	// An outage: down after three failures, failed checks while it lasts
+	// (6 failures of 18 round trips, above the maximum rate), then a good
+	// health check.
+	primary.status.Store(http.StatusBadGateway)
+	for range maxConsecutiveErrors {
+		callFrom(t, p)
+	}
+	for range 3 {
+		p.CheckHealth(context.Background())
+	}
+	primary.status.Store(0)
+	p.CheckHealth(context.Background())
+	if got := activeName(p); got != "primary" {
+		t.Fatalf("after the outage active = %q (%+v), want primary back at once", got, status(t, p, "primary"))
+	}
+}
+
+func TestErrorRateCheckOff(t *testing.T) {
+	clock := newFakeClock()
+	primary := newTestNode(t, "primary", testChainID, clock)
+	backup := newTestNode(t, "backup", testChainID, clock)
+	p := dialNodes(t, clock, Options{}, primary, backup)
+	primary.flaky.Store(true)
+	for range errorWindow {
+		callFrom(t, p)
+	}
+	if st := status(t, p, "primary"); !st.Healthy || st.ErrorRate < 0.4 {
+		t.Fatalf("primary healthy %v error rate %v; want healthy (check off) with its rate reported", st.Healthy, st.ErrorRate)
+	}
+}

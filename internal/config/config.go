@@ -86,6 +86,9 @@ type Chain struct {
 	// MaxLagBlocks marks an endpoint unhealthy when it is this many blocks
 	// behind the best endpoint.
 	MaxLagBlocks uint64 `yaml:"max_lag_blocks"`
+	// MaxErrorRate marks an endpoint unhealthy when more than this share of
+	// its last 32 round trips failed (judged from 16 on); 0 disables.
+	MaxErrorRate float64 `yaml:"max_error_rate"`
 }
 
 // Node locates the go-livepeer node lpops watches.
@@ -149,6 +152,7 @@ func Default() Config {
 			HealthInterval:     Duration{5 * time.Minute},
 			MaxHeadAge:         Duration{2 * time.Minute},
 			MaxLagBlocks:       100,
+			MaxErrorRate:       0.25,
 		},
 		Node: Node{
 			Timeout: Duration{5 * time.Second},

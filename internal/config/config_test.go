@@ -177,6 +177,7 @@ func TestDefault(t *testing.T) {
 		{"HealthInterval", d.Chain.HealthInterval.Duration, 5 * time.Minute},
 		{"MaxHeadAge", d.Chain.MaxHeadAge.Duration, 2 * time.Minute},
 		{"MaxLagBlocks", d.Chain.MaxLagBlocks, uint64(100)},
+		{"MaxErrorRate", d.Chain.MaxErrorRate, 0.25},
 		{"NodeTimeout", d.Node.Timeout.Duration, 5 * time.Second},
 		{"RewardMode", d.Reward.Mode, "act"},
 		{"GraceBlocks", d.Reward.GraceBlocks, uint64(20)},

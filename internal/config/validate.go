@@ -232,6 +232,9 @@ func (v *validator) chain(ch Chain) {
 	if ch.MaxHeadAge.Duration < 0 {
 		v.add("chain.max_head_age", ch.MaxHeadAge.String(), "must not be negative (0 disables the check)")
 	}
+	if ch.MaxErrorRate < 0 || ch.MaxErrorRate > 1 {
+		v.add("chain.max_error_rate", strconv.FormatFloat(ch.MaxErrorRate, 'g', -1, 64), "must be between 0 and 1 (0 disables the check)")
+	}
 }
 
 // positive reports a duration that is not more than zero, and whether it is.

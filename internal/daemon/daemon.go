@@ -44,7 +44,9 @@ type Options struct {
 	OnPublicListen func(net.Addr)
 	Version        string
 	// ReadOnly opens the state store read-only, if it can be opened at all,
-	// for commands that run beside a daemon (status, reward simulation).
+	// for commands that run beside a daemon (status, reward simulation), and
+	// reads the signer's account from the keystore without decrypting it:
+	// no passphrase is needed, and nothing can be signed.
 	ReadOnly bool
 }
 
@@ -98,12 +100,21 @@ func New(ctx context.Context, cfg *config.Config, o Options) (*Daemon, error) {
 	d.pool, err = chain.Dial(ctx, pcfg, chain.Options{
 		ChainID: cfg.ChainID, RequestTimeout: cfg.Chain.RequestTimeout.Duration,
 		HealthInterval: cfg.Chain.HealthInterval.Duration, MaxHeadAge: cfg.Chain.MaxHeadAge.Duration,
-		MaxLagBlocks: cfg.Chain.MaxLagBlocks, Logger: log, Registerer: d.reg,
+		MaxLagBlocks: cfg.Chain.MaxLagBlocks, MaxErrorRate: cfg.Chain.MaxErrorRate, Logger: log, Registerer: d.reg,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("rpc: %w", err)
 	}
 	d.signer = o.Signer
+	if d.signer == nil && cfg.Signer.Keystore != "" && o.ReadOnly {
+		// A look needs the account, not the key: no passphrase.
+		s, err := signer.Watch(cfg.Signer.Keystore)
+		if err != nil {
+			d.pool.Close()
+			return nil, fmt.Errorf("signer: %w", err)
+		}
+		d.signer = s
+	}
 	if d.signer == nil && cfg.Signer.Keystore != "" {
 		pass, err := cfg.Signer.Passphrase()
 		if err != nil {

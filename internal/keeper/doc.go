@@ -4,7 +4,8 @@
 //
 // # Flow
 //
-// Each tick reads one livepeer.Snapshot (a single JSON-RPC batch), loads the
+// Each tick reads one livepeer.Snapshot (the head, then a single JSON-RPC
+// batch with every call at that block), loads the
 // persisted Record of the current round, reconciles the transactions lpops sent
 // for it (receipts and the account nonce, one more batch), and decides:
 //

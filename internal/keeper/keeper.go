@@ -351,20 +351,22 @@ func (k *Keeper) settleRewarded(ctx context.Context, rec *Record, snap *livepeer
 func (k *Keeper) decide(ctx context.Context, rec *Record, snap *livepeer.Snapshot) {
 	now := k.now()
 	due := !now.Before(rec.NextAttemptAt)
-	canSend := !k.cfg.Observe && k.signer != nil
+	canSend := !k.cfg.Observe && k.signer != nil && !k.watchOnly()
 
 	if !snap.RoundInitialized && k.cfg.InitEnabled && canSend && snap.BlockNum >= snap.RoundStartBlock+k.cfg.InitAfterBlocks {
-		rec.State = StateWaitingInit
-		rec.Reason = fmt.Sprintf("round %d not initialized %d blocks after its start; initializing it", snap.CurrentRound, snap.BlockNum-snap.RoundStartBlock)
 		inflight := rec.inFlight(KindInitializeRound)
 		if len(inflight) > 0 && !k.stuck(inflight) {
 			rec.State = StatePending
 			rec.Reason = "initializeRound transaction pending"
 			return
 		}
-		if !due || !k.fundsCover(rec, snap) {
+		// The gate comes before the state: while a shortfall or a backoff
+		// holds, the status keeps saying why.
+		if !k.ready(rec, snap, KindInitializeRound, due) {
 			return
 		}
+		rec.State = StateWaitingInit
+		rec.Reason = fmt.Sprintf("round %d not initialized %d blocks after its start; initializing it", snap.CurrentRound, snap.BlockNum-snap.RoundStartBlock)
 		data, _ := livepeer.RoundsManagerABI.Pack("initializeRound")
 		k.send(ctx, rec, snap, KindInitializeRound, "initializeRound", k.addrs.RoundsManager, data, k.cfg.InitMaxFee)
 		return
@@ -403,9 +405,13 @@ func (k *Keeper) decide(ctx context.Context, rec *Record, snap *livepeer.Snapsho
 	if !canSend {
 		rec.State = StateObserving
 		rec.Reason = fmt.Sprintf("reward not called %d blocks into round %d", snap.BlockNum-snap.RoundStartBlock, snap.CurrentRound)
-		if k.signer == nil && !k.cfg.Observe {
+		switch {
+		case k.signer == nil && !k.cfg.Observe:
 			rec.State = StateCannotSign
 			rec.Reason += "; no signer configured"
+		case k.watchOnly():
+			rec.State = StateCannotSign
+			rec.Reason += "; a read-only look (keystore read without its passphrase) sends nothing: 'lpops run' or 'lpops reward --submit' sends"
 		}
 		return
 	}
@@ -414,10 +420,17 @@ func (k *Keeper) decide(ctx context.Context, rec *Record, snap *livepeer.Snapsho
 		rec.State, rec.Reason = StateCannotSign, err.Error()
 		return
 	}
-	if !due || !k.fundsCover(rec, snap) {
+	if !k.ready(rec, snap, KindReward, due) {
 		return
 	}
 	k.send(ctx, rec, snap, KindReward, method, to, data, k.cfg.MaxFee)
+}
+
+// watchOnly reports a signer that names its account but holds no key (a
+// keystore read without its passphrase, for a read-only look).
+func (k *Keeper) watchOnly() bool {
+	c, ok := k.signer.(interface{ CanSign() bool })
+	return ok && !c.CanSign()
 }
 
 // rewardCall picks reward() or LIP-118's rewardForTranscoder(orch).
@@ -436,19 +449,27 @@ func (k *Keeper) rewardCall(snap *livepeer.Snapshot) (method string, to common.A
 	}
 }
 
-// fundsCover keeps the keeper quiet while the balance is short of what the
-// last attempt needed, and lets it resume as soon as the balance covers it.
-func (k *Keeper) fundsCover(rec *Record, snap *livepeer.Snapshot) bool {
-	if rec.State != StateInsufficientFunds || rec.FundsNeeded == nil {
-		return true
+// ready reports whether an attempt of kind may be sent now. While the
+// balance is short of what the last attempt of kind needed, it says so in the
+// record and sends nothing (no simulation, no pricing: not a request more);
+// it lets the keeper resume as soon as the balance covers the shortfall, and
+// otherwise once a backoff has run out.
+func (k *Keeper) ready(rec *Record, snap *livepeer.Snapshot, kind string, due bool) bool {
+	if rec.FundsNeeded != nil && rec.FundsKind == kind {
+		me := k.signer.Address()
+		bal := snap.Balances[me]
+		if bal == nil || bal.Cmp(rec.FundsNeeded.Int()) < 0 {
+			rec.State = StateInsufficientFunds
+			rec.Reason = fmt.Sprintf("insufficient funds: account %s needs %s wei for %s, has %s wei; waiting to be funded",
+				me, rec.FundsNeeded.Int(), kind, bigStr(bal))
+			return false
+		}
+		if due && rec.State == StateInsufficientFunds {
+			k.log.Info("balance covers the call again; resuming", "kind", kind, "round", rec.Round,
+				"balance_wei", bal, "needed_wei", rec.FundsNeeded.Int())
+		}
 	}
-	bal := snap.Balances[k.signer.Address()]
-	if bal != nil && bal.Cmp(rec.FundsNeeded.Int()) >= 0 {
-		k.log.Info("balance covers the call again; resuming", "round", rec.Round, "balance_wei", bal)
-		rec.FundsNeeded = nil
-		return true
-	}
-	return false
+	return due
 }
 
 func (k *Keeper) stuck(inflight []*Tx) bool {
@@ -457,8 +478,14 @@ func (k *Keeper) stuck(inflight []*Tx) bool {
 }
 
 func (k *Keeper) backoff(rec *Record, state, reason string) {
-	rec.Attempts++
 	rec.State, rec.Reason = state, reason
+	k.retryLater(rec)
+}
+
+// retryLater puts the next attempt off, exponentially longer with every
+// failed attempt of the round, at most poll_interval.
+func (k *Keeper) retryLater(rec *Record) {
+	rec.Attempts++
 	d := k.cfg.ActivePollInterval << min(rec.Attempts-1, 8)
 	rec.NextAttemptAt = k.now().Add(min(d, k.cfg.PollInterval))
 }

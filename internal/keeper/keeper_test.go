@@ -10,6 +10,7 @@ import (
 	"context"
 	"crypto/ecdsa"
 	"errors"
+	"log/slog"
 	"math/big"
 	"strings"
 	"sync"
@@ -71,6 +72,25 @@ func eth(n float64) *big.Int {
 
 func newEnv(t *testing.T, callerETH *big.Int) *env {
 	t.Helper()
+	return newEnvWith(t, envConfig{callerETH: callerETH})
+}
+
+// envConfig varies a test chain from newEnv's.
+type envConfig struct {
+	callerETH *big.Int
+	// roundLength in blocks (25 ms each); 0 = roundLength.
+	roundLength uint64
+	// noLIP118 deploys a BondingManager without the LIP-118 functions (they
+	// revert), so no reward caller is set.
+	noLIP118 bool
+}
+
+func newEnvWith(t *testing.T, cfg envConfig) *env {
+	t.Helper()
+	callerETH := cfg.callerETH
+	if cfg.roundLength == 0 {
+		cfg.roundLength = roundLength
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	t.Cleanup(cancel)
 	e := &env{t: t, ctx: ctx, owner: key(t), orch: key(t), caller: key(t), dir: t.TempDir(), now: &fakeNow{}}
@@ -84,7 +104,7 @@ func newEnv(t *testing.T, callerETH *big.Int) *env {
 	}
 	t.Cleanup(func() { c.Close() })
 	e.chain = c
-	e.dep, err = testchain.Deploy(ctx, c.Backend.Client(), e.owner, testchain.Params{RoundLength: roundLength, LIP118: true})
+	e.dep, err = testchain.Deploy(ctx, c.Backend.Client(), e.owner, testchain.Params{RoundLength: cfg.roundLength, LIP118: !cfg.noLIP118})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,8 +112,10 @@ func newEnv(t *testing.T, callerETH *big.Int) *env {
 	if err := e.dep.RegisterOrchestrator(ctx, e.owner, e.orch, eth(5000), 100000, 500000); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.dep.SetRewardCaller(ctx, e.orch, addr(e.caller)); err != nil {
-		t.Fatal(err)
+	if !cfg.noLIP118 {
+		if _, err := e.dep.SetRewardCaller(ctx, e.orch, addr(e.caller)); err != nil {
+			t.Fatal(err)
+		}
 	}
 	e.pool, err = chain.Dial(ctx, []chain.EndpointConfig{{Name: "devnet", URL: c.URL}}, chain.Options{ChainID: devnet.ChainID, RequestTimeout: 5 * time.Second})
 	if err != nil {
@@ -144,6 +166,7 @@ type opts struct {
 	chain    keeper.Chain
 	observe  bool
 	initAuto bool
+	logger   *slog.Logger
 }
 
 func (e *env) keeper(o opts) (*keeper.Keeper, *store.Store) {
@@ -173,7 +196,7 @@ func (e *env) keeper(o opts) (*keeper.Keeper, *store.Store) {
 		PollInterval: time.Second, ActivePollInterval: 20 * time.Millisecond,
 	}, keeper.Options{
 		Chain: c, Reader: livepeer.NewReader(e.pool, e.addrs, addr(e.orch), accounts, e.now.Now),
-		Signer: sg, Records: keeper.NewRecords(st), Addrs: e.addrs, Now: e.now.Now,
+		Signer: sg, Records: keeper.NewRecords(st), Addrs: e.addrs, Now: e.now.Now, Logger: o.logger,
 	})
 	return k, st
 }

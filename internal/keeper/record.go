@@ -113,6 +113,8 @@ type Record struct {
 	// FundsNeeded is what the last attempt needed in wei when the balance
 	// fell short; sending resumes once the balance covers it.
 	FundsNeeded *Wei `json:"funds_needed_wei,omitempty"`
+	// FundsKind is the transaction kind FundsNeeded was computed for.
+	FundsKind string `json:"funds_kind,omitempty"`
 
 	Txs []*Tx `json:"txs"`
 }
@@ -130,16 +132,18 @@ func (r *Record) inFlight(kind string) []*Tx {
 	return out
 }
 
-// lastNonce returns the nonce of the newest transaction of kind that has not
-// been proven dead, so retries replace rather than add.
+// openNonce returns the nonce of the newest transaction of kind that may
+// still be mined, so retries replace rather than add. Rejected transactions
+// never reached a pool and hold no nonce: after one, the account's pending
+// nonce is right, and it steps past a transaction of a shared account's
+// other sender that took the nonce first (replacement underpriced).
 func (r *Record) openNonce(kind string) (uint64, bool) {
 	for i := len(r.Txs) - 1; i >= 0; i-- {
 		t := r.Txs[i]
-		if t.Kind != kind {
+		if t.Kind != kind || t.State == TxRejected {
 			continue
 		}
-		switch t.State {
-		case TxSigned, TxSent, TxRejected:
+		if t.inFlight() {
 			return t.Nonce, true
 		}
 		return 0, false

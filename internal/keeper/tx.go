@@ -251,7 +251,7 @@ func (k *Keeper) send(ctx context.Context, rec *Record, snap *livepeer.Snapshot,
 	gas := uint64(p.gas) * 5 / 4
 	need := new(big.Int).Mul(maxFee, new(big.Int).SetUint64(gas))
 	if p.balance.ToInt().Cmp(need) < 0 {
-		k.insufficient(rec, p.balance.ToInt(), need, gas, maxFee)
+		k.insufficient(rec, kind, p.balance.ToInt(), need, gas, maxFee)
 		return
 	}
 
@@ -305,6 +305,7 @@ func (k *Keeper) broadcast(ctx context.Context, rec *Record, t *Tx) {
 		}
 		t.State, t.Error = TxSent, ""
 		rec.State, rec.Reason = StatePending, fmt.Sprintf("%s transaction %s pending", t.Kind, t.Hash.Hex())
+		rec.FundsNeeded, rec.FundsKind = nil, ""
 	case errors.Is(err, chain.ErrNonceTooLow):
 		t.State, t.Error = TxRejected, err.Error()
 		k.m.countTx(t.Kind, TxRejected)
@@ -315,7 +316,11 @@ func (k *Keeper) broadcast(ctx context.Context, rec *Record, t *Tx) {
 		t.State, t.Error = TxRejected, err.Error()
 		k.m.countTx(t.Kind, TxRejected)
 		need := new(big.Int).Mul(t.MaxFee.Int(), new(big.Int).SetUint64(t.GasLimit))
-		k.insufficient(rec, nil, need, t.GasLimit, t.MaxFee.Int())
+		k.insufficient(rec, t.Kind, nil, need, t.GasLimit, t.MaxFee.Int())
+		// The node counts what lpops could not see (pending transactions
+		// of a shared account, a balance that just moved): the balance may
+		// already look sufficient, so the retry waits out a backoff too.
+		k.retryLater(rec)
 	case errors.Is(err, chain.ErrReplacementUnderpriced), errors.Is(err, chain.ErrFeeCapTooLow),
 		errors.Is(err, chain.ErrUnderpriced), errors.Is(err, chain.ErrGasLimit):
 		t.State, t.Error = TxRejected, err.Error()
@@ -330,16 +335,21 @@ func (k *Keeper) broadcast(ctx context.Context, rec *Record, t *Tx) {
 	}
 }
 
-func (k *Keeper) insufficient(rec *Record, bal, need *big.Int, gas uint64, maxFee *big.Int) {
-	if rec.State != StateInsufficientFunds {
+// insufficient records that the balance does not cover an attempt of kind:
+// nothing of kind is sent again until it covers need (see ready). It logs
+// once, when the keeper enters that state, not on every attempt.
+func (k *Keeper) insufficient(rec *Record, kind string, bal, need *big.Int, gas uint64, maxFee *big.Int) {
+	if rec.FundsNeeded == nil || rec.FundsKind != kind {
 		k.log.Error("not sending: balance does not cover the call; will resume when funded",
-			"account", k.signer.Address(), "balance_wei", bal, "needed_wei", need)
+			"kind", kind, "account", k.signer.Address(), "balance_wei", bal, "needed_wei", need)
 	}
 	rec.State = StateInsufficientFunds
-	rec.FundsNeeded = (*Wei)(need)
+	rec.FundsNeeded, rec.FundsKind = (*Wei)(need), kind
 	rec.Reason = fmt.Sprintf("insufficient funds: account %s needs %s wei (gas %d × max fee %s wei)", k.signer.Address(), need, gas, maxFee)
 	if bal != nil {
 		rec.Reason += fmt.Sprintf(", has %s wei", bal)
+	} else {
+		rec.Reason += "; the node refused the transaction"
 	}
 }
 

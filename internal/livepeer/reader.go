@@ -106,8 +106,9 @@ type Snapshot struct {
 
 	// Balances of the accounts asked for (orchestrator, signer), in wei.
 	Balances map[common.Address]*big.Int `json:"balances"`
-	// Head is the chain's own block number (eth_blockNumber; the L2 block on
-	// Arbitrum), used to bound log queries, never to place the round.
+	// Head is the chain's own block number (the L2 block on Arbitrum) that
+	// every read of the snapshot was made at. It bounds log queries; it
+	// never places the round.
 	Head   uint64    `json:"head"`
 	ReadAt time.Time `json:"read_at"`
 }
@@ -119,6 +120,13 @@ func (s *Snapshot) RoundEndBlock() uint64 { return s.RoundStartBlock + s.RoundLe
 func (s *Snapshot) Rewarded() bool { return s.Transcoder.LastRewardRound >= s.CurrentRound }
 
 // Reader reads Snapshots of one orchestrator.
+//
+// Every call of a snapshot names one explicit block, so that a block landing
+// while the node works through the batch (or a load-balanced endpoint serving
+// its calls from nodes at different heads) cannot mix two states. The block
+// is the head the Reader asks for just before, in one small request of its
+// own: the head the endpoint pool learned on its previous round trip may be
+// a poll interval old, and a snapshot must show the chain as it is now.
 type Reader struct {
 	c            Caller
 	addrs        Addresses
@@ -143,11 +151,30 @@ func NewReader(c Caller, addrs Addresses, orch common.Address, accounts []common
 	return &Reader{c: c, addrs: addrs, orchestrator: orch, accounts: accts, now: now}
 }
 
+// pin reads the head a snapshot is read at.
+func (r *Reader) pin(ctx context.Context) (uint64, error) {
+	var n hexutil.Uint64
+	b := []rpc.BatchElem{{Method: "eth_blockNumber", Result: &n}}
+	if err := r.c.BatchCall(ctx, b); err != nil {
+		return 0, err
+	}
+	if b[0].Error != nil {
+		return 0, fmt.Errorf("eth_blockNumber: %w", b[0].Error)
+	}
+	return uint64(n), nil
+}
+
 // Addresses returns the resolved contract addresses.
 func (r *Reader) Addresses() Addresses { return r.addrs }
 
-// Snapshot reads the round clock, the orchestrator and the balances in one batch.
+// Snapshot reads the round clock, the orchestrator and the balances in one
+// batch, every call at the same block.
 func (r *Reader) Snapshot(ctx context.Context) (*Snapshot, error) {
+	at, err := r.pin(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read protocol state: head: %w", err)
+	}
+	block := hexutil.Uint64(at)
 	rm, bm, o := r.addrs.RoundsManager, r.addrs.BondingManager, r.orchestrator
 	calls := []*call{
 		newCall(RoundsManagerABI, rm, "blockNum"),
@@ -164,14 +191,12 @@ func (r *Reader) Snapshot(ctx context.Context) (*Snapshot, error) {
 	}
 	batch := make([]rpc.BatchElem, 0, len(calls)+len(r.accounts))
 	for _, c := range calls {
-		batch = append(batch, c.elem())
+		batch = append(batch, c.elemAt(block))
 	}
-	var head hexutil.Uint64
-	batch = append(batch, rpc.BatchElem{Method: "eth_blockNumber", Result: &head})
 	balances := make([]*hexutil.Big, len(r.accounts))
 	for i, a := range r.accounts {
 		balances[i] = new(hexutil.Big)
-		batch = append(batch, rpc.BatchElem{Method: "eth_getBalance", Args: []any{a, "latest"}, Result: balances[i]})
+		batch = append(batch, rpc.BatchElem{Method: "eth_getBalance", Args: []any{a, block}, Result: balances[i]})
 	}
 	if err := r.c.BatchCall(ctx, batch); err != nil {
 		return nil, fmt.Errorf("read protocol state: %w", err)
@@ -214,12 +239,9 @@ func (r *Reader) Snapshot(ctx context.Context) (*Snapshot, error) {
 		LastActiveStakeUpdateRound: u64(tr[3]), ActivationRound: u64(tr[4]), DeactivationRound: tr[5],
 		ActiveCumulativeRewards: tr[6], CumulativeRewards: tr[7], CumulativeFees: tr[8], LastFeeRound: u64(tr[9]),
 	}
-	if e := batch[len(calls)]; e.Error != nil {
-		return nil, fmt.Errorf("read protocol state: eth_blockNumber: %w", e.Error)
-	}
-	s.Head = uint64(head)
+	s.Head = at
 	for i, a := range r.accounts {
-		e := batch[len(calls)+1+i]
+		e := batch[len(calls)+i]
 		if e.Error != nil {
 			return nil, fmt.Errorf("read protocol state: eth_getBalance %s: %w", a, e.Error)
 		}
@@ -253,10 +275,13 @@ func newCall(a abi.ABI, to common.Address, method string, args ...any) *call {
 	return &call{abi: a, method: method, to: to, data: data, err: err}
 }
 
-func (c *call) elem() rpc.BatchElem {
+func (c *call) elem() rpc.BatchElem { return c.elemAt("latest") }
+
+// elemAt is the eth_call at block (a number or a tag).
+func (c *call) elemAt(block any) rpc.BatchElem {
 	return rpc.BatchElem{
 		Method: "eth_call",
-		Args:   []any{map[string]any{"to": c.to, "data": hexutil.Bytes(c.data)}, "latest"},
+		Args:   []any{map[string]any{"to": c.to, "data": hexutil.Bytes(c.data)}, block},
 		Result: &c.result,
 	}
 }

@@ -9,7 +9,10 @@
 //     one consistent, old view of the same chain, as from a node that stopped
 //     importing blocks;
 //   - frozen: it accepts requests and never answers them until thawed, as a
-//     node stopped with SIGSTOP (or hung) does.
+//     node stopped with SIGSTOP (or hung) does;
+//   - holding sends: requests that carry eth_sendRawTransaction wait until
+//     released, and are then forwarded even if the client has gone, as a
+//     broadcast that left a process just before it was killed.
 //
 // It speaks JSON-RPC over HTTP POST only (single calls and batches); that is
 // all lpops' http(s) endpoints use.
@@ -17,6 +20,7 @@ package rpcproxy
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -47,6 +51,8 @@ type Proxy struct {
 	mu     sync.Mutex
 	pinned string        // hex block number; "" when following the chain
 	thaw   chan struct{} // closed on thaw; nil when not frozen
+	send   chan struct{} // closed on ReleaseSends; nil when sends pass
+	held   int           // sends that arrived while held
 	c      Counts
 }
 
@@ -90,10 +96,41 @@ func New(target string, counting *atomic.Bool) (*Proxy, error) {
 	return p, nil
 }
 
-// Close answers the requests held by a freeze and stops the proxy.
+// Close answers the requests held by a freeze, forwards held sends and
+// stops the proxy.
 func (p *Proxy) Close() error {
 	p.Unfreeze()
+	p.ReleaseSends()
 	return p.srv.Close()
+}
+
+// HoldSends holds every request that carries eth_sendRawTransaction from now
+// on, until ReleaseSends; other requests pass.
+func (p *Proxy) HoldSends() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.send == nil {
+		p.send = make(chan struct{})
+	}
+}
+
+// HeldSends is how many requests carrying eth_sendRawTransaction arrived
+// while sends were held.
+func (p *Proxy) HeldSends() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.held
+}
+
+// ReleaseSends forwards the held sends, to the chain even when their client
+// has gone, and lets sends pass again.
+func (p *Proxy) ReleaseSends() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.send != nil {
+		close(p.send)
+		p.send = nil
+	}
 }
 
 // Pin serves block n as the head from now on.
@@ -170,9 +207,14 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	calls, batch, ok := decode(body)
 	p.mu.Lock()
-	thaw, pinned := p.thaw, p.pinned
+	thaw, pinned, send := p.thaw, p.pinned, p.send
 	if p.counting.Load() {
 		p.record(calls, ok)
+	}
+	if send != nil && sends(calls) {
+		p.held++
+	} else {
+		send = nil
 	}
 	p.mu.Unlock()
 	if thaw != nil {
@@ -182,11 +224,19 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return // the client gave up, as on a hung node
 		}
 	}
+	ctx := r.Context()
+	if send != nil {
+		// What has left the client reaches the chain, client or not.
+		<-send
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+		defer cancel()
+	}
 	var headIDs []string
 	if pinned != "" && ok {
 		body, headIDs = pinCalls(calls, batch, pinned)
 	}
-	req, err := http.NewRequestWithContext(r.Context(), http.MethodPost, p.target, bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, p.target, bytes.NewReader(body))
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return
@@ -229,6 +279,16 @@ func (p *Proxy) record(calls []call, ok bool) {
 	sh := Shape(names)
 	p.c.Shapes[sh]++
 	p.c.Requests = append(p.c.Requests, Request{At: time.Now(), Shape: sh})
+}
+
+// sends reports whether calls carry a transaction.
+func sends(calls []call) bool {
+	for _, c := range calls {
+		if c.Method == "eth_sendRawTransaction" {
+			return true
+		}
+	}
+	return false
 }
 
 // decode reads a request body: its calls, whether it was a batch, and

@@ -170,3 +170,62 @@ func TestFreezeHoldsUntilThawed(t *testing.T) {
 		t.Fatal("held call not answered after Unfreeze")
 	}
 }
+
+func TestHeldSendReachesChainAfterClientGone(t *testing.T) {
+	var sent atomic.Int32
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var c call
+		if err := json.NewDecoder(r.Body).Decode(&c); err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		if c.Method == "eth_sendRawTransaction" {
+			sent.Add(1)
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(map[string]any{"jsonrpc": "2.0", "id": c.ID, "result": "0x64"})
+	}))
+	t.Cleanup(up.Close)
+	p, err := New(up.URL, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { p.Close() })
+	c, err := rpc.Dial(p.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+
+	p.HoldSends()
+	var head string
+	if err := c.CallContext(t.Context(), &head, "eth_blockNumber"); err != nil || head != "0x64" {
+		t.Fatalf("a read while sends are held: %q, %v; want it answered", head, err)
+	}
+	// The client gives up on its send (as a killed process would).
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() { done <- c.CallContext(ctx, &head, "eth_sendRawTransaction", "0x01") }()
+	for deadline := time.Now().Add(10 * time.Second); p.HeldSends() < 1; {
+		if time.Now().After(deadline) {
+			t.Fatal("the send never reached the proxy")
+		}
+		runtime.Gosched()
+	}
+	cancel()
+	<-done
+	if n := sent.Load(); n != 0 {
+		t.Fatalf("%d sends reached the chain while held", n)
+	}
+	p.ReleaseSends()
+	for deadline := time.Now().Add(10 * time.Second); sent.Load() < 1; {
+		if time.Now().After(deadline) {
+			t.Fatal("the released send never reached the chain")
+		}
+		runtime.Gosched()
+	}
+	// Sends pass again.
+	if err := c.CallContext(t.Context(), &head, "eth_sendRawTransaction", "0x02"); err != nil || sent.Load() != 2 {
+		t.Fatalf("send after release: %v, %d sends upstream; want it forwarded", err, sent.Load())
+	}
+}

@@ -255,8 +255,8 @@ func TestCLIStatusAndReward(t *testing.T) {
 	e.mineTo(e.l2Block(start + defaultGrace + 1))
 	s, table = c.status()
 	c.checkAgainstChain(s, table)
-	if s.Keeper.State != "cannot_sign" || !strings.Contains(s.Keeper.Reason, "lpops status only reads") {
-		t.Errorf("status past the grace with no daemon: state %q (%s); want cannot_sign, status only reads", s.Keeper.State, s.Keeper.Reason)
+	if s.Keeper.State != "cannot_sign" || !strings.Contains(s.Keeper.Reason, "read-only look") {
+		t.Errorf("status past the grace with no daemon: state %q (%s); want cannot_sign, a read-only look", s.Keeper.State, s.Keeper.Reason)
 	}
 	e.mine(1)
 	e.wantSignerTxs(0)

@@ -48,6 +48,13 @@
 // ordering does not depend on how fast a shared CI machine is. Every wait is
 // a condition with a deadline (testenv.WaitFor), never a sleep.
 //
+// Most scenarios run on both chains (onChains): on geth --dev, which mines a
+// block a second and cannot stop, the test waits for blocks instead of
+// mining them, and gives itself a wider grace window where it must act
+// inside it. The stuck transaction needs anvil (mining off). The SIGKILL
+// scenario on geth holds lpops' broadcast in an rpcproxy, kills lpops there,
+// and lets the transaction reach geth after it died.
+//
 // At most three chains run at once (chainSlots), which keeps the package well
 // inside a few minutes on two cores.
 package integration

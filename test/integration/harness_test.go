@@ -73,6 +73,35 @@ type envOptions struct {
 	signerIsOrchestrator bool
 	// signerWei funds the reward caller; nil = 1 ether.
 	signerWei *big.Int
+	// grace is the scenario's reward.grace_blocks; 0 = defaultGrace. On
+	// geth, where blocks come in real time, a scenario that acts inside the
+	// window needs room for a block or two of its own transactions.
+	grace uint64
+	// rival registers another orchestrator with twice the stake first, in
+	// an active set of one: the orchestrator is registered but never active.
+	rival bool
+}
+
+// onChains runs scenario as parallel subtests on anvil (with o as given)
+// and on geth --dev (a block a second, so o.manual does not apply there).
+func onChains(t *testing.T, o envOptions, gethOpts func(*envOptions), scenario func(t *testing.T, e *env)) {
+	t.Helper()
+	for _, c := range []struct {
+		name string
+		geth bool
+	}{{"Anvil", false}, {"GethDev", true}} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			o := o
+			if c.geth {
+				o.geth, o.manual = true, false
+				if gethOpts != nil {
+					gethOpts(&o)
+				}
+			}
+			scenario(t, newEnv(t, o))
+		})
+	}
 }
 
 // env is one scenario's chain with the contracts deployed and an
@@ -89,6 +118,7 @@ type env struct {
 	offset uint64
 	div    uint64
 	length uint64
+	grace  uint64
 }
 
 func newEnv(t *testing.T, o envOptions) *env {
@@ -99,7 +129,10 @@ func newEnv(t *testing.T, o envOptions) *env {
 	if o.roundLength == 0 {
 		o.roundLength = defaultRoundLength
 	}
-	e := &env{t: t, ctx: ctx, opts: o, offset: o.blockNumOffset, div: max(o.blockNumDivisor, 1), length: o.roundLength}
+	if o.grace == 0 {
+		o.grace = defaultGrace
+	}
+	e := &env{t: t, ctx: ctx, opts: o, offset: o.blockNumOffset, div: max(o.blockNumDivisor, 1), length: o.roundLength, grace: o.grace}
 	if o.geth {
 		e.chain = testenv.StartGeth(t, testenv.GethOptions{Period: time.Second})
 	} else {
@@ -109,12 +142,22 @@ func newEnv(t *testing.T, o envOptions) *env {
 	e.owner = e.chain.FundedKey(t, big.NewInt(100))
 	e.orch = e.chain.FundedKey(t, big.NewInt(10))
 	var err error
+	var numActive uint64
+	if o.rival {
+		numActive = 1
+	}
 	e.dep, err = testchain.Deploy(ctx, e.chain.Client(t), e.owner, testchain.Params{
-		RoundLength: o.roundLength, LIP118: true,
+		RoundLength: o.roundLength, LIP118: true, NumActive: numActive,
 		BlockNumOffset: o.blockNumOffset, BlockNumDivisor: o.blockNumDivisor,
 	})
 	if err != nil {
 		t.Fatalf("deploy contracts: %v", err)
+	}
+	if o.rival {
+		rival := e.chain.FundedKey(t, big.NewInt(1))
+		if err := e.dep.RegisterOrchestrator(ctx, e.owner, rival, new(big.Int).Mul(stake, big.NewInt(2)), 100000, 500000); err != nil {
+			t.Fatalf("register the rival orchestrator: %v", err)
+		}
 	}
 	if err := e.dep.RegisterOrchestrator(ctx, e.owner, e.orch, stake, 100000, 500000); err != nil {
 		t.Fatalf("register orchestrator: %v", err)
@@ -168,11 +211,32 @@ func (e *env) blockNumAt(n uint64) uint64 { return e.offset + n/e.div }
 
 func (e *env) head() uint64 { e.t.Helper(); return e.chain.Head(e.t) }
 
-// mine mines n blocks by hand (anvil).
-func (e *env) mine(n int) { e.t.Helper(); e.chain.Mine(e.t, n) }
+// mine mines n blocks: by hand on anvil (anvil_mine), by waiting for them
+// on geth, which mines a block a second.
+func (e *env) mine(n int) {
+	e.t.Helper()
+	if !e.opts.geth {
+		e.chain.Mine(e.t, n)
+		return
+	}
+	e.mineTo(e.head() + uint64(n))
+}
 
-// mineTo mines by hand until the head is chain block n.
-func (e *env) mineTo(n uint64) { e.t.Helper(); e.chain.MineTo(e.t, n) }
+// mineTo mines (anvil) or waits (geth) until the head is chain block n.
+func (e *env) mineTo(n uint64) {
+	e.t.Helper()
+	if !e.opts.geth {
+		e.chain.MineTo(e.t, n)
+		return
+	}
+	h := e.head()
+	if h >= n {
+		return
+	}
+	testenv.WaitFor(e.t, statusTimeout+time.Duration(n-h)*2*time.Second, fmt.Sprintf("chain block %d", n), func() bool {
+		return e.head() >= n
+	})
+}
 
 // advance mines to the first block of blockNum() bn and waits until lpops
 // has read the chain there: it had its chance to act on that block.
@@ -315,7 +379,7 @@ type rpcEntry struct{ name, url string }
 
 // lpopsOptions are the config settings a scenario varies.
 type lpopsOptions struct {
-	grace      uint64        // reward.grace_blocks; 0 = defaultGrace
+	grace      uint64        // reward.grace_blocks; 0 = the env's
 	maxFeeGwei float64       // reward.max_fee_gwei; 0 = defaultMaxFeeGwei
 	stuckAfter time.Duration // reward.stuck_after; 0 = 3m
 	rpc        []rpcEntry    // default: the chain itself
@@ -331,7 +395,7 @@ func (e *env) startLpops(o lpopsOptions) *lpops {
 	e.t.Helper()
 	t := e.t
 	if o.grace == 0 {
-		o.grace = defaultGrace
+		o.grace = e.grace
 	}
 	if o.maxFeeGwei == 0 {
 		o.maxFeeGwei = defaultMaxFeeGwei

@@ -9,6 +9,9 @@ import (
 
 	"github.com/ethereum/go-ethereum/accounts/abi/bind"
 	"github.com/ethereum/go-ethereum/core/types"
+
+	"github.com/lpops/lpops/internal/rpcproxy"
+	"github.com/lpops/lpops/internal/testenv"
 )
 
 // Keeper states and round outcomes as /api/v1/status and /api/v1/rounds
@@ -154,16 +157,34 @@ func rewardsOnceAfterGrace(t *testing.T, e *env, method string) (lp *lpops, roun
 	if lrr, err := e.dep.LastRewardRound(e.ctx, addr(e.orch)); err != nil || lrr != round {
 		t.Errorf("lastRewardRound = %d (err %v), want %d", lrr, err, round)
 	}
+	// The metrics of the running binary say the same. The balance gauge is
+	// from the read that saw the round rewarded, after lpops paid for it.
+	// (Missed rounds are not asserted: on anvil the test may jump over a
+	// round in which the orchestrator was already active.)
+	bal, err := e.chain.Client(t).BalanceAt(e.ctx, addr(e.signer), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	balance, _ := new(big.Float).SetInt(bal).Float64()
+	orchLabel, signerLabel := strings.ToLower(addr(e.orch).Hex()), strings.ToLower(addr(e.signer).Hex())
 	for _, m := range []struct {
-		name, label, value string
-		want               float64
+		name   string
+		labels []string
+		want   float64
 	}{
-		{"lpops_rounds_total", "result", "rewarded_by_lpops", 1},
-		{"lpops_reward_tx_total", "outcome", "sent", 1},
-		{"lpops_reward_tx_total", "outcome", "mined", 1},
+		{"lpops_round_current", nil, float64(round)},
+		{"lpops_reward_last_round", []string{"orchestrator", orchLabel}, float64(round)},
+		{"lpops_account_balance_wei", []string{"account", signerLabel}, balance},
+		{"lpops_rounds_total", []string{"orchestrator", orchLabel, "result", "rewarded_by_lpops"}, 1},
+		{"lpops_rounds_total", []string{"orchestrator", orchLabel, "result", "rewarded_by_node"}, 0},
+		{"lpops_reward_tx_total", []string{"outcome", "sent"}, 1},
+		{"lpops_reward_tx_total", []string{"outcome", "mined"}, 1},
+		{"lpops_reward_tx_total", []string{"outcome", "replacement"}, 0},
+		{"lpops_reward_tx_total", []string{"outcome", "rejected"}, 0},
+		{"lpops_reward_tx_total", []string{"outcome", "reverted"}, 0},
 	} {
-		if got := lp.Metric(m.name, m.label, m.value); got != m.want {
-			t.Errorf("%s{%s=%q} = %v, want %v", m.name, m.label, m.value, got, m.want)
+		if got := lp.Metric(m.name, m.labels...); got != m.want {
+			t.Errorf("%s%v = %v, want %v", m.name, m.labels, got, m.want)
 		}
 	}
 
@@ -183,7 +204,21 @@ func rewardsOnceAfterGrace(t *testing.T, e *env, method string) (lp *lpops, roun
 
 func TestInactive(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, envOptions{manual: true})
+	t.Run("Unbonded", func(t *testing.T) {
+		t.Parallel()
+		// On geth the node's reward must land inside the grace window in
+		// real time.
+		onChains(t, envOptions{manual: true}, func(o *envOptions) { o.grace = 6 }, inactiveUnbonded)
+	})
+	t.Run("RegisteredNotActive", func(t *testing.T) {
+		t.Parallel()
+		onChains(t, envOptions{manual: true, rival: true}, nil, inactiveRegistered)
+	})
+}
+
+// inactiveUnbonded: the orchestrator resigns (unbonds everything), so it is
+// neither active nor registered from the next round on.
+func inactiveUnbonded(t *testing.T, e *env) {
 	lp := e.startLpops(lpopsOptions{})
 
 	// Round 1: the node rewards, then unbonds everything: it resigns and is
@@ -211,7 +246,7 @@ func TestInactive(t *testing.T) {
 	if s.Keeper.Active || s.Keeper.Reason == "" {
 		t.Errorf("status active %v reason %q; want inactive with a reason", s.Keeper.Active, s.Keeper.Reason)
 	}
-	e.advance(lp, start+defaultGrace+1)
+	e.advance(lp, start+e.grace+1)
 	e.advance(lp, start+e.length-1)
 	e.advance(lp, start+e.length) // round 3: lpops settles round 2
 	if n := e.txsFrom(addr(e.signer), false, first, e.head()); n != 0 {
@@ -227,120 +262,159 @@ func TestInactive(t *testing.T) {
 	}
 }
 
-func TestWouldRevert(t *testing.T) {
-	t.Parallel()
-	e := newEnv(t, envOptions{manual: true})
+// inactiveRegistered: the orchestrator is registered, but a rival with more
+// stake holds the only seat of the active set.
+func inactiveRegistered(t *testing.T, e *env) {
 	lp := e.startLpops(lpopsOptions{})
-	_, start := e.nextActiveRound()
-	// The protocol is paused: every reward reverts with "system is paused".
-	e.do("pause", e.owner, e.dep.Contracts.Controller.Pause)
-	e.mineTo(e.l2Block(start + defaultGrace))
-
-	s := lp.waitStatus("lpops to report that reward would revert", func(s *statusDoc) bool {
-		return s.Keeper.State == stateWouldRevert
+	round, start := e.nextRound()
+	first := e.l2Block(start)
+	if ok, err := e.dep.IsActive(e.ctx, addr(e.orch)); err != nil || ok {
+		t.Fatalf("orchestrator active in round %d (err %v); the scenario needs it outside the active set", round, err)
+	}
+	s := lp.waitStatus("lpops to see the orchestrator registered but not active", func(s *statusDoc) bool {
+		return s.inRound(round) && s.Keeper.State == stateNotActive
 	})
-	if !strings.Contains(s.Keeper.Reason, "system is paused") {
-		t.Errorf("status reason %q, want the revert reason %q", s.Keeper.Reason, "system is paused")
+	if !s.Keeper.Registered || s.Keeper.Active || !strings.Contains(s.Keeper.Reason, "not active") {
+		t.Errorf("status registered %v active %v reason %q; want registered, inactive, and the reason", s.Keeper.Registered, s.Keeper.Active, s.Keeper.Reason)
 	}
-	// Give it the rest of the round: still nothing sent.
-	e.advance(lp, start+defaultGrace+2)
+	// Past the grace window to the round's end, and into the next round.
+	e.advance(lp, start+e.grace+1)
 	e.advance(lp, start+e.length-1)
-	if s, _ := lp.status(); s.Keeper.State != stateWouldRevert {
-		t.Errorf("state %q at the end of the round, want %q", s.Keeper.State, stateWouldRevert)
-	}
-	e.mine(1)
-	if n := e.txsFrom(addr(e.signer), false, 0, e.head()); n != 0 {
-		t.Fatalf("lpops' signer sent %d transactions that revert; want none", n)
+	e.advance(lp, start+e.length)
+	if n := e.txsFrom(addr(e.signer), false, first, e.head()); n != 0 {
+		t.Fatalf("lpops' signer sent %d transactions for an orchestrator outside the active set; want none", n)
 	}
 	e.wantSignerTxs(0)
-	if got := lp.Metric("lpops_reward_tx_total", "outcome", "sent"); got != 0 {
-		t.Errorf(`lpops_reward_tx_total{outcome="sent"} = %v, want 0`, got)
+	for _, r := range lp.rounds() {
+		if r.Round == round && r.Outcome != "inactive" {
+			t.Errorf("/api/v1/rounds: round %d outcome %q, want inactive", round, r.Outcome)
+		}
 	}
+	if got := lp.Metric("lpops_rounds_total", "result", "missed"); got != 0 {
+		t.Errorf(`lpops_rounds_total{result="missed"} = %v, want 0`, got)
+	}
+}
+
+func TestWouldRevert(t *testing.T) {
+	t.Parallel()
+	// On geth the pause must land before the grace window ends.
+	onChains(t, envOptions{manual: true}, func(o *envOptions) { o.grace = 6 }, func(t *testing.T, e *env) {
+		lp := e.startLpops(lpopsOptions{})
+		round, start := e.nextActiveRound()
+		// The protocol is paused: every reward reverts with "system is paused".
+		e.do("pause", e.owner, e.dep.Contracts.Controller.Pause)
+		e.mineTo(e.l2Block(start + e.grace))
+
+		s := lp.waitStatus("lpops to report that reward would revert", func(s *statusDoc) bool {
+			return s.Keeper.State == stateWouldRevert
+		})
+		if !strings.Contains(s.Keeper.Reason, "system is paused") {
+			t.Errorf("status reason %q, want the revert reason %q", s.Keeper.Reason, "system is paused")
+		}
+		// Give it the rest of the round: still nothing sent.
+		e.advance(lp, start+e.grace+2)
+		e.mineTo(e.l2Block(start + e.length - 1))
+		if s := lp.seen(start + e.length - 1); s.inRound(round) && s.Keeper.State != stateWouldRevert {
+			t.Errorf("state %q at the end of the round, want %q", s.Keeper.State, stateWouldRevert)
+		}
+		e.mine(1)
+		if n := e.txsFrom(addr(e.signer), false, 0, e.head()); n != 0 {
+			t.Fatalf("lpops' signer sent %d transactions that revert; want none", n)
+		}
+		e.wantSignerTxs(0)
+		if got := lp.Metric("lpops_reward_tx_total", "outcome", "sent"); got != 0 {
+			t.Errorf(`lpops_reward_tx_total{outcome="sent"} = %v, want 0`, got)
+		}
+	})
 }
 
 func TestPrimaryEndpointKilled(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, envOptions{manual: true})
-	proxy := startProxy(t, e.chain.URL)
-	lp := e.startLpops(lpopsOptions{rpc: []rpcEntry{{"primary", proxy.URL()}, {"secondary", e.chain.URL}}})
-	lp.waitStatus("the primary endpoint to be active", func(s *statusDoc) bool {
-		return len(s.Endpoints) == 2 && s.Endpoints[0].Active && s.Endpoints[0].Healthy
-	})
-	round, start := e.nextActiveRound()
-	lp.waitStatus("lpops to wait out the grace window", func(s *statusDoc) bool {
-		return s.inRound(round) && s.Keeper.State == stateWaitingGrace
-	})
+	// On geth the test must see the grace window and kill the primary in it.
+	onChains(t, envOptions{manual: true}, func(o *envOptions) { o.grace = 6 }, func(t *testing.T, e *env) {
+		proxy := startProxy(t, e.chain.URL)
+		lp := e.startLpops(lpopsOptions{rpc: []rpcEntry{{"primary", proxy.URL()}, {"secondary", e.chain.URL}}})
+		lp.waitStatus("the primary endpoint to be active", func(s *statusDoc) bool {
+			return len(s.Endpoints) == 2 && s.Endpoints[0].Active && s.Endpoints[0].Healthy
+		})
+		round, start := e.nextActiveRound()
+		lp.waitStatus("lpops to wait out the grace window", func(s *statusDoc) bool {
+			return s.inRound(round) && s.Keeper.State == stateWaitingGrace
+		})
 
-	// The primary dies in the middle of the grace window.
-	proxy.Kill()
-	e.mineTo(e.l2Block(start + defaultGrace))
-	lp.waitStatus("lpops to send the reward through the secondary", func(s *statusDoc) bool {
-		return s.inRound(round) && len(s.Keeper.Txs) == 1
+		// The primary dies in the middle of the grace window.
+		proxy.Kill()
+		e.mineTo(e.l2Block(start + e.grace))
+		lp.waitStatus("lpops to send the reward through the secondary", func(s *statusDoc) bool {
+			return s.inRound(round) && len(s.Keeper.Txs) == 1
+		})
+		e.mine(1)
+		s := lp.waitStatus("lpops to settle the round", func(s *statusDoc) bool {
+			return s.inRound(round) && s.Keeper.State == stateDone
+		})
+		if s.Keeper.RewardedBy != "lpops" {
+			t.Errorf("status rewarded_by %q, want lpops", s.Keeper.RewardedBy)
+		}
+		s = lp.waitStatus("the primary to show unhealthy", func(s *statusDoc) bool {
+			return len(s.Endpoints) == 2 && !s.Endpoints[0].Healthy
+		})
+		if p, sec := s.Endpoints[0], s.Endpoints[1]; p.Name != "primary" || p.Reason == "" || p.Active || !sec.Active || !sec.Healthy {
+			t.Errorf("endpoints %+v; want primary unhealthy with a reason, secondary active and healthy", s.Endpoints)
+		}
+		e.mine(1)
+		if n := e.txsFrom(addr(e.signer), true, e.l2Block(start), e.head()); n != 1 {
+			t.Fatalf("lpops' signer sent %d reward transactions, want exactly 1", n)
+		}
+		e.wantSignerTxs(1)
 	})
-	e.mine(1)
-	s := lp.waitStatus("lpops to settle the round", func(s *statusDoc) bool {
-		return s.inRound(round) && s.Keeper.State == stateDone
-	})
-	if s.Keeper.RewardedBy != "lpops" {
-		t.Errorf("status rewarded_by %q, want lpops", s.Keeper.RewardedBy)
-	}
-	s = lp.waitStatus("the primary to show unhealthy", func(s *statusDoc) bool {
-		return len(s.Endpoints) == 2 && !s.Endpoints[0].Healthy
-	})
-	if p, sec := s.Endpoints[0], s.Endpoints[1]; p.Name != "primary" || p.Reason == "" || p.Active || !sec.Active || !sec.Healthy {
-		t.Errorf("endpoints %+v; want primary unhealthy with a reason, secondary active and healthy", s.Endpoints)
-	}
-	e.mine(1)
-	if n := e.txsFrom(addr(e.signer), true, e.l2Block(start), e.head()); n != 1 {
-		t.Fatalf("lpops' signer sent %d reward transactions, want exactly 1", n)
-	}
-	e.wantSignerTxs(1)
 }
 
 func TestInsufficientFunds(t *testing.T) {
 	t.Parallel()
-	// 10^12 wei pays for a few gas units, not for a reward call.
-	e := newEnv(t, envOptions{manual: true, signerWei: big.NewInt(1e12)})
-	lp := e.startLpops(lpopsOptions{})
-	round, start := e.nextActiveRound()
-	e.mineTo(e.l2Block(start + defaultGrace))
+	// 10^9 wei pays for no reward call. On geth the round is long enough,
+	// in real time, to watch lpops wait and still fund it within the round.
+	onChains(t, envOptions{manual: true, signerWei: big.NewInt(1e9)}, func(o *envOptions) { o.roundLength = 30 }, func(t *testing.T, e *env) {
+		lp := e.startLpops(lpopsOptions{})
+		round, start := e.nextActiveRound()
+		e.mineTo(e.l2Block(start + e.grace))
 
-	s := lp.waitStatus("lpops to report insufficient funds", func(s *statusDoc) bool {
-		return s.inRound(round) && s.Keeper.State == stateInsufficient
-	})
-	if !strings.Contains(s.Keeper.Reason, "insufficient funds") {
-		t.Errorf("status reason %q, want it to say insufficient funds", s.Keeper.Reason)
-	}
-	// Many ticks later: still waiting, nothing sent, nothing even tried.
-	lp.reads(4, func(s *statusDoc) {
-		if s.Keeper.State != stateInsufficient || len(s.Keeper.Txs) != 0 {
-			t.Fatalf("while unfunded: state %q, %d transactions; want %q and none", s.Keeper.State, len(s.Keeper.Txs), stateInsufficient)
+		s := lp.waitStatus("lpops to report insufficient funds", func(s *statusDoc) bool {
+			return s.inRound(round) && s.Keeper.State == stateInsufficient
+		})
+		if !strings.Contains(s.Keeper.Reason, "insufficient funds") {
+			t.Errorf("status reason %q, want it to say insufficient funds", s.Keeper.Reason)
 		}
-	})
-	e.wantSignerTxs(0)
-	for _, outcome := range []string{"sent", "rejected"} {
-		if got := lp.Metric("lpops_reward_tx_total", "outcome", outcome); got != 0 {
-			t.Errorf("lpops_reward_tx_total{outcome=%q} = %v while unfunded, want 0", outcome, got)
+		// Many ticks later: still waiting, nothing sent, nothing even tried.
+		lp.reads(4, func(s *statusDoc) {
+			if s.Keeper.State != stateInsufficient || len(s.Keeper.Txs) != 0 {
+				t.Fatalf("while unfunded: state %q, %d transactions; want %q and none", s.Keeper.State, len(s.Keeper.Txs), stateInsufficient)
+			}
+		})
+		e.wantSignerTxs(0)
+		for _, outcome := range []string{"sent", "rejected"} {
+			if got := lp.Metric("lpops_reward_tx_total", "outcome", outcome); got != 0 {
+				t.Errorf("lpops_reward_tx_total{outcome=%q} = %v while unfunded, want 0", outcome, got)
+			}
 		}
-	}
 
-	// Funded, lpops resumes within the same round.
-	e.fund(addr(e.signer), big.NewInt(1e18))
-	lp.waitStatus("lpops to send once funded", func(s *statusDoc) bool {
-		return s.inRound(round) && len(s.Keeper.Txs) == 1 && s.Keeper.Txs[0].State == txSent
+		// Funded, lpops resumes within the same round.
+		e.fund(addr(e.signer), big.NewInt(1e18))
+		lp.waitStatus("lpops to send once funded", func(s *statusDoc) bool {
+			return s.inRound(round) && len(s.Keeper.Txs) == 1
+		})
+		e.mine(1)
+		s = lp.waitStatus("lpops to settle the round", func(s *statusDoc) bool {
+			return s.inRound(round) && s.Keeper.State == stateDone
+		})
+		if s.Keeper.RewardedBy != "lpops" {
+			t.Errorf("status rewarded_by %q, want lpops", s.Keeper.RewardedBy)
+		}
+		e.mine(1)
+		if n := e.txsFrom(addr(e.signer), true, 0, e.head()); n != 1 {
+			t.Fatalf("lpops' signer sent %d reward transactions, want exactly 1", n)
+		}
+		e.wantSignerTxs(1)
 	})
-	e.mine(1)
-	s = lp.waitStatus("lpops to settle the round", func(s *statusDoc) bool {
-		return s.inRound(round) && s.Keeper.State == stateDone
-	})
-	if s.Keeper.RewardedBy != "lpops" {
-		t.Errorf("status rewarded_by %q, want lpops", s.Keeper.RewardedBy)
-	}
-	e.mine(1)
-	if n := e.txsFrom(addr(e.signer), true, 0, e.head()); n != 1 {
-		t.Fatalf("lpops' signer sent %d reward transactions, want exactly 1", n)
-	}
-	e.wantSignerTxs(1)
 }
 
 func TestStuckReplaced(t *testing.T) {
@@ -399,7 +473,19 @@ func TestStuckReplaced(t *testing.T) {
 
 func TestSigkillBetweenSendAndReceipt(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, envOptions{manual: true})
+	t.Run("Anvil", func(t *testing.T) {
+		t.Parallel()
+		sigkillWhilePending(t, newEnv(t, envOptions{manual: true}))
+	})
+	t.Run("GethDev", func(t *testing.T) {
+		t.Parallel()
+		sigkillDuringBroadcast(t, newEnv(t, envOptions{geth: true}))
+	})
+}
+
+// sigkillWhilePending kills lpops while its transaction waits in anvil's
+// pool, unmined: the restarted lpops must wait for it, not add a second.
+func sigkillWhilePending(t *testing.T, e *env) {
 	// stuck_after is long: the restarted lpops must wait for its transaction,
 	// not replace it.
 	lp := e.startLpops(lpopsOptions{stuckAfter: 10 * time.Minute})
@@ -435,6 +521,41 @@ func TestSigkillBetweenSendAndReceipt(t *testing.T) {
 	e.mine(1)
 	if n := e.txsFrom(addr(e.signer), true, 0, e.head()); n != 1 {
 		t.Fatalf("%d reward transactions from lpops' signer mined, want exactly 1", n)
+	}
+	e.wantSignerTxs(1)
+}
+
+// sigkillDuringBroadcast kills lpops while its broadcast is on the way (held
+// in a proxy in front of geth, which mines a block a second): the signed
+// transaction is in lpops' store, and reaches geth only after lpops died. The
+// restarted lpops must find that transaction, mined or pending, and send no
+// other.
+func sigkillDuringBroadcast(t *testing.T, e *env) {
+	proxy, err := rpcproxy.New(e.chain.URL, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { proxy.Close() })
+	lp := e.startLpops(lpopsOptions{stuckAfter: 10 * time.Minute, rpc: []rpcEntry{{"geth", proxy.URL}}})
+	round, start := e.nextActiveRound()
+	proxy.HoldSends()
+	testenv.WaitFor(t, statusTimeout, "lpops to broadcast its reward", func() bool { return proxy.HeldSends() > 0 })
+
+	lp.Stop(syscall.SIGKILL)
+	proxy.ReleaseSends()
+	lp.Restart()
+	s := lp.waitStatus("the restarted lpops to settle the round", func(s *statusDoc) bool {
+		return s.inRound(round) && s.Keeper.State == stateDone
+	})
+	if s.Keeper.RewardedBy != "lpops" || len(s.Keeper.Txs) != 1 || s.Keeper.RewardTx != s.Keeper.Txs[0].Hash.Hex() {
+		t.Errorf("status rewarded_by %q reward_tx %s txs %+v; want lpops with its one transaction", s.Keeper.RewardedBy, s.Keeper.RewardTx, s.Keeper.Txs)
+	}
+	// The rest of the round: nothing more.
+	if err := e.dep.WaitForRound(e.ctx, round+1, 200*time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
+	if n := e.txsFrom(addr(e.signer), true, e.l2Block(start), e.l2Block(start+e.length)-1); n != 1 {
+		t.Fatalf("%d reward transactions from lpops' signer in round %d, want exactly 1", n, round)
 	}
 	e.wantSignerTxs(1)
 }
