@@ -235,6 +235,7 @@ type lpopsOptions struct {
 	warnETH, criticalETH          float64
 	runwayWarn, runwayCritical    float64
 	maxLagBlocks                  uint64        // chain.max_lag_blocks; 0 = 100
+	maxPendingBlocks              uint64        // probes.rpc.max_pending_blocks; 0 = 20
 	repeatWarning, repeatCritical time.Duration // alerts.repeat_interval; 0 = the defaults
 }
 
@@ -262,6 +263,9 @@ func (e *env) startLpops(o lpopsOptions) *lpops {
 	}
 	if o.maxLagBlocks == 0 {
 		o.maxLagBlocks = 100
+	}
+	if o.maxPendingBlocks == 0 {
+		o.maxPendingBlocks = 20
 	}
 	if o.repeatWarning == 0 {
 		o.repeatWarning = 4 * time.Hour
@@ -313,6 +317,7 @@ probes:
   chain_interval: %s
   rpc:
     interval: %s
+    max_pending_blocks: %d
   releases:
     url: ""
   fees:
@@ -341,7 +346,7 @@ state_dir: %s
 log:
   level: info
   format: text
-`, o.maxLagBlocks, probeInterval, probeInterval, probeInterval, o.warnETH, o.criticalETH, o.runwayWarn, o.runwayCritical,
+`, o.maxLagBlocks, probeInterval, probeInterval, probeInterval, o.maxPendingBlocks, o.warnETH, o.criticalETH, o.runwayWarn, o.runwayCritical,
 		o.hook.URL(), secretFile, o.repeatCritical, o.repeatWarning, tokenFile, filepath.Join(dir, "state"))
 	lp.Lpops = testenv.StartLpops(t, testenv.LpopsOptions{
 		Dir: dir, Config: b.String(), Timeout: startTimeout,
