@@ -278,6 +278,13 @@ func New(o Options) (*Engine, error) {
 	return e, nil
 }
 
+func maxTime(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
+
 func orDefault(d, def time.Duration) time.Duration {
 	if d <= 0 {
 		return def
@@ -340,10 +347,10 @@ func (e *Engine) apply(o Observation, now time.Time) {
 		a.Escalate = a.Escalate || rank(sev) < rank(a.Severity)
 		a.dirty = true
 	}
-	if a.Requires != o.Requires || a.Provides != o.Provides {
+	if a.Requires != o.Requires || a.Provides != o.Provides || a.Hold != o.Hold {
 		a.dirty = true
 	}
-	a.Severity, a.Summary, a.Description, a.Requires, a.Provides = sev, o.Summary, o.Description, o.Requires, o.Provides
+	a.Severity, a.Summary, a.Description, a.Requires, a.Provides, a.Hold = sev, o.Summary, o.Description, o.Requires, o.Provides, o.Hold
 	a.LastSeen = now
 }
 
@@ -388,6 +395,9 @@ func (e *Engine) reconcile(a *entry, now time.Time) {
 	next := a.clone()
 	next.SilencedBy = e.silencedBy(&a.Alert, now)
 	next.InhibitedBy = e.inhibitedBy(&a.Alert, now)
+	if a.InhibitedBy != "" && next.InhibitedBy == "" {
+		next.UninhibitedAt = now
+	}
 	chans, send := e.due(a, next, now)
 	switch {
 	case send && len(chans) == 0: // every channel that had the alert is gone
@@ -455,7 +465,9 @@ func (e *Engine) due(a, next *entry, now time.Time) ([]string, bool) {
 	}
 	switch {
 	case a.Sent == 0:
-		if a.Requires != "" && now.Before(a.StartsAt.Add(e.dependentWait)) {
+		// Let the outage of its source, seen by another probe, arrive
+		// first (and, after an inhibition, the alert resolve with it).
+		if hold := max(e.dependentWait, a.Hold); a.Requires != "" && now.Before(maxTime(a.StartsAt, next.UninhibitedAt).Add(hold)) {
 			return nil, false
 		}
 		return chans, true

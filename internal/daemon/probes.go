@@ -124,7 +124,8 @@ func (d *Daemon) chainProbes(addrs livepeer.Addresses, k *keeper.Keeper) []probe
 	}
 	ps := []probe.Probe{
 		probe.NewDuty(k.Status, k.History, probe.DutyConfig{Orchestrator: d.orch, StuckAfter: c.Reward.StuckAfter.Duration,
-			MaxStatusAge: 3*c.Chain.PollInterval.Duration + c.Chain.RequestTimeout.Duration}, nil),
+			MaxStatusAge:   3*c.Chain.PollInterval.Duration + c.Chain.RequestTimeout.Duration,
+			UnreadableHold: pc.RPC.Interval.Duration + c.Chain.RequestTimeout.Duration + c.Chain.PollInterval.Duration + pc.Interval.Duration}, nil),
 		probe.NewAccounts(d.pool, k.History, probe.AccountsConfig{Orchestrator: d.orch, Accounts: accts, RewardCaller: d.rewardCaller,
 			WarnETH: pc.Accounts.WarnETH, CriticalETH: pc.Accounts.CriticalETH, RunwayWarnRounds: pc.Accounts.RunwayWarnRounds,
 			RunwayCriticalRounds: pc.Accounts.RunwayCriticalRounds, MaxFee: config.GweiToWei(c.Reward.MaxFeeGwei)}, nil),

@@ -445,6 +445,7 @@ type alertsDoc struct {
 		Labels      map[string]string `json:"labels"`
 		Status      string            `json:"status"`
 		SilencedBy  string            `json:"silenced_by"`
+		InhibitedBy string            `json:"inhibited_by"`
 	} `json:"alerts"`
 	Channels []struct {
 		Name      string `json:"name"`
