@@ -9,6 +9,7 @@ import (
 	"math/big"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -244,6 +245,49 @@ type lpops struct {
 	*testenv.Lpops
 	t     *testing.T
 	token string // api.token_file's content
+	// secrets are every secret lpops was configured with; none may ever
+	// show in its output or API (checked when the test ends).
+	secrets map[string]string // what -> value
+	// procs are the processes before the current one (Restart).
+	procs []*testenv.Proc
+}
+
+// Restart starts lpops again after it exited, keeping the old process's
+// output for the secret check.
+func (lp *lpops) Restart() {
+	lp.t.Helper()
+	lp.procs = append(lp.procs, lp.Proc)
+	lp.Lpops.Restart()
+}
+
+// checkNoSecrets fails the test if any configured secret shows in lpops'
+// stdout or stderr (every process it ran) or in what its API serves:
+// /api/v1/alerts, /api/v1/status, /metrics.
+func (lp *lpops) checkNoSecrets() {
+	t := lp.t
+	t.Helper()
+	docs := map[string]string{}
+	for i, p := range append(slices.Clone(lp.procs), lp.Proc) {
+		docs[fmt.Sprintf("stdout of process %d", i+1)] = p.Stdout()
+		docs[fmt.Sprintf("stderr of process %d", i+1)] = p.Stderr()
+	}
+	if !lp.Proc.Exited() {
+		for _, path := range []string{"/api/v1/alerts", "/api/v1/status", "/metrics"} {
+			b, err := lp.Get(path)
+			if err != nil {
+				t.Errorf("secret check: %v", err)
+				continue
+			}
+			docs["GET "+path] = string(b)
+		}
+	}
+	for where, text := range docs {
+		for what, secret := range lp.secrets {
+			if strings.Contains(strings.ToLower(text), strings.ToLower(secret)) {
+				t.Errorf("lpops shows the %s in its %s", what, where)
+			}
+		}
+	}
 }
 
 func (e *env) startLpops(o lpopsOptions) *lpops {
@@ -275,6 +319,7 @@ func (e *env) startLpops(o lpopsOptions) *lpops {
 	}
 	dir := t.TempDir()
 	lp := &lpops{t: t, token: randomHex(t, 32)}
+	lp.secrets = map[string]string{"API token": lp.token, "webhook HMAC secret": string(o.hook.secret)}
 	tokenFile := filepath.Join(dir, "api-token")
 	writeFile(t, tokenFile, lp.token+"\n")
 	secretFile := filepath.Join(dir, "hook-secret")
@@ -297,6 +342,8 @@ func (e *env) startLpops(o lpopsOptions) *lpops {
 		}
 		passFile := filepath.Join(dir, "passphrase")
 		writeFile(t, passFile, pass+"\n")
+		lp.secrets["keystore passphrase"] = pass
+		lp.secrets["signer's private key"] = hex.EncodeToString(crypto.FromECDSA(o.signer))
 		fmt.Fprintf(&b, "signer:\n  keystore: %s\n  passphrase_file: %s\n", ks, passFile)
 		fmt.Fprintf(&b, "reward:\n  mode: act\n  grace_blocks: %d\n  max_fee_gwei: 50\n", o.grace)
 		b.WriteString("initialize_round:\n  enabled: true\n  after_blocks: 1\n  max_fee_gwei: 50\n")
@@ -356,6 +403,8 @@ log:
 			return l.Status(&s) == nil && s.Ready && s.Keeper != nil && s.probe("stake") != nil && s.probe("accounts") != nil
 		},
 	})
+	// Registered after StartLpops: it runs first, while lpops still runs.
+	t.Cleanup(lp.checkNoSecrets)
 	return lp
 }
 
