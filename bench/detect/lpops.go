@@ -26,7 +26,11 @@ type lpopsConfig struct {
 	// probes.rpc.interval.
 	ChainInterval, RPCInterval time.Duration
 	MaxLagBlocks               uint64
-	WarnETH                    float64
+	// PollInterval is chain.poll_interval; 0: lpops' default.
+	PollInterval time.Duration
+	// MetricsURL and ServiceURL are probes.node.metrics_url and service_url.
+	MetricsURL, ServiceURL string
+	WarnETH                float64
 	// Hook and SecretFile configure the webhook channel; empty: no channel.
 	Hook, SecretFile string
 	StateDir         string
@@ -45,12 +49,21 @@ func writeConfig(path string, c lpopsConfig) error {
 	for _, e := range c.RPC {
 		w("  - name: %s\n    url: %s", e.Name, e.URL)
 	}
-	if c.MaxLagBlocks > 0 {
-		w("chain:\n  max_lag_blocks: %d", c.MaxLagBlocks)
+	if c.MaxLagBlocks > 0 || c.PollInterval > 0 {
+		w("chain:")
+		if c.MaxLagBlocks > 0 {
+			w("  max_lag_blocks: %d", c.MaxLagBlocks)
+		}
+		if c.PollInterval > 0 {
+			w("  poll_interval: %s", c.PollInterval)
+		}
 	}
 	w("node:\n  cli_url: %s", c.NodeURL)
 	w("reward:\n  mode: observe")
 	w("probes:\n  interval: %s\n  chain_interval: %s\n  rpc:\n    interval: %s\n  releases:\n    url: \"\"", c.ProbeInterval, c.ChainInterval, c.RPCInterval)
+	if c.MetricsURL != "" || c.ServiceURL != "" {
+		w("  node:\n    metrics_url: %q\n    service_url: %q", c.MetricsURL, c.ServiceURL)
+	}
 	if c.WarnETH > 0 {
 		w("  accounts:\n    warn_eth: %g", c.WarnETH)
 	}

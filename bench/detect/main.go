@@ -38,6 +38,7 @@ import (
 	mrand "math/rand/v2"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -83,6 +84,7 @@ type params struct {
 	blockTime                                        time.Duration
 	reps                                             int
 	maxLag                                           uint64
+	pollInterval                                     time.Duration
 	window                                           time.Duration
 	verbose                                          bool
 	lpopsBin                                         string
@@ -106,6 +108,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.DurationVar(&p.blockTime, "block-time", 250*time.Millisecond, "devnet block time (Arbitrum One: about 250ms)")
 	fs.IntVar(&p.reps, "reps", 3, "injections of each fault")
 	fs.Uint64Var(&p.maxLag, "max-lag", 20, "chain.max_lag_blocks of the measured lpops (the default is 100)")
+	fs.DurationVar(&p.pollInterval, "poll-interval", 0, "chain.poll_interval of the measured lpops (default: -interval; lpops' default is 5m): rounds here start when the bench says, not when the keeper expects them")
 	fs.DurationVar(&p.window, "window", 90*time.Second, "shortest window over which RPC requests are counted")
 	fs.BoolVar(&p.verbose, "v", false, "keep the work directory (configs, lpops logs) and say where")
 	fs.StringVar(&p.lpopsBin, "lpops", "", "lpops `binary` to run instead of building ./cmd/lpops")
@@ -120,6 +123,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if p.rpcInterval == 0 {
 		p.rpcInterval = p.interval
+	}
+	if p.pollInterval == 0 {
+		p.pollInterval = max(p.interval, time.Second)
 	}
 	switch {
 	case p.interval < 100*time.Millisecond:
@@ -159,7 +165,7 @@ type fault struct {
 }
 
 // numFaults is len(b.faults()).
-const numFaults = 6
+const numFaults = 10
 
 // faults are the faults injected, in order; the slash comes last, as it
 // takes the orchestrator out of the active set for good.
@@ -170,9 +176,20 @@ func (b *bench) faults() []fault {
 		{"chain unreadable", b.chainUnreadable},
 		{"balance under threshold", b.balanceLow},
 		{"stake event (bond)", b.bond},
+		{"reward not called", b.rewardNotCalled},
+		{"node reward errors", b.nodeRewardErrors},
+		{"tx stuck in the pool", b.txStuck},
+		{"service /healthz down", b.serviceDown},
 		{"slash", b.slash},
 	}
 }
+
+// The detect lpops' reward.grace_blocks and probes.rpc.max_pending_blocks:
+// lpops' defaults.
+const (
+	graceBlocks      = 20
+	maxPendingBlocks = 20
+)
 
 // kindResult is what the repetitions of one kind measured.
 type kindResult struct {
@@ -192,18 +209,23 @@ type result struct {
 
 // bench is the running setup.
 type bench struct {
-	p      params
-	say    func(string, ...any)
-	eth    *ethclient.Client
-	dep    *testchain.Deployment
-	owner  *ecdsa.PrivateKey
-	orch   *ecdsa.PrivateKey
-	deleg  *ecdsa.PrivateKey
-	node   *cliServer
-	hook   *hook
-	primA  *rpcproxy.Proxy // the detect lpops' endpoints
-	primB  *rpcproxy.Proxy
-	waitTo time.Duration
+	p     params
+	say   func(string, ...any)
+	eth   *ethclient.Client
+	dep   *testchain.Deployment
+	owner *ecdsa.PrivateKey
+	orch  *ecdsa.PrivateKey
+	deleg *ecdsa.PrivateKey
+	node  *cliServer
+	// rewardOn makes the simulated node call reward in the rounds that
+	// begin while it is set; its reward call always fails.
+	rewardOn     atomic.Bool
+	rewardFailed chan time.Time // when the node's reward call failed
+	service      *serviceServer
+	hook         *hook
+	primA        *rpcproxy.Proxy // the detect lpops' endpoints
+	primB        *rpcproxy.Proxy
+	waitTo       time.Duration
 }
 
 func measure(ctx context.Context, p params, say func(string, ...any)) (*result, error) {
@@ -223,12 +245,13 @@ func measure(ctx context.Context, p params, say func(string, ...any)) (*result, 
 	}
 
 	// The devnet, the contracts, a registered orchestrator and a delegator.
-	owner, orch, deleg := benchkit.NewKey(), benchkit.NewKey(), benchkit.NewKey()
+	owner, orch, deleg, initer := benchkit.NewKey(), benchkit.NewKey(), benchkit.NewKey(), benchkit.NewKey()
 	eth := func(n int64) *big.Int { return new(big.Int).Mul(big.NewInt(n), big.NewInt(1e18)) }
 	ch, err := devnet.StartChain(types.GenesisAlloc{
-		crypto.PubkeyToAddress(owner.PublicKey): {Balance: eth(10000)},
-		crypto.PubkeyToAddress(orch.PublicKey):  {Balance: eth(100)},
-		crypto.PubkeyToAddress(deleg.PublicKey): {Balance: eth(10)},
+		crypto.PubkeyToAddress(owner.PublicKey):  {Balance: eth(10000)},
+		crypto.PubkeyToAddress(orch.PublicKey):   {Balance: eth(100)},
+		crypto.PubkeyToAddress(deleg.PublicKey):  {Balance: eth(10)},
+		crypto.PubkeyToAddress(initer.PublicKey): {Balance: eth(10)},
 	}, p.blockTime)
 	if err != nil {
 		return nil, fmt.Errorf("start devnet: %w", err)
@@ -256,7 +279,7 @@ func measure(ctx context.Context, p params, say func(string, ...any)) (*result, 
 	}
 	defer rc.Close()
 	b := &bench{p: p, say: say, eth: ethclient.NewClient(rc), dep: dep, owner: owner, orch: orch, deleg: deleg,
-		waitTo: 4*max(p.interval, p.chainInterval, p.rpcInterval) + time.Minute}
+		waitTo: 4*max(p.interval, p.chainInterval, p.rpcInterval, p.pollInterval) + time.Minute, rewardFailed: make(chan time.Time, 16)}
 
 	// The go-livepeer node's CLI API, simulated (documented wire format).
 	caller := livepeer.RPCCaller{C: rc}
@@ -265,16 +288,36 @@ func measure(ctx context.Context, p params, say func(string, ...any)) (*result, 
 		return nil, err
 	}
 	orchAddr := crypto.PubkeyToAddress(orch.PublicKey)
-	node := devnet.NewNode(livepeer.NewReader(caller, addrs, orchAddr, nil, nil), nodeDuties{dep, owner},
-		orchAddr, devnet.ChainID, func(uint64) bool { return false }, slog.New(slog.DiscardHandler))
+	// The node initializes rounds from its own account, so that its
+	// transactions never race the bench's.
+	node := devnet.NewNode(livepeer.NewReader(caller, addrs, orchAddr, nil, nil), nodeDuties{dep, initer},
+		orchAddr, devnet.ChainID, func(uint64) bool { return b.rewardOn.Load() }, slog.New(slog.DiscardHandler))
 	var wg sync.WaitGroup
 	defer wg.Wait()
 	defer cancel()
 	wg.Go(func() { _ = node.Run(ctx, 200*time.Millisecond) })
+	wg.Go(func() {
+		for {
+			select {
+			case ev := <-node.Events():
+				if ev.Action == "reward failed" {
+					select {
+					case b.rewardFailed <- time.Now():
+					default:
+					}
+				}
+			case <-ctx.Done():
+				return
+			}
+		}
+	})
 	if b.node, err = serveCLI(node.Handler()); err != nil {
 		return nil, err
 	}
 	defer b.node.stop()
+	// The node's public service port (TLS, self-signed): /healthz.
+	b.service = newServiceServer()
+	defer b.service.Close()
 
 	secret := make([]byte, 16)
 	_, _ = rand.Read(secret)
@@ -315,6 +358,8 @@ func measure(ctx context.Context, p params, say func(string, ...any)) (*result, 
 	detectCfg.ProbeInterval, detectCfg.MaxLagBlocks, detectCfg.WarnETH = p.interval, p.maxLag, 50
 	detectCfg.ChainInterval, detectCfg.RPCInterval = p.chainInterval, p.rpcInterval
 	detectCfg.Hook, detectCfg.SecretFile = b.hook.URL, secretFile
+	detectCfg.PollInterval = p.pollInterval
+	detectCfg.MetricsURL, detectCfg.ServiceURL = b.node.URL()+"/metrics", b.service.URL
 	onCfg.RPC, onCfg.ProbeInterval = []endpoint{{"devnet", proxies["on"].URL}}, p.loadInterval
 	onCfg.ChainInterval, onCfg.RPCInterval = p.loadChainInterval, p.loadRPCInterval
 	offCfg.RPC, offCfg.ProbeInterval = []endpoint{{"devnet", proxies["off"].URL}}, 1000*time.Hour
@@ -548,12 +593,201 @@ func (b *bench) slash(ctx context.Context) (notice, time.Time, error) {
 	return n, t0, nil
 }
 
+// newRound starts a round now: the round length is set to the blocks since
+// the current round began, plus one, so that the next block is in a new
+// round, and then back to a million blocks, so that no other round begins.
+// The simulated node initializes it. It returns the round and its first
+// block.
+func (b *bench) newRound(ctx context.Context) (round, start uint64, err error) {
+	s, err := b.dep.RoundStartBlock(ctx)
+	if err != nil {
+		return 0, 0, err
+	}
+	n, err := b.dep.BlockNum(ctx)
+	if err != nil {
+		return 0, 0, err
+	}
+	if _, err := b.dep.SetRoundLength(ctx, b.owner, n-s+1); err != nil {
+		return 0, 0, err
+	}
+	if _, err := b.dep.SetRoundLength(ctx, b.owner, 1_000_000); err != nil {
+		return 0, 0, err
+	}
+	if round, err = b.dep.CurrentRound(ctx); err != nil {
+		return 0, 0, err
+	}
+	if start, err = b.dep.RoundStartBlock(ctx); err != nil {
+		return 0, 0, err
+	}
+	return round, start, nil
+}
+
+// untilBlock waits until blockNum() reaches n and returns when it did.
+func (b *bench) untilBlock(ctx context.Context, n uint64) (time.Time, error) {
+	for {
+		cur, err := b.dep.BlockNum(ctx)
+		if err != nil {
+			return time.Time{}, err
+		}
+		if cur >= n {
+			return time.Now(), nil
+		}
+		select {
+		case <-time.After(5 * time.Millisecond):
+		case <-ctx.Done():
+			return time.Time{}, ctx.Err()
+		}
+	}
+}
+
+// rewardNotCalled starts a round in which the orchestrator is active and
+// the node does not call reward; RewardNotCalled. The latency counts from
+// the block that ends the grace window (reward.grace_blocks, 20), when the
+// condition became true. Cleared by the orchestrator rewarding.
+func (b *bench) rewardNotCalled(ctx context.Context) (notice, time.Time, error) {
+	t0 := time.Now()
+	round, start, err := b.newRound(ctx)
+	if err != nil {
+		return notice{}, t0, err
+	}
+	crossed, err := b.untilBlock(ctx, start+graceBlocks)
+	if err != nil {
+		return notice{}, t0, err
+	}
+	n, err := b.hook.wait(ctx, t0, b.waitTo, firing("RewardNotCalled"))
+	if rerr := b.rewardNow(ctx); rerr != nil {
+		return n, crossed, rerr
+	}
+	if err != nil {
+		return n, crossed, fmt.Errorf("RewardNotCalled in round %d: %w", round, err)
+	}
+	if _, err := b.hook.wait(ctx, t0, b.waitTo, resolved(n.Fingerprint)); err != nil {
+		return n, crossed, fmt.Errorf("RewardNotCalled resolved: %w", err)
+	}
+	return n, crossed, nil
+}
+
+// rewardNow rewards the current round from the orchestrator's account.
+func (b *bench) rewardNow(ctx context.Context) error {
+	if err := b.dep.EnsureRoundInitialized(ctx, b.owner); err != nil {
+		return err
+	}
+	_, err := b.dep.Reward(ctx, b.orch)
+	return err
+}
+
+// nodeRewardErrors starts a round in which the node calls reward and fails
+// (livepeer_reward_call_errors rises on its -monitor /metrics);
+// NodeRewardErrors. The latency counts from the failure. Cleared by the
+// orchestrator rewarding.
+func (b *bench) nodeRewardErrors(ctx context.Context) (notice, time.Time, error) {
+	for len(b.rewardFailed) > 0 {
+		<-b.rewardFailed
+	}
+	t0 := time.Now()
+	b.rewardOn.Store(true)
+	_, _, err := b.newRound(ctx)
+	if err != nil {
+		b.rewardOn.Store(false)
+		return notice{}, t0, err
+	}
+	var failed time.Time
+	select {
+	case failed = <-b.rewardFailed:
+	case <-time.After(b.waitTo):
+		b.rewardOn.Store(false)
+		return notice{}, t0, errors.New("the node never called reward")
+	case <-ctx.Done():
+		return notice{}, t0, ctx.Err()
+	}
+	b.rewardOn.Store(false)
+	n, err := b.hook.wait(ctx, t0, b.waitTo, firing("NodeRewardErrors"))
+	if rerr := b.rewardNow(ctx); rerr != nil {
+		return n, failed, rerr
+	}
+	if err != nil {
+		return n, failed, fmt.Errorf("NodeRewardErrors: %w", err)
+	}
+	if _, err := b.hook.wait(ctx, t0, b.waitTo, resolved(n.Fingerprint)); err != nil {
+		return n, failed, fmt.Errorf("NodeRewardErrors resolved: %w", err)
+	}
+	return n, failed, nil
+}
+
+// txStuck leaves a transaction of the orchestrator's account in the pool,
+// its fee cap under the base fee, while blocks go by; TxStuck for the
+// orchestrator (lpops in observe mode watches it). The latency counts from
+// the block that makes it pending for more than max_pending_blocks (20).
+// Cleared by replacing it with a transaction that pays.
+func (b *bench) txStuck(ctx context.Context) (notice, time.Time, error) {
+	from := crypto.PubkeyToAddress(b.orch.PublicKey)
+	nonce, err := b.eth.PendingNonceAt(ctx, from)
+	if err != nil {
+		return notice{}, time.Time{}, err
+	}
+	h0, err := b.eth.BlockNumber(ctx)
+	if err != nil {
+		return notice{}, time.Time{}, err
+	}
+	t0 := time.Now()
+	if err := b.sendTransfer(ctx, nonce, big.NewInt(1)); err != nil {
+		return notice{}, t0, fmt.Errorf("send the stuck transaction: %w", err)
+	}
+	crossed, err := b.untilBlock(ctx, h0+maxPendingBlocks+1)
+	if err != nil {
+		return notice{}, t0, err
+	}
+	n, err := b.hook.wait(ctx, t0, b.waitTo, firing("TxStuck", "account", strings.ToLower(from.Hex())))
+	if rerr := b.sendTransfer(ctx, nonce, big.NewInt(100e9)); rerr != nil {
+		return n, crossed, fmt.Errorf("replace the stuck transaction: %w", rerr)
+	}
+	if err != nil {
+		return n, crossed, fmt.Errorf("TxStuck: %w", err)
+	}
+	if _, err := b.hook.wait(ctx, t0, b.waitTo, resolved(n.Fingerprint)); err != nil {
+		return n, crossed, fmt.Errorf("TxStuck resolved: %w", err)
+	}
+	return n, crossed, nil
+}
+
+// sendTransfer sends 1 wei from the orchestrator to the owner with the given
+// nonce and fee cap (a tip of 1 wei, or 2 gwei when the cap allows it).
+func (b *bench) sendTransfer(ctx context.Context, nonce uint64, feeCap *big.Int) error {
+	tip := big.NewInt(1)
+	if feeCap.Cmp(big.NewInt(2e9)) > 0 {
+		tip = big.NewInt(2e9)
+	}
+	to := crypto.PubkeyToAddress(b.owner.PublicKey)
+	tx, err := types.SignNewTx(b.orch, types.LatestSignerForChainID(devnet.ChainIDBig()), &types.DynamicFeeTx{
+		ChainID: devnet.ChainIDBig(), Nonce: nonce, GasTipCap: tip, GasFeeCap: feeCap, Gas: 21000, To: &to, Value: big.NewInt(1)})
+	if err != nil {
+		return err
+	}
+	return b.eth.SendTransaction(ctx, tx)
+}
+
+// serviceDown makes the public service port's /healthz answer 503;
+// NodeServiceDown. Cleared by answering 200 again.
+func (b *bench) serviceDown(ctx context.Context) (notice, time.Time, error) {
+	t0 := time.Now()
+	b.service.down.Store(true)
+	n, err := b.hook.wait(ctx, t0, b.waitTo, firing("NodeServiceDown"))
+	b.service.down.Store(false)
+	if err != nil {
+		return n, t0, fmt.Errorf("NodeServiceDown: %w", err)
+	}
+	if _, err := b.hook.wait(ctx, t0, b.waitTo, resolved(n.Fingerprint)); err != nil {
+		return n, t0, fmt.Errorf("NodeServiceDown resolved: %w", err)
+	}
+	return n, t0, nil
+}
+
 // ---------------------------------------------------------------- report
 
 func report(w io.Writer, p params, r *result) {
 	say := func(f string, a ...any) { fmt.Fprintf(w, f+"\n", a...) }
-	say("detect: probes.interval %s (chain_interval %s, rpc.interval %s for latency), devnet block every %s, chain.max_lag_blocks %d, probes.accounts.warn_eth 50, other settings lpops' defaults (probes.stake.confirmations 5, chain.request_timeout 10s, node.timeout 5s); %d injections per fault",
-		p.interval, p.chainInterval, p.rpcInterval, p.blockTime, p.maxLag, p.reps)
+	say("detect: probes.interval %s (chain_interval %s, rpc.interval %s for latency), chain.poll_interval %s, devnet block every %s, chain.max_lag_blocks %d, probes.accounts.warn_eth 50, other settings lpops' defaults (probes.stake.confirmations 5, reward.grace_blocks 20, probes.rpc.max_pending_blocks 20, chain.request_timeout 10s, node.timeout 5s); %d injections per fault",
+		p.interval, p.chainInterval, p.rpcInterval, p.pollInterval, p.blockTime, p.maxLag, p.reps)
 	say("")
 	say("%-24s %-34s %9s %9s  %s", "fault", "notified as", "median", "max", "each")
 	for _, k := range r.kinds {
@@ -575,7 +809,7 @@ func report(w io.Writer, p params, r *result) {
 			say("  failed: %s", e)
 		}
 	}
-	say("latency: fault injected (CLI API closed, endpoint frozen, transaction mined; for the stale endpoint: its head more than max_lag_blocks behind) -> signed webhook notification received")
+	say("latency: fault injected (CLI API closed, endpoint frozen, transaction mined, node's reward call failed, /healthz 503; for the stale endpoint: its head more than max_lag_blocks behind; reward not called: the grace window over; tx stuck: pending more than max_pending_blocks) -> signed webhook notification received")
 	say("")
 
 	scale := float64(realRound) / float64(r.window)
@@ -709,8 +943,31 @@ func (s *cliServer) start() error {
 	return fmt.Errorf("serve the node's CLI API again on %s: %w", s.addr, err)
 }
 
-// nodeDuties would send the simulated node's transactions; its reward
-// service is off and no round ends during the run.
+// serviceServer is the node's public service port: TLS with a self-signed
+// certificate, /healthz answering 200, or 503 while down.
+type serviceServer struct {
+	*httptest.Server
+	down atomic.Bool
+}
+
+func newServiceServer() *serviceServer {
+	s := &serviceServer{}
+	s.Server = httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/healthz" {
+			http.NotFound(w, r)
+			return
+		}
+		if s.down.Load() {
+			http.Error(w, "unhealthy", http.StatusServiceUnavailable)
+			return
+		}
+		w.WriteHeader(http.StatusOK)
+	}))
+	return s
+}
+
+// nodeDuties would send the simulated node's transactions: it initializes
+// rounds, and its reward call fails (the bench rewards itself).
 type nodeDuties struct {
 	dep *testchain.Deployment
 	key *ecdsa.PrivateKey

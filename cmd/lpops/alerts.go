@@ -295,7 +295,18 @@ func alertsList(ctx context.Context, c *apiClient, asJSON bool, stdout io.Writer
 			if !ch.FailingSince.IsZero() {
 				state = fmt.Sprintf("failing since %s: %s", ch.FailingSince.Local().Format(ts), ch.LastError)
 			}
+			if ch.DeadLetters > 0 {
+				state += fmt.Sprintf(" (%d dead letters)", ch.DeadLetters)
+			}
 			fmt.Fprintf(tw, "%s\t%s\t%d\t%s\n", ch.Name, ch.Type, ch.Pending, state)
+		}
+	}
+	if len(d.DeadLetters) > 0 {
+		fmt.Fprintln(tw)
+		fmt.Fprintln(tw, "DEAD LETTER\tCHANNEL\tREJECTED\tALERT\tERROR")
+		for _, dl := range d.DeadLetters {
+			n := dl.Notification
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s %s\t%s\n", n.ID, dl.Channel, dl.RejectedAt.Local().Format(ts), n.Status, n.Alertname, dl.Error)
 		}
 	}
 	if h := d.Heartbeat; h != nil {

@@ -50,6 +50,10 @@ type Alert struct {
 	SilencedBy string `json:"silenced_by,omitempty"`
 	// InhibitedBy names the alert whose source outage suppresses this one.
 	InhibitedBy string `json:"inhibited_by,omitempty"`
+	// Hold is Observation.Hold; UninhibitedAt is when the alert's last
+	// inhibition ended (zero if never inhibited).
+	Hold          time.Duration `json:"hold,omitempty"`
+	UninhibitedAt time.Time     `json:"uninhibited_at,omitzero"`
 }
 
 // Firing reports whether the alert is firing.

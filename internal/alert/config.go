@@ -20,6 +20,7 @@ func FromConfig(c config.Alerts) (Options, error) {
 		ResolvedRetention: c.ResolvedRetention.Duration,
 		MaxPending:        c.Outbox.MaxPending,
 		MaxBackoff:        c.Outbox.MaxBackoff.Duration,
+		MaxRejections:     c.Outbox.MaxRejections,
 		HeartbeatInterval: c.Heartbeat.Interval.Duration,
 	}
 	for _, s := range c.Silences {

@@ -61,9 +61,23 @@
 // Each channel has a persisted queue (bucket alert.outbox.<channel>) keyed by
 // an increasing id. One loop per channel sends the head entry, and deletes
 // it only after the channel accepted it; on failure it waits (10 s, doubling,
-// capped by MaxBackoff) and retries the same entry, so a channel that is down
-// for an hour receives everything afterwards, in order. Channels are
-// independent: one that is down delays no other.
+// capped by MaxBackoff, and never less than the Retry-After the service
+// answered, up to MaxRetryAfter) and retries the same entry, so a channel
+// that is down for an hour receives everything afterwards, in order.
+// Channels are independent: one that is down delays no other.
+//
+// A notification the channel rejects for good (notify.Permanent: an HTTP 4xx
+// other than 408, 425 and 429, an SMTP 5xx) MaxRejections times in a row
+// would block its channel forever. It is moved instead to the channel's dead
+// letters (bucket alert.deadletter.<channel>, written before the outbox entry
+// is deleted, never deleted by lpops), counted in
+// lpops_alert_dead_letters_total and logged with the service's answer
+// (secrets removed), and the channel goes on with its next entry. The engine
+// raises its own alert, NotificationRejected{channel}, routed to every other
+// channel (never to the one that rejects) and resolved when that channel
+// accepts a notification again. Doc lists the newest dead letters. The count
+// of rejections lives in memory: after a restart an entry gets
+// MaxRejections more attempts.
 //
 // Delivery is at least once, not exactly once. The entry is deleted right
 // after the channel accepts it; a crash between the two sends it again after

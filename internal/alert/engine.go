@@ -44,11 +44,20 @@ const (
 	bucketSilence = "alert.silence"
 	// bucketOutbox is followed by the channel name.
 	bucketOutbox = "alert.outbox."
+	// bucketDeadLetter is followed by the channel name.
+	bucketDeadLetter = "alert.deadletter."
 )
+
+// AlertNotificationRejected is the engine's own alert: a channel rejected a
+// notification for good (notify.Permanent) MaxRejections times, and it was
+// moved to the channel's dead letters. Warning; label channel; notified on
+// the other channels only; resolved when the channel accepts one again.
+const AlertNotificationRejected = "NotificationRejected"
 
 // Defaults of Options.
 const (
 	DefaultMaxPending        = 10000
+	DefaultMaxRejections     = 3
 	DefaultMinBackoff        = 10 * time.Second
 	DefaultMaxBackoff        = 5 * time.Minute
 	DefaultSendTimeout       = 30 * time.Second
@@ -84,8 +93,13 @@ type Options struct {
 	// MaxPending caps each channel's outbox; the oldest entry is dropped.
 	MaxPending int
 	// MinBackoff and MaxBackoff bound the wait between delivery attempts to
-	// a failing channel; it doubles on every failure.
+	// a failing channel; it doubles on every failure, and is at least the
+	// Retry-After the service answered (notify.RetryAfter, at most
+	// MaxRetryAfter).
 	MinBackoff, MaxBackoff time.Duration
+	// MaxRejections is how many times a channel may reject one notification
+	// for good (notify.Permanent) before it becomes a dead letter.
+	MaxRejections int
 	// SendTimeout bounds one Notify call.
 	SendTimeout time.Duration
 	// EvalInterval is how often Run re-evaluates repeats, silence expiry and
@@ -120,6 +134,7 @@ type Engine struct {
 	repeat        map[Severity]time.Duration
 	retention     time.Duration
 	maxPending    int
+	maxRejections int
 	minBackoff    time.Duration
 	maxBackoff    time.Duration
 	sendTimeout   time.Duration
@@ -178,6 +193,7 @@ func New(o Options) (*Engine, error) {
 		repeat:        maps.Clone(DefaultRepeatInterval),
 		retention:     orDefault(o.ResolvedRetention, DefaultResolvedRetention),
 		maxPending:    o.MaxPending,
+		maxRejections: o.MaxRejections,
 		minBackoff:    orDefault(o.MinBackoff, DefaultMinBackoff),
 		maxBackoff:    orDefault(o.MaxBackoff, DefaultMaxBackoff),
 		sendTimeout:   orDefault(o.SendTimeout, DefaultSendTimeout),
@@ -196,6 +212,9 @@ func New(o Options) (*Engine, error) {
 	e.log = e.log.With("component", "alert")
 	if e.maxPending <= 0 {
 		e.maxPending = DefaultMaxPending
+	}
+	if e.maxRejections <= 0 {
+		e.maxRejections = DefaultMaxRejections
 	}
 	e.minBackoff = min(e.minBackoff, e.maxBackoff) // MaxBackoff caps every wait, the first included
 	for s, d := range o.RepeatInterval {
@@ -257,6 +276,13 @@ func New(o Options) (*Engine, error) {
 	}
 	e.reconcileAll(now)
 	return e, nil
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }
 
 func orDefault(d, def time.Duration) time.Duration {
@@ -321,10 +347,10 @@ func (e *Engine) apply(o Observation, now time.Time) {
 		a.Escalate = a.Escalate || rank(sev) < rank(a.Severity)
 		a.dirty = true
 	}
-	if a.Requires != o.Requires || a.Provides != o.Provides {
+	if a.Requires != o.Requires || a.Provides != o.Provides || a.Hold != o.Hold {
 		a.dirty = true
 	}
-	a.Severity, a.Summary, a.Description, a.Requires, a.Provides = sev, o.Summary, o.Description, o.Requires, o.Provides
+	a.Severity, a.Summary, a.Description, a.Requires, a.Provides, a.Hold = sev, o.Summary, o.Description, o.Requires, o.Provides, o.Hold
 	a.LastSeen = now
 }
 
@@ -369,6 +395,9 @@ func (e *Engine) reconcile(a *entry, now time.Time) {
 	next := a.clone()
 	next.SilencedBy = e.silencedBy(&a.Alert, now)
 	next.InhibitedBy = e.inhibitedBy(&a.Alert, now)
+	if a.InhibitedBy != "" && next.InhibitedBy == "" {
+		next.UninhibitedAt = now
+	}
 	chans, send := e.due(a, next, now)
 	switch {
 	case send && len(chans) == 0: // every channel that had the alert is gone
@@ -427,12 +456,18 @@ func (e *Engine) due(a, next *entry, now time.Time) ([]string, bool) {
 		return chans, true
 	}
 	chans := e.routed(a.Severity)
+	if a.Name == AlertNotificationRejected {
+		// Not to the channel that rejects: it would refuse this too.
+		chans = slices.DeleteFunc(chans, func(c string) bool { return c == a.Labels["channel"] })
+	}
 	if len(chans) == 0 {
 		return nil, false
 	}
 	switch {
 	case a.Sent == 0:
-		if a.Requires != "" && now.Before(a.StartsAt.Add(e.dependentWait)) {
+		// Let the outage of its source, seen by another probe, arrive
+		// first (and, after an inhibition, the alert resolve with it).
+		if hold := max(e.dependentWait, a.Hold); a.Requires != "" && now.Before(maxTime(a.StartsAt, next.UninhibitedAt).Add(hold)) {
 			return nil, false
 		}
 		return chans, true
@@ -655,17 +690,25 @@ func (e *Engine) RemoveSilence(id string) error {
 // Doc is the /api/v1/alerts document.
 type Doc struct {
 	// Alerts lists firing alerts, then resolved ones, newest first.
-	Alerts    []Alert          `json:"alerts"`
-	Silences  []Silence        `json:"silences"`
-	Channels  []ChannelStatus  `json:"channels"`
-	Heartbeat *HeartbeatStatus `json:"heartbeat,omitempty"`
+	Alerts   []Alert         `json:"alerts"`
+	Silences []Silence       `json:"silences"`
+	Channels []ChannelStatus `json:"channels"`
+	// DeadLetters are the newest DocDeadLetters dead letters of all
+	// channels, newest first.
+	DeadLetters []DeadLetter     `json:"dead_letters"`
+	Heartbeat   *HeartbeatStatus `json:"heartbeat,omitempty"`
 }
+
+// DocDeadLetters bounds the dead letters Doc lists.
+const DocDeadLetters = 100
 
 // ChannelStatus is one channel's delivery state.
 type ChannelStatus struct {
 	Name    string `json:"name"`
 	Type    string `json:"type"`
 	Pending int    `json:"pending"`
+	// DeadLetters counts the notifications it rejected for good.
+	DeadLetters int `json:"dead_letters,omitempty"`
 	// FailingSince is the first failed attempt of the current failure run.
 	FailingSince time.Time `json:"failing_since,omitzero"`
 	LastError    string    `json:"last_error,omitempty"`
@@ -698,6 +741,12 @@ func (e *Engine) Doc() Doc {
 	slices.SortFunc(d.Silences, func(a, b Silence) int { return a.Until.Compare(b.Until) })
 	for _, ch := range e.channels {
 		d.Channels = append(d.Channels, ch.status())
+	}
+	d.DeadLetters = []DeadLetter{}
+	if dls, err := e.deadLetters(DocDeadLetters); err != nil {
+		e.log.Error("list dead letters", "err", err)
+	} else if dls != nil {
+		d.DeadLetters = dls
 	}
 	if e.hb.url != "" {
 		h := e.hb.status

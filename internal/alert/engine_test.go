@@ -343,6 +343,44 @@ func TestInhibition(t *testing.T) {
 		h.step(time.Second)
 		want(t, r, "firing RewardMissed 0", "firing ChainUnreadable 0", "resolved ChainUnreadable 1", "firing RewardMissed 1")
 	})
+	t.Run("TwoProbesOneOutageOneNotice", func(t *testing.T) {
+		// The keeper's ChainUnreadable provides the chain and requires it
+		// too, with a hold; the RPC probe's ChainUnavailable provides it.
+		unreadable := func(f bool) Observation {
+			o := chainDown(f)
+			o.Requires, o.Hold = "chain", 30*time.Second
+			return o
+		}
+		unavailable := func(f bool) Observation {
+			return Observation{Name: "ChainUnavailable", Severity: Critical, Firing: f, Summary: "no endpoint", Provides: "chain"}
+		}
+		r := &recorder{name: "ops"}
+		h := newHarness(t, nil, r)
+		// The keeper notices first, the RPC probe 20 s later.
+		h.observe(unreadable(true), dependent("RewardMissed", true))
+		h.step(20 * time.Second)
+		h.observe(unavailable(true), unreadable(true))
+		h.step(10 * time.Minute)
+		want(t, r, "firing ChainUnavailable 0")
+		// The RPC probe sees the recovery first; the keeper still fails for
+		// 20 s (its backoff), then reads again.
+		h.observe(unavailable(false))
+		h.step(10 * time.Second)
+		h.observe(unreadable(true))
+		h.step(10 * time.Second)
+		h.observe(unreadable(false), dependent("RewardMissed", false))
+		h.step(time.Hour)
+		want(t, r, "firing ChainUnavailable 0", "resolved ChainUnavailable 1")
+
+		// The keeper alone cannot read (the endpoints are fine): its alert
+		// is notified once the hold is over.
+		h.observe(unreadable(true))
+		h.step(29 * time.Second)
+		h.observe(unreadable(true))
+		want(t, r, "firing ChainUnavailable 0", "resolved ChainUnavailable 1")
+		h.step(time.Second)
+		want(t, r, "firing ChainUnavailable 0", "resolved ChainUnavailable 1", "firing ChainUnreadable 0")
+	})
 	t.Run("DependentWaitLetsTheOutageArriveFirst", func(t *testing.T) {
 		r := &recorder{name: "ops"}
 		h := newHarness(t, func(o *Options) { o.DependentWait = 30 * time.Second }, r)

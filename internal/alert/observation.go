@@ -1,5 +1,7 @@
 package alert
 
+import "time"
+
 // Severity of an alert.
 type Severity string
 
@@ -27,6 +29,13 @@ type Observation struct {
 	Requires string
 	// Provides names the source whose outage this alert reports.
 	Provides string
+	// Hold delays the first notification of an alert that Requires a source
+	// until it has fired, uninhibited, this long: from its start, and again
+	// from the end of an inhibition. An outage seen by two probes at their
+	// own pace (ChainUnavailable from the RPC probe, ChainUnreadable from the
+	// keeper) is then notified once, by the one that Requires nothing.
+	// Options.DependentWait is the floor for every such alert.
+	Hold time.Duration
 }
 
 // Sink receives observations; the engine implements it.

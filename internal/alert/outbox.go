@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -34,7 +35,32 @@ type channel struct {
 	failingSince time.Time
 	lastErr      string
 	lastSent     time.Time
+	// rejectID is the outbox entry the channel has rejected for good
+	// rejections times (consecutive answers of that kind for that entry).
+	rejectID    uint64
+	rejections  int
+	deadLetters int
 }
+
+// DeadLetter is a notification a channel rejected for good
+// (notify.Permanent) MaxRejections times, moved out of its outbox so that
+// the channel could go on with the next one. Dead letters stay in the store
+// (bucket alert.deadletter.<channel>).
+type DeadLetter struct {
+	Channel string `json:"channel"`
+	// ID is the outbox id it had; dead letters of a channel sort by it.
+	ID         uint64    `json:"id"`
+	QueuedAt   time.Time `json:"queued_at"`
+	RejectedAt time.Time `json:"rejected_at"`
+	// Attempts is how many times the channel rejected it.
+	Attempts int `json:"attempts"`
+	// Error is the channel's last answer, without the channel's secrets.
+	Error        string              `json:"error"`
+	Notification notify.Notification `json:"notification"`
+}
+
+// MaxRetryAfter bounds the wait a service may ask for with Retry-After.
+const MaxRetryAfter = time.Hour
 
 // outboxEntry is one notification waiting in a channel's outbox, keyed by ID.
 type outboxEntry struct {
@@ -44,8 +70,8 @@ type outboxEntry struct {
 }
 
 func (ch *channel) status() ChannelStatus {
-	s := ChannelStatus{Name: ch.name, Type: ch.n.Type(), Pending: ch.pending, FailingSince: ch.failingSince,
-		LastError: ch.lastErr, LastSent: ch.lastSent}
+	s := ChannelStatus{Name: ch.name, Type: ch.n.Type(), Pending: ch.pending, DeadLetters: ch.deadLetters,
+		FailingSince: ch.failingSince, LastError: ch.lastErr, LastSent: ch.lastSent}
 	if ch.failures > 0 {
 		s.NextAttempt = ch.nextAttempt
 	}
@@ -64,6 +90,16 @@ func (e *Engine) loadOutbox(ch *channel) error {
 	})
 	if err != nil {
 		return fmt.Errorf("load outbox %s: %w", ch.name, err)
+	}
+	err = e.st.Scan(ch.deadBucket(), nil, false, func(k, _ []byte) bool {
+		ch.deadLetters++
+		if len(k) == 8 {
+			last = max(last, binary.BigEndian.Uint64(k))
+		}
+		return true
+	})
+	if err != nil {
+		return fmt.Errorf("load dead letters %s: %w", ch.name, err)
 	}
 	ch.nextID = last + 1
 	e.m.pending.WithLabelValues(ch.name).Set(float64(ch.pending))
@@ -197,8 +233,14 @@ func (e *Engine) deliverChannel(ctx context.Context, ch *channel) time.Duration 
 		n := ent.Notification
 		if err != nil {
 			now := e.now()
+			if notify.Permanent(err) && e.reject(ch, ent, err, now) {
+				e.mu.Unlock()
+				continue // the next entry, at once
+			}
 			ch.failures++
 			backoff := min(e.minBackoff<<min(ch.failures-1, 20), e.maxBackoff)
+			// A service that said how long to wait is not asked sooner.
+			backoff = max(backoff, min(notify.RetryAfter(err), MaxRetryAfter))
 			ch.nextAttempt = now.Add(backoff)
 			if ch.failingSince.IsZero() {
 				ch.failingSince = now
@@ -215,11 +257,105 @@ func (e *Engine) deliverChannel(ctx context.Context, ch *channel) time.Duration 
 		// is the one way a notification goes out twice (same ID).
 		e.ack(ch, ent.ID)
 		ch.failures, ch.nextAttempt, ch.failingSince, ch.lastErr, ch.lastSent = 0, time.Time{}, time.Time{}, "", e.now()
+		ch.rejectID, ch.rejections = 0, 0
 		e.m.notifications.WithLabelValues(ch.name, n.Status, resultSent).Inc()
 		e.log.Debug("notification delivered", "channel", ch.name, "id", n.ID, "alert", n.Alertname, "status", n.Status)
+		e.channelAccepts(ch)
 		e.mu.Unlock()
 	}
 	return 0
+}
+
+// reject counts a permanent rejection of ent by ch and, at the
+// MaxRejections-th, moves ent to the channel's dead letters and raises
+// NotificationRejected. It reports whether ent was moved (the channel goes
+// on with its next entry). Called with e.mu held.
+func (e *Engine) reject(ch *channel, ent outboxEntry, err error, now time.Time) bool {
+	if ch.rejectID != ent.ID {
+		ch.rejectID, ch.rejections = ent.ID, 0
+	}
+	ch.rejections++
+	if ch.rejections < e.maxRejections {
+		return false
+	}
+	n := ent.Notification
+	dl := DeadLetter{Channel: ch.name, ID: ent.ID, QueuedAt: ent.QueuedAt, RejectedAt: now, Attempts: ch.rejections,
+		Error: redact(err), Notification: n}
+	key := store.Uint64Key(nil, ent.ID)
+	// Written before the outbox entry goes: a crash in between leaves it in
+	// both, and it is moved again (same key) after the restart.
+	if perr := e.st.Put(ch.deadBucket(), key, dl); perr != nil {
+		e.log.Error("move rejected notification to the dead letters; kept in the outbox", "channel", ch.name, "id", n.ID, "err", perr)
+		return false
+	}
+	if derr := e.st.Delete(ch.bucket, key); derr != nil {
+		e.log.Error("delete dead-lettered notification from the outbox", "channel", ch.name, "id", n.ID, "err", derr)
+		return false
+	}
+	ch.pending--
+	ch.deadLetters++
+	ch.rejectID, ch.rejections = 0, 0
+	ch.failures, ch.nextAttempt, ch.failingSince = 0, time.Time{}, time.Time{}
+	ch.lastErr = dl.Error
+	e.m.pending.WithLabelValues(ch.name).Set(float64(ch.pending))
+	e.m.deadLetters.WithLabelValues(ch.name).Inc()
+	e.m.notifications.WithLabelValues(ch.name, n.Status, resultRejected).Inc()
+	e.log.Warn("notification rejected by the channel for good; moved to its dead letters", "channel", ch.name, "id", n.ID,
+		"alert", n.Alertname, "status", n.Status, "attempts", dl.Attempts, "dead_letters", ch.deadLetters, "err", dl.Error)
+	e.apply(Observation{
+		Name: AlertNotificationRejected, Labels: map[string]string{"channel": ch.name}, Severity: Warning, Firing: true,
+		Summary: fmt.Sprintf("Channel %s rejects notifications: %d in its dead letters", ch.name, ch.deadLetters),
+		Description: fmt.Sprintf("%s (%s) rejected the %s notification of %s (id %s) %d times: %s. It was moved to the channel's dead letters (GET /api/v1/alerts lists them) and the channel went on with the next notification. Fix the channel's configuration (URL, token, routing key).",
+			ch.name, ch.n.Type(), n.Status, n.Alertname, n.ID, dl.Attempts, dl.Error),
+	}, now)
+	e.reconcileAll(now)
+	return true
+}
+
+// channelAccepts resolves ch's NotificationRejected once the channel
+// accepts a notification again. Called with e.mu held.
+func (e *Engine) channelAccepts(ch *channel) {
+	labels := map[string]string{"channel": ch.name}
+	if a := e.alerts[Fingerprint(AlertNotificationRejected, labels)]; a == nil || !a.Firing() {
+		return
+	}
+	now := e.now()
+	e.apply(Observation{Name: AlertNotificationRejected, Labels: labels,
+		Description: fmt.Sprintf("%s accepts notifications again; %d stay in its dead letters.", ch.name, ch.deadLetters)}, now)
+	e.reconcileAll(now)
+}
+
+func (ch *channel) deadBucket() string { return bucketDeadLetter + ch.name }
+
+// DeadLetters returns up to limit dead letters of every channel, newest
+// first (limit <= 0: all).
+func (e *Engine) DeadLetters(limit int) ([]DeadLetter, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.deadLetters(limit)
+}
+
+func (e *Engine) deadLetters(limit int) ([]DeadLetter, error) {
+	var out []DeadLetter
+	for _, ch := range e.channels {
+		n := 0
+		err := e.st.Scan(ch.deadBucket(), nil, true, func(_, v []byte) bool {
+			var dl DeadLetter
+			if json.Unmarshal(v, &dl) == nil {
+				out = append(out, dl)
+				n++
+			}
+			return limit <= 0 || n < limit
+		})
+		if err != nil {
+			return nil, fmt.Errorf("read dead letters of %s: %w", ch.name, err)
+		}
+	}
+	slices.SortFunc(out, func(a, b DeadLetter) int { return b.RejectedAt.Compare(a.RejectedAt) })
+	if limit > 0 && len(out) > limit {
+		out = out[:limit]
+	}
+	return out, nil
 }
 
 // ack deletes a delivered entry. Called with e.mu held.

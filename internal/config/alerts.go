@@ -81,6 +81,10 @@ type Outbox struct {
 	MaxPending int `yaml:"max_pending"`
 	// MaxBackoff caps the wait between delivery attempts to a failing channel.
 	MaxBackoff Duration `yaml:"max_backoff"`
+	// MaxRejections is how many times a channel may reject the same
+	// notification for good (an HTTP 4xx other than 408, 425 and 429) before
+	// it moves to the channel's dead letters and the next one is sent.
+	MaxRejections int `yaml:"max_rejections"`
 }
 
 // Silence mutes the alerts its matchers all match until Until.
@@ -141,7 +145,7 @@ func DefaultAlerts() Alerts {
 		},
 		ResolvedRetention: Duration{24 * time.Hour},
 		Heartbeat:         Heartbeat{Interval: Duration{time.Minute}},
-		Outbox:            Outbox{MaxPending: 10000, MaxBackoff: Duration{5 * time.Minute}},
+		Outbox:            Outbox{MaxPending: 10000, MaxBackoff: Duration{5 * time.Minute}, MaxRejections: 3},
 	}
 }
 
@@ -167,6 +171,9 @@ func (v *validator) alerts(a Alerts) {
 	}
 	if n := a.Outbox.MaxPending; n < 1 || n > maxOutboxPending {
 		v.add("alerts.outbox.max_pending", fmt.Sprint(n), fmt.Sprintf("must be from 1 to %d", maxOutboxPending))
+	}
+	if n := a.Outbox.MaxRejections; n < 1 || n > 100 {
+		v.add("alerts.outbox.max_rejections", fmt.Sprint(n), "must be from 1 to 100")
 	}
 	if v.positive("alerts.outbox.max_backoff", a.Outbox.MaxBackoff) && a.Outbox.MaxBackoff.Duration < time.Second {
 		v.add("alerts.outbox.max_backoff", a.Outbox.MaxBackoff.String(), "must be at least 1s")

@@ -17,7 +17,7 @@ func TestAlertsDefaults(t *testing.T) {
 	if a.RepeatInterval.Critical.Duration != time.Hour || a.RepeatInterval.Warning.Duration != 4*time.Hour ||
 		a.RepeatInterval.Info.Duration != 24*time.Hour || a.ResolvedRetention.Duration != 24*time.Hour ||
 		a.Heartbeat.Interval.Duration != time.Minute || a.Heartbeat.Enabled() ||
-		a.Outbox.MaxPending != 10000 || a.Outbox.MaxBackoff.Duration != 5*time.Minute || c.API.TokenFile != "" {
+		a.Outbox.MaxPending != 10000 || a.Outbox.MaxBackoff.Duration != 5*time.Minute || a.Outbox.MaxRejections != 3 || c.API.TokenFile != "" {
 		t.Fatalf("defaults %+v, api %+v", a, c.API)
 	}
 }
@@ -68,6 +68,7 @@ func TestAlertsInvalid(t *testing.T) {
 		{"HeartbeatTooOften", "alerts:\n  heartbeat:\n    url_env: HB\n    interval: 10ms\n", `alerts.heartbeat.interval: must be at least 1s (got "10ms")`},
 		{"OutboxZero", "alerts:\n  outbox:\n    max_pending: 0\n", `alerts.outbox.max_pending: must be from 1 to 1000000 (got "0")`},
 		{"BackoffTiny", "alerts:\n  outbox:\n    max_backoff: 1ms\n", `alerts.outbox.max_backoff: must be at least 1s (got "1ms")`},
+		{"RejectionsZero", "alerts:\n  outbox:\n    max_rejections: 0\n", `alerts.outbox.max_rejections: must be from 1 to 100 (got "0")`},
 		{"SilenceNoMatchers", "alerts:\n  silences:\n    - until: \"2026-03-01T18:00:00Z\"\n", "alerts.silences[0].matchers: needs at least one matcher"},
 		{"SilenceNoName", "alerts:\n  silences:\n    - matchers: [{value: x}]\n      until: \"2026-03-01T18:00:00Z\"\n", `alerts.silences[0].matchers[0].name: is required`},
 		{"SilenceNoUntil", "alerts:\n  silences:\n    - matchers: [{name: alertname, value: x}]\n", "alerts.silences[0].until: is required"},

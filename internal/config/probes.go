@@ -36,8 +36,8 @@ type NodeProbe struct {
 type RPCProbe struct {
 	// Interval is how often every endpoint is checked (one request each).
 	Interval Duration `yaml:"interval"`
-	// MaxPendingBlocks: the signer's pending nonce ahead of its mined nonce
-	// for more than this many blocks is a silent drop.
+	// MaxPendingBlocks: a watched account's pending nonce ahead of its mined
+	// nonce for more than this many blocks is a silent drop.
 	MaxPendingBlocks uint64 `yaml:"max_pending_blocks"`
 }
 

@@ -25,13 +25,9 @@ func (d *Daemon) buildProbes(pcfg []chain.EndpointConfig) error {
 	if err != nil {
 		return err
 	}
-	var account common.Address
-	if d.signer != nil {
-		account = d.signer.Address()
-	}
 	d.rpcProbe, err = probe.NewRPC(probe.RPCOptions{
 		Endpoints: pcfg, ChainID: c.ChainID, MaxHeadAge: c.Chain.MaxHeadAge.Duration, MaxLagBlocks: c.Chain.MaxLagBlocks,
-		Timeout: c.Chain.RequestTimeout.Duration, Account: account, MaxPendingBlocks: c.Probes.RPC.MaxPendingBlocks,
+		Timeout: c.Chain.RequestTimeout.Duration, Accounts: d.watchedAccounts, MaxPendingBlocks: c.Probes.RPC.MaxPendingBlocks,
 		Sent: d.sentTxs,
 	})
 	if err != nil {
@@ -77,6 +73,31 @@ func (d *Daemon) chainState() *livepeer.Snapshot {
 		ReadAt: s.LastRead}
 }
 
+// watchedAccounts are the accounts whose transactions the RPC probe watches
+// for silent drops: the orchestrator (go-livepeer sends reward and ticket
+// redemptions from it), lpops' signer, and the on-chain LIP-118 reward caller
+// once the keeper has read it; in observe mode too.
+func (d *Daemon) watchedAccounts() []probe.WatchedAccount {
+	out := []probe.WatchedAccount{{Role: "orchestrator", Address: d.orch}}
+	if d.signer != nil {
+		out = append(out, probe.WatchedAccount{Role: "signer", Address: d.signer.Address()})
+	}
+	if c := d.rewardCaller(); c != (common.Address{}) {
+		out = append(out, probe.WatchedAccount{Role: "reward_caller", Address: c})
+	}
+	return out
+}
+
+// rewardCaller is the orchestrator's LIP-118 reward caller as the keeper last
+// read it (transcoderToRewardCaller); zero when none is set or not read yet.
+func (d *Daemon) rewardCaller() common.Address {
+	k := d.Keeper()
+	if k == nil {
+		return common.Address{}
+	}
+	return k.Status().RewardCaller
+}
+
 // sentTxs are the keeper's broadcast, unsettled transactions, for the RPC
 // probe's silent-drop check.
 func (d *Daemon) sentTxs() []probe.SentTx {
@@ -103,8 +124,9 @@ func (d *Daemon) chainProbes(addrs livepeer.Addresses, k *keeper.Keeper) []probe
 	}
 	ps := []probe.Probe{
 		probe.NewDuty(k.Status, k.History, probe.DutyConfig{Orchestrator: d.orch, StuckAfter: c.Reward.StuckAfter.Duration,
-			MaxStatusAge: 3*c.Chain.PollInterval.Duration + c.Chain.RequestTimeout.Duration}, nil),
-		probe.NewAccounts(d.pool, k.History, probe.AccountsConfig{Orchestrator: d.orch, Accounts: accts,
+			MaxStatusAge:   3*c.Chain.PollInterval.Duration + c.Chain.RequestTimeout.Duration,
+			UnreadableHold: pc.RPC.Interval.Duration + c.Chain.RequestTimeout.Duration + c.Chain.PollInterval.Duration + pc.Interval.Duration}, nil),
+		probe.NewAccounts(d.pool, k.History, probe.AccountsConfig{Orchestrator: d.orch, Accounts: accts, RewardCaller: d.rewardCaller,
 			WarnETH: pc.Accounts.WarnETH, CriticalETH: pc.Accounts.CriticalETH, RunwayWarnRounds: pc.Accounts.RunwayWarnRounds,
 			RunwayCriticalRounds: pc.Accounts.RunwayCriticalRounds, MaxFee: config.GweiToWei(c.Reward.MaxFeeGwei)}, nil),
 		probe.NewStake(d.pool, d.store, probe.StakeConfig{Orchestrator: d.orch, Contracts: addrs, Confirmations: pc.Stake.Confirmations,

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/textproto"
 	"net/url"
 	"os"
 	"strconv"
@@ -56,6 +57,21 @@ func (e *StatusError) Temporary() bool {
 		return true
 	}
 	return false
+}
+
+// Permanent reports whether err says the service rejected the notification
+// itself, so that sending it again cannot succeed until someone changes the
+// configuration: a *StatusError that is not Temporary (an HTTP 4xx other
+// than 408, 425 and 429), or an SMTP 5xx reply (RFC 5321's permanent
+// negative completion: unknown mailbox, authentication refused). Timeouts,
+// refused connections, rate limits and server errors are not permanent.
+func Permanent(err error) bool {
+	var se *StatusError
+	if errors.As(err, &se) {
+		return !se.Temporary()
+	}
+	var te *textproto.Error
+	return errors.As(err, &te) && te.Code >= 500 && te.Code < 600
 }
 
 // RetryAfter returns the wait a service asked for in err (a *StatusError

@@ -4,9 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/textproto"
 	"os"
 	"path/filepath"
 	"strings"
@@ -227,9 +229,31 @@ func TestStatusErrors(t *testing.T) {
 			if !errors.As(err, &se) {
 				t.Fatalf("error %v is not a *StatusError", err)
 			}
+			if Permanent(err) == tt.temporary || Permanent(fmt.Errorf("wrapped: %w", err)) == tt.temporary {
+				t.Errorf("Permanent(%v) = %v, want %v", err, Permanent(err), !tt.temporary)
+			}
 			if se.StatusCode != tt.status || se.Temporary() != tt.temporary || RetryAfter(err) != tt.retry || se.Message != "nope" {
 				t.Errorf("got %+v (temporary %v), want status %d temporary %v retry %s message nope",
 					se, se.Temporary(), tt.status, tt.temporary, tt.retry)
+			}
+		})
+	}
+}
+
+func TestPermanentOtherErrors(t *testing.T) {
+	for _, tc := range []struct {
+		Name string
+		Err  error
+		Want bool
+	}{
+		{"ConnectionRefused", errors.New("dial tcp: connection refused"), false},
+		{"Timeout", context.DeadlineExceeded, false},
+		{"SMTPMailboxUnavailable", fmt.Errorf("rcpt: %w", &textproto.Error{Code: 550, Msg: "no such user"}), true},
+		{"SMTPTryLater", &textproto.Error{Code: 451, Msg: "try again later"}, false},
+	} {
+		t.Run(tc.Name, func(t *testing.T) {
+			if got := Permanent(tc.Err); got != tc.Want {
+				t.Errorf("Permanent(%v) = %v, want %v", tc.Err, got, tc.Want)
 			}
 		})
 	}

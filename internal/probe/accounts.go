@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -33,7 +34,8 @@ const defaultFeeRounds = 10
 
 // Account is one account whose ETH pays for reward transactions.
 type Account struct {
-	// Role names it in labels and values: "orchestrator", "signer".
+	// Role names it in labels and values: "orchestrator", "signer",
+	// "reward_caller".
 	Role    string
 	Address common.Address
 }
@@ -44,6 +46,12 @@ type AccountsConfig struct {
 	// Accounts to watch; an address listed twice is watched once, under its
 	// first role.
 	Accounts []Account
+	// RewardCaller returns the orchestrator's on-chain LIP-118 reward
+	// caller (zero: none, or not read yet). It is called every run, since
+	// the orchestrator may change it, and watched under the role
+	// "reward_caller" unless it is already one of Accounts (lpops' own
+	// signer usually is). nil: not watched.
+	RewardCaller func() common.Address
 	// Thresholds: probes.accounts.
 	WarnETH, CriticalETH                   float64
 	RunwayWarnRounds, RunwayCriticalRounds float64
@@ -88,6 +96,9 @@ type Accounts struct {
 
 	// receipts caches the cost of the node's reward transactions by hash.
 	receipts map[common.Hash]txCost
+	// watched are the accounts of the last successful run, so that the
+	// alerts of one no longer watched (a replaced reward caller) resolve.
+	watched []Account
 }
 
 var _ Probe = (*Accounts)(nil)
@@ -121,6 +132,20 @@ func NewAccounts(c livepeer.Caller, history History, cfg AccountsConfig, now fun
 // Name implements Probe.
 func (p *Accounts) Name() string { return "accounts" }
 
+// accounts are the accounts watched this run: the configured ones and the
+// on-chain reward caller when it is another address.
+func (p *Accounts) accounts() []Account {
+	out := p.cfg.Accounts
+	if p.cfg.RewardCaller == nil {
+		return out
+	}
+	c := p.cfg.RewardCaller()
+	if c == (common.Address{}) || slices.ContainsFunc(out, func(a Account) bool { return a.Address == c }) {
+		return out
+	}
+	return append(slices.Clip(out), Account{Role: "reward_caller", Address: c})
+}
+
 // receipt is the part of a receipt the fee needs.
 type feeReceipt struct {
 	From              common.Address `json:"from"`
@@ -146,11 +171,12 @@ func (p *Accounts) Check(ctx context.Context) Result {
 		}
 	}
 
+	accounts := p.accounts()
 	// One batch: balances, the latest block's base fee, the gas price and
 	// the receipts of node reward transactions not costed yet.
-	b := make([]rpc.BatchElem, 0, len(p.cfg.Accounts)+2)
-	bal := make([]hexutil.Big, len(p.cfg.Accounts))
-	for i, a := range p.cfg.Accounts {
+	b := make([]rpc.BatchElem, 0, len(accounts)+2)
+	bal := make([]hexutil.Big, len(accounts))
+	for i, a := range accounts {
 		b = append(b, rpc.BatchElem{Method: "eth_getBalance", Args: []any{a.Address, "latest"}, Result: &bal[i]})
 	}
 	var block struct {
@@ -201,7 +227,7 @@ func (p *Accounts) Check(ctx context.Context) Result {
 	}
 
 	minRunway := math.Inf(1)
-	for i, a := range p.cfg.Accounts {
+	for i, a := range accounts {
 		balance := bal[i].ToInt()
 		eth := units(balance)
 		r.Values["balance_eth_"+a.Role] = eth
@@ -221,6 +247,12 @@ func (p *Accounts) Check(ctx context.Context) Result {
 	if !math.IsInf(minRunway, 1) {
 		r.Values["runway_rounds"] = minRunway
 	}
+	for _, a := range p.watched {
+		if !slices.Contains(accounts, a) {
+			r.Observations = append(r.Observations, p.forgotten(a)...)
+		}
+	}
+	p.watched = accounts
 
 	var base *big.Int
 	if block.BaseFee != nil {
@@ -342,6 +374,16 @@ func (p *Accounts) balanceObservations(a Account, balance *big.Int, eth float64)
 	}
 }
 
+// forgotten resolves the alerts of an account no longer watched.
+func (p *Accounts) forgotten(a Account) []alert.Observation {
+	var out []alert.Observation
+	for _, name := range []string{AlertBalanceCritical, AlertBalanceLow, AlertRunwayCritical, AlertRunwayLow} {
+		out = append(out, alert.Observation{Name: name, Requires: "chain", Labels: p.labels(a),
+			Description: fmt.Sprintf("%s account %s is no longer watched.", a.Role, lower(a.Address))})
+	}
+	return out
+}
+
 func (p *Accounts) runwayObservations(a Account, balance, spent *big.Int, runway float64, counted int) []alert.Observation {
 	crit := runway < p.cfg.RunwayCriticalRounds
 	warn := !crit && runway < p.cfg.RunwayWarnRounds
@@ -375,10 +417,12 @@ func (p *Accounts) gasObservation(base, gasPrice *big.Int) alert.Observation {
 	return o
 }
 
+// title capitalizes a role for a summary: "reward_caller" -> "Reward caller".
 func title(s string) string {
 	if s == "" {
 		return s
 	}
+	s = strings.ReplaceAll(s, "_", " ")
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 

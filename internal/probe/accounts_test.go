@@ -11,6 +11,7 @@ import (
 
 	"github.com/lpops/lpops/internal/alert"
 	"github.com/lpops/lpops/internal/keeper"
+	"github.com/lpops/lpops/internal/livepeer"
 	"github.com/lpops/lpops/internal/probe"
 	"github.com/lpops/lpops/internal/testchain"
 )
@@ -172,4 +173,64 @@ func assertFiring(t *testing.T, obs []alert.Observation, role string, want map[s
 func units(v *big.Int) float64 {
 	f, _ := new(big.Float).Quo(new(big.Float).SetInt(v), big.NewFloat(1e18)).Float64()
 	return f
+}
+
+// The orchestrator's on-chain LIP-118 reward caller, when it is not lpops'
+// signer, is watched like the orchestrator (role reward_caller); one that is
+// the signer is watched once; one that is replaced has its alerts resolved.
+func TestAccountsWatchRewardCaller(t *testing.T) {
+	signer, caller := newKey(t), newKey(t)
+	e := newChainEnv(t, testchain.Params{}, map[*ecdsa.PrivateKey]*big.Int{signer: eth(1), caller: eth(0.005)})
+	o := addrOf(e.orch)
+	reader := livepeer.NewReader(e.pool, e.addrs, o, nil, nil)
+	onChain := func() common.Address {
+		s, err := reader.Snapshot(e.ctx)
+		if err != nil {
+			t.Fatalf("read the reward caller: %v", err)
+		}
+		return s.RewardCaller
+	}
+	p := probe.NewAccounts(e.pool, nil, probe.AccountsConfig{
+		Orchestrator: o,
+		Accounts:     []probe.Account{{Role: "orchestrator", Address: o}, {Role: "signer", Address: addrOf(signer)}},
+		WarnETH:      0.05, CriticalETH: 0.01, RunwayWarnRounds: 40, RunwayCriticalRounds: 10,
+		RewardCaller: onChain,
+	}, nil)
+
+	// None set yet: orchestrator and signer only.
+	r := p.Check(e.ctx)
+	if _, ok := r.Values["balance_eth_reward_caller"]; ok || !r.Success {
+		t.Fatalf("no reward caller set, values %v (%s)", r.Values, r.Error)
+	}
+
+	// Another account is the reward caller, with 0.005 ETH: critical.
+	if _, err := e.dep.SetRewardCaller(e.ctx, e.orch, addrOf(caller)); err != nil {
+		t.Fatal(err)
+	}
+	r = p.Check(e.ctx)
+	if r.Values["balance_eth_reward_caller"] != 0.005 {
+		t.Fatalf("reward caller balance %v, want 0.005", r.Values["balance_eth_reward_caller"])
+	}
+	assertFiring(t, r.Observations, "reward_caller", map[string]bool{probe.AlertBalanceCritical: true, probe.AlertBalanceLow: false})
+	crit := find(r.Observations, probe.AlertBalanceCritical, true)
+	if len(crit) != 1 || crit[0].Labels["address"] != lowerHex(addrOf(caller)) {
+		t.Fatalf("BalanceCritical %v, want one for the reward caller's address", crit)
+	}
+
+	// The signer becomes the reward caller: watched once, as the signer, and
+	// the old caller's alerts resolve.
+	if _, err := e.dep.SetRewardCaller(e.ctx, e.orch, addrOf(signer)); err != nil {
+		t.Fatal(err)
+	}
+	r = p.Check(e.ctx)
+	if _, ok := r.Values["balance_eth_reward_caller"]; ok {
+		t.Errorf("the signer is watched twice: values %v", r.Values)
+	}
+	assertFiring(t, r.Observations, "reward_caller", map[string]bool{probe.AlertBalanceCritical: false, probe.AlertBalanceLow: false,
+		probe.AlertRunwayCritical: false, probe.AlertRunwayLow: false})
+	assertFiring(t, r.Observations, "signer", map[string]bool{probe.AlertBalanceCritical: false})
+	r = p.Check(e.ctx)
+	if n := len(find(r.Observations, probe.AlertBalanceCritical, false)) + len(find(r.Observations, probe.AlertBalanceCritical, true)); n != 2 {
+		t.Errorf("%d BalanceCritical observations, want 2 (orchestrator, signer)", n)
+	}
 }

@@ -14,8 +14,9 @@ import (
 	"github.com/lpops/lpops/internal/keeper"
 )
 
-// Alert names of the duty probe. ChainUnreadable Provides "chain"; every
-// other duty alert Requires it. Labels: orchestrator (RewardMissed adds round).
+// Alert names of the duty probe. ChainUnreadable Provides "chain" (and
+// Requires it: ChainUnavailable inhibits it); every other duty alert
+// Requires it. Labels: orchestrator (RewardMissed adds round).
 const (
 	AlertChainUnreadable   = "ChainUnreadable"   // critical: the keeper cannot read the chain
 	AlertRewardMissed      = "RewardMissed"      // critical: a round settled missed
@@ -45,13 +46,22 @@ type DutyConfig struct {
 	// Rounds is how many round records are searched for missed rounds
 	// (0 means 32).
 	Rounds int
+	// UnreadableHold is ChainUnreadable's Observation.Hold: while no
+	// endpoint answers, the RPC probe's ChainUnavailable says so and
+	// inhibits ChainUnreadable, which is notified only when the keeper alone
+	// cannot read for this long. Set it to the time the RPC probe needs to
+	// see an outage begin and the keeper to see it end: probes.rpc.interval
+	// + chain.request_timeout + chain.poll_interval + probes.interval.
+	UnreadableHold time.Duration
 }
 
 // Duty turns the keeper's view into alerts. It reads nothing from the chain:
 // the keeper already does, and a duty is judged only from a successful read.
 //
 // While the keeper cannot read the chain, ChainUnreadable fires (critical,
-// Provides "chain") and no other duty observation is emitted at all: their
+// Provides "chain"; it also Requires "chain", so that ChainUnavailable, the
+// same outage seen by the RPC probe, inhibits it and one outage is one
+// notice) and no other duty observation is emitted at all: their
 // state is unknown, so they neither fire nor resolve, and the alerts already
 // firing are inhibited by the engine. A round is never reported missed
 // because the source was down: the keeper settles a round missed only from a
@@ -107,7 +117,8 @@ func (p *Duty) Check(ctx context.Context) Result {
 		return finish(r, start, p.now)
 	}
 
-	unreadable := alert.Observation{Name: AlertChainUnreadable, Severity: alert.Critical, Provides: "chain", Labels: labels()}
+	unreadable := alert.Observation{Name: AlertChainUnreadable, Severity: alert.Critical, Provides: "chain", Requires: "chain",
+		Hold: p.cfg.UnreadableHold, Labels: labels()}
 	age := time.Duration(0)
 	if !s.LastRead.IsZero() {
 		age = p.now().Sub(s.LastRead)

@@ -166,7 +166,7 @@ func (p *Fees) Check(ctx context.Context) Result {
 	r.Values["ticket_face_value_eth_total"] = units(face)
 	r.Values["tickets_redeemed_last_run"] = float64(runCount)
 	r.Values["ticket_face_value_eth_last_run"] = units(runFace)
-	r.Values["log_checkpoint_block"] = float64(p.cur.Checkpoint())
+	reportCursor(r, p.cur, span)
 	r.Evidence["tickets_redeemed_total"] = strconv.FormatUint(t.Tickets, 10)
 	r.Evidence["ticket_face_value_total"] = formatUnits(face) + " ETH"
 	if t.LastTicketTx != "" {

@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/ethereum/go-ethereum/rpc"
 
 	"github.com/lpops/lpops/internal/alert"
@@ -24,6 +26,14 @@ const LogBucket = "probe.logs"
 // maxRangesPerRun bounds the eth_getLogs ranges one run reads, so that a
 // probe catching up after a long stop stays within one modest batch.
 const maxRangesPerRun = 8
+
+// MinReorgRewind and MaxReorgRewind bound how many blocks a cursor re-scans
+// after it finds the hash of its checkpoint block changed: the number of
+// confirmations, at least MinReorgRewind and at most MaxReorgRewind.
+const (
+	MinReorgRewind = 16
+	MaxReorgRewind = 1024
+)
 
 // Checkpoints is where a LogCursor keeps its position; *store.Store
 // satisfies it.
@@ -48,6 +58,22 @@ var _ Checkpoints = (*store.Store)(nil)
 //     shallower than the confirmations cannot remove or reorder a log already
 //     reported. One run reads at most maxRangesPerRun ranges of at most
 //     max_log_range blocks each, in one batch.
+//   - Confirmations are not trusted alone. The checkpoint keeps the hash of
+//     the last block read, and every run asks for the block at that height
+//     again in the same batch: if its hash changed (or the block is gone), a
+//     reorg deeper than the confirmations replaced it. The run then delivers
+//     nothing and rewinds the checkpoint by the reorg depth,
+//     max(confirmations, MinReorgRewind), at most MaxReorgRewind blocks and
+//     never before the first block the cursor read, and the next run
+//     re-scans from there. The logs delivered from those blocks are
+//     remembered by transaction hash, log index and block hash, so the
+//     re-scan delivers only the logs of the new blocks: an event still in
+//     the canonical chain is not counted twice, one that replaced it is
+//     counted once. A log that was delivered and then reorged away is not
+//     taken back (its alert was sent); the totals count it. The hash of the
+//     newest block read is asked in the same batch as its logs, and a log of
+//     that block with another hash (a reorg between the two answers) fails
+//     the run, which is read again.
 //   - Without a checkpoint (first start) reading begins at the confirmed head:
 //     history is not replayed (CursorConfig.StartBlock can say where to start).
 //   - The checkpoint, the probe's running totals (tickets counted, the last
@@ -74,6 +100,7 @@ type LogCursor struct {
 	kv            Checkpoints
 	queries       []livepeer.LogQuery
 	confirmations uint64
+	rewind        uint64
 	maxRange      uint64
 	hold          time.Duration
 	start         uint64
@@ -88,12 +115,35 @@ type LogCursor struct {
 type cursorState struct {
 	// Next is the first block not read yet.
 	Next uint64 `json:"next_block"`
+	// Hash is the hash of block Next-1, the last block read; zero when
+	// unknown (a checkpoint written before hashes were kept, or just after a
+	// rewind).
+	Hash common.Hash `json:"block_hash,omitzero"`
+	// Floor is the first block the cursor ever read: a rewind never goes
+	// before it, so history skipped at the first start stays skipped.
+	Floor uint64 `json:"floor_block,omitempty"`
+	// Seen are the logs delivered from the blocks a rewind may re-scan.
+	Seen []logKey `json:"seen,omitempty"`
+	// Reorgs counts the reorgs found.
+	Reorgs uint64 `json:"reorgs,omitempty"`
 	// Fired are event alerts sent firing and not resolved yet.
 	Fired []sentEvent `json:"fired,omitempty"`
 	// Resolving are the alerts the last run resolved.
 	Resolving []sentEvent `json:"resolving,omitempty"`
 	// Data is the owning probe's running totals.
 	Data json.RawMessage `json:"data,omitempty"`
+}
+
+// logKey names one delivered log in one block.
+type logKey struct {
+	Block     uint64      `json:"block"`
+	BlockHash common.Hash `json:"block_hash"`
+	Tx        common.Hash `json:"tx"`
+	Index     uint        `json:"index"`
+}
+
+func keyOf(l livepeer.EventLog) logKey {
+	return logKey{Block: l.Block(), BlockHash: l.BlockHash, Tx: l.TxHash, Index: uint(l.Index)}
 }
 
 type sentEvent struct {
@@ -127,7 +177,9 @@ func NewLogCursor(kv Checkpoints, cfg CursorConfig, now func() time.Time, qs ...
 		cfg.MaxLogRange = 5000
 	}
 	key := []byte(cfg.Name + "/" + strings.ToLower(cfg.Orchestrator.Hex()))
-	return &LogCursor{key: key, kv: kv, queries: qs, confirmations: cfg.Confirmations, maxRange: cfg.MaxLogRange, hold: cfg.EventHold, start: cfg.StartBlock, now: now}
+	rewind := min(max(cfg.Confirmations, MinReorgRewind), MaxReorgRewind)
+	return &LogCursor{key: key, kv: kv, queries: qs, confirmations: cfg.Confirmations, rewind: rewind,
+		maxRange: cfg.MaxLogRange, hold: cfg.EventHold, start: cfg.StartBlock, now: now}
 }
 
 // Span is the block range one run reads: Plan it, add Elems to a batch, run
@@ -140,26 +192,77 @@ type Span struct {
 	Start   bool
 	elems   []rpc.BatchElem
 	results [][]livepeer.EventLog
+
+	// The checkpoint block asked again (checkAt < 0: not asked) and the
+	// newest block read (topAt < 0: none).
+	checkNum, topNum uint64
+	checkAt, topAt   int
+	check, top       *blockHash
+	want             common.Hash // the checkpoint's hash
+	seen             map[logKey]bool
+
+	// Filled in by Logs.
+	reorg   bool
+	reorgAt uint64
+	topHash common.Hash
+	keys    []logKey
 }
 
-// Empty reports whether the span reads nothing.
+// blockHash is the part of eth_getBlockByNumber a cursor reads.
+type blockHash struct {
+	Hash common.Hash `json:"hash"`
+}
+
+// Empty reports whether the span reads no blocks.
 func (s *Span) Empty() bool { return s.To < s.From }
 
-// Elems are the eth_getLogs requests of the span.
+// Elems are the requests of the span: eth_getLogs for its ranges and
+// eth_getBlockByNumber for the checkpoint block and the newest block read.
+// Send them whenever there are any, even for an empty span.
 func (s *Span) Elems() []rpc.BatchElem { return s.elems }
 
-// Logs returns the span's logs in chain order from the answered Elems (the
-// elements as they came back from the batch, in Elems' order).
+// Reorg reports, after Logs, that the checkpoint block was replaced: the
+// span delivered nothing and Commit rewinds.
+func (s *Span) Reorg() (bool, uint64) { return s.reorg, s.reorgAt }
+
+// Logs returns the span's new logs in chain order from the answered Elems
+// (the elements as they came back from the batch, in Elems' order): none if
+// a reorg replaced the checkpoint block, and none already delivered.
 func (s *Span) Logs(answered []rpc.BatchElem) ([]livepeer.EventLog, error) {
 	if len(answered) != len(s.elems) {
 		return nil, fmt.Errorf("eth_getLogs %d-%d: %d answers for %d requests", s.From, s.To, len(answered), len(s.elems))
 	}
 	for _, e := range answered {
 		if e.Error != nil {
-			return nil, fmt.Errorf("eth_getLogs %d-%d: %w", s.From, s.To, e.Error)
+			return nil, fmt.Errorf("%s %d-%d: %w", e.Method, s.From, s.To, e.Error)
 		}
 	}
-	return livepeer.MergeLogs(s.results...), nil
+	if s.checkAt >= 0 && (s.check == nil || s.check.Hash != s.want) {
+		s.reorg, s.reorgAt = true, s.checkNum
+		return nil, nil
+	}
+	if s.topAt >= 0 {
+		if s.top == nil {
+			return nil, fmt.Errorf("eth_getBlockByNumber(%d): no such block (the chain is shorter than its head said)", s.topNum)
+		}
+		s.topHash = s.top.Hash
+	}
+	var out []livepeer.EventLog
+	for _, l := range livepeer.MergeLogs(s.results...) {
+		if l.Removed {
+			continue
+		}
+		if s.topAt >= 0 && l.Block() == s.topNum && l.BlockHash != s.topHash {
+			return nil, fmt.Errorf("block %d changed while it was read (%s, then %s): a reorg; reading it again", s.topNum, s.topHash.Hex(), l.BlockHash.Hex())
+		}
+		k := keyOf(l)
+		if s.seen[k] {
+			continue // delivered before a rewind
+		}
+		s.keys = append(s.keys, k)
+		out = append(out, l)
+	}
+	return out, nil
 }
 
 // Data decodes the owning probe's persisted totals into v; it leaves v alone
@@ -176,6 +279,9 @@ func (c *LogCursor) Data(v any) error {
 
 // Checkpoint returns the first block not read yet (0 before the first run).
 func (c *LogCursor) Checkpoint() uint64 { return c.st.Next }
+
+// Reorgs returns how many reorgs the cursor has found.
+func (c *LogCursor) Reorgs() uint64 { return c.st.Reorgs }
 
 func (c *LogCursor) load() error {
 	if c.loaded {
@@ -201,7 +307,7 @@ func (c *LogCursor) Plan(head uint64) (*Span, error) {
 	if head >= c.confirmations {
 		safe = head - c.confirmations
 	}
-	s := &Span{From: c.st.Next}
+	s := &Span{From: c.st.Next, checkAt: -1, topAt: -1}
 	if c.st.Next == 0 {
 		// First start: begin at the confirmed head, no history replay,
 		// unless told where to start.
@@ -209,7 +315,12 @@ func (c *LogCursor) Plan(head uint64) (*Span, error) {
 		if c.start > 0 && c.start <= safe {
 			s.To = c.start - 1
 		}
+		s.askTop()
 		return s, nil
+	}
+	if c.st.Hash != (common.Hash{}) && c.st.Next > 0 {
+		s.checkNum, s.want, s.checkAt = c.st.Next-1, c.st.Hash, len(s.elems)
+		s.elems = append(s.elems, blockElem(s.checkNum, &s.check))
 	}
 	if safe < s.From {
 		s.To = s.From - 1
@@ -227,7 +338,25 @@ func (c *LogCursor) Plan(head uint64) (*Span, error) {
 			i++
 		}
 	}
+	s.askTop()
+	s.seen = make(map[logKey]bool, len(c.st.Seen))
+	for _, k := range c.st.Seen {
+		s.seen[k] = true
+	}
 	return s, nil
+}
+
+// askTop adds the request for the hash of the newest block read.
+func (s *Span) askTop() {
+	if s.To == 0 || s.To < s.From && !s.Start {
+		return
+	}
+	s.topNum, s.topAt = s.To, len(s.elems)
+	s.elems = append(s.elems, blockElem(s.To, &s.top))
+}
+
+func blockElem(n uint64, into **blockHash) rpc.BatchElem {
+	return rpc.BatchElem{Method: "eth_getBlockByNumber", Args: []any{hexutil.Uint64(n), false}, Result: into}
 }
 
 // Commit records that span was read and the event alerts fired for its logs,
@@ -240,7 +369,7 @@ func (c *LogCursor) Commit(span *Span, fired []alert.Observation, data any) ([]a
 		return nil, err
 	}
 	now := c.now()
-	st := cursorState{Next: c.st.Next}
+	st := cursorState{Next: c.st.Next, Hash: c.st.Hash, Floor: c.st.Floor, Reorgs: c.st.Reorgs}
 	var out []alert.Observation
 	if !c.resumed {
 		// Whether the last process delivered these is unknown: again.
@@ -266,8 +395,26 @@ func (c *LogCursor) Commit(span *Span, fired []alert.Observation, data any) ([]a
 		st.Fired = append(st.Fired, sentEvent{Obs: o, FiredAt: now})
 		out = append(out, o)
 	}
-	if !span.Empty() || span.Start {
+	seen := append(slices.Clip(c.st.Seen), span.keys...)
+	switch {
+	case span.reorg:
+		// Re-scan the newest blocks read; what they delivered is in Seen.
+		st.Next = max(st.Next-min(c.rewind, st.Next), st.Floor, 1)
+		st.Hash = common.Hash{}
+		st.Reorgs++
+	case !span.Empty() || span.Start:
 		st.Next = span.To + 1
+		st.Hash = span.topHash
+		if span.Start && st.Floor == 0 {
+			st.Floor = st.Next
+		}
+	}
+	// Keep the keys of the blocks a rewind from here may re-scan.
+	keep := st.Next - min(c.rewind, st.Next)
+	for _, k := range seen {
+		if k.Block >= keep {
+			st.Seen = append(st.Seen, k)
+		}
 	}
 	if data != nil {
 		b, err := json.Marshal(data)
@@ -283,6 +430,15 @@ func (c *LogCursor) Commit(span *Span, fired []alert.Observation, data any) ([]a
 	}
 	c.st, c.resumed = st, true
 	return out, nil
+}
+
+// reportCursor adds a cursor's position and reorgs to a probe's result.
+func reportCursor(r *Result, c *LogCursor, span *Span) {
+	r.Values["log_checkpoint_block"] = float64(c.Checkpoint())
+	r.Values["log_reorgs_total"] = float64(c.Reorgs())
+	if reorg, at := span.Reorg(); reorg {
+		r.Evidence["log_reorg"] = fmt.Sprintf("block %d was replaced since it was read: re-reading from block %d", at, c.Checkpoint())
+	}
 }
 
 func resolved(o alert.Observation) alert.Observation {

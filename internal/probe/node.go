@@ -131,7 +131,7 @@ type counterWatch struct {
 	known bool
 	last  float64
 	// rose is when the counter last rose (zero: not since lpops started
-	// watching) and round the round lpops' snapshot was in then.
+	// watching) and round the round the node was in then.
 	rose  time.Time
 	round uint64
 }
@@ -374,7 +374,18 @@ func (n *Node) checkMetrics(res *Result, r *nodeReads, fail func(string, ...any)
 	// failure: absent means zero.
 	rewardErrs, _ := sumFamily(r.families, metricRewardCallErrors)
 	res.Values["reward_call_errors"] = rewardErrs
-	rose := n.reward.update(rewardErrs, now, snap)
+	// The failure belongs to the round the node was in: go-livepeer calls
+	// reward as its round starts, often before lpops' keeper has read the
+	// new round. Its own /currentRound of this run says which; lpops' read
+	// only when the node did not answer it.
+	var round uint64
+	switch {
+	case r.roundErr == nil:
+		round = r.round
+	case snap != nil:
+		round = snap.CurrentRound
+	}
+	rose := n.reward.update(rewardErrs, now, round)
 	if rose {
 		res.Evidence["reward_errors_rose_at"] = now.UTC().Format(time.RFC3339)
 	}
@@ -383,7 +394,9 @@ func (n *Node) checkMetrics(res *Result, r *nodeReads, fail func(string, ...any)
 	firing := false
 	if !n.reward.rose.IsZero() {
 		if snap != nil {
-			firing = snap.CurrentRound == n.reward.round && !snap.Rewarded()
+			// lpops' read may still be in the round before the node's:
+			// the failed round is not rewarded as far as lpops knows.
+			firing = snap.CurrentRound < n.reward.round || snap.CurrentRound == n.reward.round && !snap.Rewarded()
 		} else {
 			firing = now.Sub(n.reward.rose) < n.o.ErrorHold
 		}
@@ -399,7 +412,7 @@ func (n *Node) checkMetrics(res *Result, r *nodeReads, fail func(string, ...any)
 
 	ticketErrs, _ := sumFamily(r.families, metricTicketRedemptionErrors)
 	res.Values["ticket_redemption_errors"] = ticketErrs
-	n.tickets.update(ticketErrs, now, nil)
+	n.tickets.update(ticketErrs, now, 0)
 	firing = !n.tickets.rose.IsZero() && now.Sub(n.tickets.rose) < n.o.ErrorHold
 	desc = fmt.Sprintf("livepeer_ticket_redemption_errors is %s", strconv.FormatFloat(ticketErrs, 'f', -1, 64))
 	if firing {
@@ -431,7 +444,7 @@ func (n *Node) checkMetrics(res *Result, r *nodeReads, fail func(string, ...any)
 // update takes a new reading of the counter and reports whether it rose. The
 // first reading is a baseline (errors from before lpops watched are not
 // news); a drop means the node restarted and is a new baseline.
-func (c *counterWatch) update(v float64, now time.Time, snap *livepeer.Snapshot) bool {
+func (c *counterWatch) update(v float64, now time.Time, round uint64) bool {
 	if !c.known || v < c.last {
 		c.known, c.last = true, v
 		return false
@@ -439,10 +452,7 @@ func (c *counterWatch) update(v float64, now time.Time, snap *livepeer.Snapshot)
 	if v == c.last {
 		return false
 	}
-	c.last, c.rose = v, now
-	if snap != nil {
-		c.round = snap.CurrentRound
-	}
+	c.last, c.rose, c.round = v, now, round
 	return true
 }
 

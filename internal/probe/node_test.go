@@ -459,6 +459,28 @@ func TestNodeRewardErrors(t *testing.T) {
 	wantObs(t, check(t, s.probe), AlertNodeRewardErrors, false)
 }
 
+// go-livepeer calls reward as its round starts, often before lpops' keeper
+// has read the new round: the failure belongs to the node's round, which
+// lpops' last read (the previous round, rewarded) has not reached yet.
+func TestNodeRewardErrorsInARoundLpopsHasNotReadYet(t *testing.T) {
+	s := setupNode(t, true, false)
+	s.state.set(func(sn *livepeer.Snapshot) { sn.CurrentRound, sn.Transcoder.LastRewardRound = 6, 6 })
+	s.node.set(func(n *fakeNode) { n.round, n.lastRewardRound = 6, 6 })
+	wantObs(t, check(t, s.probe), AlertNodeRewardErrors, false)
+
+	s.node.set(func(n *fakeNode) { n.round, n.rewardErrors = 7, 1 })
+	o := wantObs(t, check(t, s.probe), AlertNodeRewardErrors, true)
+	if !strings.Contains(o.Description, "round 7") {
+		t.Errorf("description %q, want the node's round 7", o.Description)
+	}
+	// lpops reads round 7, unrewarded: still firing; rewarded: resolved.
+	s.state.set(func(sn *livepeer.Snapshot) { sn.CurrentRound = 7 })
+	wantObs(t, check(t, s.probe), AlertNodeRewardErrors, true)
+	s.state.set(func(sn *livepeer.Snapshot) { sn.Transcoder.LastRewardRound = 7 })
+	s.node.set(func(n *fakeNode) { n.lastRewardRound = 7 })
+	wantObs(t, check(t, s.probe), AlertNodeRewardErrors, false)
+}
+
 func TestNodeRewardErrorsBeforeLpopsWatched(t *testing.T) {
 	s := setupNode(t, true, false)
 	s.node.set(func(n *fakeNode) { n.rewardErrors = 3 })

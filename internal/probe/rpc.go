@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -35,11 +36,15 @@ const (
 	// AlertChainUnavailable: no endpoint is healthy. Critical; Provides
 	// "chain".
 	AlertChainUnavailable = "ChainUnavailable"
-	// AlertTxStuck: the account's pending nonce has been ahead of its mined
-	// nonce, with no progress, for more than probes.rpc.max_pending_blocks
-	// blocks: a transaction sits in a pool and is not being mined, the
-	// signature of a node that accepted it but never propagated it.
-	// Critical; label account; Requires "chain".
+	// AlertTxStuck: a watched account's pending nonce has been ahead of its
+	// mined nonce, with no progress, for more than
+	// probes.rpc.max_pending_blocks blocks: a transaction sits in a pool and
+	// is not being mined, the signature of a node that accepted it but never
+	// propagated it (the seed's geth failure). The accounts watched are the
+	// orchestrator (go-livepeer sends reward and ticket redemptions from
+	// it), lpops' signer and the on-chain LIP-118 reward caller, in observe
+	// mode too. Critical; one alert per account, label account (the
+	// address); Requires "chain".
 	AlertTxStuck = "TxStuck"
 	// AlertTxDropped: a transaction lpops sent is neither mined nor known to
 	// any endpoint that answered (eth_getTransactionByHash is null), and its
@@ -51,6 +56,14 @@ const (
 // DefaultDropGrace is how long after it was sent a transaction may be
 // unknown to the endpoints (still propagating) before it counts as dropped.
 const DefaultDropGrace = time.Minute
+
+// WatchedAccount is an account whose nonces the RPC probe watches.
+type WatchedAccount struct {
+	// Role names it in values and summaries: "orchestrator", "signer",
+	// "reward_caller" (joined with "+" when one address has several).
+	Role    string
+	Address common.Address
+}
 
 // SentTx is a transaction lpops broadcast and has not seen settled: the
 // keeper's in-flight transactions.
@@ -76,8 +89,11 @@ type RPCOptions struct {
 	// Timeout bounds one endpoint's batch (chain.request_timeout); zero
 	// means chain.DefaultRequestTimeout.
 	Timeout time.Duration
-	// Account is the signer whose nonces are watched; zero skips TxStuck.
-	Account common.Address
+	// Accounts returns the accounts whose nonces are watched; it is called
+	// once per run, as the on-chain reward caller may change. nil, or no
+	// account, skips TxStuck. An address listed twice is watched once, its
+	// roles joined.
+	Accounts func() []WatchedAccount
 	// MaxPendingBlocks is probes.rpc.max_pending_blocks.
 	MaxPendingBlocks uint64
 	// Sent returns the transactions lpops has in flight; nil skips TxDropped.
@@ -89,9 +105,9 @@ type RPCOptions struct {
 
 // RPC checks every configured JSON-RPC endpoint with one batch each:
 // eth_chainId, eth_syncing, eth_blockNumber, eth_getBlockByNumber(latest)
-// for the head's age, net_peerCount where the node answers it, the signer's
-// pending and mined nonces, and eth_getTransactionByHash for each in-flight
-// transaction.
+// for the head's age, net_peerCount where the node answers it, the pending
+// and mined nonces of every watched account, and eth_getTransactionByHash for
+// each in-flight transaction.
 //
 // It is one probe named "rpc"; per-endpoint values are named
 // "<endpoint>_<value>" (for example "http://127.0.0.1:8545_head_age_seconds"),
@@ -101,11 +117,18 @@ type RPC struct {
 	eps []*rpcEndpoint
 
 	mu          sync.Mutex
-	pendingFrom map[string]pendingSince // by endpoint name
+	pendingFrom map[pendingKey]pendingSince
 	dropped     map[common.Hash]bool    // TxDropped firing
+	stuck       map[common.Address]bool // TxStuck observed, by account
 }
 
 var _ Probe = (*RPC)(nil)
+
+// pendingKey is one account as seen by one endpoint.
+type pendingKey struct {
+	endpoint string
+	account  common.Address
+}
 
 // pendingSince is when (at which head) an endpoint was first seen with the
 // account's pending nonce ahead of a given mined nonce.
@@ -137,7 +160,7 @@ func NewRPC(o RPCOptions) (*RPC, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	p := &RPC{o: o, pendingFrom: map[string]pendingSince{}, dropped: map[common.Hash]bool{}}
+	p := &RPC{o: o, pendingFrom: map[pendingKey]pendingSince{}, dropped: map[common.Hash]bool{}, stuck: map[common.Address]bool{}}
 	for _, e := range o.Endpoints {
 		name := e.Name
 		if name == "" {
@@ -177,6 +200,9 @@ type rpcTx struct {
 	BlockNumber *hexutil.Big `json:"blockNumber"`
 }
 
+// nonces are an account's pending and mined transaction counts.
+type nonces struct{ pending, mined uint64 }
+
 // epReading is one endpoint's answer to one run.
 type epReading struct {
 	ep  *rpcEndpoint
@@ -189,10 +215,8 @@ type epReading struct {
 	headTime  time.Time
 	peers     uint64
 	hasPeers  bool
-	nonces    bool
-	pending   uint64
-	mined     uint64
-	txKnown   map[common.Hash]bool // answered: true if the endpoint knows it
+	nonces    map[common.Address]nonces // accounts whose nonces were answered
+	txKnown   map[common.Hash]bool      // answered: true if the endpoint knows it
 	txMined   map[common.Hash]bool
 	observeAt time.Time
 
@@ -210,10 +234,11 @@ func (p *RPC) Check(ctx context.Context) Result {
 	if p.o.Sent != nil {
 		sent = p.o.Sent()
 	}
+	accounts := p.accounts()
 	readings := make([]*epReading, len(p.eps))
 	var wg sync.WaitGroup
 	for i, ep := range p.eps {
-		wg.Go(func() { readings[i] = p.read(ctx, ep, sent) })
+		wg.Go(func() { readings[i] = p.read(ctx, ep, accounts, sent) })
 	}
 	wg.Wait()
 
@@ -257,13 +282,71 @@ func (p *RPC) Check(ctx context.Context) Result {
 		Description: desc, Provides: SourceChain,
 	})
 
-	p.checkNonces(&res, readings, fail)
+	for _, a := range accounts {
+		p.checkNonces(&res, readings, a, fail)
+	}
+	p.forgetAccounts(&res, accounts)
 	p.checkSent(&res, readings, sent, fail)
 	return concludeResult(res, problems)
 }
 
+// accounts returns the watched accounts of this run, one per address.
+func (p *RPC) accounts() []WatchedAccount {
+	if p.o.Accounts == nil {
+		return nil
+	}
+	var out []WatchedAccount
+	at := map[common.Address]int{}
+	for _, a := range p.o.Accounts() {
+		if a.Address == (common.Address{}) {
+			continue
+		}
+		if i, ok := at[a.Address]; ok {
+			if !slices.Contains(strings.Split(out[i].Role, "+"), a.Role) {
+				out[i].Role += "+" + a.Role
+			}
+			continue
+		}
+		at[a.Address] = len(out)
+		out = append(out, a)
+	}
+	return out
+}
+
+// roleText writes a role for a sentence: "signer+reward_caller" ->
+// "signer and reward caller".
+func roleText(role string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(role, "+", " and "), "_", " ")
+}
+
+// forgetAccounts drops the pending counts of accounts no longer watched,
+// and resolves their TxStuck (an account that stops being the reward caller
+// is no longer lpops' concern).
+func (p *RPC) forgetAccounts(res *Result, accounts []WatchedAccount) {
+	watched := map[common.Address]bool{}
+	for _, a := range accounts {
+		watched[a.Address] = true
+	}
+	for k := range p.pendingFrom {
+		if !watched[k.account] {
+			delete(p.pendingFrom, k)
+		}
+	}
+	for a := range p.stuck {
+		if watched[a] {
+			continue
+		}
+		res.Observations = append(res.Observations, alert.Observation{
+			Name: AlertTxStuck, Labels: map[string]string{"account": hexAddr(a)}, Severity: alert.Critical,
+			Summary:     "Account " + hexAddr(a) + " is no longer watched",
+			Description: "The account is no longer the orchestrator, lpops' signer or the reward caller.", Requires: SourceChain,
+		})
+		delete(p.stuck, a)
+	}
+}
+
 // read sends the probe's batch to one endpoint.
-func (p *RPC) read(ctx context.Context, ep *rpcEndpoint, sent []SentTx) *epReading {
+func (p *RPC) read(ctx context.Context, ep *rpcEndpoint, accounts []WatchedAccount, sent []SentTx) *epReading {
 	r := &epReading{ep: ep}
 	ctx, cancel := context.WithTimeout(ctx, p.o.Timeout)
 	defer cancel()
@@ -278,8 +361,6 @@ func (p *RPC) read(ctx context.Context, ep *rpcEndpoint, sent []SentTx) *epReadi
 		number  hexutil.Uint64
 		head    *rpcHead
 		peers   hexutil.Uint64
-		pending hexutil.Uint64
-		mined   hexutil.Uint64
 	)
 	batch := []rpc.BatchElem{
 		{Method: "eth_chainId", Result: &chainID},
@@ -288,12 +369,12 @@ func (p *RPC) read(ctx context.Context, ep *rpcEndpoint, sent []SentTx) *epReadi
 		{Method: "eth_getBlockByNumber", Args: []any{"latest", false}, Result: &head},
 		{Method: "net_peerCount", Result: &peers},
 	}
-	nonceAt := -1
-	if p.o.Account != (common.Address{}) {
-		nonceAt = len(batch)
+	nonceAt := len(batch)
+	counts := make([]hexutil.Uint64, 2*len(accounts)) // pending, mined per account
+	for i, a := range accounts {
 		batch = append(batch,
-			rpc.BatchElem{Method: "eth_getTransactionCount", Args: []any{p.o.Account, "pending"}, Result: &pending},
-			rpc.BatchElem{Method: "eth_getTransactionCount", Args: []any{p.o.Account, "latest"}, Result: &mined})
+			rpc.BatchElem{Method: "eth_getTransactionCount", Args: []any{a.Address, "pending"}, Result: &counts[2*i]},
+			rpc.BatchElem{Method: "eth_getTransactionCount", Args: []any{a.Address, "latest"}, Result: &counts[2*i+1]})
 	}
 	txAt := len(batch)
 	txs := make([]*rpcTx, len(sent))
@@ -325,8 +406,11 @@ func (p *RPC) read(ctx context.Context, ep *rpcEndpoint, sent []SentTx) *epReadi
 	if batch[4].Error == nil {
 		r.peers, r.hasPeers = uint64(peers), true
 	}
-	if nonceAt >= 0 && batch[nonceAt].Error == nil && batch[nonceAt+1].Error == nil {
-		r.nonces, r.pending, r.mined = true, uint64(pending), uint64(mined)
+	r.nonces = map[common.Address]nonces{}
+	for i, a := range accounts {
+		if batch[nonceAt+2*i].Error == nil && batch[nonceAt+2*i+1].Error == nil {
+			r.nonces[a.Address] = nonces{pending: uint64(counts[2*i]), mined: uint64(counts[2*i+1])}
+		}
 	}
 	r.txKnown = map[common.Hash]bool{}
 	r.txMined = map[common.Hash]bool{}
@@ -418,53 +502,60 @@ func (p *RPC) report(res *Result, r *epReading, fail func(string, ...any)) {
 		fmt.Sprintf("Head %d is %d blocks behind the best endpoint (limit %d).", r.number, r.lag, p.o.MaxLagBlocks))
 }
 
-// checkNonces raises TxStuck when, on any endpoint, the account's pending
-// nonce has stayed ahead of its mined nonce, without the mined nonce moving,
-// for more than MaxPendingBlocks of that endpoint's blocks.
-func (p *RPC) checkNonces(res *Result, readings []*epReading, fail func(string, ...any)) {
-	if p.o.Account == (common.Address{}) {
-		return
-	}
+// checkNonces raises TxStuck for account a when, on any endpoint, its
+// pending nonce has stayed ahead of its mined nonce, without the mined nonce
+// moving, for more than MaxPendingBlocks of that endpoint's blocks.
+func (p *RPC) checkNonces(res *Result, readings []*epReading, a WatchedAccount, fail func(string, ...any)) {
 	judged := false
 	var stuck []string
 	for _, r := range readings {
 		name := r.ep.name
-		if r.err != nil || r.wrong || !r.nonces {
+		if r.err != nil || r.wrong {
 			continue // unknown: keep what was seen
 		}
-		judged = true
-		res.Values[name+"_pending_nonce"] = float64(r.pending)
-		res.Values[name+"_mined_nonce"] = float64(r.mined)
-		if r.pending <= r.mined {
-			delete(p.pendingFrom, name)
+		n, ok := r.nonces[a.Address]
+		if !ok {
 			continue
 		}
-		since, ok := p.pendingFrom[name]
-		if !ok || since.mined != r.mined || r.number < since.block {
-			since = pendingSince{mined: r.mined, block: r.number}
-			p.pendingFrom[name] = since
+		judged = true
+		key := pendingKey{endpoint: name, account: a.Address}
+		v := func(k string, x float64) { res.Values[name+"_"+a.Role+"_"+k] = x }
+		v("pending_nonce", float64(n.pending))
+		v("mined_nonce", float64(n.mined))
+		if n.pending <= n.mined {
+			delete(p.pendingFrom, key)
+			continue
+		}
+		since, ok := p.pendingFrom[key]
+		if !ok || since.mined != n.mined || r.number < since.block {
+			since = pendingSince{mined: n.mined, block: r.number}
+			p.pendingFrom[key] = since
 		}
 		blocks := r.number - since.block
-		res.Values[name+"_pending_blocks"] = float64(blocks)
+		v("pending_blocks", float64(blocks))
 		if blocks > p.o.MaxPendingBlocks {
 			stuck = append(stuck, fmt.Sprintf("%s: pending nonce %d, mined nonce %d unchanged for %d blocks (since block %d)",
-				name, r.pending, r.mined, blocks, since.block))
+				name, n.pending, n.mined, blocks, since.block))
 		}
 	}
 	if !judged {
 		return
 	}
+	addr := hexAddr(a.Address)
+	p.stuck[a.Address] = len(stuck) > 0
 	if len(stuck) > 0 {
-		res.Evidence["tx_stuck"] = strings.Join(stuck, "; ")
-		fail("transactions of %s are not being mined", hexAddr(p.o.Account))
+		res.Evidence["tx_stuck_"+addr] = strings.Join(stuck, "; ")
+		fail("transactions of the %s account %s are not being mined", roleText(a.Role), addr)
+	}
+	desc := fmt.Sprintf("No transaction of the %s account is pending beyond the limit (%d blocks).", roleText(a.Role), p.o.MaxPendingBlocks)
+	if len(stuck) > 0 {
+		desc = strings.Join(stuck, "; ") + fmt.Sprintf(" (limit %d blocks). A node that accepted a transaction but never propagated it looks like this.", p.o.MaxPendingBlocks)
 	}
 	res.Observations = append(res.Observations, alert.Observation{
-		Name: AlertTxStuck, Labels: map[string]string{"account": hexAddr(p.o.Account)}, Severity: alert.Critical,
-		Firing:  len(stuck) > 0,
-		Summary: "Transactions of " + hexAddr(p.o.Account) + " are pending and not being mined",
-		Description: orElse(strings.Join(stuck, "; ")+fmt.Sprintf(" (limit %d blocks). A node that accepted a transaction but never propagated it looks like this.", p.o.MaxPendingBlocks),
-			"No transaction of the account is pending beyond the limit."),
-		Requires: SourceChain,
+		Name: AlertTxStuck, Labels: map[string]string{"account": addr}, Severity: alert.Critical,
+		Firing:      len(stuck) > 0,
+		Summary:     "Transactions of the " + roleText(a.Role) + " account " + addr + " are pending and not being mined",
+		Description: desc, Requires: SourceChain,
 	})
 }
 
@@ -477,11 +568,12 @@ func (p *RPC) checkSent(res *Result, readings []*epReading, sent []SentTx, fail 
 		return
 	}
 	now := p.o.Now()
-	var mined uint64 // highest mined nonce of the account seen
-	minedKnown := false
+	mined := map[common.Address]uint64{} // highest mined nonce seen, by watched account
 	for _, r := range readings {
-		if r.err == nil && !r.wrong && r.nonces {
-			mined, minedKnown = max(mined, r.mined), true
+		if r.err == nil && !r.wrong {
+			for a, n := range r.nonces {
+				mined[a] = max(mined[a], n.mined)
+			}
 		}
 	}
 	inFlight := map[common.Hash]bool{}
@@ -504,7 +596,8 @@ func (p *RPC) checkSent(res *Result, readings []*epReading, sent []SentTx, fail 
 		if asked == 0 {
 			continue // unknown
 		}
-		nonceOpen := !minedKnown || t.From != p.o.Account || mined <= t.Nonce
+		m, minedKnown := mined[t.From]
+		nonceOpen := !minedKnown || m <= t.Nonce
 		dropped := !known && nonceOpen && now.Sub(t.SentAt) >= p.o.DropGrace
 		hash := t.Hash.Hex()
 		switch {
@@ -573,7 +666,7 @@ func (ep *rpcEndpoint) redact(err error) error {
 	msg := err.Error()
 	clean := strings.ReplaceAll(msg, ep.url, ep.name)
 	for _, s := range ep.secrets {
-		clean = strings.ReplaceAll(clean, s, "<redactedErr>")
+		clean = strings.ReplaceAll(clean, s, "<redacted>")
 	}
 	if clean == msg {
 		return err

@@ -36,7 +36,8 @@ func TestRPCProbeOnRealChain(t *testing.T) {
 	p, err := probe.NewRPC(probe.RPCOptions{
 		Endpoints: []chain.EndpointConfig{{Name: "devnet", URL: c.URL}},
 		ChainID:   devnet.ChainID, MaxLagBlocks: 100, Timeout: 5 * time.Second,
-		Account: account, MaxPendingBlocks: 3,
+		Accounts:         func() []probe.WatchedAccount { return []probe.WatchedAccount{{Role: "signer", Address: account}} },
+		MaxPendingBlocks: 3,
 		Sent: func() []probe.SentTx {
 			return []probe.SentTx{{Hash: never, From: account, Nonce: 1, SentAt: time.Now().Add(-time.Hour)}}
 		},

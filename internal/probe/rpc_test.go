@@ -30,9 +30,11 @@ type fakeEth struct {
 	syncing  any
 	pending  uint64
 	mined    uint64
-	txs      map[common.Hash]bool // known hash -> mined
-	hang     bool
-	release  chan struct{}
+	// byAccount overrides pending and mined for one address: {pending, mined}.
+	byAccount map[common.Address][2]uint64
+	txs       map[common.Hash]bool // known hash -> mined
+	hang      bool
+	release   chan struct{}
 }
 
 func (e *fakeEth) ChainId() hexutil.Uint64 {
@@ -63,6 +65,12 @@ func (e *fakeEth) GetBlockByNumber(tag string, full bool) map[string]any {
 func (e *fakeEth) GetTransactionCount(a common.Address, tag string) hexutil.Uint64 {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	if n, ok := e.byAccount[a]; ok {
+		if tag == "pending" {
+			return hexutil.Uint64(n[0])
+		}
+		return hexutil.Uint64(n[1])
+	}
 	if tag == "pending" {
 		return hexutil.Uint64(e.pending)
 	}
@@ -139,7 +147,9 @@ func newRPCProbe(t *testing.T, clock *fakeClock, o RPCOptions) *RPC {
 	o.MaxHeadAge = 2 * time.Minute
 	o.MaxLagBlocks = 100
 	o.Timeout = 300 * time.Millisecond
-	o.MaxPendingBlocks = 20
+	if o.MaxPendingBlocks == 0 {
+		o.MaxPendingBlocks = 20
+	}
 	o.Now = clock.Now
 	p, err := NewRPC(o)
 	if err != nil {
@@ -306,7 +316,7 @@ func TestRPCNeverShowsURLSecrets(t *testing.T) {
 func TestRPCTxStuck(t *testing.T) {
 	clock := newClock()
 	local, remote := freshEth(clock), freshEth(clock)
-	p := newRPCProbe(t, clock, RPCOptions{Account: testAccount, Endpoints: []chain.EndpointConfig{
+	p := newRPCProbe(t, clock, RPCOptions{Accounts: signerOnly, Endpoints: []chain.EndpointConfig{
 		{Name: "local", URL: startEndpoint(t, local, true)}, {Name: "remote", URL: startEndpoint(t, remote, true)}}})
 	advance := func(blocks uint64) {
 		for _, e := range []*fakeEth{local, remote} {
@@ -338,9 +348,74 @@ func TestRPCTxStuck(t *testing.T) {
 	advance(15)
 	res := check(t, p)
 	wantObs(t, res, AlertTxStuck, false)
-	if res.Values["local_pending_blocks"] != 15 {
-		t.Errorf("local_pending_blocks = %v, want 15", res.Values["local_pending_blocks"])
+	if res.Values["local_signer_pending_blocks"] != 15 {
+		t.Errorf("local_signer_pending_blocks = %v, want 15", res.Values["local_signer_pending_blocks"])
 	}
+}
+
+func signerOnly() []WatchedAccount { return []WatchedAccount{{Role: "signer", Address: testAccount}} }
+
+// Every watched account is judged on its own: the orchestrator's stuck
+// transaction fires TxStuck for the orchestrator only, an address listed
+// under two roles is one alert, and an account no longer watched (the
+// reward caller was changed) resolves.
+func TestRPCTxStuckPerAccount(t *testing.T) {
+	clock := newClock()
+	e := freshEth(clock)
+	orch := common.HexToAddress("0x00000000000000000000000000000000000000a1")
+	caller := common.HexToAddress("0x00000000000000000000000000000000000000c2")
+	var mu sync.Mutex
+	watched := []WatchedAccount{{"orchestrator", orch}, {"signer", testAccount}, {"reward_caller", testAccount}, {"reward_caller", caller}}
+	p := newRPCProbe(t, clock, RPCOptions{MaxPendingBlocks: 3, Endpoints: []chain.EndpointConfig{{Name: "n", URL: startEndpoint(t, e, true)}},
+		Accounts: func() []WatchedAccount {
+			mu.Lock()
+			defer mu.Unlock()
+			return append([]WatchedAccount(nil), watched...)
+		}})
+	e.set(func(e *fakeEth) {
+		e.byAccount = map[common.Address][2]uint64{orch: {8, 7}, testAccount: {3, 3}, caller: {2, 1}}
+	})
+	advance := func(blocks uint64) { e.set(func(e *fakeEth) { e.number += blocks; e.headTime = clock.Now() }) }
+	check(t, p)
+	advance(4)
+	res := check(t, p)
+	o := wantObs(t, res, AlertTxStuck, true, "account", hexAddr(orch))
+	if !strings.Contains(o.Summary, "orchestrator account") || !strings.Contains(o.Description, "n: pending nonce 8, mined nonce 7 unchanged for 4 blocks") {
+		t.Errorf("orchestrator TxStuck %q / %q", o.Summary, o.Description)
+	}
+	wantObs(t, res, AlertTxStuck, true, "account", hexAddr(caller))
+	o = wantObs(t, res, AlertTxStuck, false, "account", hexAddr(testAccount))
+	if !strings.Contains(o.Summary, "signer and reward caller account") {
+		t.Errorf("one address under two roles: summary %q", o.Summary)
+	}
+	if n := countObs(res, AlertTxStuck); n != 3 {
+		t.Errorf("%d TxStuck observations, want one per address (3)", n)
+	}
+	if res.Values["n_orchestrator_pending_blocks"] != 4 || res.Values["n_orchestrator_pending_nonce"] != 8 {
+		t.Errorf("values %v", res.Values)
+	}
+
+	// The reward caller is changed: the old one is no longer watched.
+	mu.Lock()
+	watched = watched[:3]
+	mu.Unlock()
+	advance(1)
+	res = check(t, p)
+	wantObs(t, res, AlertTxStuck, false, "account", hexAddr(caller))
+	wantObs(t, res, AlertTxStuck, true, "account", hexAddr(orch))
+	if n := countObs(check(t, p), AlertTxStuck); n != 2 {
+		t.Errorf("%d TxStuck observations after the caller changed, want 2", n)
+	}
+}
+
+func countObs(res Result, name string) int {
+	n := 0
+	for _, o := range res.Observations {
+		if o.Name == name {
+			n++
+		}
+	}
+	return n
 }
 
 func TestRPCTxDropped(t *testing.T) {
@@ -349,7 +424,7 @@ func TestRPCTxDropped(t *testing.T) {
 	tx := SentTx{Hash: common.HexToHash("0xabc1"), From: testAccount, Nonce: 5, SentAt: clock.Now()}
 	var mu sync.Mutex
 	sent := []SentTx{tx}
-	p := newRPCProbe(t, clock, RPCOptions{Account: testAccount, Endpoints: []chain.EndpointConfig{
+	p := newRPCProbe(t, clock, RPCOptions{Accounts: signerOnly, Endpoints: []chain.EndpointConfig{
 		{Name: "a", URL: startEndpoint(t, a, true)}, {Name: "b", URL: startEndpoint(t, b, true)}},
 		Sent: func() []SentTx { mu.Lock(); defer mu.Unlock(); return append([]SentTx(nil), sent...) }})
 	hash := tx.Hash.Hex()

@@ -182,17 +182,17 @@ func (p *Stake) Check(ctx context.Context) Result {
 		r.Error = err.Error()
 		return finish(r, start, p.now)
 	}
-	var logs []livepeer.EventLog
-	if !span.Empty() {
-		elems := span.Elems()
+	elems := span.Elems()
+	if len(elems) > 0 {
 		if err := p.c.BatchCall(ctx, elems); err != nil {
 			r.Error = fmt.Sprintf("read stake events %d-%d: %v", span.From, span.To, err)
 			return finish(r, start, p.now)
 		}
-		if logs, err = span.Logs(elems); err != nil {
-			r.Error = "read stake events: " + err.Error()
-			return finish(r, start, p.now)
-		}
+	}
+	logs, err := span.Logs(elems)
+	if err != nil {
+		r.Error = "read stake events: " + err.Error()
+		return finish(r, start, p.now)
 	}
 	var totals stakeTotals
 	if err := p.cur.Data(&totals); err != nil {
@@ -225,7 +225,7 @@ func (p *Stake) Check(ctx context.Context) Result {
 		r.Evidence["last_reward_tx"] = totals.LastRewardTx
 	}
 	r.Values["events_total"] = float64(totals.Events)
-	r.Values["log_checkpoint_block"] = float64(p.cur.Checkpoint())
+	reportCursor(r, p.cur, span)
 	if next := p.cur.Checkpoint(); next > 0 && s.head+1 >= next {
 		r.Values["log_lag_blocks"] = float64(s.head + 1 - next)
 	}

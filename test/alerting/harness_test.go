@@ -9,6 +9,7 @@ import (
 	"math/big"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -235,6 +236,7 @@ type lpopsOptions struct {
 	warnETH, criticalETH          float64
 	runwayWarn, runwayCritical    float64
 	maxLagBlocks                  uint64        // chain.max_lag_blocks; 0 = 100
+	maxPendingBlocks              uint64        // probes.rpc.max_pending_blocks; 0 = 20
 	repeatWarning, repeatCritical time.Duration // alerts.repeat_interval; 0 = the defaults
 }
 
@@ -243,6 +245,49 @@ type lpops struct {
 	*testenv.Lpops
 	t     *testing.T
 	token string // api.token_file's content
+	// secrets are every secret lpops was configured with; none may ever
+	// show in its output or API (checked when the test ends).
+	secrets map[string]string // what -> value
+	// procs are the processes before the current one (Restart).
+	procs []*testenv.Proc
+}
+
+// Restart starts lpops again after it exited, keeping the old process's
+// output for the secret check.
+func (lp *lpops) Restart() {
+	lp.t.Helper()
+	lp.procs = append(lp.procs, lp.Proc)
+	lp.Lpops.Restart()
+}
+
+// checkNoSecrets fails the test if any configured secret shows in lpops'
+// stdout or stderr (every process it ran) or in what its API serves:
+// /api/v1/alerts, /api/v1/status, /metrics.
+func (lp *lpops) checkNoSecrets() {
+	t := lp.t
+	t.Helper()
+	docs := map[string]string{}
+	for i, p := range append(slices.Clone(lp.procs), lp.Proc) {
+		docs[fmt.Sprintf("stdout of process %d", i+1)] = p.Stdout()
+		docs[fmt.Sprintf("stderr of process %d", i+1)] = p.Stderr()
+	}
+	if !lp.Proc.Exited() {
+		for _, path := range []string{"/api/v1/alerts", "/api/v1/status", "/metrics"} {
+			b, err := lp.Get(path)
+			if err != nil {
+				t.Errorf("secret check: %v", err)
+				continue
+			}
+			docs["GET "+path] = string(b)
+		}
+	}
+	for where, text := range docs {
+		for what, secret := range lp.secrets {
+			if strings.Contains(strings.ToLower(text), strings.ToLower(secret)) {
+				t.Errorf("lpops shows the %s in its %s", what, where)
+			}
+		}
+	}
 }
 
 func (e *env) startLpops(o lpopsOptions) *lpops {
@@ -263,6 +308,9 @@ func (e *env) startLpops(o lpopsOptions) *lpops {
 	if o.maxLagBlocks == 0 {
 		o.maxLagBlocks = 100
 	}
+	if o.maxPendingBlocks == 0 {
+		o.maxPendingBlocks = 20
+	}
 	if o.repeatWarning == 0 {
 		o.repeatWarning = 4 * time.Hour
 	}
@@ -271,6 +319,7 @@ func (e *env) startLpops(o lpopsOptions) *lpops {
 	}
 	dir := t.TempDir()
 	lp := &lpops{t: t, token: randomHex(t, 32)}
+	lp.secrets = map[string]string{"API token": lp.token, "webhook HMAC secret": string(o.hook.secret)}
 	tokenFile := filepath.Join(dir, "api-token")
 	writeFile(t, tokenFile, lp.token+"\n")
 	secretFile := filepath.Join(dir, "hook-secret")
@@ -293,6 +342,8 @@ func (e *env) startLpops(o lpopsOptions) *lpops {
 		}
 		passFile := filepath.Join(dir, "passphrase")
 		writeFile(t, passFile, pass+"\n")
+		lp.secrets["keystore passphrase"] = pass
+		lp.secrets["signer's private key"] = hex.EncodeToString(crypto.FromECDSA(o.signer))
 		fmt.Fprintf(&b, "signer:\n  keystore: %s\n  passphrase_file: %s\n", ks, passFile)
 		fmt.Fprintf(&b, "reward:\n  mode: act\n  grace_blocks: %d\n  max_fee_gwei: 50\n", o.grace)
 		b.WriteString("initialize_round:\n  enabled: true\n  after_blocks: 1\n  max_fee_gwei: 50\n")
@@ -313,6 +364,7 @@ probes:
   chain_interval: %s
   rpc:
     interval: %s
+    max_pending_blocks: %d
   releases:
     url: ""
   fees:
@@ -341,7 +393,7 @@ state_dir: %s
 log:
   level: info
   format: text
-`, o.maxLagBlocks, probeInterval, probeInterval, probeInterval, o.warnETH, o.criticalETH, o.runwayWarn, o.runwayCritical,
+`, o.maxLagBlocks, probeInterval, probeInterval, probeInterval, o.maxPendingBlocks, o.warnETH, o.criticalETH, o.runwayWarn, o.runwayCritical,
 		o.hook.URL(), secretFile, o.repeatCritical, o.repeatWarning, tokenFile, filepath.Join(dir, "state"))
 	lp.Lpops = testenv.StartLpops(t, testenv.LpopsOptions{
 		Dir: dir, Config: b.String(), Timeout: startTimeout,
@@ -351,6 +403,8 @@ log:
 			return l.Status(&s) == nil && s.Ready && s.Keeper != nil && s.probe("stake") != nil && s.probe("accounts") != nil
 		},
 	})
+	// Registered after StartLpops: it runs first, while lpops still runs.
+	t.Cleanup(lp.checkNoSecrets)
 	return lp
 }
 
@@ -440,6 +494,7 @@ type alertsDoc struct {
 		Labels      map[string]string `json:"labels"`
 		Status      string            `json:"status"`
 		SilencedBy  string            `json:"silenced_by"`
+		InhibitedBy string            `json:"inhibited_by"`
 	} `json:"alerts"`
 	Channels []struct {
 		Name      string `json:"name"`

@@ -51,10 +51,12 @@ func TestRPCLagging(t *testing.T) {
 
 // TestChainUnreadable takes the only endpoint away twice: the chain frozen
 // with SIGSTOP, then the endpoint frozen while the chain goes on past the end
-// of a round nobody rewards. Each time lpops says the chain cannot be read,
-// and it sends no RewardNotCalled or RewardMissed while it cannot; the round
-// that did end unrewarded is reported missed only once lpops reads the chain
-// again.
+// of a round nobody rewards. Each time lpops says once that the chain cannot
+// be read: ChainUnavailable (the RPC probe) inhibits ChainUnreadable (the
+// keeper's view of the same outage), so one outage is one critical notice and
+// one resolved notice. It sends no RewardNotCalled or RewardMissed while it
+// cannot read; the round that did end unrewarded is reported missed only once
+// lpops reads the chain again.
 func TestChainUnreadable(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, envOptions{mining: manual, roundLength: 50})
@@ -63,7 +65,6 @@ func TestChainUnreadable(t *testing.T) {
 	// cut lpops off the chain while it keeps driving the chain itself.
 	ep := newRPCProxy(t, e.chain.URL)
 	lp := e.startLpops(lpopsOptions{hook: hook, grace: 2, rpc: []rpcEntry{{"only", ep.URL}}})
-	orch := lower(addr(e.orch))
 
 	// Round r: the orchestrator is active and nobody has rewarded yet; the
 	// grace window (2 blocks) is not over.
@@ -72,38 +73,56 @@ func TestChainUnreadable(t *testing.T) {
 		return s.Keeper != nil && s.Keeper.Round == r && s.Keeper.Active && s.Keeper.BlockNum < start+2
 	})
 	dutyAlerts := func(n notification) bool { return n.Alertname == "RewardNotCalled" || n.Alertname == "RewardMissed" }
+	// The notices of one outage: its critical ones, firing or resolved.
+	outage := func(since time.Time) []notification {
+		return hook.all(func(n notification) bool { return n.Severity == "critical" && !n.received.Before(since) })
+	}
+	oneNotice := func(what string, since time.Time, unavailable notification) {
+		t.Helper()
+		got := outage(since)
+		if len(got) != 2 || got[0].Fingerprint != unavailable.Fingerprint || got[1].Fingerprint != unavailable.Fingerprint {
+			t.Errorf("%s: critical notices %v, want ChainUnavailable firing then resolved, nothing else", what, got)
+		}
+	}
 
 	// The chain frozen with SIGSTOP.
 	{
 		stopped := time.Now()
 		e.chain.Stop(t) // SIGSTOP: the port accepts, nothing answers
 		unavailable := hook.wait(waitTimeout, "ChainUnavailable", named("ChainUnavailable", "firing"))
-		unreadable := hook.wait(waitTimeout, "ChainUnreadable", named("ChainUnreadable", "firing", "orchestrator", orch))
-		t.Logf("ChainUnavailable notified %s and ChainUnreadable %s after SIGSTOP", unavailable.received.Sub(stopped).Round(time.Millisecond),
-			unreadable.received.Sub(stopped).Round(time.Millisecond))
-		if unavailable.Severity != "critical" || unreadable.Severity != "critical" {
-			t.Errorf("severities %q and %q, want critical", unavailable.Severity, unreadable.Severity)
+		t.Logf("ChainUnavailable notified %s after SIGSTOP", unavailable.received.Sub(stopped).Round(time.Millisecond))
+		if unavailable.Severity != "critical" {
+			t.Errorf("ChainUnavailable severity %q, want critical", unavailable.Severity)
 		}
-		if !strings.Contains(unreadable.Summary, "not counted as missed") {
-			t.Errorf("ChainUnreadable summary %q does not say the round is not counted as missed", unreadable.Summary)
-		}
+		// The keeper sees the outage too and says so in its state, but the
+		// operator hears it once.
+		lp.waitAlerts("ChainUnreadable inhibited by ChainUnavailable", func(d *alertsDoc) bool {
+			for _, a := range d.Alerts {
+				if a.Name == "ChainUnreadable" && a.Status == "firing" {
+					return a.InhibitedBy == "ChainUnavailable"
+				}
+			}
+			return false
+		})
 		lp.probeRuns("duty", 4)
 		e.chain.Cont(t)
 		hook.wait(waitTimeout, "ChainUnavailable resolved", of(unavailable.Fingerprint, "resolved"))
-		hook.wait(waitTimeout, "ChainUnreadable resolved", of(unreadable.Fingerprint, "resolved"))
+		lp.waitStatus("lpops to read the chain again", func(s *statusDoc) bool { return s.Keeper != nil && s.Keeper.ChainOK })
+		lp.probeRuns("duty", 2)
+		hook.none("ChainUnreadable while ChainUnavailable says it", named("ChainUnreadable", ""))
 		hook.none("duty alerts around the outage", dutyAlerts)
 		// The endpoint's own alert is inhibited by ChainUnavailable, which
 		// says the same once.
 		hook.none("RPCEndpointDown while ChainUnavailable says it", named("RPCEndpointDown", ""))
+		oneNotice("chain stopped", stopped, unavailable)
 	}
 
 	// The endpoint frozen while the chain goes on past the end of round r.
 	{
-		lp.waitStatus("lpops to read the chain again", func(s *statusDoc) bool { return s.Keeper != nil && s.Keeper.ChainOK })
 		frozen := time.Now()
 		ep.Freeze()
-		unreadable := hook.wait(waitTimeout, "ChainUnreadable", func(n notification) bool {
-			return named("ChainUnreadable", "firing")(n) && n.received.After(frozen)
+		unavailable := hook.wait(waitTimeout, "ChainUnavailable", func(n notification) bool {
+			return named("ChainUnavailable", "firing")(n) && n.received.After(frozen)
 		})
 		// The chain goes on without lpops: the grace window and the round
 		// end, nobody rewards, the next round begins.
@@ -115,7 +134,7 @@ func TestChainUnreadable(t *testing.T) {
 		hook.none(fmt.Sprintf("duty alerts while lpops cannot read the chain (round %d ended meanwhile)", r), dutyAlerts)
 
 		ep.Unfreeze()
-		back := hook.wait(waitTimeout, "ChainUnreadable resolved", of(unreadable.Fingerprint, "resolved"))
+		back := hook.wait(waitTimeout, "ChainUnavailable resolved", of(unavailable.Fingerprint, "resolved"))
 		// Round r really ended without a reward while the orchestrator was
 		// active: once the chain is read again, that is reported, after the
 		// notice that the chain is back.
@@ -127,6 +146,16 @@ func TestChainUnreadable(t *testing.T) {
 			if n.received.Before(back.received) {
 				t.Errorf("%s arrived while the chain could not be read", n)
 			}
+		}
+		hook.none("ChainUnreadable while ChainUnavailable says it", named("ChainUnreadable", ""))
+		var outageOnly []notification
+		for _, n := range outage(frozen) {
+			if n.Alertname != "RewardMissed" {
+				outageOnly = append(outageOnly, n)
+			}
+		}
+		if len(outageOnly) != 2 {
+			t.Errorf("endpoint frozen: critical notices %v besides RewardMissed, want ChainUnavailable firing and resolved", outageOnly)
 		}
 	}
 }
