@@ -304,8 +304,14 @@ func (n *Node) checkChain(res *Result, r *nodeReads, fail func(string, ...any)) 
 	snap := n.state()
 	if snap != nil {
 		res.Evidence["chain_read_at"] = snap.ReadAt.UTC().Format(time.RFC3339)
-		if t != nil {
-			if t.LastRewardRound != snap.Transcoder.LastRewardRound {
+		// lpops' read may be older than the node's (the keeper polls
+		// slowly between round events while probes run often): a node
+		// ahead of it, in a later round or past a reward lpops has not read
+		// yet, is lpops lagging, not the node. Only a node behind the chain
+		// is stuck.
+		nodeAhead := r.roundErr == nil && r.round > snap.CurrentRound
+		if t != nil && !nodeAhead {
+			if t.LastRewardRound < snap.Transcoder.LastRewardRound {
 				later = append(later, fmt.Sprintf("last reward round: node %d, chain %d", t.LastRewardRound, snap.Transcoder.LastRewardRound))
 			}
 			if t.Active != snap.Active {
@@ -315,7 +321,7 @@ func (n *Node) checkChain(res *Result, r *nodeReads, fail func(string, ...any)) 
 				later = append(later, fmt.Sprintf("registered: node %q, chain %t", t.Status, snap.Registered))
 			}
 		}
-		if r.roundErr == nil && r.round != snap.CurrentRound {
+		if r.roundErr == nil && r.round < snap.CurrentRound {
 			later = append(later, fmt.Sprintf("current round: node %d, chain %d", r.round, snap.CurrentRound))
 		}
 	}

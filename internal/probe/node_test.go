@@ -435,6 +435,33 @@ func TestNodeChainMismatchTransient(t *testing.T) {
 	}
 }
 
+// The keeper reads the chain every few minutes between round events while
+// the node probe runs every few seconds: for a while after a round starts, or
+// after a reward lands, the node is ahead of lpops' last read. That is lpops'
+// read lagging, never a mismatch, however many runs it lasts; a node behind
+// lpops' read still is.
+func TestNodeAheadOfLpopsReadIsNoMismatch(t *testing.T) {
+	s := setupNode(t, false, false)
+	// lpops read round 5, rewarded in 5. The node is in round 6, already
+	// rewarded there, and its activation changed with the round.
+	s.node.set(func(n *fakeNode) { n.round, n.lastRewardRound, n.active = 6, 6, false })
+	for run := 1; run <= 3; run++ {
+		wantObs(t, check(t, s.probe), AlertNodeChainMismatch, false)
+	}
+	// Same round, the reward landed after lpops' read: still lpops lagging.
+	s.node.set(func(n *fakeNode) { n.round, n.lastRewardRound, n.active = 5, 6, true })
+	for run := 1; run <= 3; run++ {
+		wantObs(t, check(t, s.probe), AlertNodeChainMismatch, false)
+	}
+	// The node stuck in round 4: behind, and caught.
+	s.node.set(func(n *fakeNode) { n.round, n.lastRewardRound = 4, 4 })
+	wantObs(t, check(t, s.probe), AlertNodeChainMismatch, false)
+	o := wantObs(t, check(t, s.probe), AlertNodeChainMismatch, true)
+	if !strings.Contains(o.Description, "current round: node 4, chain 5") {
+		t.Errorf("description %q, want the node's round behind the chain's", o.Description)
+	}
+}
+
 func TestNodeRewardErrors(t *testing.T) {
 	s := setupNode(t, true, false)
 	s.state.set(func(sn *livepeer.Snapshot) { sn.CurrentRound, sn.Transcoder.LastRewardRound = 6, 5 })
