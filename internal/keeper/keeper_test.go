@@ -501,6 +501,45 @@ func TestInitializesRoundWhenNobodyDoes(t *testing.T) {
 	}
 }
 
+// lpops reward --submit in a round nobody initialized: with
+// initialize_round enabled it initializes the round at once and goes on to
+// the reward; without, it says the round is not initialized and sends nothing.
+func TestRewardNowInitializesThenRewards(t *testing.T) {
+	for _, tc := range []struct {
+		Name     string
+		InitAuto bool
+	}{{"InitializeEnabled", true}, {"InitializeDisabled", false}} {
+		t.Run(tc.Name, func(t *testing.T) {
+			e := newEnv(t, eth(1))
+			k, _ := e.keeper(opts{signer: e.caller, grace: 10, initAuto: tc.InitAuto})
+			r, _ := e.dep.CurrentRound(e.ctx)
+			if err := e.dep.WaitForRound(e.ctx, r+1, 10*time.Millisecond); err != nil {
+				t.Fatal(err)
+			}
+			s, err := k.RewardNow(e.ctx, time.Minute)
+			if err != nil {
+				t.Fatalf("RewardNow: %v (state %s: %s)", err, s.State, s.Reason)
+			}
+			mined := map[string]int{}
+			for _, tx := range s.Txs {
+				if tx.State == keeper.TxMined {
+					mined[tx.Kind]++
+				}
+			}
+			if !tc.InitAuto {
+				if s.State != keeper.StateWaitingInit || len(s.Txs) != 0 || e.nonce(addr(e.caller)) != 0 {
+					t.Fatalf("state %s, %d txs, nonce %d; want waiting_initialized and nothing sent", s.State, len(s.Txs), e.nonce(addr(e.caller)))
+				}
+				return
+			}
+			if s.State != keeper.StateDone || s.RewardedBy != "lpops" || s.Round != r+1 ||
+				mined[keeper.KindInitializeRound] != 1 || mined[keeper.KindReward] != 1 {
+				t.Fatalf("state %s by %q round %d (want %d), mined %v; want rewarded by lpops after one initializeRound", s.State, s.RewardedBy, s.Round, r+1, mined)
+			}
+		})
+	}
+}
+
 func TestObserveModeNeverSends(t *testing.T) {
 	e := newEnv(t, eth(1))
 	k, _ := e.keeper(opts{signer: e.caller, grace: 1, observe: true})

@@ -82,16 +82,25 @@ func rewardDue(s *livepeer.Snapshot) (bool, string) {
 // the same persisted, exactly-once path as the daemon, and waits until the
 // round is settled or the keeper is blocked (would revert, no funds, fee above
 // cap, nothing due).
+//
+// An uninitialized round ends it too, unless initialize_round is enabled:
+// then the round is initialized at once (no after_blocks either, this being an
+// explicit request) and it waits on for the reward.
 func (k *Keeper) RewardNow(ctx context.Context, timeout time.Duration) (Status, error) {
 	k.cfg.GraceBlocks = 0
+	k.cfg.InitAfterBlocks = 0
 	deadline := time.Now().Add(timeout)
 	for {
 		d := k.Tick(ctx)
 		s := k.Status()
 		switch s.State {
 		case StateDone, StateNotActive, StateNotRegistered, StateWouldRevert, StateInsufficientFunds,
-			StateFeeAboveCap, StateCannotSign, StateWaitingInit:
+			StateFeeAboveCap, StateCannotSign:
 			return s, nil
+		case StateWaitingInit:
+			if !k.cfg.InitEnabled {
+				return s, nil
+			}
 		}
 		if !s.ChainOK {
 			return s, fmt.Errorf("cannot read the chain: %s", s.LastError)
