@@ -161,6 +161,13 @@ func RunDemo(ctx context.Context, o DemoOptions) (*DemoResult, error) {
 	case <-gctx.Done():
 		return nil, g.Wait()
 	}
+	if cfg.Listen != api.String() {
+		// --listen asked for any port: point the config at the one taken,
+		// so `lpops status --config` reaches this demo's API.
+		if err := setListen(cfgPath, cfg.Listen, api.String()); err != nil {
+			return nil, err
+		}
+	}
 	say("lpops: config %s, log %s", cfgPath, filepath.Join(o.Dir, "lpops.log"))
 	say("lpops: http://%s/api/v1/status  http://%s/metrics   (try: lpops status --config %s)", api, api, cfgPath)
 	say("")
@@ -325,6 +332,19 @@ func writeDemoConfig(o DemoOptions, rpcURL string, controller, orch common.Addre
 		return "", err
 	}
 	return path, nil
+}
+
+// setListen rewrites the listen line writeConfig wrote.
+func setListen(path, from, to string) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	line := "\nlisten: " + from + "\n"
+	if !strings.Contains(string(b), line) {
+		return fmt.Errorf("demo config %s: no line %q", path, strings.TrimSpace(line))
+	}
+	return os.WriteFile(path, []byte(strings.Replace(string(b), line, "\nlisten: "+to+"\n", 1)), 0o600)
 }
 
 func mustKey() *ecdsa.PrivateKey {

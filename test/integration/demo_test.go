@@ -72,8 +72,20 @@ func TestReadmeDemo(t *testing.T) {
 	client := &http.Client{Timeout: 5 * time.Second}
 	byRound := map[uint64]string{} // last_reward.round -> last_reward.by, as /api/v1/status said
 	statuses := 0
+	cfgRE := regexp.MustCompile(`try: lpops status --config (\S+)\)`)
+	cfgListen := "" // the listen line of the config the demo tells to try
 	testenv.WaitFor(t, demoTimeout, "the demo to finish its 4 rounds", func() bool {
 		if m := apiRE.FindStringSubmatch(p.Stdout()); m != nil {
+			if c := cfgRE.FindStringSubmatch(p.Stdout()); c != nil && cfgListen == "" {
+				b, err := os.ReadFile(c[1])
+				if err != nil {
+					t.Fatalf("the config the demo names: %v", err)
+				}
+				cfgListen = regexp.MustCompile(`(?m)^listen: (\S+)$`).FindString(string(b))
+				if cfgListen != "listen: "+m[1] {
+					t.Errorf("the demo's config says %q, its API is on %s: `lpops status --config` would not reach it", cfgListen, m[1])
+				}
+			}
 			var s struct {
 				Keeper *struct {
 					LastReward *struct {
