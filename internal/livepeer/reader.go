@@ -169,12 +169,45 @@ func (r *Reader) Addresses() Addresses { return r.addrs }
 
 // Snapshot reads the round clock, the orchestrator and the balances in one
 // batch, every call at the same block.
+//
+// The head and the batch are two requests, and the pool may send them to
+// different endpoints (a failover between them, or nodes behind one load
+// balancer), the second behind the first and not knowing its head yet. Then
+// the batch is read again at that endpoint's latest block: a little less
+// consistent, for once, rather than a chain reported unreadable.
 func (r *Reader) Snapshot(ctx context.Context) (*Snapshot, error) {
 	at, err := r.pin(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("read protocol state: head: %w", err)
 	}
-	block := hexutil.Uint64(at)
+	s, err := r.snapshotAt(ctx, hexutil.Uint64(at), at)
+	if errors.Is(err, errUnknownBlock) {
+		s, err = r.snapshotAt(ctx, "latest", at)
+	}
+	return s, err
+}
+
+// errUnknownBlock: the endpoint does not know the block a read named.
+var errUnknownBlock = errors.New("block unknown to the endpoint")
+
+// unknownBlock tells the answers of geth, Erigon, Nethermind, Besu and anvil
+// to a read at a block beyond their head.
+func unknownBlock(err error) bool {
+	if err == nil {
+		return false
+	}
+	m := strings.ToLower(err.Error())
+	for _, s := range []string{"header not found", "unknown block", "block not found", "blockoutofrange", "block number out of range"} {
+		if strings.Contains(m, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// snapshotAt reads a snapshot at block (a number, or "latest"); head is the
+// head the snapshot is said to be read at.
+func (r *Reader) snapshotAt(ctx context.Context, block any, head uint64) (*Snapshot, error) {
 	rm, bm, o := r.addrs.RoundsManager, r.addrs.BondingManager, r.orchestrator
 	calls := []*call{
 		newCall(RoundsManagerABI, rm, "blockNum"),
@@ -200,6 +233,13 @@ func (r *Reader) Snapshot(ctx context.Context) (*Snapshot, error) {
 	}
 	if err := r.c.BatchCall(ctx, batch); err != nil {
 		return nil, fmt.Errorf("read protocol state: %w", err)
+	}
+	if _, pinned := block.(hexutil.Uint64); pinned {
+		for _, e := range batch {
+			if unknownBlock(e.Error) {
+				return nil, fmt.Errorf("read protocol state at block %d: %w: %v", head, errUnknownBlock, e.Error)
+			}
+		}
 	}
 	s := &Snapshot{Orchestrator: o, Balances: map[common.Address]*big.Int{}, ReadAt: r.now()}
 	var (
@@ -239,7 +279,7 @@ func (r *Reader) Snapshot(ctx context.Context) (*Snapshot, error) {
 		LastActiveStakeUpdateRound: u64(tr[3]), ActivationRound: u64(tr[4]), DeactivationRound: tr[5],
 		ActiveCumulativeRewards: tr[6], CumulativeRewards: tr[7], CumulativeFees: tr[8], LastFeeRound: u64(tr[9]),
 	}
-	s.Head = at
+	s.Head = head
 	for i, a := range r.accounts {
 		e := batch[len(calls)+i]
 		if e.Error != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/ecdsa"
 	"math/big"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -104,6 +105,83 @@ func TestSnapshotReadsEveryCallAtOneBlock(t *testing.T) {
 		if err := dep.WaitForBlockNum(ctx, snap.BlockNum+2, 5*time.Millisecond); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// aheadHead is an endpoint pool whose head read came from an endpoint ahead
+// of the one that answers the batch (failover between the two requests, or
+// nodes behind one load balancer).
+type aheadHead struct {
+	recorder
+	by uint64
+}
+
+func (a *aheadHead) BatchCall(ctx context.Context, b []rpc.BatchElem) error {
+	if err := a.recorder.BatchCall(ctx, b); err != nil {
+		return err
+	}
+	if len(b) == 1 && b[0].Method == "eth_blockNumber" && b[0].Error == nil {
+		n := b[0].Result.(*hexutil.Uint64)
+		*n += hexutil.Uint64(a.by)
+	}
+	return nil
+}
+
+// A head the answering endpoint has not reached: the real chain answers the
+// pinned batch "header not found", and the snapshot is read at its latest
+// block instead of failing.
+func TestSnapshotAtAHeadTheEndpointLacks(t *testing.T) {
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+	defer cancel()
+	owner, orch := key(t), key(t)
+	oneK := new(big.Int).Mul(big.NewInt(1000), big.NewInt(1e18))
+	c, err := devnet.StartChain(types.GenesisAlloc{
+		crypto.PubkeyToAddress(owner.PublicKey): {Balance: oneK},
+		crypto.PubkeyToAddress(orch.PublicKey):  {Balance: oneK},
+	}, 20*time.Millisecond)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	dep, err := testchain.Deploy(ctx, c.Backend.Client(), owner, testchain.Params{RoundLength: 20, LIP118: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dep.PollInterval = 10 * time.Millisecond
+	if err := dep.RegisterOrchestrator(ctx, owner, orch, oneK, 100000, 500000); err != nil {
+		t.Fatal(err)
+	}
+	pool, err := chain.Dial(ctx, []chain.EndpointConfig{{Name: "devnet", URL: c.URL}}, chain.Options{ChainID: devnet.ChainID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	addrs, err := livepeer.Resolve(ctx, pool, dep.Controller)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Far enough ahead that the chain cannot reach it during the test.
+	a := &aheadHead{recorder: recorder{Pool: pool}, by: 100000}
+	r := livepeer.NewReader(a, addrs, crypto.PubkeyToAddress(orch.PublicKey), nil, nil)
+	snap, err := r.Snapshot(ctx)
+	if err != nil {
+		t.Fatalf("Snapshot with a head 100000 blocks past the answering endpoint's: %v", err)
+	}
+	batches := a.take()
+	if len(batches) != 3 {
+		t.Fatalf("%d requests, want the head, the pinned batch, the batch at latest", len(batches))
+	}
+	pinned := batches[1][0]
+	if pinned.Error == nil || !strings.Contains(pinned.Error.Error(), "header not found") {
+		t.Fatalf("the pinned read answered %v, want the chain's header not found", pinned.Error)
+	}
+	for _, e := range batches[2] {
+		if e.Args[len(e.Args)-1] != "latest" {
+			t.Fatalf("the second batch reads %s at %v, want latest", e.Method, e.Args[len(e.Args)-1])
+		}
+	}
+	if !snap.Registered || snap.RoundLength != 20 {
+		t.Fatalf("snapshot %+v, want the registered orchestrator and round length 20", snap)
 	}
 }
 
