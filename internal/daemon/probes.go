@@ -78,12 +78,12 @@ func (d *Daemon) chainState() *livepeer.Snapshot {
 // redemptions from it), lpops' signer, and the on-chain LIP-118 reward caller
 // once the keeper has read it; in observe mode too.
 func (d *Daemon) watchedAccounts() []probe.WatchedAccount {
-	out := []probe.WatchedAccount{{Role: "orchestrator", Address: d.orch}}
+	out := []probe.WatchedAccount{{Role: probe.RoleOrchestrator, Address: d.orch}}
 	if d.signer != nil {
-		out = append(out, probe.WatchedAccount{Role: "signer", Address: d.signer.Address()})
+		out = append(out, probe.WatchedAccount{Role: probe.RoleSigner, Address: d.signer.Address()})
 	}
 	if c := d.rewardCaller(); c != (common.Address{}) {
-		out = append(out, probe.WatchedAccount{Role: "reward_caller", Address: c})
+		out = append(out, probe.WatchedAccount{Role: probe.RoleRewardCaller, Address: c})
 	}
 	return out
 }
@@ -118,9 +118,9 @@ func (d *Daemon) sentTxs() []probe.SentTx {
 // the duty, the accounts, stake and standing, and fees.
 func (d *Daemon) chainProbes(addrs livepeer.Addresses, k *keeper.Keeper) []probe.Probe {
 	c, pc := d.cfg, d.cfg.Probes
-	accts := []probe.Account{{Role: "orchestrator", Address: d.orch}}
+	accts := []probe.Account{{Role: probe.RoleOrchestrator, Address: d.orch}}
 	if d.signer != nil && d.signer.Address() != d.orch {
-		accts = append(accts, probe.Account{Role: "signer", Address: d.signer.Address()})
+		accts = append(accts, probe.Account{Role: probe.RoleSigner, Address: d.signer.Address()})
 	}
 	ps := []probe.Probe{
 		probe.NewDuty(k.Status, k.History, probe.DutyConfig{Orchestrator: d.orch, StuckAfter: c.Reward.StuckAfter.Duration,

@@ -143,7 +143,7 @@ func (p *Accounts) accounts() []Account {
 	if c == (common.Address{}) || slices.ContainsFunc(out, func(a Account) bool { return a.Address == c }) {
 		return out
 	}
-	return append(slices.Clip(out), Account{Role: "reward_caller", Address: c})
+	return append(slices.Clip(out), Account{Role: RoleRewardCaller, Address: c})
 }
 
 // receipt is the part of a receipt the fee needs.
@@ -418,11 +418,11 @@ func (p *Accounts) gasObservation(base, gasPrice *big.Int) alert.Observation {
 }
 
 // title capitalizes a role for a summary: "reward_caller" -> "Reward caller".
-func title(s string) string {
+func title(role string) string {
+	s := roleText(role)
 	if s == "" {
 		return s
 	}
-	s = strings.ReplaceAll(s, "_", " ")
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 

@@ -27,6 +27,7 @@ type typedMetric struct {
 	Counter bool
 	// Probe and Key name the value. Per "role": the values are Key_<role>;
 	// per "endpoint": <endpoint>_Key; the part left is the label's value.
+	// Per "endpoint,role": <endpoint>_<role>_Key, two labels.
 	Probe, Key string
 	Per        string
 	// Scale converts the value to the base unit (1e18 for ETH or LPT to
@@ -84,6 +85,9 @@ var typedMetricList = []typedMetric{
 	{Name: "lpops_log_checkpoint_block", Probe: "fees", Key: "log_checkpoint_block", Fixed: [2]string{"probe", "fees"}},
 	{Name: "lpops_log_lag_blocks", Probe: "stake", Key: "log_lag_blocks", Fixed: [2]string{"probe", "stake"},
 		Help: "Blocks between the head and the probe's log checkpoint, by probe."},
+	{Name: "lpops_log_reorgs_total", Probe: "stake", Key: "log_reorgs_total", Counter: true, Fixed: [2]string{"probe", "stake"},
+		Help: "Reorgs the probe's log cursor found under its checkpoint (its block's hash changed) and re-scanned, by probe."},
+	{Name: "lpops_log_reorgs_total", Probe: "fees", Key: "log_reorgs_total", Counter: true, Fixed: [2]string{"probe", "fees"}},
 	// fees
 	{Name: "lpops_orchestrator_pending_fees_wei", Probe: "fees", Key: "pending_fees_eth", Scale: 1e18,
 		Help: "Fees the orchestrator can withdraw, in wei."},
@@ -102,11 +106,11 @@ var typedMetricList = []typedMetric{
 		Help: "The endpoint's peer count (net_peerCount), when it answers it."},
 	{Name: "lpops_rpc_endpoint_syncing", Probe: "rpc", Key: "syncing", Per: "endpoint",
 		Help: "1 while the endpoint reports that it is syncing (eth_syncing)."},
-	{Name: "lpops_rpc_endpoint_account_nonce", Probe: "rpc", Key: "pending_nonce", Per: "endpoint", Fixed: [2]string{"state", "pending"},
-		Help: "The signer's nonce as the endpoint sees it, by state: pending (with its transaction pool) or mined."},
-	{Name: "lpops_rpc_endpoint_account_nonce", Probe: "rpc", Key: "mined_nonce", Per: "endpoint", Fixed: [2]string{"state", "mined"}},
-	{Name: "lpops_rpc_endpoint_pending_blocks", Probe: "rpc", Key: "pending_blocks", Per: "endpoint",
-		Help: "Blocks the signer's pending nonce has stayed ahead of its mined nonce on the endpoint."},
+	{Name: "lpops_rpc_endpoint_account_nonce", Probe: "rpc", Key: "pending_nonce", Per: "endpoint,role", Fixed: [2]string{"state", "pending"},
+		Help: "A watched account's nonce as the endpoint sees it, by role (orchestrator, signer, reward_caller) and state: pending (with its transaction pool) or mined."},
+	{Name: "lpops_rpc_endpoint_account_nonce", Probe: "rpc", Key: "mined_nonce", Per: "endpoint,role", Fixed: [2]string{"state", "mined"}},
+	{Name: "lpops_rpc_endpoint_pending_blocks", Probe: "rpc", Key: "pending_blocks", Per: "endpoint,role",
+		Help: "Blocks a watched account's pending nonce has stayed ahead of its mined nonce on the endpoint, by role."},
 	// the node
 	{Name: "lpops_node_up", Probe: "node", Key: "up",
 		Help: "1 when the node's CLI API answers."},
@@ -138,7 +142,7 @@ func newTypedMetrics() *typedMetrics {
 		}
 		var labels []string
 		if m.Per != "" {
-			labels = append(labels, m.Per)
+			labels = append(labels, strings.Split(m.Per, ",")...)
 		}
 		if m.Fixed[0] != "" {
 			labels = append(labels, m.Fixed[0])
@@ -193,13 +197,9 @@ func (t *typedMetrics) observe(res Result) {
 			continue
 		}
 		for key, v := range res.Values {
-			label, ok := m.match(key)
+			lv, ok := m.match(key)
 			if !ok {
 				continue
-			}
-			var lv []string
-			if m.Per != "" {
-				lv = append(lv, label)
 			}
 			if m.Fixed[0] != "" {
 				lv = append(lv, m.Fixed[1])
@@ -222,16 +222,29 @@ func (t *typedMetrics) observe(res Result) {
 	t.mu.Unlock()
 }
 
-// match reports whether the value name key is m's, and the label value a
+// match reports whether the value name key is m's, and the label values a
 // per-role or per-endpoint value carries.
-func (m typedMetric) match(key string) (string, bool) {
+func (m typedMetric) match(key string) ([]string, bool) {
 	switch m.Per {
 	case "role":
 		role, ok := strings.CutPrefix(key, m.Key+"_")
-		return role, ok && role != ""
+		return []string{role}, ok && role != ""
 	case "endpoint":
 		ep, ok := strings.CutSuffix(key, "_"+m.Key)
-		return ep, ok && ep != ""
+		return []string{ep}, ok && ep != ""
+	case "endpoint,role":
+		// Endpoint names and roles both hold "_": the role is the longest
+		// tail that is one.
+		rest, ok := strings.CutSuffix(key, "_"+m.Key)
+		if !ok {
+			return nil, false
+		}
+		for i := 1; i < len(rest); i++ {
+			if rest[i] == '_' && isRole(rest[i+1:]) {
+				return []string{rest[:i], rest[i+1:]}, true
+			}
+		}
+		return nil, false
 	}
-	return "", key == m.Key
+	return nil, key == m.Key
 }

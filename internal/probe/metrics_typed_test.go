@@ -30,12 +30,17 @@ func TestTypedMetrics(t *testing.T) {
 	r.Add(&funcProbe{name: "stake", check: func(context.Context) Result {
 		return Result{Probe: "stake", Success: true, Values: map[string]float64{
 			"total_stake_lpt": 412345.5, "reward_cut_percent": 10, "fee_share_percent": 50, "cutoff_margin_percent": 15.18,
-			"events_total": 42, "log_checkpoint_block": 1000, "pool_size": 100,
+			"events_total": 42, "log_checkpoint_block": 1000, "log_reorgs_total": 2, "pool_size": 100,
 		}}
 	}}, Schedule{})
 	r.Add(&funcProbe{name: "rpc", check: func(context.Context) Result {
 		return Result{Probe: "rpc", Success: true, Values: map[string]float64{
-			"healthy_endpoints": 1, "arb_one_pending_nonce": 41, "arb_one_mined_nonce": 40, "arb_one_peer_count": 12, "best_head_block": 99,
+			"healthy_endpoints": 1, "best_head_block": 99, "arb_one_peer_count": 12,
+			// As RPC.Check names them: <endpoint>_<role>_<value>.
+			"arb_one_signer_pending_nonce": 41, "arb_one_signer_mined_nonce": 40,
+			"arb_one_orchestrator_pending_nonce": 7, "arb_one_orchestrator_mined_nonce": 7,
+			"arb_one_reward_caller_pending_blocks":          3,
+			"local_geth_signer+reward_caller_pending_nonce": 5,
 		}}
 	}}, Schedule{})
 	r.RunOnce(context.Background())
@@ -60,10 +65,14 @@ func TestTypedMetrics(t *testing.T) {
 		{"lpops_active_set_size", nil, 100, dto.MetricType_GAUGE},
 		{"lpops_stake_events_total", nil, 42, dto.MetricType_COUNTER},
 		{"lpops_log_checkpoint_block", []string{"probe", "stake"}, 1000, dto.MetricType_GAUGE},
+		{"lpops_log_reorgs_total", []string{"probe", "stake"}, 2, dto.MetricType_COUNTER},
 		{"lpops_rpc_endpoints_healthy", nil, 1, dto.MetricType_GAUGE},
 		{"lpops_rpc_best_head_block", nil, 99, dto.MetricType_GAUGE},
-		{"lpops_rpc_endpoint_account_nonce", []string{"endpoint", "arb_one", "state", "pending"}, 41, dto.MetricType_GAUGE},
-		{"lpops_rpc_endpoint_account_nonce", []string{"endpoint", "arb_one", "state", "mined"}, 40, dto.MetricType_GAUGE},
+		{"lpops_rpc_endpoint_account_nonce", []string{"endpoint", "arb_one", "role", "signer", "state", "pending"}, 41, dto.MetricType_GAUGE},
+		{"lpops_rpc_endpoint_account_nonce", []string{"endpoint", "arb_one", "role", "signer", "state", "mined"}, 40, dto.MetricType_GAUGE},
+		{"lpops_rpc_endpoint_account_nonce", []string{"endpoint", "arb_one", "role", "orchestrator", "state", "pending"}, 7, dto.MetricType_GAUGE},
+		{"lpops_rpc_endpoint_account_nonce", []string{"endpoint", "local_geth", "role", "signer+reward_caller", "state", "pending"}, 5, dto.MetricType_GAUGE},
+		{"lpops_rpc_endpoint_pending_blocks", []string{"endpoint", "arb_one", "role", "reward_caller"}, 3, dto.MetricType_GAUGE},
 		{"lpops_rpc_endpoint_peers", []string{"endpoint", "arb_one"}, 12, dto.MetricType_GAUGE},
 	} {
 		got, typ, ok := typedSample(t, reg, tc.Name, tc.Labels...)

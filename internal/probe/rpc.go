@@ -313,6 +313,24 @@ func (p *RPC) accounts() []WatchedAccount {
 	return out
 }
 
+// The roles of the accounts lpops watches, in value names, labels and
+// sentences. An address with several roles joins them with "+".
+const (
+	RoleOrchestrator = "orchestrator"
+	RoleSigner       = "signer"
+	RoleRewardCaller = "reward_caller"
+)
+
+// isRole reports whether s is a role, or roles joined with "+".
+func isRole(s string) bool {
+	for r := range strings.SplitSeq(s, "+") {
+		if r != RoleOrchestrator && r != RoleSigner && r != RoleRewardCaller {
+			return false
+		}
+	}
+	return true
+}
+
 // roleText writes a role for a sentence: "signer+reward_caller" ->
 // "signer and reward caller".
 func roleText(role string) string {
