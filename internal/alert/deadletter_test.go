@@ -150,6 +150,51 @@ func TestDeadLetter(t *testing.T) {
 	check("after a new notification")
 }
 
+// A channel that rejects every notification (a revoked webhook answering
+// 410) has a broken configuration, not broken notifications: one entry
+// becomes a dead letter, the rest stay queued, retried with backoff, and go
+// out in order once the channel accepts again; nothing is lost.
+func TestChannelRejectingEverythingKeepsItsOutbox(t *testing.T) {
+	var mu sync.Mutex
+	revoked := true
+	rcv := newWebhookReceiver(t, func(string, int, http.Header) int {
+		mu.Lock()
+		defer mu.Unlock()
+		if revoked {
+			return http.StatusGone
+		}
+		return http.StatusOK
+	})
+	other := &recorder{name: "other"}
+	h := newHarness(t, func(o *Options) {
+		o.Notifiers = append([]notify.Notifier{rcv.notifier(t)}, o.Notifiers...)
+		o.MaxRejections = 2
+	}, other)
+	for _, name := range []string{"First", "Second", "Third"} {
+		h.observe(firing(name, Warning))
+	}
+	for range 12 { // far more attempts than max_rejections for each entry
+		h.step(DefaultMaxBackoff)
+	}
+	d := h.e.Doc()
+	if len(d.DeadLetters) != 1 || d.DeadLetters[0].Notification.Alertname != "First" || d.Channels[0].Pending != 2 {
+		t.Fatalf("dead letters %v, channel %+v; want First dead-lettered and Second, Third still queued", d.DeadLetters, d.Channels[0])
+	}
+	if rcv.tries("Second") < 3 || rcv.tries("Third") != 0 {
+		t.Fatalf("attempts: Second %d, Third %d; want Second retried, Third waiting behind it", rcv.tries("Second"), rcv.tries("Third"))
+	}
+	mu.Lock()
+	revoked = false // the operator fixed the webhook
+	mu.Unlock()
+	h.step(DefaultMaxBackoff)
+	if g := rcv.got(); strings.Join(g, ",") != "firing Second,firing Third" {
+		t.Fatalf("after the fix the channel accepted %v, want Second then Third", g)
+	}
+	if d := h.e.Doc(); d.Channels[0].Pending != 0 || len(d.DeadLetters) != 1 {
+		t.Fatalf("after the fix: %+v, dead letters %d", d.Channels[0], len(d.DeadLetters))
+	}
+}
+
 // A temporary failure in between does not reset nor add to the count; a
 // rejection is not retried faster than the usual backoff.
 func TestDeadLetterCountsOnlyPermanentAnswers(t *testing.T) {

@@ -79,6 +79,13 @@
 // of rejections lives in memory: after a restart an entry gets
 // MaxRejections more attempts.
 //
+// One dead letter per failure: once an entry is moved, a second entry
+// rejected for good before the channel accepts anything says the channel
+// rejects everything (a revoked webhook, a wrong token, a deleted chat), so
+// the fault is its configuration, not the notifications. That entry and the
+// rest stay queued, retried with backoff, and go out in order once the
+// configuration is fixed, rather than all draining into the dead letters.
+//
 // Delivery is at least once, not exactly once. The entry is deleted right
 // after the channel accepts it; a crash between the two sends it again after
 // the restart. Exactly once would need the receiver to take part in a

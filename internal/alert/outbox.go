@@ -40,6 +40,12 @@ type channel struct {
 	rejectID    uint64
 	rejections  int
 	deadLetters int
+	// deadSinceAccept: an entry was dead-lettered and the channel has
+	// accepted nothing since. A second entry rejected for good then says the
+	// channel rejects everything (a revoked webhook, a wrong token or chat):
+	// its configuration is broken, not the notification, so the entry stays
+	// queued, retried with backoff, for when the configuration is fixed.
+	deadSinceAccept bool
 }
 
 // DeadLetter is a notification a channel rejected for good
@@ -257,7 +263,7 @@ func (e *Engine) deliverChannel(ctx context.Context, ch *channel) time.Duration 
 		// is the one way a notification goes out twice (same ID).
 		e.ack(ch, ent.ID)
 		ch.failures, ch.nextAttempt, ch.failingSince, ch.lastErr, ch.lastSent = 0, time.Time{}, time.Time{}, "", e.now()
-		ch.rejectID, ch.rejections = 0, 0
+		ch.rejectID, ch.rejections, ch.deadSinceAccept = 0, 0, false
 		e.m.notifications.WithLabelValues(ch.name, n.Status, resultSent).Inc()
 		e.log.Debug("notification delivered", "channel", ch.name, "id", n.ID, "alert", n.Alertname, "status", n.Status)
 		e.channelAccepts(ch)
@@ -271,6 +277,9 @@ func (e *Engine) deliverChannel(ctx context.Context, ch *channel) time.Duration 
 // NotificationRejected. It reports whether ent was moved (the channel goes
 // on with its next entry). Called with e.mu held.
 func (e *Engine) reject(ch *channel, ent outboxEntry, err error, now time.Time) bool {
+	if ch.deadSinceAccept {
+		return false // the channel rejects everything: keep it queued
+	}
 	if ch.rejectID != ent.ID {
 		ch.rejectID, ch.rejections = ent.ID, 0
 	}
@@ -294,6 +303,7 @@ func (e *Engine) reject(ch *channel, ent outboxEntry, err error, now time.Time) 
 	}
 	ch.pending--
 	ch.deadLetters++
+	ch.deadSinceAccept = true
 	ch.rejectID, ch.rejections = 0, 0
 	ch.failures, ch.nextAttempt, ch.failingSince = 0, time.Time{}, time.Time{}
 	ch.lastErr = dl.Error

@@ -82,8 +82,9 @@ type Outbox struct {
 	// MaxBackoff caps the wait between delivery attempts to a failing channel.
 	MaxBackoff Duration `yaml:"max_backoff"`
 	// MaxRejections is how many times a channel may reject the same
-	// notification for good (an HTTP 4xx other than 408, 425 and 429) before
-	// it moves to the channel's dead letters and the next one is sent.
+	// notification for good (an HTTP 4xx other than 408, 425 and 429, or an
+	// SMTP 5xx) before it moves to the channel's dead letters and the next
+	// one is sent.
 	MaxRejections int `yaml:"max_rejections"`
 }
 
