@@ -71,6 +71,15 @@ func (s *Server) Listen(addr string) (net.Addr, error) {
 	return ln.Addr(), nil
 }
 
+// CloseListener closes the listener Listen opened, for a start that fails
+// before Serve.
+func (s *Server) CloseListener() error {
+	if s.ln == nil {
+		return nil
+	}
+	return s.ln.Close()
+}
+
 // Serve serves until ctx ends, then shuts down gracefully.
 func (s *Server) Serve(ctx context.Context) error {
 	errc := make(chan error, 1)

@@ -219,6 +219,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 		d.onListen(addr)
 	}
 	if err := d.listenPublic(); err != nil {
+		d.api.CloseListener()
 		return err
 	}
 	g, ctx := errgroup.WithContext(ctx)
