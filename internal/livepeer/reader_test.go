@@ -52,15 +52,24 @@ func key(t *testing.T) *ecdsa.PrivateKey {
 	return k
 }
 
-func TestSnapshotReadsEveryCallAtOneBlock(t *testing.T) {
-	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
-	defer cancel()
-	owner, orch, other := key(t), key(t), key(t)
+// testnet is an in-process chain mining every 20 ms (blocks keep landing
+// while a test reads) with the test contracts and a registered
+// orchestrator, and an endpoint pool on it.
+type testnet struct {
+	dep   *testchain.Deployment
+	pool  *chain.Pool
+	addrs livepeer.Addresses
+	orch  common.Address
+}
+
+func newTestnet(t *testing.T, ctx context.Context) *testnet {
+	t.Helper()
+	owner, orch := key(t), key(t)
 	oneK := new(big.Int).Mul(big.NewInt(1000), big.NewInt(1e18))
 	c, err := devnet.StartChain(types.GenesisAlloc{
 		crypto.PubkeyToAddress(owner.PublicKey): {Balance: oneK},
 		crypto.PubkeyToAddress(orch.PublicKey):  {Balance: oneK},
-	}, 20*time.Millisecond) // blocks keep landing while the test reads
+	}, 20*time.Millisecond)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,9 +91,17 @@ func TestSnapshotReadsEveryCallAtOneBlock(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rec := &recorder{Pool: pool}
-	orchAddr := crypto.PubkeyToAddress(orch.PublicKey)
-	r := livepeer.NewReader(rec, addrs, orchAddr, []common.Address{crypto.PubkeyToAddress(other.PublicKey)}, nil)
+	return &testnet{dep: dep, pool: pool, addrs: addrs, orch: crypto.PubkeyToAddress(orch.PublicKey)}
+}
+
+func TestSnapshotReadsEveryCallAtOneBlock(t *testing.T) {
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+	defer cancel()
+	other := key(t)
+	dev := newTestnet(t, ctx)
+	rec := &recorder{Pool: dev.pool}
+	orchAddr, dep := dev.orch, dev.dep
+	r := livepeer.NewReader(rec, dev.addrs, orchAddr, []common.Address{crypto.PubkeyToAddress(other.PublicKey)}, nil)
 	for i := 0; i < 5; i++ {
 		snap, err := r.Snapshot(ctx)
 		if err != nil {
@@ -133,36 +150,10 @@ func (a *aheadHead) BatchCall(ctx context.Context, b []rpc.BatchElem) error {
 func TestSnapshotAtAHeadTheEndpointLacks(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	defer cancel()
-	owner, orch := key(t), key(t)
-	oneK := new(big.Int).Mul(big.NewInt(1000), big.NewInt(1e18))
-	c, err := devnet.StartChain(types.GenesisAlloc{
-		crypto.PubkeyToAddress(owner.PublicKey): {Balance: oneK},
-		crypto.PubkeyToAddress(orch.PublicKey):  {Balance: oneK},
-	}, 20*time.Millisecond)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close() })
-	dep, err := testchain.Deploy(ctx, c.Backend.Client(), owner, testchain.Params{RoundLength: 20, LIP118: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	dep.PollInterval = 10 * time.Millisecond
-	if err := dep.RegisterOrchestrator(ctx, owner, orch, oneK, 100000, 500000); err != nil {
-		t.Fatal(err)
-	}
-	pool, err := chain.Dial(ctx, []chain.EndpointConfig{{Name: "devnet", URL: c.URL}}, chain.Options{ChainID: devnet.ChainID})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
-	addrs, err := livepeer.Resolve(ctx, pool, dep.Controller)
-	if err != nil {
-		t.Fatal(err)
-	}
+	dev := newTestnet(t, ctx)
 	// Far enough ahead that the chain cannot reach it during the test.
-	a := &aheadHead{recorder: recorder{Pool: pool}, by: 100000}
-	r := livepeer.NewReader(a, addrs, crypto.PubkeyToAddress(orch.PublicKey), nil, nil)
+	a := &aheadHead{recorder: recorder{Pool: dev.pool}, by: 100000}
+	r := livepeer.NewReader(a, dev.addrs, dev.orch, nil, nil)
 	snap, err := r.Snapshot(ctx)
 	if err != nil {
 		t.Fatalf("Snapshot with a head 100000 blocks past the answering endpoint's: %v", err)
