@@ -13,6 +13,7 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/common/hexutil"
+	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/rpc"
 
 	"github.com/lpops/lpops/internal/alert"
@@ -123,7 +124,7 @@ type cursorState struct {
 	// before it, so history skipped at the first start stays skipped.
 	Floor uint64 `json:"floor_block,omitempty"`
 	// Seen are the logs delivered from the blocks a rewind may re-scan.
-	Seen []logKey `json:"seen,omitempty"`
+	Seen []seenLog `json:"seen,omitempty"`
 	// Reorgs counts the reorgs found.
 	Reorgs uint64 `json:"reorgs,omitempty"`
 	// Fired are event alerts sent firing and not resolved yet.
@@ -134,16 +135,30 @@ type cursorState struct {
 	Data json.RawMessage `json:"data,omitempty"`
 }
 
-// logKey names one delivered log in one block.
+// logKey names one delivered log whatever block holds it: its transaction
+// and its content (emitter, topics, data). A transaction a reorg moved to
+// another block emits the same log there, at another block hash and maybe
+// another log index: it is the same event, delivered once.
 type logKey struct {
-	Block     uint64      `json:"block"`
-	BlockHash common.Hash `json:"block_hash"`
-	Tx        common.Hash `json:"tx"`
-	Index     uint        `json:"index"`
+	Tx    common.Hash `json:"tx"`
+	Event common.Hash `json:"event"`
+}
+
+// seenLog is a delivered log and the block it was first delivered from,
+// which bounds how long it is remembered.
+type seenLog struct {
+	logKey
+	Block uint64 `json:"block"`
 }
 
 func keyOf(l livepeer.EventLog) logKey {
-	return logKey{Block: l.Block(), BlockHash: l.BlockHash, Tx: l.TxHash, Index: uint(l.Index)}
+	parts := make([][]byte, 0, 2+len(l.Topics))
+	parts = append(parts, l.Address.Bytes())
+	for _, t := range l.Topics {
+		parts = append(parts, t.Bytes())
+	}
+	parts = append(parts, l.Data)
+	return logKey{Tx: l.TxHash, Event: crypto.Keccak256Hash(parts...)}
 }
 
 type sentEvent struct {
@@ -205,7 +220,7 @@ type Span struct {
 	reorg   bool
 	reorgAt uint64
 	topHash common.Hash
-	keys    []logKey
+	keys    []seenLog
 }
 
 // blockHash is the part of eth_getBlockByNumber a cursor reads.
@@ -257,9 +272,10 @@ func (s *Span) Logs(answered []rpc.BatchElem) ([]livepeer.EventLog, error) {
 		}
 		k := keyOf(l)
 		if s.seen[k] {
-			continue // delivered before a rewind
+			continue // delivered before a rewind, or from a block a reorg replaced
 		}
-		s.keys = append(s.keys, k)
+		s.seen[k] = true // twice in one span: the same transaction in two blocks read
+		s.keys = append(s.keys, seenLog{logKey: k, Block: l.Block()})
 		out = append(out, l)
 	}
 	return out, nil
@@ -341,7 +357,7 @@ func (c *LogCursor) Plan(head uint64) (*Span, error) {
 	s.askTop()
 	s.seen = make(map[logKey]bool, len(c.st.Seen))
 	for _, k := range c.st.Seen {
-		s.seen[k] = true
+		s.seen[k.logKey] = true
 	}
 	return s, nil
 }

@@ -7,7 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ethereum/go-ethereum/accounts/abi/bind"
 	"github.com/ethereum/go-ethereum/common/hexutil"
+	"github.com/ethereum/go-ethereum/core/types"
 
 	"github.com/lpops/lpops/internal/chain"
 	"github.com/lpops/lpops/internal/livepeer"
@@ -90,6 +92,23 @@ func TestStakeReorg(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The reverted bond's transactions (its approve, then the bond), kept
+	// to be mined again after the reorg, as a pool re-includes them.
+	var goneTxs []*types.Transaction
+	for _, n := range []uint64{bondGone.BlockNumber.Uint64() - 1, bondGone.BlockNumber.Uint64()} {
+		b, err := c.Client(t).BlockByNumber(ctx, new(big.Int).SetUint64(n))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tx := range b.Transactions() {
+			if from, err := types.Sender(types.LatestSignerForChainID(c.ChainID), tx); err == nil && from == addrOf(gone) {
+				goneTxs = append(goneTxs, tx)
+			}
+		}
+	}
+	if len(goneTxs) != 2 || goneTxs[1].Hash() != bondGone.TxHash {
+		t.Fatalf("found %d transactions of the bond to revert, want its approve and the bond", len(goneTxs))
+	}
 	r := check()
 	if r.Values["events_total"] != 2 || uint64(r.Values["log_checkpoint_block"]) != bondGone.BlockNumber.Uint64()+1 {
 		t.Fatalf("after the bond to be reverted: events_total %v, checkpoint %v; want 2, block %d",
@@ -109,6 +128,17 @@ func TestStakeReorg(t *testing.T) {
 		t.Fatalf("the replacement bond is in block %d (%s), the reverted one was in %d (%s): not a reorg of that block",
 			bondNew.BlockNumber, bondNew.BlockHash, bondGone.BlockNumber, bondGone.BlockHash)
 	}
+	// The reverted bond comes back in a later block of the new chain: the
+	// same event, at another block hash, which must not count twice.
+	for _, tx := range goneTxs {
+		if err := c.Client(t).SendTransaction(ctx, tx); err != nil {
+			t.Fatalf("re-include %s: %v", tx.Hash().Hex(), err)
+		}
+	}
+	again, err := bind.WaitMined(ctx, c.Client(t), goneTxs[1])
+	if err != nil || again.Status != types.ReceiptStatusSuccessful || again.BlockHash == bondGone.BlockHash {
+		t.Fatalf("the reverted bond mined again: %+v, %v; want it in another block", again, err)
+	}
 	r = check()
 	if reorgs := r.Values["log_reorgs_total"]; reorgs != 1 || r.Evidence["log_reorg"] == "" {
 		t.Fatalf("log_reorgs_total %v, evidence %q: the reorg was not seen", reorgs, r.Evidence["log_reorg"])
@@ -116,7 +146,7 @@ func TestStakeReorg(t *testing.T) {
 	check() // the re-scan
 	r = check()
 	if r.Values["events_total"] != 3 {
-		t.Errorf("events_total %v after the reorg, want 3 (kept, reverted, replacement: each once)", r.Values["events_total"])
+		t.Errorf("events_total %v after the reorg, want 3 (kept, reverted and mined again, replacement: each once)", r.Values["events_total"])
 	}
 	if r.Values["log_reorgs_total"] != 1 {
 		t.Errorf("log_reorgs_total %v, want 1", r.Values["log_reorgs_total"])
