@@ -93,32 +93,14 @@ func TestStalledGethIsRestartedByRunbook(t *testing.T) {
 
 	e := newEnv(t, nil)
 	endpoint := map[string]string{"endpoint": "local-geth"}
-	rpcProbe, err := probe.NewRPC(probe.RPCOptions{
-		Endpoints: []chain.EndpointConfig{{Name: "local-geth", URL: c.URL}},
-		ChainID:   c.ChainID.Uint64(), MaxHeadAge: 10 * time.Second, Timeout: 800 * time.Millisecond,
+	runner, r := e.watchGeth(t, c, Runbook{
+		Name: "restart-local-geth",
+		When: []Matcher{{Alertname: probe.AlertRPCEndpointDown, Labels: endpoint}, {Alertname: probe.AlertRPCEndpointStale, Labels: endpoint}},
+		Steps: []Step{
+			{Name: "restart geth", Type: StepCommand, Argv: []string{unitd, "restart", "-socket", sock}, Timeout: time.Minute},
+			{Type: StepWaitRPCSynced, URL: c.URL, Endpoint: "local-geth", MaxHeadAge: 5 * time.Second, Timeout: time.Minute},
+		},
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rpcProbe.Close()
-	runner, err := probe.NewRunner(probe.RunnerOptions{Interval: time.Second, Timeout: time.Second, Sink: e.alerts, Logger: testLogger(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	runner.Add(rpcProbe, probe.Schedule{})
-	r := e.remediator(t, Options{Settings: Settings{Interval: 200 * time.Millisecond}, PollInterval: 250 * time.Millisecond},
-		Runbook{
-			Name: "restart-local-geth",
-			When: []Matcher{{Alertname: probe.AlertRPCEndpointDown, Labels: endpoint}, {Alertname: probe.AlertRPCEndpointStale, Labels: endpoint}},
-			Steps: []Step{
-				{Name: "restart geth", Type: StepCommand, Argv: []string{unitd, "restart", "-socket", sock}, Timeout: time.Minute},
-				{Type: StepWaitRPCSynced, URL: c.URL, Endpoint: "local-geth", MaxHeadAge: 5 * time.Second, Timeout: time.Minute},
-			},
-		})
-	go runner.Run(t.Context())
-	done := make(chan struct{})
-	go func() { r.Run(t.Context()); close(done) }()
-	t.Cleanup(func() { <-done }) // after the context ends
 
 	head := func() uint64 {
 		n, err := c.Client(t).BlockNumber(t.Context())
@@ -327,36 +309,18 @@ func TestSeedRunbookRepairsGethAndNode(t *testing.T) {
 
 	e := newEnv(t, nil)
 	endpoint := map[string]string{"endpoint": "local-geth"}
-	rpcProbe, err := probe.NewRPC(probe.RPCOptions{
-		Endpoints: []chain.EndpointConfig{{Name: "local-geth", URL: c.URL}},
-		ChainID:   c.ChainID.Uint64(), MaxHeadAge: 10 * time.Second, Timeout: 800 * time.Millisecond,
+	runner, r := e.watchGeth(t, c, Runbook{
+		Name: "repair-chain-and-node",
+		When: []Matcher{{Alertname: probe.AlertRPCEndpointDown, Labels: endpoint}, {Alertname: probe.AlertRPCEndpointStale, Labels: endpoint}},
+		Steps: []Step{
+			{Name: "restart geth", Type: StepCommand, Argv: []string{unitd, "restart", "-socket", gethSock}, Timeout: time.Minute},
+			{Type: StepWaitRPCSynced, URL: c.URL, Endpoint: "local-geth", MaxHeadAge: 5 * time.Second, Timeout: time.Minute},
+			{Name: "restart node", Type: StepCommand, Argv: []string{unitd, "restart", "-socket", nodeSock}, Timeout: time.Minute},
+			{Type: StepWaitHTTPOK, URL: cli + "/status", BodyContains: `"Version"`, Timeout: 30 * time.Second},
+			{Type: StepWaitHTTPOK, URL: cli + "/orchestratorInfo", BodyContains: `"Status":"Registered"`, Timeout: 30 * time.Second},
+			{Name: "node reports its on-chain state", Type: StepHTTP, URL: cli + "/orchestratorInfo", ExpectStatus: http.StatusOK},
+		},
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rpcProbe.Close()
-	runner, err := probe.NewRunner(probe.RunnerOptions{Interval: time.Second, Timeout: time.Second, Sink: e.alerts, Logger: testLogger(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	runner.Add(rpcProbe, probe.Schedule{})
-	r := e.remediator(t, Options{Settings: Settings{Interval: 200 * time.Millisecond}, PollInterval: 250 * time.Millisecond},
-		Runbook{
-			Name: "repair-chain-and-node",
-			When: []Matcher{{Alertname: probe.AlertRPCEndpointDown, Labels: endpoint}, {Alertname: probe.AlertRPCEndpointStale, Labels: endpoint}},
-			Steps: []Step{
-				{Name: "restart geth", Type: StepCommand, Argv: []string{unitd, "restart", "-socket", gethSock}, Timeout: time.Minute},
-				{Type: StepWaitRPCSynced, URL: c.URL, Endpoint: "local-geth", MaxHeadAge: 5 * time.Second, Timeout: time.Minute},
-				{Name: "restart node", Type: StepCommand, Argv: []string{unitd, "restart", "-socket", nodeSock}, Timeout: time.Minute},
-				{Type: StepWaitHTTPOK, URL: cli + "/status", BodyContains: `"Version"`, Timeout: 30 * time.Second},
-				{Type: StepWaitHTTPOK, URL: cli + "/orchestratorInfo", BodyContains: `"Status":"Registered"`, Timeout: 30 * time.Second},
-				{Name: "node reports its on-chain state", Type: StepHTTP, URL: cli + "/orchestratorInfo", ExpectStatus: http.StatusOK},
-			},
-		})
-	go runner.Run(t.Context())
-	done := make(chan struct{})
-	go func() { r.Run(t.Context()); close(done) }()
-	t.Cleanup(func() { <-done })
 
 	testenv.WaitFor(t, 30*time.Second, "the probe to see geth healthy", func() bool {
 		res := runner.Results()
@@ -436,4 +400,32 @@ func TestSeedRunbookRepairsGethAndNode(t *testing.T) {
 	if rs := runs(t, r); len(rs) != 1 {
 		t.Errorf("%d runs, want 1", len(rs))
 	}
+}
+
+// watchGeth runs what watches a local geth in lpops: the RPC probe on c
+// (endpoint "local-geth") feeding e's alerts every second, and a remediator
+// with rb, both until the test ends.
+func (e *env) watchGeth(t *testing.T, c *testenv.Chain, rb Runbook) (*probe.Runner, *Remediator) {
+	t.Helper()
+	rpcProbe, err := probe.NewRPC(probe.RPCOptions{
+		Endpoints: []chain.EndpointConfig{{Name: "local-geth", URL: c.URL}},
+		ChainID:   c.ChainID.Uint64(), MaxHeadAge: 10 * time.Second, Timeout: 800 * time.Millisecond,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runner, err := probe.NewRunner(probe.RunnerOptions{Interval: time.Second, Timeout: time.Second, Sink: e.alerts, Logger: testLogger(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runner.Add(rpcProbe, probe.Schedule{})
+	r := e.remediator(t, Options{Settings: Settings{Interval: 200 * time.Millisecond}, PollInterval: 250 * time.Millisecond}, rb)
+	done := make(chan struct{})
+	go runner.Run(t.Context())
+	go func() { r.Run(t.Context()); close(done) }()
+	t.Cleanup(func() { // after the context ends
+		<-done
+		rpcProbe.Close()
+	})
+	return runner, r
 }
