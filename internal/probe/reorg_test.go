@@ -11,8 +11,6 @@ import (
 	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/ethereum/go-ethereum/core/types"
 
-	"github.com/lpops/lpops/internal/chain"
-	"github.com/lpops/lpops/internal/livepeer"
 	"github.com/lpops/lpops/internal/probe"
 	"github.com/lpops/lpops/internal/store"
 	"github.com/lpops/lpops/internal/testchain"
@@ -47,15 +45,7 @@ func TestStakeReorg(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	pool, err := chain.Dial(ctx, []chain.EndpointConfig{{Name: "anvil", URL: c.URL}}, chain.Options{ChainID: c.ChainID.Uint64(), RequestTimeout: 5 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
-	addrs, err := livepeer.Resolve(ctx, pool, dep.Controller)
-	if err != nil {
-		t.Fatal(err)
-	}
+	pool, addrs := c.Pool(t, ctx, dep.Controller)
 	st, err := store.Open(t.TempDir())
 	if err != nil {
 		t.Fatal(err)

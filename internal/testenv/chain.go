@@ -19,6 +19,9 @@ import (
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/ethclient"
 	"github.com/ethereum/go-ethereum/rpc"
+
+	lpchain "github.com/lpops/lpops/internal/chain"
+	"github.com/lpops/lpops/internal/livepeer"
 )
 
 // Chain kinds.
@@ -343,4 +346,22 @@ func (c *Chain) Restart(t testing.TB) {
 	c.miningMu.Lock()
 	c.automine, c.interval = c.initialAutomine, c.initialInterval
 	c.miningMu.Unlock()
+}
+
+// Pool dials lpops' endpoint pool on c and resolves the Livepeer contracts
+// behind controller through it, as lpops does at start: what tests of the
+// keeper and the probes read the chain with. Closed when the test ends.
+func (c *Chain) Pool(t testing.TB, ctx context.Context, controller common.Address) (*lpchain.Pool, livepeer.Addresses) {
+	t.Helper()
+	pool, err := lpchain.Dial(ctx, []lpchain.EndpointConfig{{Name: c.Kind, URL: c.URL}},
+		lpchain.Options{ChainID: c.ChainID.Uint64(), RequestTimeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	addrs, err := livepeer.Resolve(ctx, pool, controller)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pool, addrs
 }
