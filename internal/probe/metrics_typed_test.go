@@ -114,36 +114,12 @@ func TestTypedMetrics(t *testing.T) {
 	}
 }
 
-// typedSample finds the series of name with the label pairs.
+// typedSample finds the series of name with exactly the label pairs.
 func typedSample(t *testing.T, reg prometheus.Gatherer, name string, labelPairs ...string) (float64, dto.MetricType, bool) {
 	t.Helper()
-	fams, err := reg.Gather()
-	if err != nil {
-		t.Fatal(err)
+	m, typ, ok := findSeries(t, reg, name, true, labelPairs...)
+	if !ok {
+		return 0, 0, false
 	}
-	for _, f := range fams {
-		if f.GetName() != name {
-			continue
-		}
-	next:
-		for _, m := range f.GetMetric() {
-			have := map[string]string{}
-			for _, lp := range m.GetLabel() {
-				have[lp.GetName()] = lp.GetValue()
-			}
-			if len(have) != len(labelPairs)/2 {
-				continue
-			}
-			for i := 0; i+1 < len(labelPairs); i += 2 {
-				if have[labelPairs[i]] != labelPairs[i+1] {
-					continue next
-				}
-			}
-			if m.Gauge != nil {
-				return m.GetGauge().GetValue(), f.GetType(), true
-			}
-			return m.GetCounter().GetValue(), f.GetType(), true
-		}
-	}
-	return 0, 0, false
+	return seriesValue(m), typ, true
 }

@@ -290,8 +290,20 @@ func TestRunnerSharesMetricsOnOneRegistry(t *testing.T) {
 }
 
 // metricValue gathers reg and returns the value of the series of name with
-// the given label pairs; it fails the test when there is none.
+// the given label pairs (and maybe others); it fails the test when there is
+// none.
 func metricValue(t *testing.T, reg prometheus.Gatherer, name string, labelPairs ...string) float64 {
+	t.Helper()
+	m, _, ok := findSeries(t, reg, name, false, labelPairs...)
+	if !ok {
+		t.Fatalf("no series %s%v", name, labelPairs)
+	}
+	return seriesValue(m)
+}
+
+// findSeries gathers reg and finds the series of name that has the label
+// pairs (exact: and no other label), with its family's type.
+func findSeries(t *testing.T, reg prometheus.Gatherer, name string, exact bool, labelPairs ...string) (*dto.Metric, dto.MetricType, bool) {
 	t.Helper()
 	fams, err := reg.Gather()
 	if err != nil {
@@ -307,16 +319,18 @@ func metricValue(t *testing.T, reg prometheus.Gatherer, name string, labelPairs 
 			for _, lp := range m.GetLabel() {
 				have[lp.GetName()] = lp.GetValue()
 			}
+			if exact && len(have) != len(labelPairs)/2 {
+				continue
+			}
 			for i := 0; i+1 < len(labelPairs); i += 2 {
 				if have[labelPairs[i]] != labelPairs[i+1] {
 					continue next
 				}
 			}
-			return seriesValue(m)
+			return m, f.GetType(), true
 		}
 	}
-	t.Fatalf("no series %s%v", name, labelPairs)
-	return 0
+	return nil, 0, false
 }
 
 func seriesValue(m *dto.Metric) float64 {
