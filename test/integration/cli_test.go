@@ -14,7 +14,6 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 
-	"github.com/lpops/lpops/internal/signer"
 	"github.com/lpops/lpops/internal/testenv"
 )
 
@@ -73,46 +72,7 @@ func newCLIEnv(e *env) *cliEnv {
 	t := e.t
 	t.Helper()
 	c := &cliEnv{e: e, t: t, bin: testenv.BuildLpops(t), dir: t.TempDir()}
-	keystore, err := signer.WriteKeystore(filepath.Join(c.dir, "keystore"), e.signer, passphrase, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	passFile := filepath.Join(c.dir, "passphrase")
-	if err := os.WriteFile(passFile, []byte(passphrase+"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	maxHeadAge := "2m"
-	if e.opts.manual {
-		maxHeadAge = "0"
-	}
-	c.yaml = fmt.Sprintf(`# Written by the lpops CLI integration test.
-network: custom
-chain_id: %d
-controller: "%s"
-rpc:
-  - name: %s
-    url: %s
-orchestrator: "%s"
-signer:
-  keystore: %s
-  passphrase_file: %s
-reward:
-  mode: act
-  grace_blocks: %d
-  max_fee_gwei: %d
-  stuck_after: 3m
-chain:
-  poll_interval: 2s
-  active_poll_interval: 200ms
-  request_timeout: 5s
-  health_interval: 2s
-  max_head_age: %s
-state_dir: %s
-log:
-  level: debug
-  format: text
-%s`, e.chain.ChainID.Uint64(), e.dep.Controller.Hex(), e.chain.Kind, e.chain.URL, addr(e.orch).Hex(), keystore, passFile,
-		defaultGrace, defaultMaxFeeGwei, maxHeadAge, filepath.Join(c.dir, "state"), cliOps)
+	c.yaml = e.config(c.dir, lpopsOptions{grace: defaultGrace}) + cliOps
 	cfg := c.yaml + fmt.Sprintf("listen: 127.0.0.1:%d\n", testenv.FreePort(t))
 	if err := os.WriteFile(c.path(), []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)

@@ -394,6 +394,23 @@ type lpops struct {
 func (e *env) startLpops(o lpopsOptions) *lpops {
 	e.t.Helper()
 	t := e.t
+	dir := t.TempDir()
+	cfg := e.config(dir, o)
+	return &lpops{t: t, Lpops: testenv.StartLpops(t, testenv.LpopsOptions{
+		Dir: dir, Config: cfg, Timeout: startTimeout, ReadyWhat: "lpops to start and read the chain",
+		Ready: func(l *testenv.Lpops) bool {
+			var s statusDoc
+			return l.Status(&s) == nil && s.Ready && s.Keeper != nil
+		},
+	})}
+}
+
+// config writes the signer's keystore and passphrase file into dir and
+// returns the configuration lpops runs with there (state in dir/state), with
+// o's settings and defaults.
+func (e *env) config(dir string, o lpopsOptions) string {
+	e.t.Helper()
+	t := e.t
 	if o.grace == 0 {
 		o.grace = e.grace
 	}
@@ -406,7 +423,6 @@ func (e *env) startLpops(o lpopsOptions) *lpops {
 	if o.rpc == nil {
 		o.rpc = []rpcEntry{{e.chain.Kind, e.chain.URL}}
 	}
-	dir := t.TempDir()
 	keystore, err := signer.WriteKeystore(filepath.Join(dir, "keystore"), e.signer, passphrase, true)
 	if err != nil {
 		t.Fatal(err)
@@ -423,7 +439,7 @@ func (e *env) startLpops(o lpopsOptions) *lpops {
 	for _, r := range o.rpc {
 		fmt.Fprintf(&rpc, "  - name: %s\n    url: %s\n", r.name, r.url)
 	}
-	cfg := fmt.Sprintf(`# Written by the lpops integration test.
+	return fmt.Sprintf(`# Written by the lpops integration test.
 network: custom
 chain_id: %d
 controller: "%s"
@@ -449,13 +465,6 @@ log:
   format: text
 `, e.chain.ChainID.Uint64(), e.dep.Controller.Hex(), rpc.String(), addr(e.orch).Hex(), keystore, passFile,
 		o.grace, o.maxFeeGwei, o.stuckAfter, maxHeadAge, filepath.Join(dir, "state"))
-	return &lpops{t: t, Lpops: testenv.StartLpops(t, testenv.LpopsOptions{
-		Dir: dir, Config: cfg, Timeout: startTimeout, ReadyWhat: "lpops to start and read the chain",
-		Ready: func(l *testenv.Lpops) bool {
-			var s statusDoc
-			return l.Status(&s) == nil && s.Ready && s.Keeper != nil
-		},
-	})}
 }
 
 // statusDoc is the part of /api/v1/status the tests read, decoded from the
