@@ -5,12 +5,17 @@
 #
 #   .tools/bin/anvil   anvil from npm @foundry-rs/anvil-linux-<arch>@ANVIL_VERSION
 #   .tools/bin/geth    go install github.com/ethereum/go-ethereum/cmd/geth@GETH_VERSION
+#   .tools/bin/staticcheck
+#                      go install honnef.co/go/tools/cmd/staticcheck@STATICCHECK_VERSION
 #
 # System packages (node/npm) come from apt-get, only when missing.
 set -euo pipefail
 
 ANVIL_VERSION=1.7.1
 GETH_VERSION=v1.17.10
+# Module v0.8.2 is staticcheck release 2026.2.2, the newest on the proxy; it
+# builds with and analyses Go 1.26 code.
+STATICCHECK_VERSION=v0.8.2
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$PWD
@@ -97,6 +102,25 @@ install_geth() {
 	has_version "$BIN/geth" "^Version: ${v//./\\.}-" version ||
 		die "installed geth does not report version $GETH_VERSION"
 	log "geth $GETH_VERSION installed"
+}
+
+# install_staticcheck: the linter scripts/test.sh runs after go vet. Built the
+# way geth is, outside the repository, at the pinned module version. Its
+# -version output names the module version in parentheses, e.g.
+# "staticcheck 2026.2.2 (0.8.2)".
+install_staticcheck() {
+	local v=${STATICCHECK_VERSION#v}
+	if has_version "$BIN/staticcheck" "\\(${v//./\\.}\\)" -version; then
+		log "staticcheck $STATICCHECK_VERSION already installed"
+		return
+	fi
+	command -v go >/dev/null || die "go not found in PATH"
+	log "go install honnef.co/go/tools/cmd/staticcheck@$STATICCHECK_VERSION"
+	(cd "$TOOLS" && GOBIN=$BIN GOWORK=off GOFLAGS=-buildvcs=false \
+		go install "honnef.co/go/tools/cmd/staticcheck@$STATICCHECK_VERSION")
+	has_version "$BIN/staticcheck" "\\(${v//./\\.}\\)" -version ||
+		die "installed staticcheck does not report version $STATICCHECK_VERSION"
+	log "staticcheck $STATICCHECK_VERSION installed"
 }
 
 # ---------------------------------------------------------------------------
@@ -212,6 +236,7 @@ install_chromium() {
 
 install_anvil
 install_geth
+install_staticcheck
 install_alertmanager
 install_prometheus
 install_host_tools

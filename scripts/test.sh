@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The project's test command, run locally and by CI (.ci/run).
 # Installs the pinned test tools into .tools/, puts .tools/bin first in PATH,
-# then vets and tests every package. Extra arguments go to `go test`, e.g.
+# then vets, lints (staticcheck) and tests every package. Extra arguments go to `go test`, e.g.
 #   scripts/test.sh -run TestStartAnvil -v
 set -euo pipefail
 
@@ -25,5 +25,9 @@ echo "test.sh: go vet ./..."
 go vet ./...
 echo "test.sh: go vet -tags demo ./cmd/lpops (the demo build)"
 go vet -tags demo ./cmd/lpops
+echo "test.sh: staticcheck ./..."
+staticcheck ./...
+echo "test.sh: staticcheck -tags demo ./cmd/lpops (the demo build)"
+staticcheck -tags demo ./cmd/lpops
 echo "test.sh: go test -count=1 -timeout 25m ./... $*"
 go test -count=1 -timeout 25m ./... "$@"

@@ -46,8 +46,6 @@ type DemoResult struct {
 	RewardedByNode, RewardedByLpops, Missed int
 }
 
-const demoPassEnv = "LPOPS_DEMO_PASSPHRASE"
-
 // RunDemo starts the embedded devnet, a simulated go-livepeer node whose own
 // reward call is switched off every other round, and lpops with its HTTP
 // surface, and tells what happens round by round.

@@ -163,7 +163,7 @@ func (c *Client) OrchestratorInfo(ctx context.Context) (*OrchestratorInfo, error
 		}
 		v, err := strconv.ParseUint(n.String(), 10, 64)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("Transcoder.%s %q is not a non-negative 64-bit integer", field, n))
+			errs = append(errs, fmt.Errorf("field Transcoder.%s %q is not a non-negative 64-bit integer", field, n))
 			return
 		}
 		*dst = v
@@ -174,7 +174,7 @@ func (c *Client) OrchestratorInfo(ctx context.Context) (*OrchestratorInfo, error
 		}
 		v, ok := new(big.Int).SetString(n.String(), 10)
 		if !ok {
-			errs = append(errs, fmt.Errorf("Transcoder.%s %q is not an integer", field, n))
+			errs = append(errs, fmt.Errorf("field Transcoder.%s %q is not an integer", field, n))
 		}
 		return v
 	}

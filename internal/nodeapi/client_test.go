@@ -161,7 +161,7 @@ func TestErrorsNameTheRoute(t *testing.T) {
 			fmt.Fprint(w, strings.Replace(realOrchInfo, `"LastRewardRound":2`, `"LastRewardRound":-2`, 1))
 		},
 			func(c *Client) error { _, err := c.OrchestratorInfo(context.Background()); return err },
-			`GET /orchestratorInfo: Transcoder.LastRewardRound "-2" is not a non-negative 64-bit integer`},
+			`GET /orchestratorInfo: field Transcoder.LastRewardRound "-2" is not a non-negative 64-bit integer`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

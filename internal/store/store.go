@@ -14,6 +14,7 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
 )
 
 // ErrNotFound is returned by Get when the key is absent.
@@ -37,7 +38,7 @@ func Open(dir string) (*Store, error) {
 	path := filepath.Join(dir, FileName)
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 2 * time.Second})
 	if err != nil {
-		if errors.Is(err, bolt.ErrTimeout) {
+		if errors.Is(err, berrors.ErrTimeout) {
 			return nil, fmt.Errorf("open state %s: locked by another process (is another lpops running on this state_dir?)", path)
 		}
 		return nil, fmt.Errorf("open state %s: %w", path, err)
@@ -126,9 +127,10 @@ func (s *Store) Scan(bucket string, prefix []byte, reverse bool, fn func(key, va
 		// Seek past the prefix range, then walk back.
 		end := prefixEnd(prefix)
 		var k, v []byte
-		if end == nil {
-			k, v = c.Last()
-		} else if k, v = c.Seek(end); k == nil {
+		if end != nil {
+			k, _ = c.Seek(end)
+		}
+		if k == nil {
 			k, v = c.Last()
 		} else {
 			k, v = c.Prev()

@@ -136,9 +136,7 @@ func TestStatusPage(t *testing.T) {
 			t.Helper()
 			low := strings.ToLower(body)
 			for _, s := range secrets {
-				if strings.HasPrefix(s, "0x") {
-					s = s[2:]
-				}
+				s = strings.TrimPrefix(s, "0x")
 				if strings.Contains(low, strings.ToLower(s)) {
 					t.Errorf("%s contains %s", what, s)
 				}

@@ -116,6 +116,8 @@ func newEnv(t *testing.T, o envOptions) *env {
 		t.Fatalf("register orchestrator: %v", err)
 	}
 	switch o.mining {
+	case automine:
+		// The setup's mode already.
 	case everySecond:
 		e.chain.SetIntervalMining(t, 1)
 	case manual:
@@ -457,14 +459,6 @@ func (s *statusDoc) probe(name string) *probeResult {
 	return nil
 }
 
-func (lp *lpops) status() (*statusDoc, error) {
-	var s statusDoc
-	if err := lp.Status(&s); err != nil {
-		return nil, err
-	}
-	return &s, nil
-}
-
 // waitStatus polls the status until cond holds and returns that status. It
 // fails at once if lpops exits.
 func (lp *lpops) waitStatus(what string, cond func(*statusDoc) bool) *statusDoc {
@@ -501,13 +495,6 @@ type alertsDoc struct {
 		Pending   int    `json:"pending"`
 		LastError string `json:"last_error"`
 	} `json:"channels"`
-}
-
-func (lp *lpops) alerts() *alertsDoc {
-	lp.t.Helper()
-	var d alertsDoc
-	lp.GetJSON("/api/v1/alerts", &d)
-	return &d
 }
 
 // waitAlerts polls GET /api/v1/alerts until cond holds.

@@ -532,14 +532,6 @@ type endpointStatus struct {
 // inRound reports whether the keeper's status is about round r.
 func (s *statusDoc) inRound(r uint64) bool { return s.Keeper != nil && s.Keeper.Round == r }
 
-func (lp *lpops) status() (*statusDoc, error) {
-	var s statusDoc
-	if err := lp.Status(&s); err != nil {
-		return nil, err
-	}
-	return &s, nil
-}
-
 // waitStatus polls the status until it has the keeper's part and cond
 // holds, and returns that status. It fails at once if lpops exits.
 func (lp *lpops) waitStatus(what string, cond func(*statusDoc) bool) *statusDoc {

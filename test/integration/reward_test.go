@@ -501,7 +501,7 @@ func sigkillWhilePending(t *testing.T, e *env) {
 
 	lp.Stop(syscall.SIGKILL)
 	lp.Restart()
-	s = lp.waitStatus("the restarted lpops to read the round", func(s *statusDoc) bool { return s.inRound(round) })
+	lp.waitStatus("the restarted lpops to read the round", func(s *statusDoc) bool { return s.inRound(round) })
 	lp.reads(3, func(s *statusDoc) {
 		if len(s.Keeper.Txs) != 1 || s.Keeper.Txs[0].Hash != sent {
 			t.Fatalf("restarted lpops lists transactions %+v; want only %s", s.Keeper.Txs, sent)
