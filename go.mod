@@ -3,6 +3,10 @@ module github.com/lpops/lpops
 go 1.26.8
 
 require (
+	// chromedp drives the browser in internal/web's tests only. A test import
+	// needs a requirement here (a nested module would take the browser tests out
+	// of `go test ./...` at the root); it is never linked into lpops, which
+	// cmd/lpops' TestBinaryLinksOnlyWhatTheDaemonUses checks with go version -m.
 	github.com/chromedp/chromedp v0.23.0
 	github.com/coreos/go-systemd/v22 v22.7.0
 	github.com/ethereum/go-ethereum v1.17.10
@@ -12,8 +16,8 @@ require (
 	github.com/prometheus/common v0.66.1
 	github.com/prometheus/procfs v0.16.1
 	go.etcd.io/bbolt v1.4.3
+	go.yaml.in/yaml/v3 v3.0.6
 	golang.org/x/sync v0.25.0
-	gopkg.in/yaml.v3 v3.0.1
 )
 
 require (
@@ -120,4 +124,9 @@ require (
 	google.golang.org/protobuf v1.36.12 // indirect
 	gopkg.in/natefinch/lumberjack.v2 v2.2.1 // indirect
 	gopkg.in/yaml.v2 v2.4.0 // indirect
+	gopkg.in/yaml.v3 v3.0.1 // indirect
 )
+
+// abigen regenerates internal/testchain's bindings (go generate runs
+// `go tool abigen`), at the go-ethereum version lpops links.
+tool github.com/ethereum/go-ethereum/cmd/abigen
