@@ -18,6 +18,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"golang.org/x/net/netutil"
 )
 
 // StatusSource provides the documents the API serves.
@@ -38,11 +39,50 @@ type Server struct {
 	mux    *http.ServeMux
 	srv    *http.Server
 	ln     net.Listener
+	// maxConns caps the connections served at once (MaxConns; tests lower it).
+	maxConns int
+}
+
+// Limits both listeners apply, so that a client that connects and stalls,
+// or many clients at once, cannot hold lpops' sockets, memory or file
+// descriptors. They matter most on api.public_listen, which faces the
+// internet, and cost nothing on loopback.
+const (
+	// ReadHeaderTimeout bounds the request line and headers (slowloris).
+	ReadHeaderTimeout = 5 * time.Second
+	// ReadTimeout bounds the whole request, body included: the largest is a
+	// silence of a few hundred bytes.
+	ReadTimeout = 15 * time.Second
+	// WriteTimeout bounds handling and writing one answer. The slowest
+	// legitimate answers (/metrics, /api/v1/rounds?limit=1000, the status
+	// page's assets) take milliseconds on loopback and a few seconds to a
+	// scraper across a slow link; a minute leaves a wide margin.
+	WriteTimeout = time.Minute
+	// IdleTimeout closes a keep-alive connection no request has used.
+	IdleTimeout = 2 * time.Minute
+	// MaxHeaderBytes bounds the request headers.
+	MaxHeaderBytes = 64 << 10
+	// MaxConns caps the connections served at once; further connections wait
+	// in the kernel's accept queue until one closes. Browsers open about six
+	// per page, Prometheus one per scrape.
+	MaxConns = 64
+)
+
+// newHTTPServer returns the http.Server of a listener serving h.
+func newHTTPServer(h http.Handler) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: ReadHeaderTimeout,
+		ReadTimeout:       ReadTimeout,
+		WriteTimeout:      WriteTimeout,
+		IdleTimeout:       IdleTimeout,
+		MaxHeaderBytes:    MaxHeaderBytes,
+	}
 }
 
 // New returns a Server for src and the metrics in g.
 func New(src StatusSource, g prometheus.Gatherer, log *slog.Logger) *Server {
-	s := &Server{src: src, gather: g, log: log.With("component", "api")}
+	s := &Server{src: src, gather: g, log: log.With("component", "api"), maxConns: MaxConns}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
@@ -50,7 +90,7 @@ func New(src StatusSource, g prometheus.Gatherer, log *slog.Logger) *Server {
 	mux.HandleFunc("GET /api/v1/rounds", s.rounds)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(g, promhttp.HandlerOpts{}))
 	s.mux = mux
-	s.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	s.srv = newHTTPServer(mux)
 	return s
 }
 
@@ -67,7 +107,7 @@ func (s *Server) Listen(addr string) (net.Addr, error) {
 	if err != nil {
 		return nil, fmt.Errorf("listen %s: %w", addr, err)
 	}
-	s.ln = ln
+	s.ln = netutil.LimitListener(ln, s.maxConns)
 	return ln.Addr(), nil
 }
 
@@ -153,12 +193,12 @@ func (s *Server) EnableUI(h http.Handler) {
 // and /healthz, and nothing else: no API, no metrics, no route that changes
 // state. Listen and Serve it as the API's Server.
 func NewPublic(h http.Handler, log *slog.Logger) *Server {
-	s := &Server{log: log.With("component", "public-page"), mux: http.NewServeMux()}
+	s := &Server{log: log.With("component", "public-page"), mux: http.NewServeMux(), maxConns: MaxConns}
 	s.mux.HandleFunc("GET /healthz", s.healthz)
 	for _, pattern := range uiPatterns {
 		s.mux.Handle(pattern, h)
 	}
-	s.srv = &http.Server{Handler: s.mux, ReadHeaderTimeout: 5 * time.Second}
+	s.srv = newHTTPServer(s.mux)
 	return s
 }
 
