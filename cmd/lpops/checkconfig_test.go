@@ -224,3 +224,14 @@ func TestCheckConfigUsage(t *testing.T) {
 		})
 	}
 }
+
+func TestCheckConfigWarnsOnPublicListen(t *testing.T) {
+	file := writeConfig(t, "rpc:\n  - url: http://127.0.0.1:8545\nlisten: 0.0.0.0:7940\nreward:\n  mode: observe\n", "")
+	code, stdout, stderr := checkConfig(t, file)
+	if code != 0 || !strings.HasPrefix(stdout, file+": ok\n") {
+		t.Fatalf("exit %d, stdout %q, stderr %q; want 0 and ok", code, stdout, stderr)
+	}
+	if want := file + ": warning: listen: 0.0.0.0:7940 is not a loopback address"; !strings.HasPrefix(stderr, want) {
+		t.Errorf("stderr %q, want it to start with %q", stderr, want)
+	}
+}

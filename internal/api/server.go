@@ -14,6 +14,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -41,6 +42,10 @@ type Server struct {
 	ln     net.Listener
 	// maxConns caps the connections served at once (MaxConns; tests lower it).
 	maxConns int
+	// listenHost is the host of the bound address, accepted in the Host
+	// header; checkHost says whether the Host header is checked at all.
+	listenHost string
+	checkHost  bool
 }
 
 // Limits both listeners apply, so that a client that connects and stalls,
@@ -82,7 +87,7 @@ func newHTTPServer(h http.Handler) *http.Server {
 
 // New returns a Server for src and the metrics in g.
 func New(src StatusSource, g prometheus.Gatherer, log *slog.Logger) *Server {
-	s := &Server{src: src, gather: g, log: log.With("component", "api"), maxConns: MaxConns}
+	s := &Server{src: src, gather: g, log: log.With("component", "api"), maxConns: MaxConns, checkHost: true}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
@@ -90,15 +95,15 @@ func New(src StatusSource, g prometheus.Gatherer, log *slog.Logger) *Server {
 	mux.HandleFunc("GET /api/v1/rounds", s.rounds)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(g, promhttp.HandlerOpts{}))
 	s.mux = mux
-	s.srv = newHTTPServer(mux)
+	s.srv = newHTTPServer(s.guardHost(mux))
 	return s
 }
 
 // Handle mounts h on pattern (components that serve their own routes).
 func (s *Server) Handle(pattern string, h http.Handler) { s.mux.Handle(pattern, h) }
 
-// Handler exposes the routes (tests).
-func (s *Server) Handler() http.Handler { return s.srv.Handler }
+// Handler exposes the routes, without the listener's Host check (tests).
+func (s *Server) Handler() http.Handler { return s.mux }
 
 // Listen binds addr; call Serve next. Binding first lets the caller report the
 // real address (":0" in tests) and fail fast on a busy port.
@@ -108,6 +113,7 @@ func (s *Server) Listen(addr string) (net.Addr, error) {
 		return nil, fmt.Errorf("listen %s: %w", addr, err)
 	}
 	s.ln = netutil.LimitListener(ln, s.maxConns)
+	s.listenHost, _, _ = net.SplitHostPort(addr)
 	return ln.Addr(), nil
 }
 
@@ -208,4 +214,42 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	_ = enc.Encode(v)
+}
+
+// guardHost refuses, with 421 Misdirected Request, a request whose Host
+// header names neither a loopback name, an IP address nor the host of
+// listen. A web page on another site can make a browser send requests to
+// 127.0.0.1 under its own name by pointing that name's DNS at 127.0.0.1
+// (DNS rebinding); the browser then lets the page read the answers. The
+// page's name is in the Host header, so checking it keeps the status,
+// rounds and metrics routes readable only by those who address lpops
+// directly. The public listener does not check: it serves the public page
+// under any name.
+func (s *Server) guardHost(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.checkHost && !s.hostAllowed(r.Host) {
+			http.Error(w, "misdirected request: address lpops by 127.0.0.1, localhost or its listen address", http.StatusMisdirectedRequest)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// hostAllowed reports whether host (a Host header, with or without a port)
+// is loopback, an IP address, or the host lpops listens on.
+func (s *Server) hostAllowed(host string) bool {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	host = strings.ToLower(strings.TrimSuffix(strings.Trim(host, "[]"), "."))
+	switch {
+	case host == "":
+		return true // HTTP/1.0 without a Host header: no name to rebind
+	case host == "localhost" || strings.HasSuffix(host, ".localhost"):
+		return true
+	case net.ParseIP(host) != nil:
+		// A rebinding page is reached by a name; an address is not one.
+		return true
+	}
+	return s.listenHost != "" && strings.EqualFold(host, strings.TrimSuffix(s.listenHost, "."))
 }

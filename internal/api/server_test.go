@@ -197,3 +197,57 @@ func get(t *testing.T, conn net.Conn) {
 	resp.Body.Close()
 	conn.SetReadDeadline(time.Time{})
 }
+
+// TestHostHeaderChecked: the private API answers requests that address it
+// by loopback name, IP address or its listen host, and refuses other names
+// (a DNS-rebinding page reaching 127.0.0.1 under its own name). The public
+// page answers any name.
+func TestHostHeaderChecked(t *testing.T) {
+	api := New(fakeSource{}, prometheus.NewRegistry(), slog.New(slog.DiscardHandler))
+	apiAddr := serve(t, api)
+	public := NewPublic(http.NotFoundHandler(), slog.New(slog.DiscardHandler))
+	publicAddr := serve(t, public)
+	for _, tc := range []struct {
+		Name     string
+		Addr     string
+		Host     string
+		WantCode int
+	}{
+		{"LoopbackIP", apiAddr, apiAddr, 200},
+		{"Localhost", apiAddr, "localhost:7940", 200},
+		{"LocalhostNoPort", apiAddr, "localhost", 200},
+		{"IPv6Loopback", apiAddr, "[::1]:7940", 200},
+		{"OtherIP", apiAddr, "192.0.2.10:7940", 200},
+		{"RebindingName", apiAddr, "attacker.example:7940", 421},
+		{"RebindingNameNoPort", apiAddr, "evil.example", 421},
+		{"LocalhostLookalike", apiAddr, "localhost.attacker.example", 421},
+		{"PublicAnyName", publicAddr, "status.example.org", 200},
+	} {
+		t.Run(tc.Name, func(t *testing.T) {
+			req, err := http.NewRequest("GET", "http://"+tc.Addr+"/healthz", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Host = tc.Host
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != tc.WantCode {
+				t.Errorf("GET /healthz with Host %q = %d (%s), want %d", tc.Host, resp.StatusCode, body, tc.WantCode)
+			}
+		})
+	}
+}
+
+func TestListenHostAllowed(t *testing.T) {
+	s := New(fakeSource{}, prometheus.NewRegistry(), slog.New(slog.DiscardHandler))
+	s.listenHost = "lpops.internal" // listen: lpops.internal:7940
+	for host, want := range map[string]bool{"LPOPS.internal:7940": true, "lpops.internal.": true, "other.internal": false} {
+		if got := s.hostAllowed(host); got != want {
+			t.Errorf("hostAllowed(%q) = %v, want %v", host, got, want)
+		}
+	}
+}
