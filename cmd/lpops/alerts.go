@@ -19,6 +19,7 @@ import (
 
 	"github.com/lpops/lpops/internal/alert"
 	"github.com/lpops/lpops/internal/api"
+	"github.com/lpops/lpops/internal/httpx"
 )
 
 const alertsUsage = `Usage: lpops alerts --config FILE [--json] [list]
@@ -211,7 +212,7 @@ func (c *apiClient) do(ctx context.Context, method, path string, body, out any) 
 		return fmt.Errorf("daemon not reachable: %w", err)
 	}
 	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, 16<<20))
+	data, err := httpx.ReadBody(resp.Body, 16<<20)
 	if err != nil {
 		return fmt.Errorf("read %s %s: %w", method, path, err)
 	}
@@ -220,7 +221,7 @@ func (c *apiClient) do(ctx context.Context, method, path string, body, out any) 
 			Error string `json:"error"`
 		}
 		if json.Unmarshal(data, &e) == nil && e.Error != "" {
-			return fmt.Errorf("%s %s: %s: %s", method, path, resp.Status, e.Error)
+			return fmt.Errorf("%s %s: %s: %s", method, path, resp.Status, httpx.Text(e.Error))
 		}
 		return fmt.Errorf("%s %s: %s", method, path, resp.Status)
 	}

@@ -22,7 +22,10 @@ check every setting, then check that the keystore file can be read and that
 the passphrase and every endpoint URL kept in a file or environment variable
 resolve. Secrets are read but never printed. Nothing is sent to the chain.
 
-On success it prints "FILE: ok" and a summary and exits 0. Otherwise it prints
+On success it prints "FILE: ok" and a summary and exits 0; settings that are
+valid but risky (a listen address other than loopback) are printed to stderr
+as "FILE: warning: key.path: problem" and do not change the exit status.
+Otherwise it prints
 every problem to stderr, one per line as "FILE: key.path: problem", and exits
 1. A usage error exits 2.
 
@@ -61,6 +64,9 @@ func runCheckConfig(_ context.Context, args []string, stdout, stderr io.Writer) 
 			fmt.Fprintf(stderr, "%s: %s\n", file, line)
 		}
 		return 1
+	}
+	for _, w := range c.Warnings() {
+		fmt.Fprintf(stderr, "%s: warning: %s\n", file, w)
 	}
 	fmt.Fprintf(stdout, "%s: ok\n", file)
 	printSummary(stdout, c, signer)

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +12,17 @@ import (
 
 // testKeystore is the throwaway key in testdata/keystore.
 const testKeystore = "keystore/UTC--2026-01-01T00-00-00.000000000Z--1c1c9817f4b8f07efb298a17102531cdd09cef68"
+
+// TestMain makes the fixture passphrase private to its owner, as lpops
+// requires of a passphrase file: git records no read permissions, so a
+// checkout leaves it readable by all (0644 under the usual umask).
+func TestMain(m *testing.M) {
+	if err := os.Chmod("../../testdata/keystore/passphrase", 0o600); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	os.Exit(m.Run())
+}
 
 func checkConfig(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
@@ -222,5 +234,33 @@ func TestCheckConfigUsage(t *testing.T) {
 				t.Errorf("stderr %q, want it to contain %q", stderr, tt.wantStderr)
 			}
 		})
+	}
+}
+
+func TestCheckConfigWarnsOnPublicListen(t *testing.T) {
+	file := writeConfig(t, "rpc:\n  - url: http://127.0.0.1:8545\nlisten: 0.0.0.0:7940\nreward:\n  mode: observe\n", "")
+	code, stdout, stderr := checkConfig(t, file)
+	if code != 0 || !strings.HasPrefix(stdout, file+": ok\n") {
+		t.Fatalf("exit %d, stdout %q, stderr %q; want 0 and ok", code, stdout, stderr)
+	}
+	if want := file + ": warning: listen: 0.0.0.0:7940 is not a loopback address"; !strings.HasPrefix(stderr, want) {
+		t.Errorf("stderr %q, want it to start with %q", stderr, want)
+	}
+}
+
+func TestCheckConfigRefusesReadablePassphrase(t *testing.T) {
+	pass := filepath.Join(t.TempDir(), "passphrase")
+	if err := os.WriteFile(pass, []byte("lpops-test-passphrase\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(pass, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	file := writeConfig(t, "rpc:\n  - url: http://127.0.0.1:8545\n",
+		"signer:\n  keystore: TESTDATA/"+testKeystore+"\n  passphrase_file: "+pass+"\n")
+	code, stdout, stderr := checkConfig(t, file)
+	want := file + ": signer.passphrase_file: " + pass + " is accessible to group or others (mode 0644); run chmod 600 " + pass + "\n"
+	if code != 1 || stdout != "" || stderr != want {
+		t.Errorf("exit %d, stdout %q, stderr\n got: %s\nwant: %s", code, stdout, stderr, want)
 	}
 }

@@ -7,11 +7,11 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"strings"
 	"time"
 
 	"github.com/lpops/lpops/internal/alert"
+	"github.com/lpops/lpops/internal/config"
 )
 
 // AlertSource is the alert engine as the API sees it.
@@ -35,16 +35,9 @@ func LoadToken(path string) (string, error) {
 	if path == "" {
 		return "", nil
 	}
-	fi, err := os.Stat(path)
+	b, err := config.ReadSecretFile("api.token_file", path)
 	if err != nil {
-		return "", fmt.Errorf("api.token_file: %w", err)
-	}
-	if perm := fi.Mode().Perm(); perm&0o077 != 0 {
-		return "", fmt.Errorf("api.token_file: %s is accessible to group or others (mode %04o); run chmod 600 %s", path, perm, path)
-	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return "", fmt.Errorf("api.token_file: %w", err)
+		return "", err
 	}
 	tok := strings.TrimSpace(string(b))
 	if len(tok) < minTokenLen {

@@ -14,10 +14,12 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"golang.org/x/net/netutil"
 )
 
 // StatusSource provides the documents the API serves.
@@ -38,11 +40,54 @@ type Server struct {
 	mux    *http.ServeMux
 	srv    *http.Server
 	ln     net.Listener
+	// maxConns caps the connections served at once (MaxConns; tests lower it).
+	maxConns int
+	// listenHost is the host of the bound address, accepted in the Host
+	// header; checkHost says whether the Host header is checked at all.
+	listenHost string
+	checkHost  bool
+}
+
+// Limits both listeners apply, so that a client that connects and stalls,
+// or many clients at once, cannot hold lpops' sockets, memory or file
+// descriptors. They matter most on api.public_listen, which faces the
+// internet, and cost nothing on loopback.
+const (
+	// ReadHeaderTimeout bounds the request line and headers (slowloris).
+	ReadHeaderTimeout = 5 * time.Second
+	// ReadTimeout bounds the whole request, body included: the largest is a
+	// silence of a few hundred bytes.
+	ReadTimeout = 15 * time.Second
+	// WriteTimeout bounds handling and writing one answer. The slowest
+	// legitimate answers (/metrics, /api/v1/rounds?limit=1000, the status
+	// page's assets) take milliseconds on loopback and a few seconds to a
+	// scraper across a slow link; a minute leaves a wide margin.
+	WriteTimeout = time.Minute
+	// IdleTimeout closes a keep-alive connection no request has used.
+	IdleTimeout = 2 * time.Minute
+	// MaxHeaderBytes bounds the request headers.
+	MaxHeaderBytes = 64 << 10
+	// MaxConns caps the connections served at once; further connections wait
+	// in the kernel's accept queue until one closes. Browsers open about six
+	// per page, Prometheus one per scrape.
+	MaxConns = 64
+)
+
+// newHTTPServer returns the http.Server of a listener serving h.
+func newHTTPServer(h http.Handler) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: ReadHeaderTimeout,
+		ReadTimeout:       ReadTimeout,
+		WriteTimeout:      WriteTimeout,
+		IdleTimeout:       IdleTimeout,
+		MaxHeaderBytes:    MaxHeaderBytes,
+	}
 }
 
 // New returns a Server for src and the metrics in g.
 func New(src StatusSource, g prometheus.Gatherer, log *slog.Logger) *Server {
-	s := &Server{src: src, gather: g, log: log.With("component", "api")}
+	s := &Server{src: src, gather: g, log: log.With("component", "api"), maxConns: MaxConns, checkHost: true}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
@@ -50,15 +95,15 @@ func New(src StatusSource, g prometheus.Gatherer, log *slog.Logger) *Server {
 	mux.HandleFunc("GET /api/v1/rounds", s.rounds)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(g, promhttp.HandlerOpts{}))
 	s.mux = mux
-	s.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	s.srv = newHTTPServer(s.guardHost(mux))
 	return s
 }
 
 // Handle mounts h on pattern (components that serve their own routes).
 func (s *Server) Handle(pattern string, h http.Handler) { s.mux.Handle(pattern, h) }
 
-// Handler exposes the routes (tests).
-func (s *Server) Handler() http.Handler { return s.srv.Handler }
+// Handler exposes the routes, without the listener's Host check (tests).
+func (s *Server) Handler() http.Handler { return s.mux }
 
 // Listen binds addr; call Serve next. Binding first lets the caller report the
 // real address (":0" in tests) and fail fast on a busy port.
@@ -67,7 +112,8 @@ func (s *Server) Listen(addr string) (net.Addr, error) {
 	if err != nil {
 		return nil, fmt.Errorf("listen %s: %w", addr, err)
 	}
-	s.ln = ln
+	s.ln = netutil.LimitListener(ln, s.maxConns)
+	s.listenHost, _, _ = net.SplitHostPort(addr)
 	return ln.Addr(), nil
 }
 
@@ -153,12 +199,12 @@ func (s *Server) EnableUI(h http.Handler) {
 // and /healthz, and nothing else: no API, no metrics, no route that changes
 // state. Listen and Serve it as the API's Server.
 func NewPublic(h http.Handler, log *slog.Logger) *Server {
-	s := &Server{log: log.With("component", "public-page"), mux: http.NewServeMux()}
+	s := &Server{log: log.With("component", "public-page"), mux: http.NewServeMux(), maxConns: MaxConns}
 	s.mux.HandleFunc("GET /healthz", s.healthz)
 	for _, pattern := range uiPatterns {
 		s.mux.Handle(pattern, h)
 	}
-	s.srv = &http.Server{Handler: s.mux, ReadHeaderTimeout: 5 * time.Second}
+	s.srv = newHTTPServer(s.mux)
 	return s
 }
 
@@ -168,4 +214,42 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	_ = enc.Encode(v)
+}
+
+// guardHost refuses, with 421 Misdirected Request, a request whose Host
+// header names neither a loopback name, an IP address nor the host of
+// listen. A web page on another site can make a browser send requests to
+// 127.0.0.1 under its own name by pointing that name's DNS at 127.0.0.1
+// (DNS rebinding); the browser then lets the page read the answers. The
+// page's name is in the Host header, so checking it keeps the status,
+// rounds and metrics routes readable only by those who address lpops
+// directly. The public listener does not check: it serves the public page
+// under any name.
+func (s *Server) guardHost(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.checkHost && !s.hostAllowed(r.Host) {
+			http.Error(w, "misdirected request: address lpops by 127.0.0.1, localhost or its listen address", http.StatusMisdirectedRequest)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// hostAllowed reports whether host (a Host header, with or without a port)
+// is loopback, an IP address, or the host lpops listens on.
+func (s *Server) hostAllowed(host string) bool {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	host = strings.ToLower(strings.TrimSuffix(strings.Trim(host, "[]"), "."))
+	switch {
+	case host == "":
+		return true // HTTP/1.0 without a Host header: no name to rebind
+	case host == "localhost" || strings.HasSuffix(host, ".localhost"):
+		return true
+	case net.ParseIP(host) != nil:
+		// A rebinding page is reached by a name; an address is not one.
+		return true
+	}
+	return s.listenHost != "" && strings.EqualFold(host, strings.TrimSuffix(s.listenHost, "."))
 }

@@ -1,13 +1,19 @@
 package api
 
 import (
+	"bufio"
+	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -65,4 +71,183 @@ func TestRoutes(t *testing.T) {
 		})
 	}
 	_ = http.StatusOK
+}
+
+// serve starts s on a loopback port and returns its address.
+func serve(t *testing.T, s *Server) string {
+	t.Helper()
+	addr, err := s.Listen("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- s.Serve(ctx) }()
+	t.Cleanup(func() { cancel(); <-done })
+	return addr.String()
+}
+
+// waitClosed reads conn until the server closes it, failing after a
+// deadline far beyond the server's own timeouts.
+func waitClosed(t *testing.T, conn net.Conn) {
+	t.Helper()
+	conn.SetReadDeadline(time.Now().Add(30 * time.Second))
+	_, err := io.Copy(io.Discard, conn)
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Fatal("the server kept the connection open")
+	}
+}
+
+// TestStalledClientsAreDisconnected: a client that connects and stalls
+// (slowloris: a request line and no end of headers; a body announced and
+// never sent; a keep-alive connection left idle) loses its connection.
+func TestStalledClientsAreDisconnected(t *testing.T) {
+	for _, tc := range []struct {
+		Name  string
+		Write string
+	}{
+		{"HeadersNeverEnd", "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: 1\r\n"},
+		{"BodyNeverSent", "POST /api/v1/status HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100000\r\n\r\n{\"a\":"},
+		{"IdleKeepAlive", "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"},
+	} {
+		t.Run(tc.Name, func(t *testing.T) {
+			s := New(fakeSource{}, prometheus.NewRegistry(), slog.New(slog.DiscardHandler))
+			s.srv.ReadHeaderTimeout, s.srv.ReadTimeout, s.srv.IdleTimeout = 100*time.Millisecond, 200*time.Millisecond, 200*time.Millisecond
+			conn, err := net.Dial("tcp", serve(t, s))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			if _, err := io.WriteString(conn, tc.Write); err != nil {
+				t.Fatal(err)
+			}
+			waitClosed(t, conn)
+		})
+	}
+}
+
+// TestServerLimits: the listeners carry every timeout and a header limit.
+func TestServerLimits(t *testing.T) {
+	for name, s := range map[string]*Server{
+		"API":    New(fakeSource{}, prometheus.NewRegistry(), slog.New(slog.DiscardHandler)),
+		"Public": NewPublic(http.NotFoundHandler(), slog.New(slog.DiscardHandler)),
+	} {
+		srv := s.srv
+		if srv.ReadHeaderTimeout == 0 || srv.ReadTimeout == 0 || srv.WriteTimeout == 0 || srv.IdleTimeout == 0 ||
+			srv.MaxHeaderBytes == 0 || s.maxConns == 0 {
+			t.Errorf("%s: read header %s, read %s, write %s, idle %s, max header bytes %d, max conns %d; want all set",
+				name, srv.ReadHeaderTimeout, srv.ReadTimeout, srv.WriteTimeout, srv.IdleTimeout, srv.MaxHeaderBytes, s.maxConns)
+		}
+	}
+}
+
+// TestConnectionCap: with every connection slot taken, a further client
+// waits; it is served as soon as one slot frees.
+func TestConnectionCap(t *testing.T) {
+	s := NewPublic(http.NotFoundHandler(), slog.New(slog.DiscardHandler))
+	s.maxConns = 2
+	addr := serve(t, s)
+	var held []net.Conn
+	for range s.maxConns {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		// A request answered proves the server accepted the connection.
+		get(t, c)
+		held = append(held, c)
+	}
+	extra, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer extra.Close()
+	if _, err := io.WriteString(extra, "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	extra.SetReadDeadline(time.Now().Add(300 * time.Millisecond))
+	if n, err := extra.Read(make([]byte, 1)); !errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Fatalf("connection %d was served (read %d bytes, %v), want it to wait", s.maxConns+1, n, err)
+	}
+	held[0].Close()
+	extra.SetReadDeadline(time.Now().Add(30 * time.Second))
+	resp, err := http.ReadResponse(bufio.NewReader(extra), nil)
+	if err != nil {
+		t.Fatalf("after a slot freed: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("after a slot freed: %s", resp.Status)
+	}
+}
+
+// get sends GET /healthz on conn and reads the answer.
+func get(t *testing.T, conn net.Conn) {
+	t.Helper()
+	if _, err := io.WriteString(conn, "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	conn.SetReadDeadline(time.Now().Add(30 * time.Second))
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	conn.SetReadDeadline(time.Time{})
+}
+
+// TestHostHeaderChecked: the private API answers requests that address it
+// by loopback name, IP address or its listen host, and refuses other names
+// (a DNS-rebinding page reaching 127.0.0.1 under its own name). The public
+// page answers any name.
+func TestHostHeaderChecked(t *testing.T) {
+	api := New(fakeSource{}, prometheus.NewRegistry(), slog.New(slog.DiscardHandler))
+	apiAddr := serve(t, api)
+	public := NewPublic(http.NotFoundHandler(), slog.New(slog.DiscardHandler))
+	publicAddr := serve(t, public)
+	for _, tc := range []struct {
+		Name     string
+		Addr     string
+		Host     string
+		WantCode int
+	}{
+		{"LoopbackIP", apiAddr, apiAddr, 200},
+		{"Localhost", apiAddr, "localhost:7940", 200},
+		{"LocalhostNoPort", apiAddr, "localhost", 200},
+		{"IPv6Loopback", apiAddr, "[::1]:7940", 200},
+		{"OtherIP", apiAddr, "192.0.2.10:7940", 200},
+		{"RebindingName", apiAddr, "attacker.example:7940", 421},
+		{"RebindingNameNoPort", apiAddr, "evil.example", 421},
+		{"LocalhostLookalike", apiAddr, "localhost.attacker.example", 421},
+		{"PublicAnyName", publicAddr, "status.example.org", 200},
+	} {
+		t.Run(tc.Name, func(t *testing.T) {
+			req, err := http.NewRequest("GET", "http://"+tc.Addr+"/healthz", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Host = tc.Host
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != tc.WantCode {
+				t.Errorf("GET /healthz with Host %q = %d (%s), want %d", tc.Host, resp.StatusCode, body, tc.WantCode)
+			}
+		})
+	}
+}
+
+func TestListenHostAllowed(t *testing.T) {
+	s := New(fakeSource{}, prometheus.NewRegistry(), slog.New(slog.DiscardHandler))
+	s.listenHost = "lpops.internal" // listen: lpops.internal:7940
+	for host, want := range map[string]bool{"LPOPS.internal:7940": true, "lpops.internal.": true, "other.internal": false} {
+		if got := s.hostAllowed(host); got != want {
+			t.Errorf("hostAllowed(%q) = %v, want %v", host, got, want)
+		}
+	}
 }

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum/rpc"
+
+	"github.com/lpops/lpops/internal/httpx"
 )
 
 // maxConsecutiveErrors failed round trips in a row mark an endpoint
@@ -164,7 +166,7 @@ func (ep *endpoint) conn(ctx context.Context) (*rpc.Client, error) {
 	if ep.client != nil {
 		return ep.client, nil
 	}
-	c, err := rpc.DialOptions(ctx, ep.url)
+	c, err := rpc.DialOptions(ctx, ep.url, httpx.RPCOption())
 	if err != nil {
 		return nil, fmt.Errorf("dial: %w", err)
 	}
@@ -180,8 +182,10 @@ func (ep *endpoint) close() {
 	}
 }
 
-// redact returns err with every trace of the endpoint URL replaced, keeping
-// the error chain for errors.Is where that can be done without the URL.
+// redact returns err with every trace of the endpoint URL replaced and its
+// text clipped (a proxy's HTML error page arrives as the error text),
+// keeping the error chain for errors.Is where that can be done without the
+// URL.
 func (ep *endpoint) redact(err error) error {
 	if err == nil {
 		return nil
@@ -192,9 +196,9 @@ func (ep *endpoint) redact(err error) error {
 	msg := err.Error()
 	clean := ep.scrub(msg)
 	if clean == msg {
-		return err
+		return httpx.Error(err)
 	}
-	return &redactedError{msg: clean, err: err}
+	return httpx.Error(&redactedError{msg: clean, err: err})
 }
 
 func (ep *endpoint) scrub(s string) string {

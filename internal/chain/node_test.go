@@ -143,9 +143,10 @@ type testNode struct {
 	svc        *ethService
 	srv        *httptest.Server
 	roundTrips atomic.Int64
-	status     atomic.Int32 // non-zero: answer every request with this HTTP status
-	hang       atomic.Bool  // hold every request until the client gives up
-	flaky      atomic.Bool  // answer every other request with 503
+	status     atomic.Int32                     // non-zero: answer every request with this HTTP status
+	hang       atomic.Bool                      // hold every request until the client gives up
+	flaky      atomic.Bool                      // answer every other request with 503
+	answer     atomic.Pointer[http.HandlerFunc] // non-nil: answers every request instead
 	release    chan struct{}
 }
 
@@ -167,6 +168,10 @@ func newTestNode(t *testing.T, name string, chainID uint64, clock *fakeClock) *t
 		trip := n.roundTrips.Add(1)
 		if n.flaky.Load() && trip%2 == 0 {
 			http.Error(w, "flaky", http.StatusServiceUnavailable)
+			return
+		}
+		if h := n.answer.Load(); h != nil {
+			(*h)(w, r)
 			return
 		}
 		if code := n.status.Load(); code != 0 {

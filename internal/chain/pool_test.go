@@ -3,6 +3,7 @@ package chain
 import (
 	"context"
 	"errors"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -14,6 +15,8 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/ethereum/go-ethereum/rpc"
+
+	"github.com/lpops/lpops/internal/httpx"
 )
 
 func TestDefaultName(t *testing.T) {
@@ -682,5 +685,57 @@ func TestErrorRateCheckOff(t *testing.T) {
 	}
 	if st := status(t, p, "primary"); !st.Healthy || st.ErrorRate < 0.4 {
 		t.Fatalf("primary healthy %v error rate %v; want healthy (check off) with its rate reported", st.Healthy, st.ErrorRate)
+	}
+}
+
+// TestOversizedAnswers: a proxy's error page is quoted in status clipped to
+// one short line, and an answer larger than httpx.MaxRPCBody fails the round
+// trip instead of being read whole.
+func TestOversizedAnswers(t *testing.T) {
+	page := "<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head>\n<body>" +
+		strings.Repeat("<p>upstream connect error or disconnect/reset before headers</p>\n", 20000) + "</body></html>"
+	tests := []struct {
+		name   string
+		answer http.HandlerFunc
+		want   string // in the primary's LastError
+	}{
+		{"HTMLErrorPage", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/html")
+			w.WriteHeader(http.StatusBadGateway)
+			io.WriteString(w, page)
+		}, "502 Bad Gateway"},
+		{"EndlessAnswer", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			io.WriteString(w, `[{"jsonrpc":"2.0","id":1,"result":"`)
+			chunk := []byte(strings.Repeat("ab", 32<<10))
+			for range (httpx.MaxRPCBody / len(chunk)) + 16 {
+				if _, err := w.Write(chunk); err != nil {
+					return
+				}
+			}
+		}, "too large"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			clock := newFakeClock()
+			primary := newTestNode(t, "primary", testChainID, clock)
+			backup := newTestNode(t, "backup", testChainID, clock)
+			p := dialNodes(t, clock, Options{RequestTimeout: 10 * time.Second}, primary, backup)
+			primary.answer.Store(&tt.answer)
+			for i := range maxConsecutiveErrors {
+				if got := callFrom(t, p); got != "backup" {
+					t.Fatalf("call %d answered by %q, want backup", i, got)
+				}
+			}
+			st := status(t, p, "primary")
+			if !strings.Contains(st.LastError, tt.want) {
+				t.Errorf("primary LastError = %q, want it to contain %q", st.LastError, tt.want)
+			}
+			for _, s := range []string{st.LastError, st.Reason} {
+				if len(s) > 2*httpx.MaxText || strings.Contains(s, "\n") {
+					t.Errorf("status text of %d bytes, want one line of at most ~%d: %.200q", len(s), 2*httpx.MaxText, s)
+				}
+			}
+		})
 	}
 }

@@ -246,9 +246,9 @@ func (Channel) secret(fileKey, file, envKey, env string, clean func(string) stri
 }
 
 func readSecretFile(key, path string) (string, error) {
-	b, err := os.ReadFile(path)
+	b, err := ReadSecretFile(key, path) // names the path, not the content
 	if err != nil {
-		return "", fmt.Errorf("%s: %w", key, err) // names the path, not the content
+		return "", err
 	}
 	return string(b), nil
 }

@@ -508,3 +508,31 @@ func TestParseEmptyFileNamesWhatIsRequired(t *testing.T) {
 		})
 	}
 }
+
+func TestWarnings(t *testing.T) {
+	for _, tc := range []struct {
+		Name   string
+		Listen string
+		Want   string // a prefix of the only warning; "" for none
+	}{
+		{"Loopback", "127.0.0.1:7940", ""},
+		{"LoopbackRange", "127.0.0.2:7940", ""},
+		{"IPv6Loopback", "[::1]:7940", ""},
+		{"Localhost", "localhost:7940", ""},
+		{"AllInterfaces", ":7940", "listen: :7940 is not a loopback address"},
+		{"Unspecified", "0.0.0.0:7940", "listen: 0.0.0.0:7940 is not a loopback address"},
+		{"LANAddress", "192.168.1.5:7940", "listen: 192.168.1.5:7940 is not a loopback address"},
+	} {
+		t.Run(tc.Name, func(t *testing.T) {
+			c := Default()
+			c.Listen = tc.Listen
+			got := c.Warnings()
+			switch {
+			case tc.Want == "" && len(got) != 0:
+				t.Errorf("Warnings() = %q, want none", got)
+			case tc.Want != "" && (len(got) != 1 || !strings.HasPrefix(got[0], tc.Want)):
+				t.Errorf("Warnings() = %q, want one starting %q", got, tc.Want)
+			}
+		})
+	}
+}

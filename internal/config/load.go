@@ -44,6 +44,9 @@ func parse(data []byte) (*Config, error) {
 	if err := yaml.Unmarshal(data, &root); err != nil {
 		return nil, yamlError(err)
 	}
+	if err := checkAliases(&root); err != nil {
+		return nil, err
+	}
 	// Check keys and value types against Config before decoding: yaml.v3
 	// reports "field x not found in type config.Reward", which names neither
 	// the path the user wrote nor, for a custom type, the line.

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -153,6 +154,59 @@ func TestPassphraseMissingFileNamesOnlyThePath(t *testing.T) {
 	_, err := Signer{PassphraseFile: "/nonexistent/lpops-pass"}.Passphrase()
 	if want := "signer.passphrase_file: open /nonexistent/lpops-pass: no such file or directory"; err == nil || err.Error() != want {
 		t.Errorf("Passphrase() error = %v, want %q", err, want)
+	}
+}
+
+// TestSecretFileMode: a passphrase or token file that group or others may
+// read is refused with the chmod to run, except group-read in systemd's
+// credentials directory, where LoadCredential= puts them 0400 or 0440.
+func TestSecretFileMode(t *testing.T) {
+	plain := t.TempDir()
+	creds := t.TempDir()
+	t.Setenv("CREDENTIALS_DIRECTORY", creds)
+	for _, tc := range []struct {
+		Name    string
+		Dir     string
+		Mode    os.FileMode
+		WantErr bool
+	}{
+		{"OwnerOnly", plain, 0o600, false},
+		{"OwnerReadOnly", plain, 0o400, false},
+		{"WorldReadable", plain, 0o644, true},
+		{"GroupReadable", plain, 0o640, true},
+		{"OthersWritable", plain, 0o602, true},
+		{"CredentialOwnerOnly", creds, 0o400, false},
+		{"CredentialGroupReadable", creds, 0o440, false},
+		{"CredentialGroupWritable", creds, 0o460, true},
+		{"CredentialWorldReadable", creds, 0o444, true},
+	} {
+		t.Run(tc.Name, func(t *testing.T) {
+			p := filepath.Join(tc.Dir, tc.Name)
+			if err := os.WriteFile(p, []byte("hunter2\n"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Chmod(p, tc.Mode); err != nil {
+				t.Fatal(err)
+			}
+			pass, err := Signer{PassphraseFile: p}.Passphrase()
+			if !tc.WantErr {
+				if err != nil || string(pass) != "hunter2" {
+					t.Errorf("Passphrase() = %q, %v; want the passphrase", pass, err)
+				}
+				return
+			}
+			want := fmt.Sprintf("signer.passphrase_file: %s is accessible to group or others (mode %04o); run chmod 600 %s", p, tc.Mode, p)
+			if err == nil || err.Error() != want {
+				t.Errorf("Passphrase() error = %v, want %q", err, want)
+			}
+			if err != nil && strings.Contains(err.Error(), "hunter2") {
+				t.Error("the error reveals the passphrase")
+			}
+			// Channel secrets (tokens, webhook secrets) follow the same rule.
+			if _, err := readSecretFile("alerts.channels[0].token_file", p); err == nil {
+				t.Error("a channel token file with the same mode was accepted")
+			}
+		})
 	}
 }
 

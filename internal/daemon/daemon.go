@@ -215,6 +215,9 @@ func (d *Daemon) Run(ctx context.Context) error {
 	}
 	d.log.Info("lpops started", "version", d.version, "listen", addr.String(), "orchestrator", d.orch,
 		"mode", d.cfg.Reward.Mode, "signer", d.signerAddr(), "state_dir", d.cfg.StateDir)
+	for _, w := range d.cfg.Warnings() {
+		d.log.Warn("risky configuration", "warning", w)
+	}
 	if d.onListen != nil {
 		d.onListen(addr)
 	}

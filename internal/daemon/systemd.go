@@ -7,6 +7,8 @@ import (
 	"time"
 
 	sd "github.com/coreos/go-systemd/v22/daemon"
+
+	"github.com/lpops/lpops/internal/config"
 )
 
 // systemd integration (Type=notify):
@@ -21,9 +23,10 @@ import (
 //     earning.
 //   - WATCHDOG=1 at half of WatchdogSec while the keeper loop is alive:
 //     before the contracts resolve there is no keeper to stall, so the pings
-//     go on; a keeper stuck longer than its longest legitimate sleep plus
-//     two request timeouts stops them, and systemd restarts lpops. Without
-//     WATCHDOG_USEC (WatchdogSec unset) no ping is sent.
+//     go on; a keeper whose last tick ended longer ago than staleAfter (its
+//     longest legitimate sleep plus the worst case of one tick) stops them,
+//     and systemd restarts lpops WatchdogSec later. Without WATCHDOG_USEC
+//     (WatchdogSec unset) no ping is sent.
 //   - STOPPING=1 on shutdown.
 //
 // Without NOTIFY_SOCKET every call is a no-op.
@@ -45,18 +48,71 @@ func (d *Daemon) watchdog(ctx context.Context) error {
 	if err != nil || interval <= 0 {
 		return nil
 	}
-	d.log.Info("systemd watchdog enabled", "watchdog_sec", interval)
-	stale := 2*d.cfg.Chain.PollInterval.Duration + 2*d.cfg.Chain.RequestTimeout.Duration
+	stale := staleAfter(d.cfg.Chain, len(d.cfg.RPC))
+	d.log.Info("systemd watchdog enabled", "watchdog_sec", interval, "keeper_stalled_after", stale)
+	var born time.Time // when the watchdog first saw the keeper
 	alive := func() (bool, time.Time) {
 		k := d.Keeper()
 		if k == nil {
 			return true, time.Time{} // waiting for the chain: alive, nothing to stall
 		}
 		last := k.LastTick()
+		if last.IsZero() {
+			// Still in its first tick: that one may stall too.
+			if born.IsZero() {
+				born = time.Now()
+			}
+			last = born
+		}
 		return !stalled(last, time.Now(), stale), last
 	}
 	pingWhileAlive(ctx, interval/2, alive, d.sdNotify, d.log)
 	return nil
+}
+
+// The worst case of one keeper tick (keeper.Tick), counted in what can
+// each take a whole request_timeout. Keep these in step with the keeper.
+const (
+	// tickReads is the most pool round trips one tick makes one after the
+	// other: the snapshot (the head, the state at that head, the state again
+	// at "latest" when the endpoint lags) 3; finalizing up to 4 earlier
+	// rounds, each reading the node's Reward log 4; the receipts of the
+	// transactions in flight 1; the current round's Reward log 1; preparing
+	// initializeRound and reward, one batch each, 2. A read fails over
+	// through every endpoint, each for up to request_timeout.
+	tickReads = 11
+	// tickBroadcasts is the most broadcasts in one tick: a signed
+	// transaction sent again by reconcile, initializeRound and reward. Each
+	// goes to every endpoint at once, in up to two waves (the healthy
+	// endpoints, then the others).
+	tickBroadcasts = 3
+	broadcastWaves = 2
+	// tickStoreBudget covers the store writes of a tick (a bbolt commit and
+	// fsync each, up to 6) on a slow or busy disk.
+	tickStoreBudget = 30 * time.Second
+)
+
+// worstTick is the longest one keeper tick can legitimately take with
+// endpoints RPC endpoints:
+//
+//	(tickReads × endpoints + tickBroadcasts × broadcastWaves) × request_timeout + tickStoreBudget
+func worstTick(c config.Chain, endpoints int) time.Duration {
+	trips := tickReads*max(endpoints, 1) + tickBroadcasts*broadcastWaves
+	return time.Duration(trips)*c.RequestTimeout.Duration + tickStoreBudget
+}
+
+// staleAfter is how long after the end of the keeper's last tick the
+// watchdog calls the loop stalled: the longest sleep between two ticks
+// (poll_interval, which caps both the next-event delay and the read
+// backoff) plus the worst case of the next tick, plus one request_timeout
+// of slack for the scheduler.
+//
+//	staleAfter = poll_interval + worstTick + request_timeout
+//
+// With the defaults (poll 5m, request timeout 10s) and two endpoints that
+// is 5m + 310s + 10s = 10m20s.
+func staleAfter(c config.Chain, endpoints int) time.Duration {
+	return c.PollInterval.Duration + worstTick(c, endpoints) + c.RequestTimeout.Duration
 }
 
 // stalled reports whether a keeper whose last tick ended at last is stuck

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/lpops/lpops/internal/config"
 )
 
 // TestWatchdogPingsOnlyWhileTheKeeperLives drives the watchdog loop with a
@@ -81,5 +83,48 @@ func TestNoWatchdogWithoutWatchdogUsec(t *testing.T) {
 		}
 	case <-time.After(30 * time.Second):
 		t.Fatal("the watchdog runs without WATCHDOG_USEC")
+	}
+}
+
+// TestStaleAfterCoversTheWorstTick: the watchdog calls the keeper stalled
+// only after its longest sleep and the slowest tick it can make: every read
+// failing over through every endpoint after a full request timeout, every
+// broadcast waiting out two waves, the store writes on a slow disk. The old
+// threshold (2·poll + 2·timeout) was shorter than such a tick with a short
+// poll interval and three endpoints, so a healthy but slow lpops was
+// restarted mid-tick, maybe between signing and broadcasting.
+func TestStaleAfterCoversTheWorstTick(t *testing.T) {
+	chain := func(poll, timeout time.Duration) config.Chain {
+		return config.Chain{PollInterval: config.Duration{Duration: poll}, ActivePollInterval: config.Duration{Duration: 2 * time.Second},
+			RequestTimeout: config.Duration{Duration: timeout}}
+	}
+	for _, tc := range []struct {
+		Name      string
+		Chain     config.Chain
+		Endpoints int
+		Want      time.Duration
+	}{
+		// 5m + (11×2 + 3×2)×10s + 30s + 10s
+		{"DefaultsTwoEndpoints", chain(5*time.Minute, 10*time.Second), 2, 5*time.Minute + 280*time.Second + 40*time.Second},
+		// 30s + (11×3 + 6)×10s + 30s + 10s
+		{"FastPollThreeEndpoints", chain(30*time.Second, 10*time.Second), 3, 30*time.Second + 390*time.Second + 40*time.Second},
+	} {
+		t.Run(tc.Name, func(t *testing.T) {
+			got := staleAfter(tc.Chain, tc.Endpoints)
+			if got != tc.Want {
+				t.Errorf("staleAfter = %s, want %s", got, tc.Want)
+			}
+			// The slowest tick after the longest sleep is not a stall.
+			slowest := tc.Chain.PollInterval.Duration +
+				time.Duration(tickReads*tc.Endpoints+tickBroadcasts*broadcastWaves)*tc.Chain.RequestTimeout.Duration + tickStoreBudget
+			now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+			if stalled(now.Add(-slowest), now, got) {
+				t.Errorf("a tick of %s after a sleep of %s is called stalled (threshold %s)", slowest-tc.Chain.PollInterval.Duration, tc.Chain.PollInterval.Duration, got)
+			}
+			old := 2*tc.Chain.PollInterval.Duration + 2*tc.Chain.RequestTimeout.Duration
+			if tc.Name == "FastPollThreeEndpoints" && !stalled(now.Add(-slowest), now, old) {
+				t.Errorf("the old threshold %s already covered a %s wait; the case proves nothing", old, slowest)
+			}
+		})
 	}
 }

@@ -27,7 +27,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"math/big"
 	"net/http"
 	"net/url"
@@ -36,6 +35,8 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/lpops/lpops/internal/httpx"
 )
 
 // DefaultTimeout bounds a request when Client.Timeout is zero.
@@ -279,16 +280,17 @@ func (c *Client) get(ctx context.Context, path string) ([]byte, error) {
 		return nil, c.requestError(ctx, path, err)
 	}
 	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
-	if err != nil {
-		return nil, c.requestError(ctx, path, err)
-	}
+	b, err := httpx.ReadBody(resp.Body, maxBody)
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		msg := clip(strings.TrimSpace(string(b)))
+		// An error page cut at maxBody still says what went wrong.
+		msg := clip(string(b))
 		if msg == "" {
 			return nil, fmt.Errorf("GET %s: HTTP %d", path, resp.StatusCode)
 		}
 		return nil, fmt.Errorf("GET %s: HTTP %d: %s", path, resp.StatusCode, msg)
+	}
+	if err != nil {
+		return nil, c.requestError(ctx, path, err)
 	}
 	return b, nil
 }
@@ -308,13 +310,4 @@ func (c *Client) requestError(ctx context.Context, path string, err error) error
 
 // clip shortens text quoted from an answer so an HTML error page does not
 // flood an alert.
-func clip(s string) string {
-	const max = 200
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		s = s[:i]
-	}
-	if len(s) > max {
-		s = s[:max] + "..."
-	}
-	return s
-}
+func clip(s string) string { return httpx.Text(s) }

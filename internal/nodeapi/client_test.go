@@ -157,6 +157,14 @@ func TestErrorsNameTheRoute(t *testing.T) {
 		{"NoTranscoder", "/orchestratorInfo", func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, `{"PriceInfo":"1"}`) },
 			func(c *Client) error { _, err := c.OrchestratorInfo(context.Background()); return err },
 			"GET /orchestratorInfo: answer has no Transcoder"},
+		{"ProxyErrorPage", "/orchestratorInfo", plainError(502, "<html>\n<head><title>502 Bad Gateway</title></head>\n"+strings.Repeat("<p>nginx</p>\n", 1<<20)),
+			func(c *Client) error { _, err := c.OrchestratorInfo(context.Background()); return err },
+			"GET /orchestratorInfo: HTTP 502: <html> <head><title>502 Bad Gateway</title></head> <p>nginx</p>"},
+		{"HugeAnswer", "/status", func(w http.ResponseWriter, r *http.Request) {
+			fmt.Fprint(w, `{"Manifests":"`+strings.Repeat("x", maxBody)+`"}`)
+		},
+			func(c *Client) error { _, err := c.Status(context.Background()); return err },
+			"GET /status: response body too large: more than 4194304 bytes"},
 		{"NegativeRound", "/orchestratorInfo", func(w http.ResponseWriter, r *http.Request) {
 			fmt.Fprint(w, strings.Replace(realOrchInfo, `"LastRewardRound":2`, `"LastRewardRound":-2`, 1))
 		},
@@ -168,7 +176,10 @@ func TestErrorsNameTheRoute(t *testing.T) {
 			c := newClient(t, liveNode(t, map[string]http.HandlerFunc{tt.route: tt.handler}).URL, 0)
 			err := tt.call(c)
 			if err == nil || !strings.HasPrefix(err.Error(), tt.want) {
-				t.Errorf("error = %v, want it to start with %q", err, tt.want)
+				t.Errorf("error = %.300v, want it to start with %q", err, tt.want)
+			}
+			if err != nil && (len(err.Error()) > 600 || strings.Contains(err.Error(), "\n")) {
+				t.Errorf("error of %d bytes, want one line of at most 600", len(err.Error()))
 			}
 		})
 	}

@@ -7,7 +7,6 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/textproto"
 	"net/url"
@@ -15,9 +14,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/lpops/lpops/internal/config"
+	"github.com/lpops/lpops/internal/httpx"
 )
 
 // StatusError is an HTTP answer outside 2xx: the service received the
@@ -86,9 +85,6 @@ func RetryAfter(err error) time.Duration {
 
 // maxResponse bounds how much of a response body is read.
 const maxResponse = 64 << 10
-
-// maxMessage bounds StatusError.Message.
-const maxMessage = 300
 
 // sender posts JSON to one URL. url may hold a token (Telegram puts it in
 // the path, Slack and Discord URLs are tokens): errors show only shown, the
@@ -183,29 +179,24 @@ func (s *sender) post(ctx context.Context, header http.Header, body []byte) (*ht
 		return nil, nil, fmt.Errorf("post %s: %s", s.shown, s.redact(err.Error()))
 	}
 	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxResponse))
-	if err != nil {
-		return nil, nil, fmt.Errorf("post %s: read the answer: %s", s.shown, s.redact(err.Error()))
-	}
+	data, err := httpx.ReadBody(resp.Body, maxResponse)
 	if resp.StatusCode/100 != 2 {
+		// A status with an error page cut at maxResponse is still the answer.
 		return resp, data, &StatusError{
 			StatusCode: resp.StatusCode,
 			Message:    s.message(string(data)),
 			RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()),
 		}
 	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("post %s: read the answer: %s", s.shown, s.redact(err.Error()))
+	}
 	return resp, data, nil
 }
 
 // message turns a response body into a short, printable, secret-free line.
 func (s *sender) message(body string) string {
-	body = strings.Map(func(r rune) rune {
-		if unicode.IsPrint(r) {
-			return r
-		}
-		return ' '
-	}, s.redact(body))
-	return truncateRunes(strings.Join(strings.Fields(body), " "), maxMessage)
+	return httpx.Text(s.redact(body))
 }
 
 func (s *sender) redact(msg string) string {

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/lpops/lpops/internal/config"
+	"github.com/lpops/lpops/internal/httpx"
 )
 
 // t0 is the fixed "now" of the tests' notifiers.
@@ -310,5 +311,21 @@ func TestTimeout(t *testing.T) {
 	n := mustNew(t, config.Channel{Name: "w", Type: "webhook", URL: r.URL, Timeout: config.Duration{Duration: 50 * time.Millisecond}})
 	if err := n.Notify(context.Background(), firing()); err == nil {
 		t.Fatal("Notify to a receiver that never answers succeeded")
+	}
+}
+
+// TestProxyErrorPage: a proxy in front of the channel answers with a big HTML
+// page; the delivery error quotes one short line of it, not the page.
+func TestProxyErrorPage(t *testing.T) {
+	page := "<html>\r\n<head><title>502 Bad Gateway</title></head>\n<body>" + strings.Repeat("<center>nginx</center>\n", 100000) + "</body></html>"
+	r := newReceiver(t, http.StatusBadGateway, page)
+	err := mustNew(t, config.Channel{Name: "w", Type: "webhook", URL: r.URL}).Notify(context.Background(), firing())
+	var se *StatusError
+	if !errors.As(err, &se) {
+		t.Fatalf("error %.200v is not a *StatusError", err)
+	}
+	if !strings.HasPrefix(se.Message, "<html> <head><title>502 Bad Gateway</title></head> <body><center>nginx</center>") ||
+		len(se.Message) > httpx.MaxText || len(err.Error()) > 2*httpx.MaxText {
+		t.Errorf("message of %d bytes, error of %d bytes: %.200q; want one short line", len(se.Message), len(err.Error()), se.Message)
 	}
 }

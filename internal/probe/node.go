@@ -20,6 +20,7 @@ import (
 	"github.com/prometheus/common/model"
 
 	"github.com/lpops/lpops/internal/alert"
+	"github.com/lpops/lpops/internal/httpx"
 	"github.com/lpops/lpops/internal/livepeer"
 	"github.com/lpops/lpops/internal/nodeapi"
 )
@@ -160,10 +161,14 @@ func NewNode(o NodeOptions) (*Node, error) {
 	return &Node{
 		o:       o,
 		labels:  map[string]string{"orchestrator": hexAddr(o.Orchestrator)},
-		metrics: &http.Client{},
+		metrics: httpx.Client(nil, maxMetricsBody),
 		service: &http.Client{Transport: tr},
 	}, nil
 }
+
+// maxMetricsBody bounds the node's /metrics page: a few hundred kilobytes is
+// usual; past the limit the parse fails rather than reading a cut page.
+const maxMetricsBody = 16 << 20
 
 // Name implements Probe.
 func (n *Node) Name() string { return "node" }
@@ -480,7 +485,7 @@ func (n *Node) scrape(ctx context.Context) (map[string]*dto.MetricFamily, error)
 		return nil, fmt.Errorf("metrics: HTTP %d (is the node running with -monitor?)", resp.StatusCode)
 	}
 	p := expfmt.NewTextParser(model.UTF8Validation)
-	fams, err := p.TextToMetricFamilies(io.LimitReader(resp.Body, 16<<20))
+	fams, err := p.TextToMetricFamilies(resp.Body)
 	if err != nil {
 		return nil, fmt.Errorf("metrics: parse: %w", plainHTTPError(ctx, err, n.o.Timeout))
 	}

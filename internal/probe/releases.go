@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -14,6 +13,7 @@ import (
 	"time"
 
 	"github.com/lpops/lpops/internal/alert"
+	"github.com/lpops/lpops/internal/httpx"
 	"github.com/lpops/lpops/internal/nodeapi"
 )
 
@@ -176,7 +176,7 @@ func (p *Releases) latest(ctx context.Context) (*ghRelease, error) {
 		return nil, fmt.Errorf("releases api: %w", plainHTTPError(ctx, err, p.o.Timeout))
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 8<<20))
+	body, err := httpx.ReadBody(resp.Body, 8<<20)
 	if err != nil {
 		return nil, fmt.Errorf("releases api: %w", plainHTTPError(ctx, err, p.o.Timeout))
 	}
@@ -246,7 +246,7 @@ func ghError(resp *http.Response, body []byte) error {
 	_ = json.Unmarshal(body, &m)
 	msg := fmt.Sprintf("releases api: HTTP %d", resp.StatusCode)
 	if m.Message != "" {
-		msg += ": " + clipText(m.Message)
+		msg += ": " + httpx.Text(m.Message)
 	}
 	if resp.Header.Get("X-RateLimit-Remaining") == "0" {
 		if reset, err := strconv.ParseInt(resp.Header.Get("X-RateLimit-Reset"), 10, 64); err == nil {
@@ -289,16 +289,4 @@ func (v version) less(w version) bool {
 		}
 	}
 	return false
-}
-
-// clipText shortens a message quoted from a remote answer.
-func clipText(s string) string {
-	const limit = 200
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		s = s[:i]
-	}
-	if len(s) > limit {
-		s = s[:limit] + "..."
-	}
-	return s
 }

@@ -185,6 +185,13 @@ func TestReleasesAPIErrors(t *testing.T) {
 		{"Hangs", func(g *fakeGitHub) { g.hang = true }, "releases api: no answer within 200ms"},
 		{"NotJSON", func(g *fakeGitHub) { g.body = "<html>" }, "releases api: decode release: "},
 		{"NoTag", func(g *fakeGitHub) { g.body = `{"name":"x"}` }, "releases api: the release has no tag_name"},
+		{"LongMessage", func(g *fakeGitHub) {
+			g.code = http.StatusBadGateway
+			g.body = `{"message":"` + strings.Repeat("upstream\\nfailed ", 10000) + `"}`
+		}, "releases api: HTTP 502: upstream failed upstream failed"},
+		{"HugeAnswer", func(g *fakeGitHub) {
+			g.body = `{"tag_name":"v0.9.1","body":"` + strings.Repeat("x", 9<<20) + `"}`
+		}, "releases api: response body too large"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -193,7 +200,10 @@ func TestReleasesAPIErrors(t *testing.T) {
 			for range 3 {
 				res := check(t, p)
 				if res.Success || !strings.Contains(res.Error, tt.want) {
-					t.Errorf("success %v, error %q; want %q", res.Success, res.Error, tt.want)
+					t.Errorf("success %v, error %.300q; want %q", res.Success, res.Error, tt.want)
+				}
+				if len(res.Error) > 600 {
+					t.Errorf("error of %d bytes, want at most 600", len(res.Error))
 				}
 				if len(res.Observations) != 1 {
 					t.Fatalf("%d observations, want only ReleaseCheckFailed: %+v", len(res.Observations), res.Observations)

@@ -16,6 +16,7 @@ import (
 
 	"github.com/lpops/lpops/internal/alert"
 	"github.com/lpops/lpops/internal/chain"
+	"github.com/lpops/lpops/internal/httpx"
 )
 
 // Alerts raised by the RPC probe. The endpoint alerts carry the label
@@ -667,7 +668,7 @@ func (ep *rpcEndpoint) conn(ctx context.Context) (*rpc.Client, error) {
 	if ep.client != nil {
 		return ep.client, nil
 	}
-	c, err := rpc.DialOptions(ctx, ep.url)
+	c, err := rpc.DialOptions(ctx, ep.url, httpx.RPCOption())
 	if err != nil {
 		return nil, fmt.Errorf("dial: %w", err)
 	}
@@ -676,7 +677,8 @@ func (ep *rpcEndpoint) conn(ctx context.Context) (*rpc.Client, error) {
 }
 
 // redact returns err with the endpoint's URL and its secret parts replaced,
-// since net/http and go-ethereum quote the URL in their errors.
+// since net/http and go-ethereum quote the URL in their errors, and its text
+// clipped, since go-ethereum quotes a failed answer's whole body.
 func (ep *rpcEndpoint) redact(err error) error {
 	if err == nil {
 		return nil
@@ -687,9 +689,9 @@ func (ep *rpcEndpoint) redact(err error) error {
 		clean = strings.ReplaceAll(clean, s, "<redacted>")
 	}
 	if clean == msg {
-		return err
+		return httpx.Error(err)
 	}
-	return &redactedErr{msg: clean, err: err}
+	return httpx.Error(&redactedErr{msg: clean, err: err})
 }
 
 type redactedErr struct {

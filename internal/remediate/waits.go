@@ -13,6 +13,7 @@ import (
 	"github.com/ethereum/go-ethereum/rpc"
 
 	"github.com/lpops/lpops/internal/chain"
+	"github.com/lpops/lpops/internal/httpx"
 )
 
 // DefaultPollInterval is how often a wait re-checks its condition.
@@ -85,7 +86,7 @@ func waitRPCSynced(ctx context.Context, interval time.Duration, rawURL, name str
 	var first *uint64
 	return poll(ctx, interval, func(ctx context.Context) (bool, string, error) {
 		if client == nil {
-			c, err := rpc.DialOptions(ctx, rawURL)
+			c, err := rpc.DialOptions(ctx, rawURL, httpx.RPCOption())
 			if err != nil {
 				return false, fmt.Sprintf("%s: dial: %s", name, redactError(err, rawURL)), nil
 			}
@@ -142,5 +143,5 @@ func redactError(err error, rawURL string) string {
 	if errors.As(err, &he) {
 		s = fmt.Sprintf("HTTP %d", he.StatusCode)
 	}
-	return s
+	return httpx.Text(s)
 }

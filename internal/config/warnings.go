@@ -1,0 +1,30 @@
+package config
+
+import (
+	"fmt"
+	"net"
+	"strings"
+)
+
+// Warnings lists settings that are valid but risky, one line each, as
+// "<field>: <what and why>". `lpops check-config` prints them and the daemon
+// logs them at start; neither refuses to run.
+func (c *Config) Warnings() []string {
+	var w []string
+	if host, _, err := net.SplitHostPort(c.Listen); err == nil && !loopbackHost(host) {
+		w = append(w, fmt.Sprintf("listen: %s is not a loopback address: the API, /metrics and the full status page "+
+			"(accounts, transactions, alert text) are reachable from the network; keep listen on 127.0.0.1 and "+
+			"serve the page with api.public_listen, or guard the port with a firewall", c.Listen))
+	}
+	return w
+}
+
+// loopbackHost reports whether host (of host:port) binds loopback only: a
+// loopback IP or "localhost". An empty host binds every interface.
+func loopbackHost(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
