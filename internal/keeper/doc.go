@@ -24,7 +24,11 @@
 // network. While any reward transaction of a round may still be mined, every
 // new attempt for that round reuses its nonce (a replacement with fees bumped
 // by at least 12.5 %, never above the cap), so at most one can be mined. A
-// fresh nonce is taken only once the old one is consumed on chain. Before any
+// fresh nonce is taken only once the old one is consumed on chain. At a round
+// change the previous round's transactions that may still be mined move to
+// the new round's record in one store transaction (the old copy marked
+// replaced, the new record holding it), so no crash leaves one tracked by
+// neither. Before any
 // send the call is simulated against the latest state, so lpops never sends a
 // reward that would revert (already rewarded, not active, not initialized).
 //

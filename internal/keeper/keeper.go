@@ -215,8 +215,19 @@ func (k *Keeper) current(snap *livepeer.Snapshot) (*Record, error) {
 			StartBlock: snap.RoundStartBlock, Length: snap.RoundLength, FirstSeen: k.now(),
 			LastSeenUnrewardedHead: k.prevHead,
 		}
-		if err := k.carryOver(rec); err != nil {
+		prev, err := k.carryOver(rec)
+		if err != nil {
 			return nil, err
+		}
+		if prev != nil {
+			// One store transaction: the old round's transaction marked
+			// replaced and the new round's copy land together. Saved apart,
+			// a crash between the two would leave a transaction that may
+			// still be mined tracked by neither record, and the restart
+			// would take a fresh nonce behind it.
+			if err := k.records.SaveAll(prev, rec); err != nil {
+				return nil, fmt.Errorf("carry over round %d's pending transactions: %w", prev.Round, err)
+			}
 		}
 		k.log.Info("new round", "round", rec.Round, "start_block", rec.StartBlock, "length", rec.Length, "block_num", snap.BlockNum)
 	}
@@ -226,11 +237,12 @@ func (k *Keeper) current(snap *livepeer.Snapshot) (*Record, error) {
 
 // carryOver moves transactions of the previous round that may still be mined
 // into rec: if one lands now it acts in this round, and new attempts must
-// replace it rather than add a second.
-func (k *Keeper) carryOver(rec *Record) error {
+// replace it rather than add a second. It returns the previous round's
+// record when it changed it; the caller saves both together.
+func (k *Keeper) carryOver(rec *Record) (*Record, error) {
 	prev, err := k.records.Recent(k.cfg.Orchestrator, 1)
 	if err != nil || len(prev) == 0 || prev[0].Round >= rec.Round {
-		return err
+		return nil, err
 	}
 	p := prev[0]
 	moved := false
@@ -243,10 +255,10 @@ func (k *Keeper) carryOver(rec *Record) error {
 			moved = true
 		}
 	}
-	if moved {
-		return k.records.Save(p)
+	if !moved {
+		return nil, nil
 	}
-	return nil
+	return p, nil
 }
 
 // finalizeOlder settles earlier rounds that ended without an outcome.

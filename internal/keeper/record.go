@@ -220,6 +220,24 @@ func (rs *Records) Save(r *Record) error {
 	return nil
 }
 
+// SaveAll writes every record of rs in one store transaction: after a
+// crash either all of them are on disk or none.
+func (rs *Records) SaveAll(recs ...*Record) error {
+	if rs.s == nil {
+		return errors.New("no writable state store")
+	}
+	entries := make([]store.Entry, len(recs))
+	rounds := make([]uint64, len(recs))
+	for i, r := range recs {
+		entries[i] = store.Entry{Bucket: roundsBucket, Key: roundKey(r.Orchestrator, r.Round), Value: r}
+		rounds[i] = r.Round
+	}
+	if err := rs.s.PutAll(entries...); err != nil {
+		return fmt.Errorf("save rounds %v: %w", rounds, err)
+	}
+	return nil
+}
+
 // Recent returns up to n records of orch, newest first.
 func (rs *Records) Recent(orch common.Address, n int) ([]*Record, error) {
 	if rs.s == nil {
