@@ -18,7 +18,10 @@ import (
 // computed from rawTx when any endpoint accepts it or reports it already
 // known. Otherwise it returns the first rejection in configuration order,
 // classified by ClassifyTxError, or, when no endpoint answered, an error
-// wrapping ErrNoEndpoint.
+// wrapping ErrNoEndpoint. A rejection next to a lost answer (an endpoint
+// that timed out or dropped the connection, in this wave or an earlier one)
+// is neither: the transaction may sit in that endpoint's pool, so the error
+// wraps ErrOutcomeUnknown and no rejection sentinel.
 func (p *Pool) Broadcast(ctx context.Context, rawTx []byte) (common.Hash, error) {
 	var tx types.Transaction
 	if err := tx.UnmarshalBinary(rawTx); err != nil {
@@ -49,14 +52,21 @@ func (p *Pool) Broadcast(ctx context.Context, rawTx []byte) (common.Hash, error)
 		if accepted {
 			return hash, nil
 		}
+		if lost != nil {
+			lastErr = lost
+		}
 		if rej != nil {
 			rejection = rej
 			break
 		}
-		lastErr = lost
 		if ctx.Err() != nil {
 			return hash, fmt.Errorf("send transaction %s: %w", hash, ctx.Err())
 		}
+	}
+	if rejection != nil && lastErr != nil {
+		// %v, not %w: a caller branching on the rejection would treat the
+		// transaction as never pooled and take a fresh nonce behind it.
+		return hash, fmt.Errorf("send transaction %s: %w: rejected by %v; but %v", hash, ErrOutcomeUnknown, rejection, lastErr)
 	}
 	if rejection != nil {
 		return hash, fmt.Errorf("send transaction %s: %w", hash, rejection)
@@ -68,7 +78,8 @@ func (p *Pool) Broadcast(ctx context.Context, rawTx []byte) (common.Hash, error)
 }
 
 // sendTx sends rawTx to eps concurrently. It reports whether any accepted
-// it, else the first rejection in eps order, else the last lost round trip.
+// it; if none did, the first rejection in eps order and the first lost round
+// trip (named by its endpoint), either of which may be nil.
 func (p *Pool) sendTx(ctx context.Context, eps []*endpoint, rawTx []byte) (accepted bool, rejection, lost error) {
 	type result struct {
 		err      error // JSON-RPC answer: nil is acceptance
@@ -95,10 +106,12 @@ func (p *Pool) sendTx(ctx context.Context, eps []*endpoint, rawTx []byte) (accep
 		}
 	}
 	for i, r := range results {
-		if r.transErr == nil {
-			return false, fmt.Errorf("%s: %w", eps[i].name, ClassifyTxError(r.err)), nil
+		switch {
+		case r.transErr != nil && lost == nil:
+			lost = fmt.Errorf("%s did not answer: %w", eps[i].name, r.transErr)
+		case r.transErr == nil && rejection == nil:
+			rejection = fmt.Errorf("%s: %w", eps[i].name, ClassifyTxError(r.err))
 		}
-		lost = r.transErr
 	}
-	return false, nil, lost
+	return false, rejection, lost
 }
