@@ -327,8 +327,10 @@ func (k *Keeper) broadcast(ctx context.Context, rec *Record, t *Tx) {
 		k.m.countTx(t.Kind, TxRejected)
 		k.backoff(rec, StateRetrying, "rejected: "+err.Error())
 	default:
-		// Unknown outcome (timeout, connection lost): it may be in a pool.
-		// Keep it in flight; receipts and the nonce will tell.
+		// Unknown outcome (timeout, connection lost, or one endpoint's
+		// rejection next to another's lost answer: chain.ErrOutcomeUnknown):
+		// it may be in a pool. Keep it in flight, its nonce open; receipts
+		// and the nonce will tell.
 		t.State, t.Error = TxSent, err.Error()
 		rec.State, rec.Reason = StatePending, "broadcast outcome unknown: "+err.Error()
 		k.log.Warn("broadcast failed; tracking the transaction as possibly sent", "tx", t.Hash, "err", err)
