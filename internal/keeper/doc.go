@@ -23,7 +23,9 @@
 // a SIGKILL at any point leaves a record of everything that may be on the
 // network. While any reward transaction of a round may still be mined, every
 // new attempt for that round reuses its nonce (a replacement with fees bumped
-// by at least 12.5 %, never above the cap), so at most one can be mined. A
+// by at least 12.5 %, the max fee never above the fee cap and the tip never
+// above max_priority_fee_gwei; when the next bump would break either cap the
+// pending transaction is re-broadcast instead), so at most one can be mined. A
 // fresh nonce is taken only once the old one is consumed on chain. At a round
 // change the previous round's transactions that may still be mined move to
 // the new round's record in one store transaction (the old copy marked

@@ -231,21 +231,22 @@ func (k *Keeper) send(ctx context.Context, rec *Record, snap *livepeer.Snapshot,
 	}
 	if prevMax, prevTip := rec.highestFee(nonce); prevMax != nil {
 		needMax, needTip := bump(prevMax), bump(prevTip)
-		if needMax.Cmp(feeCap) > 0 {
-			// Cannot outbid our own pending transaction under the cap: keep
-			// it alive instead.
+		if over := k.overCaps(needMax, needTip, feeCap, baseFee != nil); over != "" {
+			// Cannot outbid our own pending transaction under the caps:
+			// keep it alive instead.
 			if open := rec.inFlight(kind); len(open) > 0 {
 				newest := open[len(open)-1]
-				rec.State = StatePending
-				rec.Reason = fmt.Sprintf("transaction %s stuck; a replacement needs %s wei/gas, above the cap %s", newest.Hash.Hex(), needMax, feeCap)
 				k.broadcast(ctx, rec, newest)
+				if rec.State == StatePending {
+					rec.Reason = fmt.Sprintf("transaction %s stuck; a replacement needs %s; re-broadcast it instead", newest.Hash.Hex(), over)
+				}
 				return
 			}
 		} else {
 			maxFee, tip = bigMax(maxFee, needMax), bigMax(tip, needTip)
-			if tip.Cmp(maxFee) > 0 {
-				tip = new(big.Int).Set(maxFee)
-			}
+			// A pool replaces only when both fees rise: raise the max fee
+			// to the tip rather than clip the tip (both under the caps).
+			maxFee = bigMax(maxFee, tip)
 		}
 	}
 	gas := uint64(p.gas) * 5 / 4
@@ -353,6 +354,24 @@ func (k *Keeper) insufficient(rec *Record, kind string, bal, need *big.Int, gas 
 	} else {
 		rec.Reason += "; the node refused the transaction"
 	}
+}
+
+// overCaps says which cap a replacement priced at maxFee and tip would
+// break ("" when none): maxFee above feeCap, or, on an EIP-1559 chain, the
+// tip above max_priority_fee_gwei or above feeCap. Compounding 12.5 % bumps
+// would otherwise carry the tip to the fee cap.
+func (k *Keeper) overCaps(maxFee, tip, feeCap *big.Int, dynamic bool) string {
+	switch {
+	case maxFee.Cmp(feeCap) > 0:
+		return fmt.Sprintf("a max fee of %s wei/gas, above the cap %s", maxFee, feeCap)
+	case !dynamic:
+		return ""
+	case k.cfg.MaxTip != nil && tip.Cmp(k.cfg.MaxTip) > 0:
+		return fmt.Sprintf("a priority fee of %s wei/gas, above max_priority_fee_gwei (%s wei/gas)", tip, k.cfg.MaxTip)
+	case tip.Cmp(feeCap) > 0:
+		return fmt.Sprintf("a priority fee of %s wei/gas, above the cap %s", tip, feeCap)
+	}
+	return ""
 }
 
 func (k *Keeper) nonceUsedByOtherKind(rec *Record, kind string, n uint64) bool {
