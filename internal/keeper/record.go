@@ -40,6 +40,9 @@ const (
 	StateCannotSign        = "cannot_sign"
 	StateObserving         = "observe_only"
 	StateRetrying          = "retrying"
+	// StateGasAboveBound: the endpoint's gas estimate is above
+	// MaxGasEstimate; nothing is signed.
+	StateGasAboveBound = "gas_above_bound"
 )
 
 // Transaction kinds.

@@ -249,7 +249,12 @@ func (k *Keeper) send(ctx context.Context, rec *Record, snap *livepeer.Snapshot,
 			maxFee = bigMax(maxFee, tip)
 		}
 	}
-	gas := uint64(p.gas) * 5 / 4
+	gas, err := gasLimit(uint64(p.gas))
+	if err != nil {
+		k.log.Warn("not sending: gas estimate above the bound", "method", method, "round", rec.Round, "estimate", uint64(p.gas), "bound", MaxGasEstimate)
+		k.backoff(rec, StateGasAboveBound, method+": "+err.Error())
+		return
+	}
 	need := new(big.Int).Mul(maxFee, new(big.Int).SetUint64(gas))
 	if p.balance.ToInt().Cmp(need) < 0 {
 		k.insufficient(rec, kind, p.balance.ToInt(), need, gas, maxFee)
@@ -381,6 +386,23 @@ func (k *Keeper) nonceUsedByOtherKind(rec *Record, kind string, n uint64) bool {
 		}
 	}
 	return false
+}
+
+// MaxGasEstimate bounds the eth_estimateGas answer lpops signs for. On
+// Arbitrum One a reward call uses about 350k-515k gas and initializeRound
+// less; 2,000,000 leaves room for an L1 data component in the estimate and
+// a contract upgrade, while an endpoint that is faulty or hostile cannot
+// make lpops sign gas × max fee for a limit far beyond any real call.
+const MaxGasEstimate = 2_000_000
+
+// gasLimit is the gas limit for an estimate: 25 % above it, so a state
+// change between the estimate and inclusion does not run out of gas. An
+// estimate above MaxGasEstimate is refused (no overflow can follow).
+func gasLimit(estimate uint64) (uint64, error) {
+	if estimate > MaxGasEstimate {
+		return 0, fmt.Errorf("the endpoint's gas estimate %d is above the bound of %d gas; refusing to sign (a faulty endpoint, or a call far costlier than a reward)", estimate, uint64(MaxGasEstimate))
+	}
+	return estimate * 5 / 4, nil
 }
 
 // price picks maxFeePerGas and the tip under the cap, or says why it cannot.
