@@ -34,6 +34,26 @@
 // send the call is simulated against the latest state, so lpops never sends a
 // reward that would revert (already rewarded, not active, not initialized).
 //
+// # A corrupt record
+//
+// A round record that does not decode (a disk fault, a partial write by
+// another tool) would otherwise fail every tick. It is moved, bytes
+// unchanged, to the store's quarantine bucket, named in Status.Quarantined
+// (the duty probe's StateCorrupt alert), and the keeper goes on from chain
+// state: the round is read again and a new record started. What the lost
+// record knew is the transactions lpops may have in flight. So for the
+// quarantined round and the next (which would have carried them over), no
+// fresh nonce is taken while the account's pending nonce is above its mined
+// nonce: a transaction of the account is in a pool and may be lpops' reward;
+// a new one would queue behind it and revert after it. Nor is that
+// transaction replaced blindly at the mined nonce: on an account shared with
+// the node it may be the node's own, which a replacement would cancel. The
+// keeper waits (state unknown_in_flight) until it is mined (the round reads
+// rewarded, or the simulation says so) or dropped (pending equals mined),
+// and only then sends. The price of that rule is a missed round if the
+// unknown transaction never leaves the pool; the alternative is two reward
+// transactions.
+//
 // # Never a false "missed"
 //
 // A round is counted missed only when lpops read the chain after the round

@@ -167,6 +167,7 @@ func (k *Keeper) Tick(ctx context.Context) time.Duration {
 		k.log.Error("finalize earlier rounds", "err", err)
 	}
 	rec, err := k.current(snap)
+	k.noteQuarantine()
 	if err != nil {
 		k.log.Error("load round record", "round", snap.CurrentRound, "err", err)
 		k.setStatus(snap, nil, err)
@@ -233,6 +234,38 @@ func (k *Keeper) current(snap *livepeer.Snapshot) (*Record, error) {
 	}
 	rec.LastSeen = k.now()
 	return rec, nil
+}
+
+// noteQuarantine publishes the round records set aside as unreadable in the
+// status (the duty probe's StateCorrupt alert), logging each new one once.
+func (k *Keeper) noteQuarantine() {
+	q, err := k.records.Quarantined(k.cfg.Orchestrator)
+	if err != nil {
+		k.log.Warn("list quarantined round records", "err", err)
+		return
+	}
+	k.mu.Lock()
+	known := len(k.status.Quarantined)
+	k.status.Quarantined = q
+	k.mu.Unlock()
+	for _, c := range q[min(known, len(q)):] {
+		k.log.Error("round record unreadable: set aside in the store's quarantine, going on from chain state",
+			"round", c.Round, "bytes", c.Bytes, "err", c.Error)
+	}
+}
+
+// nearQuarantine reports whether a record of round, or of the round before
+// (whose pending transactions round's record would hold), was quarantined:
+// lpops may have a transaction in flight it no longer knows.
+func (k *Keeper) nearQuarantine(round uint64) bool {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	for _, c := range k.status.Quarantined {
+		if c.Round == round || c.Round+1 == round {
+			return true
+		}
+	}
+	return false
 }
 
 // carryOver moves transactions of the previous round that may still be mined

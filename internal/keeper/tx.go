@@ -219,6 +219,17 @@ func (k *Keeper) send(ctx context.Context, rec *Record, snap *livepeer.Snapshot,
 		return
 	}
 
+	if _, ok := rec.openNonce(kind); !ok && p.pending > p.mined && k.nearQuarantine(rec.Round) {
+		// The record that would name lpops' transactions in flight was
+		// unreadable: a transaction of this account waiting in a pool may
+		// be lpops' own reward. A fresh nonce would queue a second behind
+		// it; replacing it blindly could cancel the node's transaction on
+		// a shared account. Wait until it is mined or dropped.
+		k.backoff(rec, StateUnknownInFlight, fmt.Sprintf(
+			"round %d's record was unreadable (quarantined) and account %s has %d transaction(s) in a pool (pending nonce %d, mined %d) that may be lpops' own: waiting for them to be mined or dropped before sending",
+			rec.Round, k.signer.Address(), uint64(p.pending)-uint64(p.mined), uint64(p.pending), uint64(p.mined)))
+		return
+	}
 	nonce := uint64(p.pending)
 	if n, ok := rec.openNonce(kind); ok && n >= uint64(p.mined) && !k.nonceUsedByOtherKind(rec, kind, n) {
 		nonce = n // replace, never add a second

@@ -19,6 +19,9 @@ import (
 // ErrNotFound is returned by Get when the key is absent.
 var ErrNotFound = errors.New("not found")
 
+// ErrCorrupt is wrapped by Get's error when the stored bytes do not decode.
+var ErrCorrupt = errors.New("record does not decode")
+
 // FileName is the store's file inside state_dir.
 const FileName = "lpops.db"
 
@@ -160,7 +163,7 @@ func (s *Store) Get(bucket string, key []byte, v any) error {
 			return ErrNotFound
 		}
 		if err := json.Unmarshal(b, v); err != nil {
-			return fmt.Errorf("decode %s record %x: %w", bucket, key, err)
+			return fmt.Errorf("decode %s record %x: %w: %w", bucket, key, ErrCorrupt, err)
 		}
 		return nil
 	})

@@ -120,8 +120,8 @@ func TestMoveKeepsBytes(t *testing.T) {
 		t.Fatal(err)
 	}
 	var r rec
-	if err := s.Get("rounds", key, &r); err == nil || errors.Is(err, ErrNotFound) {
-		t.Fatalf("Get of corrupt bytes = %v, want a decode error", err)
+	if err := s.Get("rounds", key, &r); !errors.Is(err, ErrCorrupt) {
+		t.Fatalf("Get of corrupt bytes = %v, want %v", err, ErrCorrupt)
 	}
 	if err := s.Move("rounds", key, "quarantine"); err != nil {
 		t.Fatal(err)
