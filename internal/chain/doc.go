@@ -68,8 +68,9 @@
 // succeeds when any accepts it or reports it already known. Rejections are
 // classified by ClassifyTxError into sentinel errors callers branch on. A
 // rejection is reported only when every endpoint answered: next to a lost
-// answer the transaction may be in that endpoint's pool, and Broadcast
-// returns ErrOutcomeUnknown instead, which matches no rejection.
+// answer (a timeout, a dropped connection; not a refused one) the
+// transaction may be in that endpoint's pool, and Broadcast returns
+// ErrOutcomeUnknown instead, which matches no rejection.
 //
 // # Secrets
 //

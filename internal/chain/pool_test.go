@@ -478,6 +478,20 @@ func TestBroadcastRejectionNextToLostAnswer(t *testing.T) {
 			}
 		})
 	}
+	// An endpoint that refused the connection never got the transaction:
+	// the other's rejection stands.
+	t.Run("RejectionNextToRefusedConnection", func(t *testing.T) {
+		clock := newFakeClock()
+		primary := newTestNode(t, "primary", testChainID, clock)
+		backup := newTestNode(t, "backup", testChainID, clock)
+		p := dialNodes(t, clock, Options{RequestTimeout: 300 * time.Millisecond}, primary, backup)
+		primary.svc.sendErr = errors.New("nonce too low")
+		backup.srv.Close()
+		raw, _ := signedTx(t)
+		if _, err := p.Broadcast(context.Background(), raw); !errors.Is(err, ErrNonceTooLow) || errors.Is(err, ErrOutcomeUnknown) {
+			t.Fatalf("Broadcast error = %v, want %v alone", err, ErrNonceTooLow)
+		}
+	})
 }
 
 func TestSecretsNeverLeak(t *testing.T) {
