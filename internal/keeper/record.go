@@ -193,7 +193,12 @@ func roundKey(orch common.Address, round uint64) []byte {
 }
 
 // Records persists Records.
-type Records struct{ s *store.Store }
+type Records struct {
+	s *store.Store
+	// beforeWrite, set by tests, runs before every Save and SaveAll; an
+	// error fails the write (a process killed there).
+	beforeWrite func() error
+}
 
 // NewRecords wraps a store.
 func NewRecords(s *store.Store) *Records { return &Records{s: s} }
@@ -230,6 +235,11 @@ func (rs *Records) Save(r *Record) error {
 	if rs.s == nil {
 		return errors.New("no writable state store")
 	}
+	if rs.beforeWrite != nil {
+		if err := rs.beforeWrite(); err != nil {
+			return fmt.Errorf("save round %d: %w", r.Round, err)
+		}
+	}
 	if err := rs.s.Put(roundsBucket, roundKey(r.Orchestrator, r.Round), r); err != nil {
 		return fmt.Errorf("save round %d: %w", r.Round, err)
 	}
@@ -241,6 +251,11 @@ func (rs *Records) Save(r *Record) error {
 func (rs *Records) SaveAll(recs ...*Record) error {
 	if rs.s == nil {
 		return errors.New("no writable state store")
+	}
+	if rs.beforeWrite != nil {
+		if err := rs.beforeWrite(); err != nil {
+			return err
+		}
 	}
 	entries := make([]store.Entry, len(recs))
 	rounds := make([]uint64, len(recs))

@@ -12,7 +12,6 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/ethereum/go-ethereum/core/types"
-	"github.com/ethereum/go-ethereum/rpc"
 
 	"github.com/lpops/lpops/internal/keeper"
 	"github.com/lpops/lpops/internal/livepeer"
@@ -22,22 +21,16 @@ import (
 	"github.com/lpops/lpops/internal/testenv"
 )
 
-// heldThenCrash is an endpoint that accepts lpops' transactions into a pool
-// that does not reach the chain for now (a sequencer's queue, a node cut off
-// from its peers): the test releases them. Armed, it also stands for a
-// process killed during the first tick of a new round, once the round's
-// record was set up and before the tick ended: its first receipt read closes
-// the store under the keeper (no later write lands) and fails.
-type heldThenCrash struct {
+// heldPool is an endpoint that accepts lpops' transactions into a pool that
+// does not reach the chain for now (a sequencer's queue, a node cut off
+// from its peers): the test releases them.
+type heldPool struct {
 	keeper.Chain
-	st      *store.Store
-	mu      sync.Mutex
-	held    [][]byte
-	armed   atomic.Bool
-	crashed atomic.Bool
+	mu   sync.Mutex
+	held [][]byte
 }
 
-func (c *heldThenCrash) Broadcast(_ context.Context, raw []byte) (common.Hash, error) {
+func (c *heldPool) Broadcast(_ context.Context, raw []byte) (common.Hash, error) {
 	var tx types.Transaction
 	if err := tx.UnmarshalBinary(raw); err != nil {
 		return common.Hash{}, err
@@ -48,27 +41,52 @@ func (c *heldThenCrash) Broadcast(_ context.Context, raw []byte) (common.Hash, e
 	return tx.Hash(), nil
 }
 
-func (c *heldThenCrash) BatchCall(ctx context.Context, b []rpc.BatchElem) error {
-	if c.armed.Load() && !c.crashed.Load() {
-		for _, e := range b {
-			if e.Method == "eth_getTransactionReceipt" {
-				c.crashed.Store(true)
-				c.st.Close()
-				return errors.New("killed")
-			}
-		}
+// killer stands for a SIGKILL before the n-th store write once armed: that
+// write and every later one fail, and the store is closed under the keeper.
+type killer struct {
+	n      int
+	st     *store.Store
+	armed  atomic.Bool
+	writes atomic.Int64
+	killed atomic.Bool
+}
+
+func (k *killer) beforeWrite() error {
+	if k.killed.Load() {
+		return errors.New("killed")
 	}
-	return c.Chain.BatchCall(ctx, b)
+	if k.armed.Load() && int(k.writes.Add(1)) == k.n {
+		k.killed.Store(true)
+		k.st.Close()
+		return errors.New("killed")
+	}
+	return nil
 }
 
 // TestCrashAtRoundChangeKeepsPendingTransaction: lpops' reward of round R
 // sits in a pool that has not reached the chain when round R+1 begins, and
-// lpops is killed in the tick that carries it over to R+1. The restarted
-// keeper must still track it and send nothing else while it may be mined
-// (a second transaction would either take the next nonce, blocked behind it
-// and reverting after it, or race it): one reward transaction for the round.
+// lpops is killed before each store write of the tick that sees the new
+// round (settling R, carrying the transaction over to R+1, the end of the
+// tick). Restarted, it must still track the transaction and send nothing
+// else while it may be mined (a second would take the next nonce, blocked
+// behind it and reverting after it): one reward transaction for the round.
 // On anvil, mined by hand, so the round changes exactly when the test says.
 func TestCrashAtRoundChangeKeepsPendingTransaction(t *testing.T) {
+	for _, tc := range []struct {
+		Name string
+		// KillBefore is the store write of the round change's tick that
+		// the kill comes before.
+		KillBefore int
+	}{
+		{"BeforeSettlingTheOldRound", 1},
+		{"BeforeCarryingOver", 2},
+		{"BeforeTheTickEnds", 3},
+	} {
+		t.Run(tc.Name, func(t *testing.T) { crashAtRoundChange(t, tc.KillBefore) })
+	}
+}
+
+func crashAtRoundChange(t *testing.T, killBefore int) {
 	c := testenv.StartAnvil(t, testenv.AnvilOptions{})
 	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
 	defer cancel()
@@ -122,20 +140,25 @@ func TestCrashAtRoundChangeKeepsPendingTransaction(t *testing.T) {
 	pool, addrs := c.Pool(t, ctx, dep.Controller)
 	sg := signer.FromKey(caller, c.ChainID)
 	dir := t.TempDir()
-	newKeeper := func(ch keeper.Chain) (*keeper.Keeper, *store.Store) {
+	newKeeper := func(ch keeper.Chain, kill *killer) *keeper.Keeper {
 		t.Helper()
 		st, err := store.Open(dir)
 		if err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { st.Close() })
+		records := keeper.NewRecords(st)
+		if kill != nil {
+			kill.st = st
+			records = keeper.NewRecordsHooked(st, kill.beforeWrite)
+		}
 		return keeper.New(keeper.Config{
 			Orchestrator: addr(orch), ChainID: c.ChainID, GraceBlocks: 1, MaxFee: gwei(1000), StuckAfter: time.Hour,
 			PollInterval: time.Second, ActivePollInterval: 20 * time.Millisecond,
 		}, keeper.Options{
 			Chain: ch, Reader: livepeer.NewReader(pool, addrs, addr(orch), []common.Address{sg.Address()}, nil),
-			Signer: sg, Records: keeper.NewRecords(st), Addrs: addrs,
-		}), st
+			Signer: sg, Records: records, Addrs: addrs,
+		})
 	}
 	tickUntil := func(k *keeper.Keeper, what string, cond func(keeper.Status) bool) keeper.Status {
 		t.Helper()
@@ -149,22 +172,21 @@ func TestCrashAtRoundChangeKeepsPendingTransaction(t *testing.T) {
 	}
 
 	round := nextRound()
-	held := &heldThenCrash{Chain: pool}
-	k1, st1 := newKeeper(held)
-	held.st = st1
+	held := &heldPool{Chain: pool}
+	kill := &killer{n: killBefore}
+	k1 := newKeeper(held, kill)
 	s := tickUntil(k1, "reward sent", func(s keeper.Status) bool { return len(s.Txs) == 1 && s.Txs[0].State == keeper.TxSent })
 	sent := s.Txs[0]
 	if next := nextRound(); next != round+1 {
 		t.Fatalf("round %d after mining, want %d", next, round+1)
 	}
+	kill.armed.Store(true)
+	k1.Tick(ctx) // the round change
+	if !kill.killed.Load() {
+		t.Fatalf("the round change's tick made %d store writes, fewer than %d", kill.writes.Load(), killBefore)
+	}
 
-	held.armed.Store(true)
-	testenv.WaitFor(t, 30*time.Second, "the crash at the round change", func() bool {
-		k1.Tick(ctx)
-		return held.crashed.Load()
-	})
-
-	k2, _ := newKeeper(pool)
+	k2 := newKeeper(pool, nil)
 	for range 10 {
 		k2.Tick(ctx)
 	}
