@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -111,7 +112,7 @@ func TestRejectionNextToLostAnswerKeepsNonceOpen(t *testing.T) {
 
 	s := e.tickUntil(k, "reward broadcast", func(s keeper.Status) bool { return len(s.Txs) > 0 })
 	first := s.Txs[0]
-	if first.State != keeper.TxSent || s.State != keeper.StatePending {
+	if first.State != keeper.TxSent || s.State != keeper.StatePending || !strings.Contains(s.Reason, "nonce too low") || !strings.Contains(s.Reason, "silent") {
 		t.Fatalf("tx %s (%s), keeper %s (%s); want the transaction in flight and the keeper waiting on it", first.State, first.Error, s.State, s.Reason)
 	}
 	for range 10 {

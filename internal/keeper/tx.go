@@ -350,6 +350,9 @@ func (k *Keeper) broadcast(ctx context.Context, rec *Record, t *Tx) {
 		// and the nonce will tell.
 		t.State, t.Error = TxSent, err.Error()
 		rec.State, rec.Reason = StatePending, "broadcast outcome unknown: "+err.Error()
+		if errors.Is(err, chain.ErrOutcomeUnknown) {
+			rec.Reason = err.Error() + "; tracking it as possibly pending, its nonce kept"
+		}
 		k.log.Warn("broadcast failed; tracking the transaction as possibly sent", "tx", t.Hash, "err", err)
 	}
 }
