@@ -66,7 +66,11 @@
 // Broadcast sends eth_sendRawTransaction concurrently to every healthy
 // endpoint (to every endpoint on the right chain when none is healthy) and
 // succeeds when any accepts it or reports it already known. Rejections are
-// classified by ClassifyTxError into sentinel errors callers branch on.
+// classified by ClassifyTxError into sentinel errors callers branch on. A
+// rejection is reported only when every endpoint answered: next to a lost
+// answer (a timeout, a dropped connection; not a refused one) the
+// transaction may be in that endpoint's pool, and Broadcast returns
+// ErrOutcomeUnknown instead, which matches no rejection.
 //
 // # Secrets
 //

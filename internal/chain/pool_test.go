@@ -438,6 +438,65 @@ func TestBroadcast(t *testing.T) {
 	}
 }
 
+// TestBroadcastRejectionNextToLostAnswer: one endpoint refuses the
+// transaction while the other takes it and never answers. It may be in the
+// second one's pool, so the outcome is unknown, not the rejection: a caller
+// branching on ErrNonceTooLow or ErrReplacementUnderpriced would take a fresh
+// nonce behind a transaction that may still be mined.
+func TestBroadcastRejectionNextToLostAnswer(t *testing.T) {
+	for _, tc := range []struct {
+		Name      string
+		Rejection error
+		Sentinel  error
+	}{
+		{"NonceTooLow", errors.New("nonce too low"), ErrNonceTooLow},
+		{"ReplacementUnderpriced", errors.New("replacement transaction underpriced"), ErrReplacementUnderpriced},
+		{"InsufficientFunds", errors.New("insufficient funds for gas * price + value"), ErrInsufficientFunds},
+	} {
+		t.Run(tc.Name, func(t *testing.T) {
+			clock := newFakeClock()
+			primary := newTestNode(t, "primary", testChainID, clock)
+			backup := newTestNode(t, "backup", testChainID, clock)
+			p := dialNodes(t, clock, Options{RequestTimeout: 300 * time.Millisecond}, primary, backup)
+			primary.svc.sendErr = tc.Rejection
+			backup.hang.Store(true)
+			raw, want := signedTx(t)
+
+			hash, err := p.Broadcast(context.Background(), raw)
+			if hash != want {
+				t.Errorf("hash = %s, want %s", hash, want)
+			}
+			if !errors.Is(err, ErrOutcomeUnknown) {
+				t.Fatalf("Broadcast error = %v, want %v", err, ErrOutcomeUnknown)
+			}
+			for _, s := range []error{tc.Sentinel, ErrNonceTooLow, ErrReplacementUnderpriced, ErrInsufficientFunds, ErrNoEndpoint} {
+				if errors.Is(err, s) {
+					t.Errorf("Broadcast error %q matches %v: a caller would think the transaction was never pooled", err, s)
+				}
+			}
+			for _, name := range []string{"primary", "backup", tc.Rejection.Error()} {
+				if !strings.Contains(err.Error(), name) {
+					t.Errorf("Broadcast error %q does not name %q", err, name)
+				}
+			}
+		})
+	}
+	// An endpoint that refused the connection never got the transaction:
+	// the other's rejection stands.
+	t.Run("RejectionNextToRefusedConnection", func(t *testing.T) {
+		clock := newFakeClock()
+		primary := newTestNode(t, "primary", testChainID, clock)
+		backup := newTestNode(t, "backup", testChainID, clock)
+		p := dialNodes(t, clock, Options{RequestTimeout: 300 * time.Millisecond}, primary, backup)
+		primary.svc.sendErr = errors.New("nonce too low")
+		backup.srv.Close()
+		raw, _ := signedTx(t)
+		if _, err := p.Broadcast(context.Background(), raw); !errors.Is(err, ErrNonceTooLow) || errors.Is(err, ErrOutcomeUnknown) {
+			t.Fatalf("Broadcast error = %v, want %v alone", err, ErrNonceTooLow)
+		}
+	})
+}
+
 func TestSecretsNeverLeak(t *testing.T) {
 	clock := newFakeClock()
 	primary := newTestNode(t, "", testChainID, clock)

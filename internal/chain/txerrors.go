@@ -20,6 +20,11 @@ var (
 	// ErrUnderpriced: the tip is below the node's minimum (geth's
 	// "transaction underpriced"), as opposed to a replacement too cheap.
 	ErrUnderpriced = errors.New("transaction underpriced")
+	// ErrOutcomeUnknown: no endpoint accepted the transaction, one refused
+	// it, and another's answer was lost (timeout, connection dropped), so it
+	// may be in that endpoint's pool and mined. Broadcast's error then
+	// wraps none of the rejection sentinels above.
+	ErrOutcomeUnknown = errors.New("broadcast outcome unknown")
 )
 
 // txErrorPatterns maps lower-cased message fragments to sentinels, in

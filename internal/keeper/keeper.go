@@ -167,6 +167,7 @@ func (k *Keeper) Tick(ctx context.Context) time.Duration {
 		k.log.Error("finalize earlier rounds", "err", err)
 	}
 	rec, err := k.current(snap)
+	k.noteQuarantine()
 	if err != nil {
 		k.log.Error("load round record", "round", snap.CurrentRound, "err", err)
 		k.setStatus(snap, nil, err)
@@ -215,8 +216,19 @@ func (k *Keeper) current(snap *livepeer.Snapshot) (*Record, error) {
 			StartBlock: snap.RoundStartBlock, Length: snap.RoundLength, FirstSeen: k.now(),
 			LastSeenUnrewardedHead: k.prevHead,
 		}
-		if err := k.carryOver(rec); err != nil {
+		prev, err := k.carryOver(rec)
+		if err != nil {
 			return nil, err
+		}
+		if prev != nil {
+			// One store transaction: the old round's transaction marked
+			// replaced and the new round's copy land together. Saved apart,
+			// a crash between the two would leave a transaction that may
+			// still be mined tracked by neither record, and the restart
+			// would take a fresh nonce behind it.
+			if err := k.records.SaveAll(prev, rec); err != nil {
+				return nil, fmt.Errorf("carry over round %d's pending transactions: %w", prev.Round, err)
+			}
 		}
 		k.log.Info("new round", "round", rec.Round, "start_block", rec.StartBlock, "length", rec.Length, "block_num", snap.BlockNum)
 	}
@@ -224,13 +236,46 @@ func (k *Keeper) current(snap *livepeer.Snapshot) (*Record, error) {
 	return rec, nil
 }
 
+// noteQuarantine publishes the round records set aside as unreadable in the
+// status (the duty probe's StateCorrupt alert), logging each new one once.
+func (k *Keeper) noteQuarantine() {
+	q, err := k.records.Quarantined(k.cfg.Orchestrator)
+	if err != nil {
+		k.log.Warn("list quarantined round records", "err", err)
+		return
+	}
+	k.mu.Lock()
+	known := len(k.status.Quarantined)
+	k.status.Quarantined = q
+	k.mu.Unlock()
+	for _, c := range q[min(known, len(q)):] {
+		k.log.Error("round record unreadable: set aside in the store's quarantine, going on from chain state",
+			"round", c.Round, "bytes", c.Bytes, "err", c.Error)
+	}
+}
+
+// nearQuarantine reports whether a record of round, or of the round before
+// (whose pending transactions round's record would hold), was quarantined:
+// lpops may have a transaction in flight it no longer knows.
+func (k *Keeper) nearQuarantine(round uint64) bool {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	for _, c := range k.status.Quarantined {
+		if c.Round == round || c.Round+1 == round {
+			return true
+		}
+	}
+	return false
+}
+
 // carryOver moves transactions of the previous round that may still be mined
 // into rec: if one lands now it acts in this round, and new attempts must
-// replace it rather than add a second.
-func (k *Keeper) carryOver(rec *Record) error {
+// replace it rather than add a second. It returns the previous round's
+// record when it changed it; the caller saves both together.
+func (k *Keeper) carryOver(rec *Record) (*Record, error) {
 	prev, err := k.records.Recent(k.cfg.Orchestrator, 1)
 	if err != nil || len(prev) == 0 || prev[0].Round >= rec.Round {
-		return err
+		return nil, err
 	}
 	p := prev[0]
 	moved := false
@@ -243,10 +288,10 @@ func (k *Keeper) carryOver(rec *Record) error {
 			moved = true
 		}
 	}
-	if moved {
-		return k.records.Save(p)
+	if !moved {
+		return nil, nil
 	}
-	return nil
+	return p, nil
 }
 
 // finalizeOlder settles earlier rounds that ended without an outcome.

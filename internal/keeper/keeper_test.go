@@ -12,6 +12,7 @@ import (
 	"errors"
 	"log/slog"
 	"math/big"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -163,6 +164,7 @@ type opts struct {
 	signer   *ecdsa.PrivateKey
 	grace    uint64
 	maxFee   *big.Int
+	maxTip   *big.Int // nil: no tip cap
 	chain    keeper.Chain
 	observe  bool
 	initAuto bool
@@ -191,7 +193,7 @@ func (e *env) keeper(o opts) (*keeper.Keeper, *store.Store) {
 	}
 	k := keeper.New(keeper.Config{
 		Orchestrator: addr(e.orch), ChainID: devnet.ChainIDBig(), Observe: o.observe,
-		GraceBlocks: o.grace, MaxFee: o.maxFee, StuckAfter: 3 * time.Minute,
+		GraceBlocks: o.grace, MaxFee: o.maxFee, MaxTip: o.maxTip, StuckAfter: 3 * time.Minute,
 		InitEnabled: o.initAuto, InitAfterBlocks: 2, InitMaxFee: big.NewInt(50e9),
 		PollInterval: time.Second, ActivePollInterval: 20 * time.Millisecond,
 	}, keeper.Options{
@@ -444,6 +446,50 @@ func TestStuckAtCapKeepsOriginalAlive(t *testing.T) {
 	s = e.tickUntil(k, "settled", func(s keeper.Status) bool { return s.State == keeper.StateDone })
 	if s.RewardedBy != "lpops" || e.nonce(addr(e.caller)) != 1 {
 		t.Fatalf("rewarded_by %q, nonce %d", s.RewardedBy, e.nonce(addr(e.caller)))
+	}
+}
+
+// TestReplacementsRespectTipCap: a transaction stuck for good is replaced
+// with 12.5 % higher fees each time, but never above max_priority_fee_gwei
+// nor the fee cap: once the next bump would break either, the last one is
+// kept alive instead.
+func TestReplacementsRespectTipCap(t *testing.T) {
+	e := newEnv(t, eth(1))
+	k1, st := e.keeper(opts{signer: e.caller, grace: 1})
+	round := e.nextActiveRound()
+	e.chain.PauseMining()
+	s := e.tickUntil(k1, "reward sent", func(s keeper.Status) bool { return len(s.Txs) == 1 && s.Txs[0].State == keeper.TxSent })
+	st.Close()
+	// Restart with a tip cap 20 % above the first send's tip: room for one
+	// 12.5 % bump, not two.
+	first := s.Txs[0]
+	tipCap := new(big.Int).Div(new(big.Int).Mul(first.Tip.Int(), big.NewInt(12)), big.NewInt(10))
+	feeCap := big.NewInt(50e9)
+	k, _ := e.keeper(opts{signer: e.caller, grace: 1, maxTip: tipCap, maxFee: feeCap})
+	var reasons []string
+	for range 4 {
+		e.now.Advance(4 * time.Minute)
+		for range 3 {
+			k.Tick(e.ctx)
+			reasons = append(reasons, k.Status().Reason)
+		}
+	}
+	s = k.Status()
+	for _, tx := range s.Txs {
+		if tx.Tip.Int().Cmp(tipCap) > 0 || tx.MaxFee.Int().Cmp(feeCap) > 0 {
+			t.Errorf("tx %s (nonce %d): tip %s max fee %s; caps: tip %s, max fee %s", tx.Hash.Hex(), tx.Nonce, tx.Tip.Int(), tx.MaxFee.Int(), tipCap, feeCap)
+		}
+	}
+	if len(s.Txs) != 2 {
+		t.Fatalf("%d transactions, want the first and one replacement", len(s.Txs))
+	}
+	if s.State != keeper.StatePending || !slices.ContainsFunc(reasons, func(r string) bool { return strings.Contains(r, "max_priority_fee_gwei") }) {
+		t.Fatalf("state %q reasons %q; want pending with the tip cap explained", s.State, reasons)
+	}
+	e.chain.ResumeMining()
+	s = e.tickUntil(k, "settled", func(s keeper.Status) bool { return s.State == keeper.StateDone && s.Round == round })
+	if s.RewardedBy != "lpops" || e.nonce(addr(e.caller)) != 1 {
+		t.Fatalf("rewarded_by %q, nonce %d; want lpops with one transaction", s.RewardedBy, e.nonce(addr(e.caller)))
 	}
 }
 

@@ -52,7 +52,14 @@ func (k *Keeper) Simulate(ctx context.Context) (*Simulation, error) {
 		return sim, nil
 	}
 	maxFee, tip, why := price(p.baseFee(), p.gasPrice.ToInt(), p.tip.ToInt(), k.cfg.MaxFee, k.cfg.MaxTip)
-	sim.Gas, sim.Balance = uint64(p.gas)*5/4, p.balance.ToInt().String()
+	gas, err := gasLimit(uint64(p.gas))
+	sim.Gas, sim.Balance = gas, p.balance.ToInt().String()
+	if err != nil {
+		if sim.Due {
+			sim.Reason = err.Error()
+		}
+		return sim, nil
+	}
 	if why != "" {
 		if sim.Due {
 			sim.Reason = why
@@ -95,7 +102,7 @@ func (k *Keeper) RewardNow(ctx context.Context, timeout time.Duration) (Status, 
 		s := k.Status()
 		switch s.State {
 		case StateDone, StateNotActive, StateNotRegistered, StateWouldRevert, StateInsufficientFunds,
-			StateFeeAboveCap, StateCannotSign:
+			StateFeeAboveCap, StateCannotSign, StateGasAboveBound, StateUnknownInFlight:
 			return s, nil
 		case StateWaitingInit:
 			if !k.cfg.InitEnabled {

@@ -1,7 +1,10 @@
 package keeper
 
 import (
+	"math"
 	"math/big"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -79,5 +82,33 @@ func TestBlockClock(t *testing.T) {
 	c.observe(5, t0.Add(60*time.Second)) // chain reset
 	if c.PerBlock() != 0 {
 		t.Fatalf("estimate survived a chain reset")
+	}
+}
+
+func TestGasLimitBounded(t *testing.T) {
+	for _, tc := range []struct {
+		Name     string
+		Estimate uint64
+		Want     uint64
+		Refused  bool
+	}{
+		{Name: "Reward", Estimate: 400_000, Want: 500_000},
+		{Name: "AtBound", Estimate: MaxGasEstimate, Want: MaxGasEstimate * 5 / 4},
+		{Name: "AboveBound", Estimate: MaxGasEstimate + 1, Refused: true},
+		{Name: "WouldOverflow", Estimate: math.MaxUint64 / 2, Refused: true},
+		{Name: "MaxUint64", Estimate: math.MaxUint64, Refused: true},
+	} {
+		t.Run(tc.Name, func(t *testing.T) {
+			got, err := gasLimit(tc.Estimate)
+			if tc.Refused {
+				if err == nil || !strings.Contains(err.Error(), strconv.FormatUint(tc.Estimate, 10)) {
+					t.Fatalf("gasLimit(%d) = %d, %v; want a refusal naming the estimate", tc.Estimate, got, err)
+				}
+				return
+			}
+			if err != nil || got != tc.Want {
+				t.Fatalf("gasLimit(%d) = %d, %v; want %d", tc.Estimate, got, err, tc.Want)
+			}
+		})
 	}
 }

@@ -1,6 +1,7 @@
 package keeper
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -40,6 +41,14 @@ const (
 	StateCannotSign        = "cannot_sign"
 	StateObserving         = "observe_only"
 	StateRetrying          = "retrying"
+	// StateGasAboveBound: the endpoint's gas estimate is above
+	// MaxGasEstimate; nothing is signed.
+	StateGasAboveBound = "gas_above_bound"
+	// StateUnknownInFlight: the round's record (or the previous round's)
+	// was unreadable and quarantined, and the account has a transaction in
+	// a pool that lpops cannot identify: it may be lpops' own, so nothing
+	// is sent until it is mined or dropped.
+	StateUnknownInFlight = "unknown_in_flight"
 )
 
 // Transaction kinds.
@@ -184,7 +193,12 @@ func roundKey(orch common.Address, round uint64) []byte {
 }
 
 // Records persists Records.
-type Records struct{ s *store.Store }
+type Records struct {
+	s *store.Store
+	// beforeWrite, set by tests, runs before every Save and SaveAll; an
+	// error fails the write (a process killed there).
+	beforeWrite func() error
+}
 
 // NewRecords wraps a store.
 func NewRecords(s *store.Store) *Records { return &Records{s: s} }
@@ -193,7 +207,8 @@ func NewRecords(s *store.Store) *Records { return &Records{s: s} }
 // store (a read-only look while the daemon holds it) history is unknown.
 func (rs *Records) Available() bool { return rs.s != nil }
 
-// Load returns the record of orch in round, or nil if none.
+// Load returns the record of orch in round, or nil if none. A record that
+// cannot be decoded is quarantined (see Quarantined) and reads as none.
 func (rs *Records) Load(orch common.Address, round uint64) (*Record, error) {
 	if rs.s == nil {
 		return nil, nil
@@ -201,6 +216,12 @@ func (rs *Records) Load(orch common.Address, round uint64) (*Record, error) {
 	var r Record
 	err := rs.s.Get(roundsBucket, roundKey(orch, round), &r)
 	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil
+	}
+	if errors.Is(err, store.ErrCorrupt) {
+		if qerr := rs.quarantine(roundKey(orch, round)); qerr != nil {
+			return nil, fmt.Errorf("load round %d: %w (and set it aside: %w)", round, err, qerr)
+		}
 		return nil, nil
 	}
 	if err != nil {
@@ -214,24 +235,53 @@ func (rs *Records) Save(r *Record) error {
 	if rs.s == nil {
 		return errors.New("no writable state store")
 	}
+	if rs.beforeWrite != nil {
+		if err := rs.beforeWrite(); err != nil {
+			return fmt.Errorf("save round %d: %w", r.Round, err)
+		}
+	}
 	if err := rs.s.Put(roundsBucket, roundKey(r.Orchestrator, r.Round), r); err != nil {
 		return fmt.Errorf("save round %d: %w", r.Round, err)
 	}
 	return nil
 }
 
-// Recent returns up to n records of orch, newest first.
+// SaveAll writes every record of rs in one store transaction: after a
+// crash either all of them are on disk or none.
+func (rs *Records) SaveAll(recs ...*Record) error {
+	if rs.s == nil {
+		return errors.New("no writable state store")
+	}
+	if rs.beforeWrite != nil {
+		if err := rs.beforeWrite(); err != nil {
+			return err
+		}
+	}
+	entries := make([]store.Entry, len(recs))
+	rounds := make([]uint64, len(recs))
+	for i, r := range recs {
+		entries[i] = store.Entry{Bucket: roundsBucket, Key: roundKey(r.Orchestrator, r.Round), Value: r}
+		rounds[i] = r.Round
+	}
+	if err := rs.s.PutAll(entries...); err != nil {
+		return fmt.Errorf("save rounds %v: %w", rounds, err)
+	}
+	return nil
+}
+
+// Recent returns up to n records of orch, newest first. Records that cannot
+// be decoded are quarantined (see Quarantined) and skipped.
 func (rs *Records) Recent(orch common.Address, n int) ([]*Record, error) {
 	if rs.s == nil {
 		return nil, nil
 	}
 	var out []*Record
-	var derr error
-	err := rs.s.Scan(roundsBucket, orch.Bytes(), true, func(_, v []byte) bool {
+	var corrupt [][]byte
+	err := rs.s.Scan(roundsBucket, orch.Bytes(), true, func(k, v []byte) bool {
 		var r Record
 		if err := json.Unmarshal(v, &r); err != nil {
-			derr = err
-			return false
+			corrupt = append(corrupt, append([]byte(nil), k...))
+			return true
 		}
 		out = append(out, &r)
 		return len(out) < n
@@ -239,5 +289,51 @@ func (rs *Records) Recent(orch common.Address, n int) ([]*Record, error) {
 	if err != nil {
 		return nil, err
 	}
-	return out, derr
+	for _, k := range corrupt {
+		// A read-only store cannot move it: it is skipped all the same.
+		_ = rs.quarantine(k)
+	}
+	return out, nil
+}
+
+// quarantineBucket holds round records that could not be decoded, under
+// their own key, bytes unchanged, for a person to read.
+const quarantineBucket = "keeper.rounds.quarantine"
+
+// CorruptRecord names a round record that could not be decoded and was set
+// aside in the store's quarantine bucket.
+type CorruptRecord struct {
+	Round uint64 `json:"round"`
+	Error string `json:"error"`
+	Bytes int    `json:"bytes"`
+}
+
+func (rs *Records) quarantine(key []byte) error {
+	err := rs.s.Move(roundsBucket, key, quarantineBucket)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil // set aside already
+	}
+	return err
+}
+
+// Quarantined lists orch's round records set aside as undecodable, oldest
+// first.
+func (rs *Records) Quarantined(orch common.Address) ([]CorruptRecord, error) {
+	if rs.s == nil {
+		return nil, nil
+	}
+	var out []CorruptRecord
+	err := rs.s.Scan(quarantineBucket, orch.Bytes(), false, func(k, v []byte) bool {
+		c := CorruptRecord{Bytes: len(v), Error: "unreadable"}
+		if len(k) == len(orch.Bytes())+8 {
+			c.Round = binary.BigEndian.Uint64(k[len(orch.Bytes()):])
+		}
+		var r Record
+		if err := json.Unmarshal(v, &r); err != nil {
+			c.Error = err.Error()
+		}
+		out = append(out, c)
+		return true
+	})
+	return out, err
 }

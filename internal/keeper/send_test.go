@@ -12,6 +12,7 @@ import (
 	"errors"
 	"log/slog"
 	"math/big"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -19,6 +20,7 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/rpc"
 
@@ -497,5 +499,41 @@ func TestWatchOnlySignerSimulatesButNeverSends(t *testing.T) {
 	}
 	if n := e.pendingNonce(addr(e.caller)); n != 0 {
 		t.Fatalf("a watch-only signer sent %d transactions", n)
+	}
+}
+
+// inflatedEstimate is an endpoint whose eth_estimateGas answers estimate,
+// whatever the call.
+type inflatedEstimate struct {
+	*chain.Pool
+	estimate uint64
+}
+
+func (c *inflatedEstimate) BatchCall(ctx context.Context, b []rpc.BatchElem) error {
+	if err := c.Pool.BatchCall(ctx, b); err != nil {
+		return err
+	}
+	for _, e := range b {
+		if g, ok := e.Result.(*hexutil.Uint64); ok && e.Method == "eth_estimateGas" && e.Error == nil {
+			*g = hexutil.Uint64(c.estimate)
+		}
+	}
+	return nil
+}
+
+func TestGasEstimateAboveBoundNotSigned(t *testing.T) {
+	e := newEnv(t, eth(1))
+	est := uint64(keeper.MaxGasEstimate * 5)
+	k, _ := e.keeper(opts{signer: e.caller, grace: 1, chain: &inflatedEstimate{Pool: e.pool, estimate: est}})
+	round := e.nextActiveRound()
+	s := e.tickUntil(k, "gas above bound", func(s keeper.Status) bool { return s.State == keeper.StateGasAboveBound })
+	if s.Round != round || !strings.Contains(s.Reason, strconv.FormatUint(est, 10)) {
+		t.Fatalf("round %d reason %q; want round %d with the estimate %d named", s.Round, s.Reason, round, est)
+	}
+	for range 10 {
+		k.Tick(e.ctx)
+	}
+	if s := k.Status(); len(s.Txs) != 0 || e.pendingNonce(addr(e.caller)) != 0 {
+		t.Fatalf("%d transactions signed, pending nonce %d; want nothing signed on an absurd estimate", len(s.Txs), e.pendingNonce(addr(e.caller)))
 	}
 }

@@ -2,6 +2,7 @@ package keeper
 
 import (
 	"math/big"
+	"slices"
 	"strings"
 	"time"
 
@@ -54,6 +55,11 @@ type Status struct {
 	RewardBlock  uint64    `json:"reward_block,omitempty"`
 	RewardSeenAt time.Time `json:"reward_seen_at,omitzero"`
 	Txs          []*Tx     `json:"txs"`
+
+	// Quarantined names the round records that could not be decoded and
+	// were set aside in the store (bytes kept); the keeper goes on from
+	// chain state.
+	Quarantined []CorruptRecord `json:"quarantined,omitempty"`
 }
 
 // Status returns a copy of the keeper's latest status.
@@ -74,6 +80,7 @@ func (k *Keeper) Status() Status {
 		bal[a] = v
 	}
 	s.Balances = bal
+	s.Quarantined = slices.Clone(k.status.Quarantined)
 	return s
 }
 

@@ -219,6 +219,17 @@ func (k *Keeper) send(ctx context.Context, rec *Record, snap *livepeer.Snapshot,
 		return
 	}
 
+	if _, ok := rec.openNonce(kind); !ok && p.pending > p.mined && k.nearQuarantine(rec.Round) {
+		// The record that would name lpops' transactions in flight was
+		// unreadable: a transaction of this account waiting in a pool may
+		// be lpops' own reward. A fresh nonce would queue a second behind
+		// it; replacing it blindly could cancel the node's transaction on
+		// a shared account. Wait until it is mined or dropped.
+		k.backoff(rec, StateUnknownInFlight, fmt.Sprintf(
+			"round %d's record was unreadable (quarantined) and account %s has %d transaction(s) in a pool (pending nonce %d, mined %d) that may be lpops' own: waiting for them to be mined or dropped before sending",
+			rec.Round, k.signer.Address(), uint64(p.pending)-uint64(p.mined), uint64(p.pending), uint64(p.mined)))
+		return
+	}
 	nonce := uint64(p.pending)
 	if n, ok := rec.openNonce(kind); ok && n >= uint64(p.mined) && !k.nonceUsedByOtherKind(rec, kind, n) {
 		nonce = n // replace, never add a second
@@ -231,24 +242,30 @@ func (k *Keeper) send(ctx context.Context, rec *Record, snap *livepeer.Snapshot,
 	}
 	if prevMax, prevTip := rec.highestFee(nonce); prevMax != nil {
 		needMax, needTip := bump(prevMax), bump(prevTip)
-		if needMax.Cmp(feeCap) > 0 {
-			// Cannot outbid our own pending transaction under the cap: keep
-			// it alive instead.
+		if over := k.overCaps(needMax, needTip, feeCap, baseFee != nil); over != "" {
+			// Cannot outbid our own pending transaction under the caps:
+			// keep it alive instead.
 			if open := rec.inFlight(kind); len(open) > 0 {
 				newest := open[len(open)-1]
-				rec.State = StatePending
-				rec.Reason = fmt.Sprintf("transaction %s stuck; a replacement needs %s wei/gas, above the cap %s", newest.Hash.Hex(), needMax, feeCap)
 				k.broadcast(ctx, rec, newest)
+				if rec.State == StatePending {
+					rec.Reason = fmt.Sprintf("transaction %s stuck; a replacement needs %s; re-broadcast it instead", newest.Hash.Hex(), over)
+				}
 				return
 			}
 		} else {
 			maxFee, tip = bigMax(maxFee, needMax), bigMax(tip, needTip)
-			if tip.Cmp(maxFee) > 0 {
-				tip = new(big.Int).Set(maxFee)
-			}
+			// A pool replaces only when both fees rise: raise the max fee
+			// to the tip rather than clip the tip (both under the caps).
+			maxFee = bigMax(maxFee, tip)
 		}
 	}
-	gas := uint64(p.gas) * 5 / 4
+	gas, err := gasLimit(uint64(p.gas))
+	if err != nil {
+		k.log.Warn("not sending: gas estimate above the bound", "method", method, "round", rec.Round, "estimate", uint64(p.gas), "bound", MaxGasEstimate)
+		k.backoff(rec, StateGasAboveBound, method+": "+err.Error())
+		return
+	}
 	need := new(big.Int).Mul(maxFee, new(big.Int).SetUint64(gas))
 	if p.balance.ToInt().Cmp(need) < 0 {
 		k.insufficient(rec, kind, p.balance.ToInt(), need, gas, maxFee)
@@ -327,10 +344,15 @@ func (k *Keeper) broadcast(ctx context.Context, rec *Record, t *Tx) {
 		k.m.countTx(t.Kind, TxRejected)
 		k.backoff(rec, StateRetrying, "rejected: "+err.Error())
 	default:
-		// Unknown outcome (timeout, connection lost): it may be in a pool.
-		// Keep it in flight; receipts and the nonce will tell.
+		// Unknown outcome (timeout, connection lost, or one endpoint's
+		// rejection next to another's lost answer: chain.ErrOutcomeUnknown):
+		// it may be in a pool. Keep it in flight, its nonce open; receipts
+		// and the nonce will tell.
 		t.State, t.Error = TxSent, err.Error()
 		rec.State, rec.Reason = StatePending, "broadcast outcome unknown: "+err.Error()
+		if errors.Is(err, chain.ErrOutcomeUnknown) {
+			rec.Reason = err.Error() + "; tracking it as possibly pending, its nonce kept"
+		}
 		k.log.Warn("broadcast failed; tracking the transaction as possibly sent", "tx", t.Hash, "err", err)
 	}
 }
@@ -353,6 +375,24 @@ func (k *Keeper) insufficient(rec *Record, kind string, bal, need *big.Int, gas 
 	}
 }
 
+// overCaps says which cap a replacement priced at maxFee and tip would
+// break ("" when none): maxFee above feeCap, or, on an EIP-1559 chain, the
+// tip above max_priority_fee_gwei or above feeCap. Compounding 12.5 % bumps
+// would otherwise carry the tip to the fee cap.
+func (k *Keeper) overCaps(maxFee, tip, feeCap *big.Int, dynamic bool) string {
+	switch {
+	case maxFee.Cmp(feeCap) > 0:
+		return fmt.Sprintf("a max fee of %s wei/gas, above the cap %s", maxFee, feeCap)
+	case !dynamic:
+		return ""
+	case k.cfg.MaxTip != nil && tip.Cmp(k.cfg.MaxTip) > 0:
+		return fmt.Sprintf("a priority fee of %s wei/gas, above max_priority_fee_gwei (%s wei/gas)", tip, k.cfg.MaxTip)
+	case tip.Cmp(feeCap) > 0:
+		return fmt.Sprintf("a priority fee of %s wei/gas, above the cap %s", tip, feeCap)
+	}
+	return ""
+}
+
 func (k *Keeper) nonceUsedByOtherKind(rec *Record, kind string, n uint64) bool {
 	for _, t := range rec.Txs {
 		if t.Kind != kind && t.Nonce == n && t.State != TxRejected {
@@ -360,6 +400,23 @@ func (k *Keeper) nonceUsedByOtherKind(rec *Record, kind string, n uint64) bool {
 		}
 	}
 	return false
+}
+
+// MaxGasEstimate bounds the eth_estimateGas answer lpops signs for. On
+// Arbitrum One a reward call uses about 350k-515k gas and initializeRound
+// less; 2,000,000 leaves room for an L1 data component in the estimate and
+// a contract upgrade, while an endpoint that is faulty or hostile cannot
+// make lpops sign gas × max fee for a limit far beyond any real call.
+const MaxGasEstimate = 2_000_000
+
+// gasLimit is the gas limit for an estimate: 25 % above it, so a state
+// change between the estimate and inclusion does not run out of gas. An
+// estimate above MaxGasEstimate is refused (no overflow can follow).
+func gasLimit(estimate uint64) (uint64, error) {
+	if estimate > MaxGasEstimate {
+		return 0, fmt.Errorf("the endpoint's gas estimate %d is above the bound of %d gas; refusing to sign (a faulty endpoint, or a call far costlier than a reward)", estimate, uint64(MaxGasEstimate))
+	}
+	return estimate * 5 / 4, nil
 }
 
 // price picks maxFeePerGas and the tip under the cap, or says why it cannot.

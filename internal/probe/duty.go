@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -25,6 +26,7 @@ const (
 	AlertInsufficientFunds = "InsufficientFunds" // critical: the signer cannot pay for reward
 	AlertFeeAboveCap       = "FeeAboveCap"       // warning: the keeper waits for the fee to fall under the cap
 	AlertRewardWouldRevert = "RewardWouldRevert" // critical: the simulated reward reverts
+	AlertStateCorrupt      = "StateCorrupt"      // critical: a round record was unreadable and quarantined
 )
 
 // stateChainUnreadable is the keeper state while its reads fail.
@@ -117,6 +119,8 @@ func (p *Duty) Check(ctx context.Context) Result {
 		return finish(r, start, p.now)
 	}
 
+	r.Observations = append(r.Observations, p.corrupt(s))
+
 	unreadable := alert.Observation{Name: AlertChainUnreadable, Severity: alert.Critical, Provides: "chain", Requires: "chain",
 		Hold: p.cfg.UnreadableHold, Labels: labels()}
 	age := time.Duration(0)
@@ -180,6 +184,27 @@ func (p *Duty) Check(ctx context.Context) Result {
 	r.Observations = append(r.Observations, p.missedObservations(r)...)
 	r.Success = true
 	return finish(r, start, p.now)
+}
+
+// corrupt is StateCorrupt: it fires while the store holds round records the
+// keeper could not decode and set aside. It needs no chain: the store is
+// the source. It resolves once the quarantined records are removed.
+func (p *Duty) corrupt(s keeper.Status) alert.Observation {
+	o := alert.Observation{Name: AlertStateCorrupt, Severity: alert.Critical, Firing: len(s.Quarantined) > 0,
+		Labels: map[string]string{"orchestrator": lower(p.cfg.Orchestrator)}, Summary: "lpops' round records are readable"}
+	if !o.Firing {
+		return o
+	}
+	rounds := make([]string, len(s.Quarantined))
+	for i, c := range s.Quarantined {
+		rounds[i] = strconv.FormatUint(c.Round, 10)
+	}
+	last := s.Quarantined[len(s.Quarantined)-1]
+	o.Summary = fmt.Sprintf("Unreadable round record(s) quarantined: round %s", strings.Join(rounds, ", "))
+	o.Description = fmt.Sprintf("lpops could not decode its record of round %d (%d bytes: %s) and moved it, bytes intact, to the store's quarantine bucket; "+
+		"it goes on from chain state and sends nothing while a transaction it may have sent could still be pending. lpops: %s (%s).",
+		last.Round, last.Bytes, last.Error, s.State, s.Reason)
+	return o
 }
 
 // stuckTx reports a reward attempt whose first transaction was signed

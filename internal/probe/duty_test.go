@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -210,6 +211,9 @@ func TestDutyObservations(t *testing.T) {
 					}
 					continue
 				}
+				if o.Name == probe.AlertStateCorrupt {
+					continue // the store is its source, not the chain
+				}
 				if o.Requires != want {
 					t.Errorf("%s requires %q, want %q", o.Name, o.Requires, want)
 				}
@@ -267,5 +271,44 @@ func TestDutyMissedRoundLifecycle(t *testing.T) {
 		if !slices.Equal(res, st.Resolve) {
 			t.Fatalf("%s: RewardMissed resolved for rounds %v, want %v", st.Name, res, st.Resolve)
 		}
+	}
+}
+
+// StateCorrupt fires while the keeper names quarantined round records,
+// whether or not the chain is readable (the store is its source), and names
+// the rounds; it resolves once none is left.
+func TestDutyStateCorrupt(t *testing.T) {
+	now := newClock()
+	for _, tc := range []struct {
+		Name   string
+		Status func(keeper.Status) keeper.Status
+		Firing bool
+	}{
+		{"NoneQuarantined", func(s keeper.Status) keeper.Status { return s }, false},
+		{"Quarantined", func(s keeper.Status) keeper.Status {
+			s.Quarantined = []keeper.CorruptRecord{{Round: 12, Bytes: 20, Error: "unexpected end of JSON input"}}
+			return s
+		}, true},
+		{"QuarantinedChainUnreadable", func(s keeper.Status) keeper.Status {
+			s = unreadable(s)
+			s.Quarantined = []keeper.CorruptRecord{{Round: 12, Bytes: 20, Error: "unexpected end of JSON input"}}
+			return s
+		}, true},
+	} {
+		t.Run(tc.Name, func(t *testing.T) {
+			s := tc.Status(healthy(now.Now()))
+			p := probe.NewDuty(func() keeper.Status { return s }, nil, probe.DutyConfig{Orchestrator: orchAddr}, now.Now)
+			r := p.Check(context.Background())
+			got := find(r.Observations, probe.AlertStateCorrupt, true)
+			if !tc.Firing {
+				if len(got) != 0 || len(find(r.Observations, probe.AlertStateCorrupt, false)) != 1 {
+					t.Fatalf("observations %v; want StateCorrupt observed, not firing", names(r.Observations))
+				}
+				return
+			}
+			if len(got) != 1 || got[0].Requires != "" || !strings.Contains(got[0].Summary, "12") || !strings.Contains(got[0].Description, "unexpected end of JSON input") {
+				t.Fatalf("StateCorrupt %+v; want one firing, requiring no source, naming round 12 and the error", got)
+			}
+		})
 	}
 }

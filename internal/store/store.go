@@ -20,6 +20,9 @@ import (
 // ErrNotFound is returned by Get when the key is absent.
 var ErrNotFound = errors.New("not found")
 
+// ErrCorrupt is wrapped by Get's error when the stored bytes do not decode.
+var ErrCorrupt = errors.New("record does not decode")
+
 // FileName is the store's file inside state_dir.
 const FileName = "lpops.db"
 
@@ -78,6 +81,77 @@ func (s *Store) Put(bucket string, key []byte, v any) error {
 	})
 }
 
+// Entry is one record of a PutAll.
+type Entry struct {
+	Bucket string
+	Key    []byte
+	Value  any
+}
+
+// PutAll stores every entry as JSON in one transaction, durably (fsync)
+// before returning: after a crash either all of them are on disk or none
+// (the keeper's carry-over of a pending transaction from one round's record
+// to the next relies on it).
+func (s *Store) PutAll(entries ...Entry) error {
+	enc := make([][]byte, len(entries))
+	for i, e := range entries {
+		b, err := json.Marshal(e.Value)
+		if err != nil {
+			return fmt.Errorf("encode %s record: %w", e.Bucket, err)
+		}
+		enc[i] = b
+	}
+	return s.db.Update(func(tx *bolt.Tx) error {
+		for i, e := range entries {
+			bk, err := tx.CreateBucketIfNotExists([]byte(e.Bucket))
+			if err != nil {
+				return err
+			}
+			if err := bk.Put(e.Key, enc[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Move moves the bytes at from/key, unchanged, to the bucket to under the
+// same key, in one transaction (a record that cannot be decoded is set
+// aside this way, kept for a person to read). An absent key is ErrNotFound.
+func (s *Store) Move(from string, key []byte, to string) error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		src := tx.Bucket([]byte(from))
+		if src == nil {
+			return ErrNotFound
+		}
+		v := src.Get(key)
+		if v == nil {
+			return ErrNotFound
+		}
+		v = append([]byte(nil), v...) // valid only during the transaction
+		dst, err := tx.CreateBucketIfNotExists([]byte(to))
+		if err != nil {
+			return err
+		}
+		if err := dst.Put(key, v); err != nil {
+			return err
+		}
+		return src.Delete(key)
+	})
+}
+
+// PutRaw stores b, unchanged, under bucket/key: for tests that need bytes
+// no Put would write (a corrupt record).
+func (s *Store) PutRaw(bucket string, key, b []byte) error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		bk, err := tx.CreateBucketIfNotExists([]byte(bucket))
+		if err != nil {
+			return err
+		}
+		return bk.Put(key, b)
+	})
+}
+
 // Get decodes the record at bucket/key into v, or returns ErrNotFound.
 func (s *Store) Get(bucket string, key []byte, v any) error {
 	return s.db.View(func(tx *bolt.Tx) error {
@@ -90,7 +164,7 @@ func (s *Store) Get(bucket string, key []byte, v any) error {
 			return ErrNotFound
 		}
 		if err := json.Unmarshal(b, v); err != nil {
-			return fmt.Errorf("decode %s record %x: %w", bucket, key, err)
+			return fmt.Errorf("decode %s record %x: %w: %w", bucket, key, ErrCorrupt, err)
 		}
 		return nil
 	})
