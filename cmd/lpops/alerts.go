@@ -50,16 +50,17 @@ func (l *labelFlags) Set(s string) error {
 }
 
 func runAlerts(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	var path string
 	var asJSON bool
-	// Every sub-command also accepts --config and --json after its name.
-	common := func(fs *flag.FlagSet) {
-		fs.StringVar(&path, "config", path, "configuration `FILE` (YAML)")
-		fs.BoolVar(&asJSON, "json", asJSON, "print the API's JSON")
-	}
 	fs := flag.NewFlagSet("alerts", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	common(fs)
+	cf := addConfigFlags(fs, true)
+	// Every action also accepts --config, --credentials-dir and --json
+	// after its name.
+	common := func(fs *flag.FlagSet) {
+		cf.register(fs)
+		fs.BoolVar(&asJSON, "json", asJSON, "print the API's JSON")
+	}
+	fs.BoolVar(&asJSON, "json", asJSON, "print the API's JSON")
 	usage := func(fs *flag.FlagSet) func() {
 		return func() {
 			fmt.Fprint(stderr, alertsUsage, "\nFlags:\n")
@@ -114,9 +115,9 @@ func runAlerts(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		fmt.Fprintf(stderr, "lpops alerts %s: unexpected arguments: %s\n", sub, strings.Join(sfs.Args(), " "))
 		return 2
 	}
-	cfg, ok := loadConfig(path, stderr)
-	if !ok {
-		return 1
+	cfg, code := cf.load(stderr)
+	if cfg == nil {
+		return code
 	}
 	c := &apiClient{base: "http://" + dialAddr(cfg.Listen)}
 	if sub != "list" {

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"github.com/lpops/lpops/internal/api"
@@ -14,7 +15,7 @@ import (
 	"github.com/lpops/lpops/internal/signer"
 )
 
-const checkConfigUsage = `Usage: lpops check-config FILE
+const checkConfigUsage = `Usage: lpops check-config [--syntax-only] [--credentials-dir DIR] [FILE | --config FILE]
 
 Load and validate the configuration FILE without running anything: decode it
 strictly (unknown keys are errors), apply defaults and the network preset,
@@ -22,49 +23,93 @@ check every setting, then check that the keystore file can be read and that
 the passphrase and every endpoint URL kept in a file or environment variable
 resolve. Secrets are read but never printed. Nothing is sent to the chain.
 
+With --syntax-only it checks the file alone, for a configuration repository's
+CI: it parses it and checks keys, types and every setting that needs no
+secret, and reads no secret file and no environment variable.
+
+FILE is the argument, or --config, else $LPOPS_CONFIG, else
+/etc/lpops/lpops.yaml. Secret files under /run/credentials/lpops.service/,
+which exist only inside the running unit, are read from
+host.lpops.credentials_dir (or --credentials-dir) instead.
+
 On success it prints "FILE: ok" and a summary and exits 0. Otherwise it prints
 every problem to stderr, one per line as "FILE: key.path: problem", and exits
 1. A usage error exits 2.
 
 Example:
   lpops check-config /etc/lpops/lpops.yaml
+  lpops check-config --syntax-only examples/lpops.yaml
 `
 
-const checkConfigShortUsage = "Usage: lpops check-config FILE\nRun 'lpops check-config --help' for details.\n"
+const checkConfigShortUsage = "Usage: lpops check-config [--syntax-only] [FILE | --config FILE]\nRun 'lpops check-config --help' for details.\n"
 
 func runCheckConfig(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("check-config", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	cf := addConfigFlags(fs, true)
+	syntaxOnly := fs.Bool("syntax-only", false, "check the file alone: read no secret file and no environment variable")
 	fs.Usage = func() {}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprint(stdout, checkConfigUsage)
-			return 0
+			fmt.Fprint(stdout, checkConfigUsage, "\nFlags:\n")
+			fs.SetOutput(stdout)
+			fs.PrintDefaults()
+			return exitOK
 		}
 		fmt.Fprint(stderr, checkConfigShortUsage)
-		return 2
+		return exitUsage
 	}
-	if fs.NArg() != 1 {
+	switch {
+	case fs.NArg() > 1:
 		fmt.Fprintf(stderr, "lpops check-config: want one FILE argument, got %d\n%s", fs.NArg(), checkConfigShortUsage)
-		return 2
+		return exitUsage
+	case fs.NArg() == 1 && cf.path != "" && cf.path != fs.Arg(0):
+		fmt.Fprintf(stderr, "lpops check-config: give FILE or --config FILE, not both\n%s", checkConfigShortUsage)
+		return exitUsage
+	case fs.NArg() == 1:
+		cf.path = fs.Arg(0)
 	}
-	file := fs.Arg(0)
-
-	c, err := config.Load(file)
-	if err != nil {
-		fmt.Fprintln(stderr, err)
-		return 1
+	if *syntaxOnly {
+		return checkSyntax(cf.path, stdout, stderr)
 	}
+	c, code := cf.load(stderr)
+	if c == nil {
+		return code
+	}
+	file, _, _ := configFile(cf.path)
 	signer, err := checkSecrets(c)
 	if err != nil {
 		for _, line := range strings.Split(err.Error(), "\n") {
 			fmt.Fprintf(stderr, "%s: %s\n", file, line)
 		}
-		return 1
+		return exitError
 	}
 	fmt.Fprintf(stdout, "%s: ok\n", file)
 	printSummary(stdout, c, signer)
-	return 0
+	return exitOK
+}
+
+// checkSyntax is check-config --syntax-only: Parse, not Load, so that
+// nothing but the file itself is read (and relative paths stay as written).
+func checkSyntax(flagPath string, stdout, stderr io.Writer) int {
+	file, from, err := configFile(flagPath)
+	if err != nil {
+		fmt.Fprintln(stderr, "lpops check-config:", err)
+		return exitUsage
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		fmt.Fprintf(stderr, "lpops check-config: configuration file (from %s): %v\n", from, err)
+		return exitError
+	}
+	c, err := config.Parse(data, file)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return exitError
+	}
+	fmt.Fprintf(stdout, "%s: ok (syntax only: no secret was read)\n", file)
+	printSummary(stdout, c, "")
+	return exitOK
 }
 
 // checkSecrets does what Load does not: it reads the keystore file, the
@@ -139,8 +184,12 @@ func printSummary(w io.Writer, c *config.Config, signer string) {
 		if c.Signer.PassphraseEnv != "" {
 			source = "environment variable " + c.Signer.PassphraseEnv
 		}
-		line("signer", "%s (passphrase from %s)", signer, source)
-		if !strings.EqualFold(signer, c.Orchestrator) {
+		who := signer
+		if who == "" { // --syntax-only: the keystore was not opened
+			who = c.Signer.Keystore
+		}
+		line("signer", "%s (passphrase from %s)", who, source)
+		if signer != "" && !strings.EqualFold(signer, c.Orchestrator) {
 			line("", "signs for %s as its reward caller (LIP-118)", c.Orchestrator)
 		}
 	}

@@ -36,16 +36,16 @@ const (
 
 func runReward(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("reward", rewardSummary, "lpops reward --config /etc/lpops/lpops.yaml --submit", stderr)
-	path := fs.String("config", "", "configuration `FILE` (YAML)")
+	cf := addConfigFlags(fs, true)
 	submit := fs.Bool("submit", false, "send the transaction (default: simulate only)")
 	asJSON := fs.Bool("json", false, "print JSON")
 	timeout := fs.Duration("timeout", 5*time.Minute, "with --submit, how long to wait for the round to be settled")
 	if code, stop := parseFlags(fs, args); stop {
 		return code
 	}
-	cfg, ok := loadConfig(*path, stderr)
-	if !ok {
-		return rewardError
+	cfg, code := cf.load(stderr)
+	if cfg == nil {
+		return code
 	}
 	if cfg.Signer.Keystore == "" {
 		fmt.Fprintln(stderr, "lpops reward: signer.keystore is not configured")

@@ -48,14 +48,14 @@ const statusActions = 5
 
 func runStatus(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("status", statusSummary, "lpops status --config /etc/lpops/lpops.yaml --json", stderr)
-	path := fs.String("config", "", "configuration `FILE` (YAML)")
+	cf := addConfigFlags(fs, true)
 	asJSON := fs.Bool("json", false, "print the /api/v1/status JSON document")
 	if code, stop := parseFlags(fs, args); stop {
 		return code
 	}
-	cfg, ok := loadConfig(*path, stderr)
-	if !ok {
-		return 1
+	cfg, code := cf.load(stderr)
+	if cfg == nil {
+		return code
 	}
 	rep, apiErr := statusFromDaemon(ctx, cfg.Listen)
 	if apiErr != nil {
