@@ -21,9 +21,9 @@ import (
 	"github.com/lpops/lpops/internal/api"
 )
 
-const alertsUsage = `Usage: lpops alerts --config FILE [--json] [list]
-       lpops alerts --config FILE silence --alertname NAME [--label KEY=VALUE]... (--for DURATION | --until TIME) --comment TEXT
-       lpops alerts --config FILE unsilence ID
+const alertsUsage = `Usage: lpops alerts [--config FILE] [--json] [list]
+       lpops alerts [--config FILE] silence --alertname NAME [--label KEY=VALUE]... (--for DURATION | --until TIME) --comment TEXT
+       lpops alerts [--config FILE] unsilence ID
 
 List alerts (firing, then recently resolved), silences and channel delivery
 state, or add and remove silences, through the running daemon's API on its
@@ -31,6 +31,9 @@ listen address. Silencing needs api.token_file: the token is read from it.
 
 A silenced alert sends nothing until the silence ends; if it still fires then,
 it is notified at once.
+
+Exit status: 0 done; 1 an error (the daemon unreachable, a silence refused);
+2 a usage error.
 `
 
 const alertsExample = `lpops alerts --config /etc/lpops/lpops.yaml silence --alertname NodeDown --label node=main --for 2h --comment "kernel upgrade"`

@@ -76,15 +76,14 @@ func runCheckConfig(_ context.Context, args []string, stdout, stderr io.Writer) 
 	if c == nil {
 		return code
 	}
-	file, _, _ := configFile(cf.path)
 	signer, err := checkSecrets(c)
 	if err != nil {
 		for _, line := range strings.Split(err.Error(), "\n") {
-			fmt.Fprintf(stderr, "%s: %s\n", file, line)
+			fmt.Fprintf(stderr, "%s: %s\n", cf.file, line)
 		}
 		return exitError
 	}
-	fmt.Fprintf(stdout, "%s: ok\n", file)
+	fmt.Fprintf(stdout, "%s: ok\n", cf.file)
 	printSummary(stdout, c, signer)
 	return exitOK
 }
@@ -142,6 +141,9 @@ func checkSecrets(c *config.Config) (signer string, err error) {
 		if _, err := api.LoadToken(c.API.TokenFile); err != nil {
 			errs = append(errs, err)
 		}
+	}
+	if _, err := c.Alerts.Heartbeat.URL(); err != nil {
+		errs = append(errs, err)
 	}
 	return signer, errors.Join(errs...)
 }

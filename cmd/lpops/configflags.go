@@ -52,8 +52,10 @@ func configFile(flagPath string) (path, from string, err error) {
 // configFlags are the flags of every command that reads the configuration:
 // --config and, for those that read secrets, --credentials-dir.
 type configFlags struct {
-	cmd            string
-	path           string
+	cmd  string
+	path string
+	// file is the file load read: --config, LPOPS_CONFIG or the default.
+	file           string
 	credentialsDir string
 	// credentials: the command reads secrets, so it has --credentials-dir
 	// and load maps the unit's credentials to files on this host.
@@ -90,6 +92,7 @@ func (f *configFlags) load(stderr io.Writer) (*config.Config, int) {
 		fmt.Fprintf(stderr, "lpops %s: %v\n", f.cmd, err)
 		return nil, exitUsage
 	}
+	f.file = path
 	cfg, err := config.Load(path)
 	var pe *fs.PathError
 	switch {

@@ -41,7 +41,8 @@ remediation run only in the daemon and are then not shown.
 --json prints the /api/v1/status document (docs/api.md); alerts are in
 'lpops alerts --json', remediation runs in GET /api/v1/actions.
 
-Exit status: 0 when the chain was read; 1 when it could not be (or on an error).`
+Exit status: 0 when the chain was read; 1 when it could not be (or on an error);
+2 a usage error.`
 
 // statusActions is how many remediation runs status shows.
 const statusActions = 5
