@@ -81,6 +81,10 @@ func runCheckConfig(_ context.Context, args []string, stdout, stderr io.Writer) 
 		for _, line := range strings.Split(err.Error(), "\n") {
 			fmt.Fprintf(stderr, "%s: %s\n", cf.file, line)
 		}
+		if cf.mapped > 0 {
+			fmt.Fprintf(stderr, "%s: note: outside lpops.service, the %d files under %s were read from %s (host.lpops.credentials_dir, or --credentials-dir)\n",
+				cf.file, cf.mapped, config.CredentialsPrefix, c.Host.Lpops.CredentialsDir)
+		}
 		return exitError
 	}
 	fmt.Fprintf(stdout, "%s: ok\n", cf.file)

@@ -55,7 +55,10 @@ type configFlags struct {
 	cmd  string
 	path string
 	// file is the file load read: --config, LPOPS_CONFIG or the default.
-	file           string
+	file string
+	// mapped counts the credential paths load read from the credentials
+	// directory instead.
+	mapped         int
 	credentialsDir string
 	// credentials: the command reads secrets, so it has --credentials-dir
 	// and load maps the unit's credentials to files on this host.
@@ -123,7 +126,7 @@ func (f *configFlags) applyCredentials(cfg *config.Config) error {
 		cfg.Host.Lpops.CredentialsDir = dir
 	}
 	if !f.unitPaths {
-		cfg.MapCredentials()
+		f.mapped = cfg.MapCredentials()
 	}
 	return nil
 }

@@ -35,10 +35,16 @@ func CredentialPath(p, dir string) string {
 // file), taking them from host.lpops.credentials_dir. Every command calls it
 // after loading the configuration, so that lpops reads the same secrets in a
 // shell as in lpops.service; render and doctor, which name the unit's paths,
-// do not.
-func (c *Config) MapCredentials() {
+// do not. It returns how many paths it rewrote.
+func (c *Config) MapCredentials() int {
 	dir := c.Host.Lpops.CredentialsDir
-	m := func(p *string) { *p = CredentialPath(*p, dir) }
+	n := 0
+	m := func(p *string) {
+		if q := CredentialPath(*p, dir); q != *p {
+			*p = q
+			n++
+		}
+	}
 	m(&c.Signer.Keystore)
 	m(&c.Signer.PassphraseFile)
 	for i := range c.RPC {
@@ -52,4 +58,5 @@ func (c *Config) MapCredentials() {
 	}
 	m(&c.Alerts.Heartbeat.URLFile)
 	m(&c.API.TokenFile)
+	return n
 }

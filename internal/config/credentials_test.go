@@ -55,7 +55,9 @@ func TestMapCredentialsEveryFile(t *testing.T) {
 	if len(keys) < 10 {
 		t.Fatalf("found only %d file keys: %v", len(keys), keys)
 	}
-	c.MapCredentials()
+	if n := c.MapCredentials(); n != len(keys)+1 { // and signer.keystore
+		t.Errorf("MapCredentials rewrote %d paths; want %d", n, len(keys)+1)
+	}
 	if want := filepath.Join(dir, "keystore"); c.Signer.Keystore != want {
 		t.Errorf("signer.keystore = %q; want %q", c.Signer.Keystore, want)
 	}
