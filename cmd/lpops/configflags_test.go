@@ -69,6 +69,9 @@ func TestExitCodes(t *testing.T) {
 			tc{c.name + "/UnknownFlag", []string{c.name, "--no-such-flag"}, 2},
 		)
 		extra, reads := readers[c.name]
+		if _, help, helpErr := runCLI(t, c.name, "--help"); !reads && strings.Contains(help+helpErr, "-config FILE") {
+			t.Errorf("lpops %s takes --config: add it to the commands that read a configuration", c.name)
+		}
 		if !reads {
 			continue
 		}
