@@ -14,9 +14,9 @@ import (
 //
 // Left empty (or "dev"), they come from what the Go toolchain recorded in
 // the binary (runtime/debug.ReadBuildInfo): the module version of a `go
-// install ...@version`, and the vcs.revision, vcs.modified and vcs.time of
-// a build inside a git checkout; date is then the commit's time, not the
-// build's.
+// install ...@version` (or the pseudo-version Go derives from the commit of
+// a git clone), and the vcs.revision, vcs.modified and vcs.time of a build
+// inside a git clone; date is then the commit's time, not the build's.
 var (
 	version = "dev"
 	commit  = ""
