@@ -59,7 +59,7 @@ func runReward(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	log := newLogger(cfg.Log, stderr)
-	d, err := daemon.New(ctx, cfg, daemon.Options{Logger: log, Version: version, ReadOnly: !*submit})
+	d, err := daemon.New(ctx, cfg, daemon.Options{Logger: log, Version: buildVersion(), ReadOnly: !*submit})
 	if err != nil {
 		fmt.Fprintln(stderr, "lpops reward:", err)
 		return rewardError

@@ -136,7 +136,7 @@ func statusFromDaemon(ctx context.Context, listen string) (*statusReport, error)
 // file, without the passphrase), so a reward that is due shows as
 // cannot_sign.
 func statusFromChain(ctx context.Context, cfg *config.Config, stderr io.Writer) (*statusReport, error) {
-	opts := daemon.Options{Logger: slog.New(slog.DiscardHandler), Version: version, ReadOnly: true}
+	opts := daemon.Options{Logger: slog.New(slog.DiscardHandler), Version: buildVersion(), ReadOnly: true}
 	if cfg.Signer.Keystore != "" {
 		s, err := signer.Watch(cfg.Signer.Keystore)
 		if err != nil {

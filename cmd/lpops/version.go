@@ -95,3 +95,9 @@ func runVersion(_ context.Context, args []string, stdout, stderr io.Writer) int 
 	readBuildInfo(debug.ReadBuildInfo()).write(stdout)
 	return exitOK
 }
+
+// buildVersion is the version lpops reports in its API, metrics and status
+// page: the one lpops version prints.
+func buildVersion() string {
+	return readBuildInfo(debug.ReadBuildInfo()).Version
+}
