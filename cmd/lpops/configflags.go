@@ -52,20 +52,21 @@ func configFile(flagPath string) (path, from string, err error) {
 // configFlags are the flags of every command that reads the configuration:
 // --config and, for those that read secrets, --credentials-dir.
 type configFlags struct {
-	cmd  string
-	path string
-	// file is the file load read: --config, LPOPS_CONFIG or the default.
-	file string
-	// mapped counts the credential paths load read from the credentials
-	// directory instead.
-	mapped         int
-	credentialsDir string
+	cmd            string
+	path           string // --config
+	credentialsDir string // --credentials-dir
 	// credentials: the command reads secrets, so it has --credentials-dir
 	// and load maps the unit's credentials to files on this host.
 	credentials bool
 	// unitPaths: load applies --credentials-dir but keeps the unit's
 	// paths, for doctor, which audits both.
 	unitPaths bool
+
+	// Set by load: the file it read (--config, LPOPS_CONFIG or the
+	// default), and how many credential paths it read from the credentials
+	// directory instead.
+	file   string
+	mapped int
 }
 
 // addConfigFlags adds --config, and with credentials --credentials-dir, to fs.
