@@ -249,7 +249,9 @@ host:
 // TestCommandsReadCredentialsDir: status (with no daemon) and reward read
 // the secrets the configuration names in /run/credentials/lpops.service/
 // from --credentials-dir when run from a shell, and from
-// host.lpops.credentials_dir without the flag.
+// host.lpops.credentials_dir without the flag. Both call the RPC URL read
+// from there (the recorder answers with errors, so both exit 1 after); reward
+// opens the keystore from there before it calls, or would fail naming it.
 func TestCommandsReadCredentialsDir(t *testing.T) {
 	noDefaultConfig(t)
 	for _, cmd := range []string{"status", "reward"} {
