@@ -19,14 +19,25 @@ const CredentialsPrefix = "/run/credentials/lpops.service/"
 // when dir is set, $CREDENTIALS_DIRECTORY is unset (systemd sets it inside
 // the unit) and p does not exist. Any other path is returned as it is.
 func CredentialPath(p, dir string) string {
-	name, ok := strings.CutPrefix(p, CredentialsPrefix)
-	if !ok || name == "" || dir == "" || os.Getenv("CREDENTIALS_DIRECTORY") != "" {
+	src, ok := CredentialSource(p, dir)
+	if !ok || dir == "" || os.Getenv("CREDENTIALS_DIRECTORY") != "" {
 		return p
 	}
 	if _, err := os.Stat(p); !errors.Is(err, fs.ErrNotExist) {
 		return p // there, or there but unreadable: the error will say so
 	}
-	return filepath.Join(dir, name)
+	return src
+}
+
+// CredentialSource returns the file on the host that systemd loads the
+// credential p from, dir/NAME for p = CredentialsPrefix+NAME, and whether p
+// is a credential at all. lpops doctor audits that file.
+func CredentialSource(p, dir string) (src string, ok bool) {
+	name, ok := strings.CutPrefix(p, CredentialsPrefix)
+	if !ok || name == "" {
+		return p, false
+	}
+	return filepath.Join(dir, name), true
 }
 
 // MapCredentials rewrites, with CredentialPath, every file path of c that
