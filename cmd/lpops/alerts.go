@@ -22,9 +22,9 @@ import (
 	"github.com/lpops/lpops/internal/httpx"
 )
 
-const alertsUsage = `Usage: lpops alerts --config FILE [--json] [list]
-       lpops alerts --config FILE silence --alertname NAME [--label KEY=VALUE]... (--for DURATION | --until TIME) --comment TEXT
-       lpops alerts --config FILE unsilence ID
+const alertsUsage = `Usage: lpops alerts [--config FILE] [--json] [list]
+       lpops alerts [--config FILE] silence --alertname NAME [--label KEY=VALUE]... (--for DURATION | --until TIME) --comment TEXT
+       lpops alerts [--config FILE] unsilence ID
 
 List alerts (firing, then recently resolved), silences and channel delivery
 state, or add and remove silences, through the running daemon's API on its
@@ -32,6 +32,9 @@ listen address. Silencing needs api.token_file: the token is read from it.
 
 A silenced alert sends nothing until the silence ends; if it still fires then,
 it is notified at once.
+
+Exit status: 0 done; 1 an error (the daemon unreachable, a silence refused);
+2 a usage error.
 `
 
 const alertsExample = `lpops alerts --config /etc/lpops/lpops.yaml silence --alertname NodeDown --label node=main --for 2h --comment "kernel upgrade"`
@@ -51,16 +54,17 @@ func (l *labelFlags) Set(s string) error {
 }
 
 func runAlerts(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	var path string
 	var asJSON bool
-	// Every sub-command also accepts --config and --json after its name.
-	common := func(fs *flag.FlagSet) {
-		fs.StringVar(&path, "config", path, "configuration `FILE` (YAML)")
-		fs.BoolVar(&asJSON, "json", asJSON, "print the API's JSON")
-	}
 	fs := flag.NewFlagSet("alerts", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	common(fs)
+	cf := addConfigFlags(fs, true)
+	// Every action also accepts --config, --credentials-dir and --json
+	// after its name.
+	common := func(fs *flag.FlagSet) {
+		cf.register(fs)
+		fs.BoolVar(&asJSON, "json", asJSON, "print the API's JSON")
+	}
+	fs.BoolVar(&asJSON, "json", asJSON, "print the API's JSON")
 	usage := func(fs *flag.FlagSet) func() {
 		return func() {
 			fmt.Fprint(stderr, alertsUsage, "\nFlags:\n")
@@ -115,9 +119,9 @@ func runAlerts(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		fmt.Fprintf(stderr, "lpops alerts %s: unexpected arguments: %s\n", sub, strings.Join(sfs.Args(), " "))
 		return 2
 	}
-	cfg, ok := loadConfig(path, stderr)
-	if !ok {
-		return 1
+	cfg, code := cf.load(stderr)
+	if cfg == nil {
+		return code
 	}
 	c := &apiClient{base: "http://" + dialAddr(cfg.Listen)}
 	if sub != "list" {

@@ -103,6 +103,7 @@ func TestAlertsCommand(t *testing.T) {
 }
 
 func TestAlertsCommandErrors(t *testing.T) {
+	noDefaultConfig(t)
 	_, cfg := alertsDaemon(t, true)
 	_, noToken := alertsDaemon(t, false)
 	for _, tc := range []struct {
@@ -119,7 +120,7 @@ func TestAlertsCommandErrors(t *testing.T) {
 		{"NoMatchers", []string{"--config", cfg, "silence", "--for", "1h", "--comment", "x"}, 1, "matchers: needs at least one matcher"},
 		{"BadDuration", []string{"--config", cfg, "silence", "--alertname", "X", "--for", "soon", "--comment", "x"}, 1, "duration: must be a positive duration"},
 		{"NoTokenFile", []string{"--config", noToken, "silence", "--alertname", "X", "--for", "1h", "--comment", "x"}, 1, "api.token_file is not set"},
-		{"NoConfig", []string{"list"}, 1, "--config FILE is required"},
+		{"NoConfig", []string{"list"}, 2, "no configuration file: give --config FILE, set LPOPS_CONFIG=FILE"},
 	} {
 		t.Run(tc.Name, func(t *testing.T) {
 			code, _, errOut := alertsCmd(t, tc.Args...)

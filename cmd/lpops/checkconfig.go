@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"github.com/lpops/lpops/internal/api"
@@ -14,13 +15,22 @@ import (
 	"github.com/lpops/lpops/internal/signer"
 )
 
-const checkConfigUsage = `Usage: lpops check-config FILE
+const checkConfigUsage = `Usage: lpops check-config [--syntax-only] [--credentials-dir DIR] [FILE | --config FILE]
 
 Load and validate the configuration FILE without running anything: decode it
 strictly (unknown keys are errors), apply defaults and the network preset,
 check every setting, then check that the keystore file can be read and that
 the passphrase and every endpoint URL kept in a file or environment variable
 resolve. Secrets are read but never printed. Nothing is sent to the chain.
+
+With --syntax-only it checks the file alone, for a configuration repository's
+CI: it parses it and checks keys, types and every setting that needs no
+secret, and reads no secret file and no environment variable.
+
+FILE is the argument, or --config, else $LPOPS_CONFIG, else
+/etc/lpops/lpops.yaml. Secret files under /run/credentials/lpops.service/,
+which exist only inside the running unit, are read from
+host.lpops.credentials_dir (or --credentials-dir) instead.
 
 On success it prints "FILE: ok" and a summary and exits 0; settings that are
 valid but risky (a listen address other than loopback) are printed to stderr
@@ -31,46 +41,87 @@ every problem to stderr, one per line as "FILE: key.path: problem", and exits
 
 Example:
   lpops check-config /etc/lpops/lpops.yaml
+  lpops check-config --syntax-only examples/lpops.yaml
 `
 
-const checkConfigShortUsage = "Usage: lpops check-config FILE\nRun 'lpops check-config --help' for details.\n"
+const checkConfigShortUsage = "Usage: lpops check-config [--syntax-only] [FILE | --config FILE]\nRun 'lpops check-config --help' for details.\n"
 
 func runCheckConfig(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("check-config", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	cf := addConfigFlags(fs, true)
+	syntaxOnly := fs.Bool("syntax-only", false, "check the file alone: read no secret file and no environment variable")
 	fs.Usage = func() {}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprint(stdout, checkConfigUsage)
-			return 0
+			fmt.Fprint(stdout, checkConfigUsage, "\nFlags:\n")
+			fs.SetOutput(stdout)
+			fs.PrintDefaults()
+			return exitOK
 		}
 		fmt.Fprint(stderr, checkConfigShortUsage)
-		return 2
+		return exitUsage
 	}
-	if fs.NArg() != 1 {
+	switch {
+	case fs.NArg() > 1:
 		fmt.Fprintf(stderr, "lpops check-config: want one FILE argument, got %d\n%s", fs.NArg(), checkConfigShortUsage)
-		return 2
+		return exitUsage
+	case fs.NArg() == 1 && cf.path != "" && cf.path != fs.Arg(0):
+		fmt.Fprintf(stderr, "lpops check-config: give FILE or --config FILE, not both\n%s", checkConfigShortUsage)
+		return exitUsage
+	case fs.NArg() == 1:
+		cf.path = fs.Arg(0)
 	}
-	file := fs.Arg(0)
-
-	c, err := config.Load(file)
-	if err != nil {
-		fmt.Fprintln(stderr, err)
-		return 1
+	if *syntaxOnly {
+		return checkSyntax(cf.path, stdout, stderr)
+	}
+	c, code := cf.load(stderr)
+	if c == nil {
+		return code
 	}
 	signer, err := checkSecrets(c)
 	if err != nil {
 		for _, line := range strings.Split(err.Error(), "\n") {
-			fmt.Fprintf(stderr, "%s: %s\n", file, line)
+			fmt.Fprintf(stderr, "%s: %s\n", cf.file, line)
 		}
-		return 1
+		if cf.mapped > 0 {
+			fmt.Fprintf(stderr, "%s: note: outside lpops.service, the %d files under %s were read from %s (host.lpops.credentials_dir, or --credentials-dir)\n",
+				cf.file, cf.mapped, config.CredentialsPrefix, c.Host.Lpops.CredentialsDir)
+		}
+		return exitError
+	}
+	for _, w := range c.Warnings() {
+		fmt.Fprintf(stderr, "%s: warning: %s\n", cf.file, w)
+	}
+	fmt.Fprintf(stdout, "%s: ok\n", cf.file)
+	printSummary(stdout, c, signer)
+	return exitOK
+}
+
+// checkSyntax is check-config --syntax-only: Parse, not Load, so that
+// nothing but the file itself is read (and relative paths stay as written).
+func checkSyntax(flagPath string, stdout, stderr io.Writer) int {
+	file, from, err := configFile(flagPath)
+	if err != nil {
+		fmt.Fprintln(stderr, "lpops check-config:", err)
+		return exitUsage
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		fmt.Fprintf(stderr, "lpops check-config: configuration file (from %s): %v\n", from, err)
+		return exitError
+	}
+	c, err := config.Parse(data, file)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return exitError
 	}
 	for _, w := range c.Warnings() {
 		fmt.Fprintf(stderr, "%s: warning: %s\n", file, w)
 	}
-	fmt.Fprintf(stdout, "%s: ok\n", file)
-	printSummary(stdout, c, signer)
-	return 0
+	fmt.Fprintf(stdout, "%s: ok (syntax only: no secret was read)\n", file)
+	printSummary(stdout, c, "")
+	return exitOK
 }
 
 // checkSecrets does what Load does not: it reads the keystore file, the
@@ -103,6 +154,9 @@ func checkSecrets(c *config.Config) (signer string, err error) {
 		if _, err := api.LoadToken(c.API.TokenFile); err != nil {
 			errs = append(errs, err)
 		}
+	}
+	if _, err := c.Alerts.Heartbeat.URL(); err != nil {
+		errs = append(errs, err)
 	}
 	return signer, errors.Join(errs...)
 }
@@ -145,8 +199,12 @@ func printSummary(w io.Writer, c *config.Config, signer string) {
 		if c.Signer.PassphraseEnv != "" {
 			source = "environment variable " + c.Signer.PassphraseEnv
 		}
-		line("signer", "%s (passphrase from %s)", signer, source)
-		if !strings.EqualFold(signer, c.Orchestrator) {
+		who := signer
+		if who == "" { // --syntax-only: the keystore was not opened
+			who = c.Signer.Keystore
+		}
+		line("signer", "%s (passphrase from %s)", who, source)
+		if signer != "" && !strings.EqualFold(signer, c.Orchestrator) {
 			line("", "signs for %s as its reward caller (LIP-118)", c.Orchestrator)
 		}
 	}

@@ -207,6 +207,7 @@ func TestCheckConfigResolvesSecrets(t *testing.T) {
 }
 
 func TestCheckConfigUsage(t *testing.T) {
+	noDefaultConfig(t)
 	tests := []struct {
 		name       string
 		args       []string
@@ -215,11 +216,11 @@ func TestCheckConfigUsage(t *testing.T) {
 		wantStderr string
 	}{
 		{"Help", []string{"--help"}, 0, "Example:\n  lpops check-config /etc/lpops/lpops.yaml\n", ""},
-		{"ShortHelp", []string{"-h"}, 0, "Usage: lpops check-config FILE", ""},
-		{"NoFile", nil, 2, "", "want one FILE argument, got 0"},
+		{"ShortHelp", []string{"-h"}, 0, "Usage: lpops check-config [--syntax-only] [--credentials-dir DIR] [FILE | --config FILE]", ""},
+		{"NoFile", nil, 2, "", "no configuration file: give --config FILE, set LPOPS_CONFIG=FILE, or create"},
 		{"TwoFiles", []string{"a.yaml", "b.yaml"}, 2, "", "want one FILE argument, got 2"},
 		{"UnknownFlag", []string{"--strict", "a.yaml"}, 2, "", "flag provided but not defined: -strict"},
-		{"MissingFile", []string{"/nonexistent/lpops.yaml"}, 1, "", "open /nonexistent/lpops.yaml: no such file or directory\n"},
+		{"MissingFile", []string{"/nonexistent/lpops.yaml"}, 1, "", "configuration file (from --config): open /nonexistent/lpops.yaml: no such file or directory\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

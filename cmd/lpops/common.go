@@ -43,20 +43,6 @@ func parseFlags(fs *flag.FlagSet, args []string) (int, bool) {
 	return 0, false
 }
 
-// loadConfig loads and validates the file named by --config.
-func loadConfig(path string, stderr io.Writer) (*config.Config, bool) {
-	if path == "" {
-		fmt.Fprintln(stderr, "lpops: --config FILE is required")
-		return nil, false
-	}
-	cfg, err := config.Load(path)
-	if err != nil {
-		fmt.Fprintln(stderr, err)
-		return nil, false
-	}
-	return cfg, true
-}
-
 // newLogger builds the process logger: JSON for journald by default. When
 // w is the stream systemd connected to the journal (JOURNAL_STREAM), each
 // record starts with its syslog priority as sd-daemon(3) prefixes it, <3>

@@ -161,7 +161,7 @@ _lpops() {
     prev="${COMP_WORDS[COMP_CWORD-1]}"
     COMPREPLY=()
     if [[ ${COMP_CWORD} -eq 1 ]]; then
-        COMPREPLY=($(compgen -W "%s help" -- "${cur}"))
+        COMPREPLY=($(compgen -W "%s help --help --version" -- "${cur}"))
         return 0
     fi
     cmd="${COMP_WORDS[1]}"
@@ -242,7 +242,11 @@ _lpops() {
 	fmt.Fprint(w, `        'help:show the commands'
     )
     if (( CURRENT == 2 )); then
-        _describe -t commands 'lpops command' commands
+        if [[ ${words[CURRENT]} == -* ]]; then
+            compadd -- --help --version
+        else
+            _describe -t commands 'lpops command' commands
+        fi
         return
     fi
     local cmd=${words[2]}
@@ -305,6 +309,8 @@ complete -c lpops -f
 		fmt.Fprintf(w, "complete -c lpops -n '__fish_use_subcommand' -a %s -d %s\n", s.name, fishQuote(s.summary))
 	}
 	fmt.Fprintln(w, "complete -c lpops -n '__fish_use_subcommand' -a help -d 'show the commands'")
+	fmt.Fprintln(w, "complete -c lpops -n '__fish_use_subcommand' -l help -d 'show the commands'")
+	fmt.Fprintln(w, "complete -c lpops -n '__fish_use_subcommand' -l version -d 'print the version, commit, Go version and build date'")
 	for _, s := range specs {
 		cond := fishQuote("__fish_seen_subcommand_from " + s.name)
 		for _, f := range s.flags {

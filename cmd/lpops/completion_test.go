@@ -140,7 +140,9 @@ func TestCompletionBash(t *testing.T) {
 	}{
 		{"Command", "lpops tx", "txs"},
 		{"Commands", "lpops r", "run reward rounds render"},
-		{"Flags", "lpops txs --c", "--chunk --config"},
+		{"Flags", "lpops txs --c", "--chunk --config --credentials-dir"},
+		{"Version", "lpops --v", "--version"},
+		{"CheckConfigFlags", "lpops check-config --", "--config --credentials-dir --syntax-only --help"},
 		{"ConfigFile", "lpops rounds --config lp", "lpops.yaml"},
 		{"FlagValue", "lpops txs --limit ", ""},
 		{"AlertsAction", "lpops alerts si", "silence"},

@@ -31,7 +31,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	defer stop()
 	res, err := devnet.RunDemo(ctx, devnet.DemoOptions{
 		Listen: *listen, BlockTime: *blockTime, RoundLength: *roundLength, GraceBlocks: *grace,
-		Rounds: *rounds, Dir: *dir, Out: stdout, Version: version,
+		Rounds: *rounds, Dir: *dir, Out: stdout, Version: buildVersion(),
 	})
 	if err != nil {
 		fmt.Fprintln(stderr, "lpops demo:", err)

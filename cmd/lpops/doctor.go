@@ -11,11 +11,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/lpops/lpops/internal/config"
 	"github.com/lpops/lpops/internal/doctor"
 )
 
-const doctorUsage = `Usage: lpops doctor --config FILE [--json] [--node-pid PID] [--check ID]
+const doctorUsage = `Usage: lpops doctor [--config FILE] [--credentials-dir DIR] [--json] [--node-pid PID] [--check ID]
 
 Audit this host against the policy of the configuration FILE (its host:
 section, the same one 'lpops render' writes units and firewall rules from)
@@ -56,7 +55,9 @@ root-only credential files): run it as root, or it warns about what it could
 not see.
 
 Exit status: the worst finding: 0 all pass (or skip), 1 a warning, 2 a
-failure; 3 for a usage or configuration error.
+failure; 3 for a configuration error. A usage error (an unknown flag, no
+configuration file found) exits 2 as for every lpops command, and prints
+nothing on stdout.
 
 With --json it prints one document instead:
   {"version": 1, "host": "...", "checked_at": "RFC 3339",
@@ -71,14 +72,16 @@ left out when empty.
 
 const doctorExample = `sudo lpops doctor --config /etc/lpops/lpops.yaml`
 
-// doctorUsageError is the exit status for a usage or configuration error:
-// 1 and 2 already mean a warning and a failure.
-const doctorUsageError = 3
+// doctorConfigError is the exit status for a configuration error: 1 and 2
+// already mean a warning and a failure. A usage error exits 2, as for every
+// command.
+const doctorConfigError = 3
 
 func runDoctor(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("doctor", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	path := fs.String("config", "", "configuration `FILE` (YAML)")
+	cf := addConfigFlags(fs, true)
+	cf.unitPaths = true // doctor audits the files the unit loads its credentials from
 	asJSON := fs.Bool("json", false, "print the report as one JSON document")
 	timeout := fs.Duration("timeout", 30*time.Second, "bound on the checks that use the network (rpc.synced, node.version)")
 	var pids []int
@@ -115,29 +118,29 @@ func runDoctor(ctx context.Context, args []string, stdout, stderr io.Writer) int
 			return 0
 		}
 		fmt.Fprintln(stderr, "Run 'lpops doctor --help' for usage.")
-		return doctorUsageError
+		return exitUsage
 	}
 	switch {
 	case fs.NArg() > 0:
 		fmt.Fprintf(stderr, "lpops doctor: unexpected arguments: %s\n", strings.Join(fs.Args(), " "))
-		return doctorUsageError
-	case *path == "":
-		fmt.Fprintln(stderr, "lpops doctor: --config FILE is required\nRun 'lpops doctor --help' for usage.")
-		return doctorUsageError
+		return exitUsage
 	case *timeout <= 0:
 		fmt.Fprintln(stderr, "lpops doctor: --timeout must be positive")
-		return doctorUsageError
+		return exitUsage
 	}
-	c, err := config.Load(*path)
-	if err != nil {
-		fmt.Fprintln(stderr, err)
-		return doctorUsageError
+	c, code := cf.load(stderr)
+	if c == nil {
+		if code == exitError {
+			code = doctorConfigError
+		}
+		return code
 	}
 
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
 	d := doctor.New(c, doctor.DefaultSystem(), doctor.Options{NodePIDs: pids, Checks: checks})
 	report := d.Run(ctx)
+	var err error
 	if *asJSON {
 		err = report.WriteJSON(stdout)
 	} else {
@@ -145,7 +148,7 @@ func runDoctor(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, "lpops doctor:", err)
-		return doctorUsageError
+		return doctorConfigError
 	}
 	return report.ExitCode
 }

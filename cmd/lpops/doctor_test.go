@@ -34,7 +34,7 @@ func TestDoctorHelp(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d", code)
 	}
-	for _, want := range []string{"Usage: lpops doctor --config FILE", "-json", "-node-pid", "0 all pass (or skip), 1 a warning, 2 a\nfailure; 3 for a usage",
+	for _, want := range []string{"Usage: lpops doctor [--config FILE]", "-json", "-node-pid", "-credentials-dir", "0 all pass (or skip), 1 a warning, 2 a\nfailure; 3 for a configuration error. A usage error",
 		`"findings": [{"check": "limits.node"`, "Example:\n  sudo lpops doctor --config"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("help lacks %q:\n%s", want, stdout)
@@ -52,23 +52,25 @@ func TestDoctorUsageErrors(t *testing.T) {
 	if err := os.WriteFile(bad, []byte("nonsense: 1\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	noDefaultConfig(t)
 	tests := []struct {
 		name string
 		args []string
+		code int // 2 usage, 3 configuration
 		want string
 	}{
-		{"NoConfig", nil, "--config FILE is required"},
-		{"Stray", []string{"--config", bad, "extra"}, "unexpected arguments: extra"},
-		{"BadPID", []string{"--config", bad, "--node-pid", "12,x"}, `"x" is not a PID`},
-		{"UnknownCheck", []string{"--config", bad, "--check", "limits.nod"}, `unknown check "limits.nod"; checks: limits.node, limits.geth`},
-		{"InvalidConfig", []string{"--config", bad}, "nonsense"},
-		{"MissingConfig", []string{"--config", bad + ".missing"}, "no such file"},
+		{"NoConfig", nil, 2, "no configuration file: give --config FILE, set LPOPS_CONFIG=FILE, or create"},
+		{"Stray", []string{"--config", bad, "extra"}, 2, "unexpected arguments: extra"},
+		{"BadPID", []string{"--config", bad, "--node-pid", "12,x"}, 2, `"x" is not a PID`},
+		{"UnknownCheck", []string{"--config", bad, "--check", "limits.nod"}, 2, `unknown check "limits.nod"; checks: limits.node, limits.geth`},
+		{"InvalidConfig", []string{"--config", bad}, 3, "nonsense"},
+		{"MissingConfig", []string{"--config", bad + ".missing"}, 3, "no such file"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			code, stdout, stderr := doctorCmd(t, tt.args...)
-			if code != 3 || stdout != "" || !strings.Contains(stderr, tt.want) {
-				t.Errorf("exit %d, stdout %q, stderr %q; want 3 and %q", code, stdout, stderr, tt.want)
+			if code != tt.code || stdout != "" || !strings.Contains(stderr, tt.want) {
+				t.Errorf("exit %d, stdout %q, stderr %q; want %d and %q", code, stdout, stderr, tt.code, tt.want)
 			}
 		})
 	}

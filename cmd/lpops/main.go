@@ -32,14 +32,14 @@ func commands() []command {
 		{"doctor", "audit this host against the config's policy: pass, warn or fail, with fixes", runDoctor},
 		{"check-config", "validate a configuration file without running", runCheckConfig},
 		{"completion", "print a shell completion script (bash, zsh, fish)", runCompletion},
-		{"version", "print the version", runVersion},
+		{"version", "print the version, commit, Go version and build date (also: lpops --version)", runVersion},
 	}
 }
 
-// version is set at build time with -ldflags "-X main.version=...".
-var version = "dev"
-
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && (args[0] == "--version" || args[0] == "-version") {
+		return runVersion(ctx, args[1:], stdout, stderr)
+	}
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		usage(stdout)
 		if len(args) == 0 {
@@ -66,13 +66,4 @@ func usage(w io.Writer) {
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Run 'lpops COMMAND --help' for a command's flags and an example.")
-}
-
-func runVersion(_ context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("version", "Print the version.", "lpops version", stderr)
-	if code, stop := parseFlags(fs, args); stop {
-		return code
-	}
-	fmt.Fprintln(stdout, "lpops", version)
-	return 0
 }

@@ -13,7 +13,7 @@ import (
 	"github.com/lpops/lpops/internal/render"
 )
 
-const renderUsage = `Usage: lpops render --config FILE --out DIR [--force]
+const renderUsage = `Usage: lpops render [--config FILE] --out DIR [--force]
 
 Render the host configuration of the orchestrator from the configuration
 FILE (its host: section, with the rpc, node, signer and alert keys lpops
@@ -39,7 +39,8 @@ leaves other files in DIR alone.
 Paths in FILE must be absolute, as the host reads them. Rendering needs
 host.node.service_addr, host.node.price_per_unit and host.firewall.ssh_cidrs.
 Problems are printed one per line as "FILE: key.path: problem"; exit status
-1. A usage error exits 2.
+1. A usage error exits 2. FILE is --config, else $LPOPS_CONFIG, else
+/etc/lpops/lpops.yaml.
 `
 
 const renderExample = `lpops render --config /etc/lpops/lpops.yaml --out ./host/lp-orch-1`
@@ -47,7 +48,7 @@ const renderExample = `lpops render --config /etc/lpops/lpops.yaml --out ./host/
 func runRender(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("render", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	path := fs.String("config", "", "configuration `FILE` (YAML)")
+	cf := addConfigFlags(fs, false) // renders the unit's credential paths; reads no secret
 	out := fs.String("out", "", "output `DIR`")
 	force := fs.Bool("force", false, "write into a non-empty DIR, replacing the rendered files")
 	fs.Usage = func() {
@@ -67,26 +68,31 @@ func runRender(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	case fs.NArg() > 0:
 		fmt.Fprintf(stderr, "lpops render: unexpected arguments: %s\n", strings.Join(fs.Args(), " "))
 		return 2
-	case *path == "" || *out == "":
-		fmt.Fprintln(stderr, "lpops render: --config FILE and --out DIR are required\nRun 'lpops render --help' for usage.")
+	case *out == "":
+		fmt.Fprintln(stderr, "lpops render: --out DIR is required\nRun 'lpops render --help' for usage.")
 		return 2
 	}
-	data, err := os.ReadFile(*path)
+	file, from, err := configFile(cf.path)
 	if err != nil {
 		fmt.Fprintln(stderr, "lpops render:", err)
+		return exitUsage
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		fmt.Fprintf(stderr, "lpops render: configuration file (from %s): %v\n", from, err)
 		return 1
 	}
 	// Parse, not Load: Load resolves relative paths against FILE's directory
 	// on this machine, which would mean nothing on the host.
-	c, err := config.Parse(data, *path)
+	c, err := config.Parse(data, file)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1
 	}
-	files, err := render.Render(c, render.Options{Source: *path})
+	files, err := render.Render(c, render.Options{Source: file})
 	if err != nil {
 		for _, line := range strings.Split(err.Error(), "\n") {
-			fmt.Fprintf(stderr, "%s: %s\n", *path, line)
+			fmt.Fprintf(stderr, "%s: %s\n", file, line)
 		}
 		return 1
 	}

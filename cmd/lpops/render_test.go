@@ -24,7 +24,7 @@ func TestRenderHelp(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d", code)
 	}
-	for _, want := range []string{"Usage: lpops render --config FILE --out DIR", "-force", "Example:\n  lpops render --config"} {
+	for _, want := range []string{"Usage: lpops render [--config FILE] --out DIR", "-force", "Example:\n  lpops render --config"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("help lacks %q:\n%s", want, stdout)
 		}
@@ -32,6 +32,7 @@ func TestRenderHelp(t *testing.T) {
 }
 
 func TestRenderUsageErrors(t *testing.T) {
+	noDefaultConfig(t)
 	tests := []struct {
 		name string
 		args []string

@@ -36,16 +36,16 @@ const (
 
 func runReward(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("reward", rewardSummary, "lpops reward --config /etc/lpops/lpops.yaml --submit", stderr)
-	path := fs.String("config", "", "configuration `FILE` (YAML)")
+	cf := addConfigFlags(fs, true)
 	submit := fs.Bool("submit", false, "send the transaction (default: simulate only)")
 	asJSON := fs.Bool("json", false, "print JSON")
 	timeout := fs.Duration("timeout", 5*time.Minute, "with --submit, how long to wait for the round to be settled")
 	if code, stop := parseFlags(fs, args); stop {
 		return code
 	}
-	cfg, ok := loadConfig(*path, stderr)
-	if !ok {
-		return rewardError
+	cfg, code := cf.load(stderr)
+	if cfg == nil {
+		return code
 	}
 	if cfg.Signer.Keystore == "" {
 		fmt.Fprintln(stderr, "lpops reward: signer.keystore is not configured")
@@ -59,7 +59,7 @@ func runReward(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	log := newLogger(cfg.Log, stderr)
-	d, err := daemon.New(ctx, cfg, daemon.Options{Logger: log, Version: version, ReadOnly: !*submit})
+	d, err := daemon.New(ctx, cfg, daemon.Options{Logger: log, Version: buildVersion(), ReadOnly: !*submit})
 	if err != nil {
 		fmt.Fprintln(stderr, "lpops reward:", err)
 		return rewardError

@@ -23,7 +23,7 @@ func runRounds(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		"the LPT it earned; the transactions lpops sent and the fees they cost; then totals.\n"+
 		"Asks the running daemon's /api/v1/rounds; when none answers, reads the state store.",
 		"lpops rounds --config /etc/lpops/lpops.yaml --limit 50", stderr)
-	path := fs.String("config", "", "configuration `FILE` (YAML)")
+	cf := addConfigFlags(fs, true)
 	limit := fs.Int("limit", 20, "show the newest `N` rounds (1 to 1000)")
 	asJSON := fs.Bool("json", false, "print the round records as JSON, as /api/v1/rounds does")
 	if code, stop := parseFlags(fs, args); stop {
@@ -33,9 +33,9 @@ func runRounds(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		fmt.Fprintf(stderr, "lpops rounds: --limit: want 1 to 1000, got %d\n", *limit)
 		return 2
 	}
-	cfg, ok := loadConfig(*path, stderr)
-	if !ok {
-		return 1
+	cfg, code := cf.load(stderr)
+	if cfg == nil {
+		return code
 	}
 	recs, src, err := loadRounds(ctx, cfg, *limit)
 	if err != nil {

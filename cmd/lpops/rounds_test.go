@@ -89,6 +89,7 @@ func TestRoundsOutcomes(t *testing.T) {
 }
 
 func TestRoundsErrors(t *testing.T) {
+	noDefaultConfig(t)
 	cfg := roundsConfig(t, freeAddr(t))
 	for _, tc := range []struct {
 		Name     string
@@ -97,7 +98,7 @@ func TestRoundsErrors(t *testing.T) {
 		WantErr  string
 	}{
 		{"LimitTooLarge", []string{"rounds", "--config", cfg, "--limit", "1001"}, 2, "--limit: want 1 to 1000"},
-		{"NoConfig", []string{"rounds"}, 1, "--config FILE is required"},
+		{"NoConfig", []string{"rounds"}, 2, "no configuration file: give --config FILE, set LPOPS_CONFIG=FILE"},
 		{"NoDaemonNoStore", []string{"rounds", "--config", cfg}, 1, "daemon not reachable"},
 		{"TxsBothRanges", []string{"txs", "--config", cfg, "--blocks", "10", "--from-block", "5"}, 2, "not both"},
 		{"TxsBadAccount", []string{"txs", "--config", cfg, "--account", "orchestrator"}, 2, `want a 0x address, got "orchestrator"`},

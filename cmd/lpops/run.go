@@ -13,18 +13,18 @@ import (
 func runDaemon(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("run", "Run the daemon: watch the chain and call reward whenever the node has not.",
 		"lpops run --config /etc/lpops/lpops.yaml", stderr)
-	path := fs.String("config", "", "configuration `FILE` (YAML)")
+	cf := addConfigFlags(fs, true)
 	if code, stop := parseFlags(fs, args); stop {
 		return code
 	}
-	cfg, ok := loadConfig(*path, stderr)
-	if !ok {
-		return 1
+	cfg, code := cf.load(stderr)
+	if cfg == nil {
+		return code
 	}
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	log := newLogger(cfg.Log, stderr)
-	d, err := daemon.New(ctx, cfg, daemon.Options{Logger: log, Version: version})
+	d, err := daemon.New(ctx, cfg, daemon.Options{Logger: log, Version: buildVersion()})
 	if err != nil {
 		fmt.Fprintln(stderr, "lpops:", err)
 		return 1

@@ -41,21 +41,22 @@ remediation run only in the daemon and are then not shown.
 --json prints the /api/v1/status document (docs/api.md); alerts are in
 'lpops alerts --json', remediation runs in GET /api/v1/actions.
 
-Exit status: 0 when the chain was read; 1 when it could not be (or on an error).`
+Exit status: 0 when the chain was read; 1 when it could not be (or on an error);
+2 a usage error.`
 
 // statusActions is how many remediation runs status shows.
 const statusActions = 5
 
 func runStatus(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("status", statusSummary, "lpops status --config /etc/lpops/lpops.yaml --json", stderr)
-	path := fs.String("config", "", "configuration `FILE` (YAML)")
+	cf := addConfigFlags(fs, true)
 	asJSON := fs.Bool("json", false, "print the /api/v1/status JSON document")
 	if code, stop := parseFlags(fs, args); stop {
 		return code
 	}
-	cfg, ok := loadConfig(*path, stderr)
-	if !ok {
-		return 1
+	cfg, code := cf.load(stderr)
+	if cfg == nil {
+		return code
 	}
 	rep, apiErr := statusFromDaemon(ctx, cfg.Listen)
 	if apiErr != nil {
@@ -135,7 +136,7 @@ func statusFromDaemon(ctx context.Context, listen string) (*statusReport, error)
 // file, without the passphrase), so a reward that is due shows as
 // cannot_sign.
 func statusFromChain(ctx context.Context, cfg *config.Config, stderr io.Writer) (*statusReport, error) {
-	opts := daemon.Options{Logger: slog.New(slog.DiscardHandler), Version: version, ReadOnly: true}
+	opts := daemon.Options{Logger: slog.New(slog.DiscardHandler), Version: buildVersion(), ReadOnly: true}
 	if cfg.Signer.Keystore != "" {
 		s, err := signer.Watch(cfg.Signer.Keystore)
 		if err != nil {

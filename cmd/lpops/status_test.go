@@ -294,10 +294,11 @@ func TestWrapJoin(t *testing.T) {
 	}
 }
 
-// TestStatusNeedsConfig: status without --config, or with a file that does
-// not load, says so and exits 1.
+// TestStatusNeedsConfig: status without a configuration file is a usage
+// error (exit 2); with a file that does not load, it says so and exits 1.
 func TestStatusNeedsConfig(t *testing.T) {
-	if code, _, errOut := runCLI(t, "status"); code != 1 || !strings.Contains(errOut, "--config FILE is required") {
+	noDefaultConfig(t)
+	if code, _, errOut := runCLI(t, "status"); code != 2 || !strings.Contains(errOut, "no configuration file") {
 		t.Errorf("exit %d, stderr %q", code, errOut)
 	}
 	if code, _, errOut := runCLI(t, "status", "--config", "testdata/no-such.yaml"); code != 1 || !strings.Contains(errOut, "no-such.yaml") {

@@ -50,7 +50,7 @@ func (l *addrList) Set(s string) error {
 
 func runTxs(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("txs", txsSummary, "lpops txs --config /etc/lpops/lpops.yaml --blocks 400000 --scan 2000", stderr)
-	path := fs.String("config", "", "configuration `FILE` (YAML)")
+	cf := addConfigFlags(fs, true)
 	var accounts addrList
 	fs.Var(&accounts, "account", "list the transactions of this `ADDR` (repeatable; default: the orchestrator and the signer)")
 	blocks := fs.Uint64("blocks", 200_000, "search the newest `N` blocks")
@@ -76,9 +76,9 @@ func runTxs(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "lpops txs: --limit must not be negative")
 		return 2
 	}
-	cfg, ok := loadConfig(*path, stderr)
-	if !ok {
-		return 1
+	cfg, code := cf.load(stderr)
+	if cfg == nil {
+		return code
 	}
 	pool, err := dialPool(ctx, cfg)
 	if err != nil {

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/lpops/lpops/internal/render"
+	"github.com/lpops/lpops/internal/config"
 )
 
 // credentialSource maps a path lpops reads inside lpops.service to the file
@@ -19,10 +19,7 @@ import (
 // the /run copy exists only for the running service. isCred reports whether
 // p was such a path.
 func (d *Doctor) credentialSource(p string) (src string, isCred bool) {
-	if rest, ok := strings.CutPrefix(p, render.CredentialsPrefix); ok && rest != "" {
-		return filepath.Join(d.cfg.Host.Lpops.CredentialsDir, rest), true
-	}
-	return p, false
+	return config.CredentialSource(p, d.cfg.Host.Lpops.CredentialsDir)
 }
 
 // secretFile is a key or passphrase file whose ownership and mode are

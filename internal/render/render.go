@@ -58,7 +58,7 @@ var templates = template.Must(template.New("").Funcs(template.FuncMap{
 // CredentialsPrefix is the directory systemd puts lpops.service's credentials
 // in. A secret the configuration reads from CredentialsPrefix+NAME is loaded
 // with LoadCredential=NAME:<host.lpops.credentials_dir>/NAME.
-const CredentialsPrefix = "/run/credentials/lpops.service/"
+const CredentialsPrefix = config.CredentialsPrefix
 
 // VolumesScript is where lpops-volumes is installed on the host.
 const VolumesScript = "/usr/local/sbin/lpops-volumes"
