@@ -291,6 +291,7 @@ func (k *Keeper) finalizeOlder(ctx context.Context, snap *livepeer.Snapshot) err
 // observe folds what the snapshot shows into the record.
 func (k *Keeper) observe(ctx context.Context, rec *Record, snap *livepeer.Snapshot) {
 	rec.Initialized = snap.RoundInitialized
+	rec.GraceEndBlockNum = snap.RoundStartBlock + k.cfg.GraceBlocks
 	if snap.Active {
 		rec.WasActive = true
 	}
@@ -491,7 +492,8 @@ func (k *Keeper) retryLater(rec *Record) {
 }
 
 // nextDelay sleeps until the next event that can change a decision, between
-// active_poll_interval and poll_interval.
+// active_poll_interval and poll_interval (less than active_poll_interval
+// only to wake at a deadline that is closer than that).
 func (k *Keeper) nextDelay(rec *Record, snap *livepeer.Snapshot) time.Duration {
 	active, poll := k.cfg.ActivePollInterval, k.cfg.PollInterval
 	clamp := func(d time.Duration) time.Duration { return max(active, min(d, poll)) }
@@ -501,18 +503,31 @@ func (k *Keeper) nextDelay(rec *Record, snap *livepeer.Snapshot) time.Duration {
 		}
 		return k.clock.eta(b-snap.BlockNum, active)
 	}
+	// aim sleeps toward a block at which the keeper acts (the end of the
+	// grace window, the initialization deadline). Closer than one active
+	// interval, it sleeps less than that: on a chain whose blocks are
+	// faster than active_poll_interval, a whole interval would overshoot
+	// the deadline by several blocks. It never sleeps less than half a
+	// block (the last block before the deadline costs two or three reads).
+	aim := func(b uint64) time.Duration {
+		d := untilBlock(b)
+		if per := k.clock.PerBlock(); per > 0 && b > snap.BlockNum && d < active {
+			return max(d, min(active, per/2))
+		}
+		return clamp(d)
+	}
 	nextRound := untilBlock(snap.RoundEndBlock())
 	if rec.final() || rec.State == StateNotActive || rec.State == StateNotRegistered {
 		return clamp(nextRound)
 	}
 	switch rec.State {
 	case StateWaitingGrace:
-		return clamp(untilBlock(snap.RoundStartBlock + k.cfg.GraceBlocks))
+		return aim(snap.RoundStartBlock + k.cfg.GraceBlocks)
 	case StateWaitingInit:
 		if k.cfg.InitEnabled && !k.cfg.Observe {
-			return clamp(untilBlock(snap.RoundStartBlock + k.cfg.InitAfterBlocks))
+			return aim(snap.RoundStartBlock + k.cfg.InitAfterBlocks)
 		}
-		return clamp(untilBlock(snap.RoundStartBlock + k.cfg.GraceBlocks))
+		return aim(snap.RoundStartBlock + k.cfg.GraceBlocks)
 	case StateObserving, StateCannotSign:
 		return clamp(nextRound)
 	case StateInsufficientFunds:
