@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"math/big"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -68,6 +69,14 @@ type Keeper struct {
 	// prevHead is the chain head of the previous successful read: a new
 	// round's Reward event can only lie after it.
 	prevHead uint64
+
+	// last is the latest snapshot read (at lastAt), which bounds the read
+	// backoff by the time left in its round.
+	last   *livepeer.Snapshot
+	lastAt time.Time
+	// unreadable is set while reads fail, so ChainRecovered wakes Run only
+	// when it backs off (it is called from the endpoint pool's goroutines).
+	unreadable atomic.Bool
 
 	mu       sync.Mutex
 	status   Status
@@ -139,6 +148,16 @@ func (k *Keeper) Run(ctx context.Context) error {
 	}
 }
 
+// ChainRecovered makes Run read now if its reads were failing: the endpoint
+// pool calls it when an endpoint answers again (chain.Pool.OnRecover), so
+// the keeper resumes as soon as the chain does, not when its backoff ends.
+func (k *Keeper) ChainRecovered() {
+	if k.unreadable.Load() {
+		k.log.Info("rpc endpoint answers again; reading the chain now")
+		k.Wake()
+	}
+}
+
 // Wake makes Run tick now (used by the API and tests).
 func (k *Keeper) Wake() {
 	select {
@@ -160,6 +179,8 @@ func (k *Keeper) Tick(ctx context.Context) time.Duration {
 		return k.readFailed(err)
 	}
 	k.failures = 0
+	k.unreadable.Store(false)
+	k.last, k.lastAt = snap, k.now()
 	k.clock.observe(snap.BlockNum, k.now())
 	k.m.observeSnapshot(snap, k.cfg.Orchestrator)
 
@@ -199,8 +220,31 @@ func (k *Keeper) readFailed(err error) time.Duration {
 	k.status.State = "chain_unreadable"
 	k.status.Reason = "cannot read the chain: " + err.Error() + " (not counted as a missed round)"
 	k.mu.Unlock()
-	d := k.cfg.ActivePollInterval << min(k.failures-1, 6)
-	return min(d, k.cfg.PollInterval)
+	k.unreadable.Store(true)
+	active := k.cfg.ActivePollInterval
+	d := min(active<<min(k.failures-1, 6), k.cfg.PollInterval)
+	// Never back off more than a tenth of what is left of the round: an
+	// outage late in a round must leave time to read, and send, once the
+	// chain answers (the endpoint pool's recovery also wakes Run).
+	if left, ok := k.timeLeftInRound(); ok {
+		d = min(d, left/10)
+	}
+	return max(d, active)
+}
+
+// timeLeftInRound estimates how long the round of the last snapshot read
+// lasts from now, from the block clock; false when unknown.
+func (k *Keeper) timeLeftInRound() (time.Duration, bool) {
+	per := k.clock.PerBlock()
+	if k.last == nil || per <= 0 {
+		return 0, false
+	}
+	end := k.last.RoundEndBlock()
+	if end <= k.last.BlockNum {
+		return 0, true
+	}
+	left := time.Duration(end-k.last.BlockNum)*per - k.now().Sub(k.lastAt)
+	return max(left, 0), true
 }
 
 // current loads or creates the record of the snapshot's round.

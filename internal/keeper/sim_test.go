@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"math/big"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -72,8 +73,10 @@ type simChain struct {
 	// initDelay is how many blockNum blocks after a round's start it is
 	// initialized (by the node).
 	initDelay uint64
-	// down makes every read fail while true.
-	down bool
+	// down makes every read fail while true, and so does a time in
+	// [downFrom, downUntil).
+	down                atomic.Bool
+	downFrom, downUntil time.Time
 	// After a stall, blocks resume at resume from stalledAt.
 	stalledAt uint64
 	resume    time.Time
@@ -82,7 +85,9 @@ type simChain struct {
 	lastRward uint64 // lastRewardRound
 	mined     uint64 // account nonce mined
 	txs       []*simTx
-	reads     int
+	reads     atomic.Int64
+	// readsAt are the times of the successful snapshot reads.
+	readsAt []time.Time
 }
 
 func (c *simChain) head() uint64 {
@@ -127,11 +132,17 @@ func (c *simChain) mine() {
 
 var errSimDown = errors.New("connection refused")
 
+func (c *simChain) isDown() bool {
+	now := c.clock.Now()
+	return c.down.Load() || !now.Before(c.downFrom) && now.Before(c.downUntil)
+}
+
 func (c *simChain) Snapshot(context.Context) (*livepeer.Snapshot, error) {
-	c.reads++
-	if c.down {
+	c.reads.Add(1)
+	if c.isDown() {
 		return nil, errSimDown
 	}
+	c.readsAt = append(c.readsAt, c.clock.Now())
 	c.mine()
 	bn := c.blockNum()
 	round := bn / c.roundLen
@@ -150,7 +161,7 @@ func (c *simChain) Snapshot(context.Context) (*livepeer.Snapshot, error) {
 }
 
 func (c *simChain) BatchCall(_ context.Context, b []rpc.BatchElem) error {
-	if c.down {
+	if c.isDown() {
 		return errSimDown
 	}
 	c.mine()
@@ -202,7 +213,7 @@ func (c *simChain) BatchCall(_ context.Context, b []rpc.BatchElem) error {
 }
 
 func (c *simChain) Broadcast(_ context.Context, raw []byte) (common.Hash, error) {
-	if c.down {
+	if c.isDown() {
 		return common.Hash{}, errSimDown
 	}
 	var tx types.Transaction

@@ -1,0 +1,80 @@
+package keeper_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+)
+
+// TestReadBackoffBoundedByTimeLeftInRound: the only endpoint stops
+// answering for 45 s (of 1-second blocks, 50-block rounds) at several points
+// of a round, and nothing wakes the keeper: its read backoff alone must
+// bring it back within a tenth of a round of the chain answering again
+// (before, it doubled up to poll_interval: 17 s late after a 45 s outage).
+// No reward it sends may revert.
+func TestReadBackoffBoundedByTimeLeftInRound(t *testing.T) {
+	for _, at := range []uint64{5, 20, 35} {
+		t.Run(fmt.Sprintf("OutageFromBlock%dOfRound", at), func(t *testing.T) {
+			s := newSim(t, simConfig{blockTime: time.Second, poll: 5 * time.Minute, active: 2 * time.Second,
+				latency: 100 * time.Millisecond, roundLen: 50, grace: 10})
+			s.run(100 + at)
+			s.chain.downFrom = s.clock.Now()
+			s.chain.downUntil = s.chain.downFrom.Add(45 * time.Second)
+			s.run(300)
+			var resumed time.Time
+			for _, r := range s.chain.readsAt {
+				if !r.Before(s.chain.downUntil) {
+					resumed = r
+					break
+				}
+			}
+			if resumed.IsZero() {
+				t.Fatal("the keeper never read the chain after the outage")
+			}
+			if gap := resumed.Sub(s.chain.downUntil); gap > 5*time.Second {
+				t.Errorf("first read %s after the chain answered again, want within a tenth of the round (5s)", gap)
+			}
+			for _, tx := range s.chain.txs {
+				if tx.reverted {
+					t.Errorf("reward for round %d sent at blockNum %d reverted", tx.round, tx.sentBlockNum)
+				}
+			}
+		})
+	}
+}
+
+// TestChainRecoveredWakesRunAtOnce: Run backs off after a failed read (here
+// for an hour, the active poll interval); the endpoint pool's recovery
+// notice (ChainRecovered) makes it read at once.
+func TestChainRecoveredWakesRunAtOnce(t *testing.T) {
+	s := newSim(t, simConfig{blockTime: time.Second, poll: time.Hour, active: time.Hour, roundLen: 50, grace: 10})
+	s.chain.down.Store(true)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- s.k.Run(ctx) }()
+	defer func() {
+		cancel()
+		<-done
+	}()
+	waitFor(t, "a failed read", func() bool { return s.k.Status().State == "chain_unreadable" })
+	s.k.ChainRecovered() // an endpoint answered, but this keeper's reads still fail: no busy loop
+	s.chain.down.Store(false)
+	s.k.ChainRecovered()
+	waitFor(t, "a read after the recovery", func() bool { return s.k.Status().ChainOK })
+	if got := s.k.Status().State; got == "chain_unreadable" || got == "" {
+		t.Fatalf("state after recovery = %q", got)
+	}
+}
+
+// waitFor polls cond until it holds, failing after a generous deadline.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
