@@ -74,6 +74,9 @@ type Keeper struct {
 	// backoff by the time left in its round.
 	last   *livepeer.Snapshot
 	lastAt time.Time
+	// readTook is how long the latest snapshot read took: one round trip
+	// to the chain, the unit of a send's latency.
+	readTook time.Duration
 	// unreadable is set while reads fail, so ChainRecovered wakes Run only
 	// when it backs off (it is called from the endpoint pool's goroutines).
 	unreadable atomic.Bool
@@ -174,10 +177,12 @@ func (k *Keeper) Tick(ctx context.Context) time.Duration {
 		k.lastTick = time.Now()
 		k.mu.Unlock()
 	}()
+	readStart := k.now()
 	snap, err := k.reader.Snapshot(ctx)
 	if err != nil {
 		return k.readFailed(err)
 	}
+	k.readTook = k.now().Sub(readStart)
 	k.failures = 0
 	k.unreadable.Store(false)
 	k.last, k.lastAt = snap, k.now()
@@ -468,7 +473,30 @@ func (k *Keeper) decide(ctx context.Context, rec *Record, snap *livepeer.Snapsho
 	if !k.ready(rec, snap, KindReward, due) {
 		return
 	}
+	if left, need := k.inclusionMargin(snap); left <= need {
+		rec.State = StateTooLate
+		rec.Reason = fmt.Sprintf("too late in round %d: %d blocks left, inclusion needs ~%d; a reward mined in the next round would revert, so none is sent",
+			snap.CurrentRound, left, need)
+		k.log.Warn("not sending: too late in the round", "round", snap.CurrentRound, "blocks_left", left, "blocks_needed", need)
+		return
+	}
 	k.send(ctx, rec, snap, KindReward, method, to, data, k.cfg.MaxFee)
+}
+
+// inclusionMargin returns the blockNum() blocks left in the snapshot's round
+// and how many a reward sent now needs to be mined within it: two for
+// inclusion (the next block, and one to spare), plus the send's own latency
+// (about two round trips: the simulation batch and the broadcast) in blocks
+// of the block clock.
+func (k *Keeper) inclusionMargin(snap *livepeer.Snapshot) (left, need uint64) {
+	if end := snap.RoundEndBlock(); end > snap.BlockNum {
+		left = end - snap.BlockNum
+	}
+	need = 2
+	if per := k.clock.PerBlock(); per > 0 {
+		need += uint64((2*k.readTook + per - 1) / per)
+	}
+	return left, need
 }
 
 // watchOnly reports a signer that names its account but holds no key (a
@@ -572,7 +600,7 @@ func (k *Keeper) nextDelay(rec *Record, snap *livepeer.Snapshot) time.Duration {
 			return aim(snap.RoundStartBlock + k.cfg.InitAfterBlocks)
 		}
 		return aim(snap.RoundStartBlock + k.cfg.GraceBlocks)
-	case StateObserving, StateCannotSign:
+	case StateObserving, StateCannotSign, StateTooLate:
 		return clamp(nextRound)
 	case StateInsufficientFunds:
 		// Nothing to send until someone funds the account: look every few

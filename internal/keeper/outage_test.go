@@ -3,8 +3,11 @@ package keeper_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/lpops/lpops/internal/keeper"
 )
 
 // TestReadBackoffBoundedByTimeLeftInRound: the only endpoint stops
@@ -76,5 +79,54 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 			t.Fatalf("timed out waiting for %s", what)
 		}
 		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// TestNoRewardSentTooLateInRound: the chain (1-second blocks, 50-block
+// rounds) cannot be read from early in round 2 (blocks 100-149) until a few
+// blocks before its end. With one block left, a reward would be mined in
+// round 3 and revert: none is sent, and the record says why. With ten left,
+// it is sent and mined in round 2.
+func TestNoRewardSentTooLateInRound(t *testing.T) {
+	for _, tc := range []struct {
+		Name     string
+		ReadAt   uint64 // first blockNum read after the outage
+		WantSent bool
+	}{
+		{Name: "OneBlockLeft", ReadAt: 149},
+		{Name: "TwoBlocksLeft", ReadAt: 148},
+		{Name: "TenBlocksLeft", ReadAt: 140, WantSent: true},
+	} {
+		t.Run(tc.Name, func(t *testing.T) {
+			s := newSim(t, simConfig{blockTime: time.Second, poll: 5 * time.Minute, active: 2 * time.Second,
+				latency: 100 * time.Millisecond, roundLen: 50, grace: 10})
+			s.run(105)
+			s.chain.down.Store(true)
+			s.clock.Advance(s.chain.start.Add(time.Duration(tc.ReadAt)*time.Second + 100*time.Millisecond).Sub(s.clock.Now()))
+			s.chain.down.Store(false)
+			s.run(200)
+			var sent []*simTx
+			for _, tx := range s.chain.txs {
+				if tx.reverted {
+					t.Errorf("reward sent at blockNum %d for round %d reverted (mined at %d)", tx.sentBlockNum, tx.round, tx.minedBlockNum)
+				}
+				if tx.round == 2 {
+					sent = append(sent, tx)
+				}
+			}
+			if got := len(sent) == 1; got != tc.WantSent {
+				t.Fatalf("%d rewards sent in round 2, want sent=%v", len(sent), tc.WantSent)
+			}
+			rec := s.record(2)
+			if tc.WantSent {
+				if rec.Outcome != keeper.OutcomeRewardedByLpops {
+					t.Fatalf("round 2 outcome %q, want rewarded by lpops", rec.Outcome)
+				}
+				return
+			}
+			if rec.Outcome != keeper.OutcomeMissed || !strings.Contains(rec.Reason, "too late in round 2") {
+				t.Fatalf("round 2: outcome %q, reason %q; want missed, saying it was too late", rec.Outcome, rec.Reason)
+			}
+		})
 	}
 }

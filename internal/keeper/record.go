@@ -40,6 +40,10 @@ const (
 	StateCannotSign        = "cannot_sign"
 	StateObserving         = "observe_only"
 	StateRetrying          = "retrying"
+	// StateTooLate: so few blocks are left in the round that a reward sent
+	// now would likely be mined in the next round and revert; nothing is
+	// sent.
+	StateTooLate = "too_late"
 )
 
 // Transaction kinds.

@@ -340,3 +340,19 @@ func TestRewardSentWithinTwoBlocksOfGraceEnd(t *testing.T) {
 		})
 	}
 }
+
+// record returns the keeper's record of round.
+func (s *simKeeper) record(round uint64) *keeper.Record {
+	s.t.Helper()
+	recs, err := s.k.History(50)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	for _, r := range recs {
+		if r.Round == round {
+			return r
+		}
+	}
+	s.t.Fatalf("no record of round %d", round)
+	return nil
+}
