@@ -3,11 +3,18 @@ package keeper_test
 import (
 	"context"
 	"fmt"
+	"math/big"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/lpops/lpops/internal/chain"
+	"github.com/lpops/lpops/internal/devnet"
 	"github.com/lpops/lpops/internal/keeper"
+	"github.com/lpops/lpops/internal/livepeer"
+	"github.com/lpops/lpops/internal/rpcproxy"
+	"github.com/lpops/lpops/internal/store"
 )
 
 // TestReadBackoffBoundedByTimeLeftInRound: the only endpoint stops
@@ -129,4 +136,56 @@ func TestNoRewardSentTooLateInRound(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestPoolRecoveryWakesKeeper: the only endpoint freezes (a proxy holds its
+// requests, as a node stopped with SIGSTOP); the keeper's read fails and it
+// backs off for its active poll interval, an hour here. When the endpoint
+// answers again, the pool's recheck sees it and wakes the keeper, which
+// reads at once: the daemon's wiring (Pool.OnRecover → ChainRecovered) over
+// the real pool and a real chain.
+func TestPoolRecoveryWakesKeeper(t *testing.T) {
+	e := newEnv(t, eth(1))
+	px, err := rpcproxy.New(e.chain.URL, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { px.Close() })
+	pool, err := chain.Dial(e.ctx, []chain.EndpointConfig{{Name: "proxied", URL: px.URL}}, chain.Options{
+		ChainID: devnet.ChainID, RequestTimeout: 300 * time.Millisecond, HealthInterval: time.Hour, RecheckInterval: 20 * time.Millisecond,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	st, err := store.Open(e.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	k := keeper.New(keeper.Config{
+		Orchestrator: addr(e.orch), ChainID: devnet.ChainIDBig(), Observe: true, GraceBlocks: 5, MaxFee: big.NewInt(50e9),
+		StuckAfter: time.Minute, PollInterval: time.Hour, ActivePollInterval: time.Hour,
+	}, keeper.Options{
+		Chain: pool, Reader: livepeer.NewReader(pool, e.addrs, addr(e.orch), nil, nil),
+		Records: keeper.NewRecords(st), Addrs: e.addrs,
+	})
+	pool.OnRecover(k.ChainRecovered)
+
+	ctx, cancel := context.WithCancel(e.ctx)
+	var wg sync.WaitGroup
+	wg.Go(func() { pool.Run(ctx) })
+	wg.Go(func() { k.Run(ctx) })
+	t.Cleanup(func() {
+		cancel()
+		px.Unfreeze()
+		wg.Wait()
+	})
+	waitFor(t, "a first read", func() bool { return k.Status().ChainOK })
+
+	px.Freeze()
+	k.Wake()
+	waitFor(t, "the read to fail", func() bool { return k.Status().State == "chain_unreadable" })
+	px.Unfreeze()
+	waitFor(t, "a read after the endpoint answered again", func() bool { return k.Status().ChainOK })
 }
