@@ -237,19 +237,20 @@ func (k *Keeper) readFailed(err error) time.Duration {
 	return max(d, active)
 }
 
-// timeLeftInRound estimates how long the round of the last snapshot read
-// lasts from now, from the block clock; false when unknown.
+// timeLeftInRound estimates how long the current round lasts from now, from
+// the last snapshot read and the block clock; false when unknown. Once the
+// estimate passes that round's end, it counts in the rounds that followed.
 func (k *Keeper) timeLeftInRound() (time.Duration, bool) {
 	per := k.clock.PerBlock()
-	if k.last == nil || per <= 0 {
+	if k.last == nil || per <= 0 || k.last.RoundLength == 0 {
 		return 0, false
 	}
-	end := k.last.RoundEndBlock()
-	if end <= k.last.BlockNum {
-		return 0, true
+	round := time.Duration(k.last.RoundLength) * per
+	left := time.Duration(k.last.RoundEndBlock()-min(k.last.BlockNum, k.last.RoundEndBlock()))*per - k.now().Sub(k.lastAt)
+	if left <= 0 {
+		left = round - (-left)%round
 	}
-	left := time.Duration(end-k.last.BlockNum)*per - k.now().Sub(k.lastAt)
-	return max(left, 0), true
+	return left, true
 }
 
 // current loads or creates the record of the snapshot's round.
