@@ -74,8 +74,8 @@ type Keeper struct {
 	// backoff by the time left in its round.
 	last   *livepeer.Snapshot
 	lastAt time.Time
-	// readTook is how long the latest snapshot read took: one round trip
-	// to the chain, the unit of a send's latency.
+	// readTook is how long a snapshot read takes, smoothed over the last
+	// few: one round trip to the chain, the unit of a send's latency.
 	readTook time.Duration
 	// unreadable is set while reads fail, so ChainRecovered wakes Run only
 	// when it backs off (it is called from the endpoint pool's goroutines).
@@ -182,7 +182,11 @@ func (k *Keeper) Tick(ctx context.Context) time.Duration {
 	if err != nil {
 		return k.readFailed(err)
 	}
-	k.readTook = k.now().Sub(readStart)
+	if took := k.now().Sub(readStart); k.readTook == 0 {
+		k.readTook = took
+	} else {
+		k.readTook = (3*k.readTook + took) / 4
+	}
 	k.failures = 0
 	k.unreadable.Store(false)
 	k.last, k.lastAt = snap, k.now()
@@ -488,7 +492,8 @@ func (k *Keeper) decide(ctx context.Context, rec *Record, snap *livepeer.Snapsho
 // and how many a reward sent now needs to be mined within it: two for
 // inclusion (the next block, and one to spare), plus the send's own latency
 // (about two round trips: the simulation batch and the broadcast) in blocks
-// of the block clock.
+// of the block clock, but never more than a tenth of the round: a slow
+// moment of the host must not cost a round that still has room.
 func (k *Keeper) inclusionMargin(snap *livepeer.Snapshot) (left, need uint64) {
 	if end := snap.RoundEndBlock(); end > snap.BlockNum {
 		left = end - snap.BlockNum
@@ -497,7 +502,7 @@ func (k *Keeper) inclusionMargin(snap *livepeer.Snapshot) (left, need uint64) {
 	if per := k.clock.PerBlock(); per > 0 {
 		need += uint64((2*k.readTook + per - 1) / per)
 	}
-	return left, need
+	return left, min(need, max(2, snap.RoundLength/10))
 }
 
 // watchOnly reports a signer that names its account but holds no key (a
@@ -557,11 +562,17 @@ func (k *Keeper) backoff(rec *Record, state, reason string) {
 }
 
 // retryLater puts the next attempt off, exponentially longer with every
-// failed attempt of the round, at most poll_interval.
+// failed attempt of the round, at most poll_interval and at most a tenth of
+// the time left in the round (at least active_poll_interval): a few failures
+// late in a short round must not push the next attempt past its end.
 func (k *Keeper) retryLater(rec *Record) {
 	rec.Attempts++
-	d := k.cfg.ActivePollInterval << min(rec.Attempts-1, 8)
-	rec.NextAttemptAt = k.now().Add(min(d, k.cfg.PollInterval))
+	active := k.cfg.ActivePollInterval
+	d := min(active<<min(rec.Attempts-1, 8), k.cfg.PollInterval)
+	if left, ok := k.timeLeftInRound(); ok {
+		d = max(min(d, left/10), active)
+	}
+	rec.NextAttemptAt = k.now().Add(d)
 }
 
 // nextDelay sleeps until the next event that can change a decision, between

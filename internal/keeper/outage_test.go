@@ -189,3 +189,29 @@ func TestPoolRecoveryWakesKeeper(t *testing.T) {
 	px.Unfreeze()
 	waitFor(t, "a read after the endpoint answered again", func() bool { return k.Status().ChainOK })
 }
+
+// TestRetryBackoffBoundedByTimeLeftInRound: at the grace end of a 50-block
+// round of 1-second blocks, the send's preparation fails six times in a row
+// (an endpoint timing out). The retry backoff doubles (2, 4, 8, 16, 32 s)
+// but never beyond a tenth of the time left in the round, so the reward is
+// still sent and mined in the round (before, the sixth attempt came 62 s
+// later, in the next round).
+func TestRetryBackoffBoundedByTimeLeftInRound(t *testing.T) {
+	s := newSim(t, simConfig{blockTime: time.Second, poll: 5 * time.Minute, active: 2 * time.Second,
+		latency: 100 * time.Millisecond, roundLen: 50, grace: 10})
+	s.run(105)
+	s.chain.failPrepares = 6
+	s.run(200)
+	if s.chain.failPrepares != 0 {
+		t.Fatalf("%d preparations left to fail", s.chain.failPrepares)
+	}
+	rec := s.record(2)
+	if rec.Outcome != keeper.OutcomeRewardedByLpops {
+		t.Fatalf("round 2: outcome %q (%s), want rewarded by lpops", rec.Outcome, rec.Reason)
+	}
+	for _, tx := range s.chain.txs {
+		if tx.reverted {
+			t.Errorf("reward sent at blockNum %d for round %d reverted", tx.sentBlockNum, tx.round)
+		}
+	}
+}

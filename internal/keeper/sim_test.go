@@ -86,6 +86,9 @@ type simChain struct {
 	mined     uint64 // account nonce mined
 	txs       []*simTx
 	reads     atomic.Int64
+	// failPrepares fails that many send preparations (the batch with
+	// eth_estimateGas) as a transport error.
+	failPrepares int
 	// readsAt are the times of the successful snapshot reads.
 	readsAt []time.Time
 }
@@ -165,6 +168,12 @@ func (c *simChain) BatchCall(_ context.Context, b []rpc.BatchElem) error {
 		return errSimDown
 	}
 	c.mine()
+	for _, e := range b {
+		if e.Method == "eth_estimateGas" && c.failPrepares > 0 {
+			c.failPrepares--
+			return errSimDown
+		}
+	}
 	for i := range b {
 		e := &b[i]
 		var v any
