@@ -614,6 +614,12 @@ func (k *Keeper) nextDelay(rec *Record, snap *livepeer.Snapshot) time.Duration {
 		return aim(snap.RoundStartBlock + k.cfg.GraceBlocks)
 	case StateObserving, StateCannotSign, StateTooLate:
 		return clamp(nextRound)
+	case StatePending:
+		// Our transaction can be mined in the next block, and what
+		// follows it (the reward after an initializeRound) should go out
+		// in the block after: look at the next block, at most one active
+		// interval away.
+		return min(active, aim(snap.BlockNum+1))
 	case StateInsufficientFunds:
 		// Nothing to send until someone funds the account: look every few
 		// active intervals, soon enough to act within the round.

@@ -7,6 +7,7 @@ package keeper_test
 // blocks, deterministically, for rounds of any length.
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -54,6 +55,7 @@ type simTx struct {
 	sentHead         uint64 // L2 head when broadcast
 	sentBlockNum     uint64 // blockNum() when broadcast
 	round            uint64 // round when broadcast
+	init             bool   // initializeRound, not reward
 	minedHead        uint64 // 0 until mined
 	minedBlockNum    uint64
 	reverted         bool
@@ -83,9 +85,11 @@ type simChain struct {
 
 	me        common.Address
 	lastRward uint64 // lastRewardRound
-	mined     uint64 // account nonce mined
-	txs       []*simTx
-	reads     atomic.Int64
+	// initialized are the rounds an initializeRound transaction initialized.
+	initialized map[uint64]bool
+	mined       uint64 // account nonce mined
+	txs         []*simTx
+	reads       atomic.Int64
 	// failPrepares fails that many send preparations (the batch with
 	// eth_estimateGas) as a transport error.
 	failPrepares int
@@ -124,7 +128,16 @@ func (c *simChain) mine() {
 		t.minedHead = t.sentHead + 1
 		t.minedBlockNum = c.blockNumAt(t.minedHead)
 		round := t.minedBlockNum / c.roundLen
-		if round != t.round || c.lastRward >= round {
+		if t.init {
+			if c.roundInitialized(t.minedBlockNum) {
+				t.reverted = true
+			} else {
+				c.initialized[round] = true
+			}
+			c.mined = max(c.mined, t.nonce+1)
+			continue
+		}
+		if round != t.round || c.lastRward >= round || !c.roundInitialized(t.minedBlockNum) {
 			t.reverted = true
 		} else {
 			c.lastRward = round
@@ -134,6 +147,15 @@ func (c *simChain) mine() {
 }
 
 var errSimDown = errors.New("connection refused")
+
+var initializeRoundData, _ = livepeer.RoundsManagerABI.Pack("initializeRound")
+
+// roundInitialized reports whether the round of blockNum bn is initialized
+// at bn: by the node initDelay blocks after its start, or by lpops.
+func (c *simChain) roundInitialized(bn uint64) bool {
+	round := bn / c.roundLen
+	return bn >= round*c.roundLen+c.initDelay || c.initialized[round]
+}
 
 func (c *simChain) isDown() bool {
 	now := c.clock.Now()
@@ -151,7 +173,7 @@ func (c *simChain) Snapshot(context.Context) (*livepeer.Snapshot, error) {
 	round := bn / c.roundLen
 	s := &livepeer.Snapshot{
 		BlockNum: bn, CurrentRound: round, RoundStartBlock: round * c.roundLen, RoundLength: c.roundLen,
-		RoundInitialized: bn >= round*c.roundLen+c.initDelay, LastInitializedRound: round,
+		RoundInitialized: c.roundInitialized(bn), LastInitializedRound: round,
 		Registered: true, Active: true, TotalStake: big.NewInt(1),
 		Transcoder: livepeer.Transcoder{LastRewardRound: c.lastRward},
 		Balances:   map[common.Address]*big.Int{c.me: eth(10)},
@@ -231,7 +253,8 @@ func (c *simChain) Broadcast(_ context.Context, raw []byte) (common.Hash, error)
 	}
 	bn := c.blockNum()
 	c.txs = append(c.txs, &simTx{hash: tx.Hash(), nonce: tx.Nonce(), sentHead: c.head(), sentBlockNum: bn,
-		round: bn / c.roundLen, graceEndBlockNum: bn/c.roundLen*c.roundLen + c.grace})
+		round: bn / c.roundLen, graceEndBlockNum: bn/c.roundLen*c.roundLen + c.grace,
+		init: bytes.Equal(tx.Data(), initializeRoundData)})
 	return tx.Hash(), nil
 }
 
@@ -249,6 +272,9 @@ type simConfig struct {
 	blockTime, poll, active, latency time.Duration
 	divisor, roundLen, grace         uint64
 	initDelay                        uint64
+	// initAfter enables initialize_round with after_blocks initAfter.
+	initAfter uint64
+	initOn    bool
 }
 
 func newSim(t *testing.T, sc simConfig) *simKeeper {
@@ -260,7 +286,7 @@ func newSim(t *testing.T, sc simConfig) *simKeeper {
 	me := crypto.PubkeyToAddress(k0.PublicKey)
 	clock := &virtualClock{t: time.Unix(1_700_000_000, 0)}
 	c := &simChain{clock: clock, start: clock.Now(), blockTime: sc.blockTime, divisor: max(sc.divisor, 1),
-		roundLen: sc.roundLen, grace: sc.grace, initDelay: sc.initDelay, me: me}
+		roundLen: sc.roundLen, grace: sc.grace, initDelay: sc.initDelay, me: me, initialized: map[uint64]bool{}}
 	st, err := store.Open(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
@@ -269,6 +295,7 @@ func newSim(t *testing.T, sc simConfig) *simKeeper {
 	k := keeper.New(keeper.Config{
 		Orchestrator: me, ChainID: big.NewInt(1337), GraceBlocks: sc.grace, MaxFee: big.NewInt(50e9),
 		StuckAfter: 3 * time.Minute, PollInterval: sc.poll, ActivePollInterval: sc.active,
+		InitEnabled: sc.initOn, InitAfterBlocks: sc.initAfter, InitMaxFee: big.NewInt(50e9),
 	}, keeper.Options{
 		Chain: c, Reader: c, Signer: signer.FromKey(k0, big.NewInt(1337)),
 		Records: keeper.NewRecords(st), Addrs: livepeer.Addresses{BondingManager: common.HexToAddress("0xb0")}, Now: clock.Now,
@@ -309,6 +336,11 @@ func TestRewardSentWithinTwoBlocksOfGraceEnd(t *testing.T) {
 		{Name: "AfterOneMinuteStall", Config: simConfig{blockTime: time.Second, active: 2 * time.Second}, StallAt: 30, Stall: time.Minute},
 		{Name: "ActivePollOfFiveBlocks", Config: simConfig{blockTime: time.Second, active: 5 * time.Second}},
 		{Name: "L1ClockEveryFourL2Blocks", Config: simConfig{blockTime: 250 * time.Millisecond, divisor: 4, active: 2 * time.Second}, StallAt: 30, Stall: 5 * time.Minute},
+		// The node initializes each round 25 blocks in (go-livepeer waits a
+		// random delay of up to 30 s): with initialize_round enabled and
+		// after_blocks at the grace end, lpops initializes the round and
+		// rewards right after its initializeRound is mined.
+		{Name: "NodeInitializesLateLpopsInitializes", Config: simConfig{blockTime: time.Second, active: 5 * time.Second, initDelay: 25, initOn: true, initAfter: 10}},
 	} {
 		t.Run(tc.Name, func(t *testing.T) {
 			sc := tc.Config
