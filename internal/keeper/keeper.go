@@ -439,6 +439,11 @@ func (k *Keeper) decide(ctx context.Context, rec *Record, snap *livepeer.Snapsho
 	if !snap.RoundInitialized {
 		rec.State = StateWaitingInit
 		rec.Reason = fmt.Sprintf("round %d not initialized (block %d, started at %d); reward cannot be called before", snap.CurrentRound, snap.BlockNum, snap.RoundStartBlock)
+		if canSend && !k.cfg.InitEnabled && snap.BlockNum >= snap.RoundStartBlock+k.cfg.GraceBlocks {
+			// The usual reason lpops rewards late: the node initializes
+			// rounds after a random delay (go-livepeer: up to 30 s).
+			rec.Reason += "; the grace window is over and initialize_round is disabled, so lpops waits for someone else to initialize it"
+		}
 		return
 	}
 	if rec.minedReward() != nil {
