@@ -92,10 +92,12 @@ func (p *Pool) CheckHealth(ctx context.Context) {
 
 // Run checks, every HealthInterval, the endpoints no traffic has reached in
 // that time (standbys, and endpoints that failed), so a failed endpoint is
-// noticed recovering and a standby is known good before it is needed. It
-// checks once at start and returns nil when ctx is done or the Pool is closed.
+// noticed recovering and a standby is known good before it is needed, and,
+// every RecheckInterval, the endpoints whose last round trip failed, so that
+// the end of an outage is seen (and OnRecover called) even while nobody else
+// reads. It checks once at start and returns nil when ctx is done or the Pool is closed.
 func (p *Pool) Run(ctx context.Context) error {
-	tick := max(p.opts.HealthInterval/4, time.Second)
+	tick := min(max(p.opts.HealthInterval/4, time.Second), p.opts.RecheckInterval)
 	t := time.NewTicker(tick)
 	defer t.Stop()
 	for {
@@ -115,7 +117,8 @@ func (p *Pool) checkDue(ctx context.Context) {
 	p.mu.Lock()
 	var due []*endpoint
 	for _, ep := range p.eps {
-		if now.Sub(ep.contacted) >= p.opts.HealthInterval {
+		idle := now.Sub(ep.contacted)
+		if idle >= p.opts.HealthInterval || ep.consec > 0 && idle >= p.opts.RecheckInterval {
 			due = append(due, ep)
 		}
 	}
@@ -157,4 +160,5 @@ func (p *Pool) check(ctx context.Context, eps []*endpoint) {
 	events := p.refresh()
 	p.mu.Unlock()
 	p.emit(events)
+	p.notifyRecovered()
 }

@@ -40,6 +40,11 @@ type Options struct {
 	// HealthInterval is how often Run checks endpoints that no traffic has
 	// reached in that time.
 	HealthInterval time.Duration
+	// RecheckInterval is how often Run checks an endpoint whose last round
+	// trip failed, so that its recovery is seen (and OnRecover called)
+	// within this long of it answering again, whoever else uses the Pool;
+	// zero means HealthInterval. The daemon sets chain.active_poll_interval.
+	RecheckInterval time.Duration
 	// MaxHeadAge marks an endpoint unhealthy when its newest block was older
 	// than this when observed.
 	MaxHeadAge time.Duration
@@ -78,7 +83,11 @@ type Pool struct {
 	mu     sync.Mutex
 	active *endpoint // first healthy endpoint, nil when none
 	closed bool
-	done   chan struct{} // closed by Close
+	// recovered is set when an endpoint answered after failed round trips
+	// or became healthy again; notifyRecovered calls onRecover for it.
+	recovered bool
+	onRecover []func()
+	done      chan struct{} // closed by Close
 }
 
 // Dial builds a Pool and checks every endpoint once (bounded by ctx and
@@ -103,6 +112,9 @@ func Dial(ctx context.Context, eps []EndpointConfig, opts Options) (*Pool, error
 	}
 	if opts.HealthInterval == 0 {
 		opts.HealthInterval = DefaultHealthInterval
+	}
+	if opts.RecheckInterval <= 0 || opts.RecheckInterval > opts.HealthInterval {
+		opts.RecheckInterval = opts.HealthInterval
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
@@ -356,6 +368,7 @@ func (p *Pool) exchange(ctx context.Context, ep *endpoint, user []rpc.BatchElem,
 	events := p.refresh()
 	p.mu.Unlock()
 	p.emit(events)
+	p.notifyRecovered()
 	if obs.err != nil {
 		return nil, fmt.Errorf("%s: %w", ep.name, obs.err)
 	}
@@ -462,6 +475,9 @@ func (p *Pool) apply(ep *endpoint, obs observation) {
 		}
 		return
 	}
+	if ep.consec > 0 {
+		p.recovered = true
+	}
 	ep.consec = 0
 	if obs.chainOK {
 		ep.chainID, ep.chainKnown = obs.chainID, true
@@ -541,6 +557,7 @@ func (p *Pool) refresh() []event {
 		switch {
 		case healthy && !ep.healthy:
 			events = append(events, event{slog.LevelInfo, "rpc endpoint healthy", []any{"endpoint", ep.name, "head", ep.head.Number}})
+			p.recovered = true
 		case !healthy && (ep.healthy || reasonKind(reason) != reasonKind(ep.reason)):
 			events = append(events, event{slog.LevelWarn, "rpc endpoint unhealthy", []any{"endpoint", ep.name, "reason", reason}})
 		}
@@ -575,6 +592,33 @@ func reasonKind(reason string) string {
 		}
 	}
 	return reason
+}
+
+// OnRecover registers f to be called each time an endpoint answers again
+// after failed round trips, or becomes healthy again (fresh, caught up, on
+// the right chain): the keeper, whose own reads back off during an outage,
+// reads again at once. f runs without the Pool's lock, in the goroutine
+// whose round trip saw the recovery (Run's health checks, or any caller's
+// BatchCall): it must return quickly.
+func (p *Pool) OnRecover(f func()) {
+	p.mu.Lock()
+	p.onRecover = append(p.onRecover, f)
+	p.mu.Unlock()
+}
+
+// notifyRecovered calls the OnRecover functions once for the recoveries seen
+// since the last call.
+func (p *Pool) notifyRecovered() {
+	p.mu.Lock()
+	fs := p.onRecover
+	if !p.recovered {
+		fs = nil
+	}
+	p.recovered = false
+	p.mu.Unlock()
+	for _, f := range fs {
+		f()
+	}
 }
 
 func (p *Pool) emit(events []event) {

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -796,5 +797,46 @@ func TestOversizedAnswers(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestRecoveryIsRecheckedAndNotified: while the only endpoint fails, Run
+// checks it every RecheckInterval (not every HealthInterval), and the first
+// answer after the failures calls the OnRecover functions once: the keeper,
+// whose own reads back off during an outage, is woken by it.
+func TestRecoveryIsRecheckedAndNotified(t *testing.T) {
+	clock := newFakeClock()
+	only := newTestNode(t, "only", testChainID, clock)
+	p := dialNodes(t, clock, Options{HealthInterval: time.Hour, RecheckInterval: time.Second}, only)
+	var woken atomic.Int32
+	p.OnRecover(func() { woken.Add(1) })
+
+	only.status.Store(http.StatusBadGateway)
+	var out hexutil.Bytes
+	for range maxConsecutiveErrors {
+		if err := p.Call(context.Background(), &out, "eth_blockNumber"); err == nil {
+			t.Fatal("call through a failing endpoint succeeded")
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	before := only.roundTrips.Load()
+	clock.Add(time.Second)
+	go func() { done <- p.Run(ctx) }()
+	eventually(t, func() bool { return only.roundTrips.Load() > before }) // rechecked, still failing
+	if woken.Load() != 0 {
+		t.Fatalf("OnRecover called %d times while the endpoint fails", woken.Load())
+	}
+	only.status.Store(0)
+	clock.Add(time.Second)
+	eventually(t, func() bool { return woken.Load() == 1 })
+	if !status(t, p, "only").Healthy {
+		t.Fatalf("endpoint not healthy after its recovery: %+v", status(t, p, "only"))
+	}
+	cancel()
+	<-done
+	if got := woken.Load(); got != 1 {
+		t.Fatalf("OnRecover called %d times for one recovery, want 1", got)
 	}
 }

@@ -100,7 +100,10 @@ func New(ctx context.Context, cfg *config.Config, o Options) (*Daemon, error) {
 	d.pool, err = chain.Dial(ctx, pcfg, chain.Options{
 		ChainID: cfg.ChainID, RequestTimeout: cfg.Chain.RequestTimeout.Duration,
 		HealthInterval: cfg.Chain.HealthInterval.Duration, MaxHeadAge: cfg.Chain.MaxHeadAge.Duration,
-		MaxLagBlocks: cfg.Chain.MaxLagBlocks, MaxErrorRate: cfg.Chain.MaxErrorRate, Logger: log, Registerer: d.reg,
+		// A failed endpoint is rechecked at the keeper's active pace, so the
+		// keeper is woken within one active poll of the chain answering.
+		RecheckInterval: cfg.Chain.ActivePollInterval.Duration,
+		MaxLagBlocks:    cfg.Chain.MaxLagBlocks, MaxErrorRate: cfg.Chain.MaxErrorRate, Logger: log, Registerer: d.reg,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("rpc: %w", err)
@@ -279,6 +282,9 @@ func (d *Daemon) start(ctx context.Context) (*keeper.Keeper, error) {
 		if err == nil {
 			d.log.Info("contracts resolved", "controller", controller, "bonding_manager", addrs.BondingManager, "rounds_manager", addrs.RoundsManager)
 			k := d.buildKeeper(addrs)
+			// The keeper's reads back off during an outage; the pool sees
+			// the end of it first.
+			d.pool.OnRecover(k.ChainRecovered)
 			d.mu.Lock()
 			d.keeper, d.addrs, d.why = k, addrs, ""
 			d.mu.Unlock()

@@ -17,6 +17,23 @@
 //   - otherwise sleep until the next thing that can change the decision (the
 //     end of the grace window, the next round), at most poll_interval.
 //
+// # On time
+//
+// Sleeps are measured in RoundsManager.blockNum() blocks and converted to
+// time with the block clock (clock.go), which forgets a stall within a few
+// blocks. A deadline closer than active_poll_interval is slept to, not
+// rounded up to a whole interval, so the reward is broadcast within about two
+// blocks of the grace end on chains with blocks faster than the interval.
+// A reward is not sent when fewer blocks are left in the round than its
+// inclusion needs (state too_late): mined in the next round it would revert.
+//
+// # Outages
+//
+// While the chain cannot be read, reads back off from active_poll_interval,
+// doubling, but never beyond a tenth of the time left in the round; and the
+// endpoint pool, which rechecks a failed endpoint every active_poll_interval,
+// wakes the keeper (ChainRecovered) as soon as one answers again.
+//
 // # Exactly once
 //
 // A transaction is signed and written to the store before it is broadcast, so

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"math/big"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -68,6 +69,17 @@ type Keeper struct {
 	// prevHead is the chain head of the previous successful read: a new
 	// round's Reward event can only lie after it.
 	prevHead uint64
+
+	// last is the latest snapshot read (at lastAt), which bounds the read
+	// backoff by the time left in its round.
+	last   *livepeer.Snapshot
+	lastAt time.Time
+	// readTook is how long a snapshot read takes, smoothed over the last
+	// few: one round trip to the chain, the unit of a send's latency.
+	readTook time.Duration
+	// unreadable is set while reads fail, so ChainRecovered wakes Run only
+	// when it backs off (it is called from the endpoint pool's goroutines).
+	unreadable atomic.Bool
 
 	mu       sync.Mutex
 	status   Status
@@ -139,6 +151,16 @@ func (k *Keeper) Run(ctx context.Context) error {
 	}
 }
 
+// ChainRecovered makes Run read now if its reads were failing: the endpoint
+// pool calls it when an endpoint answers again (chain.Pool.OnRecover), so
+// the keeper resumes as soon as the chain does, not when its backoff ends.
+func (k *Keeper) ChainRecovered() {
+	if k.unreadable.Load() {
+		k.log.Info("rpc endpoint answers again; reading the chain now")
+		k.Wake()
+	}
+}
+
 // Wake makes Run tick now (used by the API and tests).
 func (k *Keeper) Wake() {
 	select {
@@ -155,11 +177,19 @@ func (k *Keeper) Tick(ctx context.Context) time.Duration {
 		k.lastTick = time.Now()
 		k.mu.Unlock()
 	}()
+	readStart := k.now()
 	snap, err := k.reader.Snapshot(ctx)
 	if err != nil {
 		return k.readFailed(err)
 	}
+	if took := k.now().Sub(readStart); k.readTook == 0 {
+		k.readTook = took
+	} else {
+		k.readTook = (3*k.readTook + took) / 4
+	}
 	k.failures = 0
+	k.unreadable.Store(false)
+	k.last, k.lastAt = snap, k.now()
 	k.clock.observe(snap.BlockNum, k.now())
 	k.m.observeSnapshot(snap, k.cfg.Orchestrator)
 
@@ -200,8 +230,32 @@ func (k *Keeper) readFailed(err error) time.Duration {
 	k.status.State = "chain_unreadable"
 	k.status.Reason = "cannot read the chain: " + err.Error() + " (not counted as a missed round)"
 	k.mu.Unlock()
-	d := k.cfg.ActivePollInterval << min(k.failures-1, 6)
-	return min(d, k.cfg.PollInterval)
+	k.unreadable.Store(true)
+	active := k.cfg.ActivePollInterval
+	d := min(active<<min(k.failures-1, 6), k.cfg.PollInterval)
+	// Never back off more than a tenth of what is left of the round: an
+	// outage late in a round must leave time to read, and send, once the
+	// chain answers (the endpoint pool's recovery also wakes Run).
+	if left, ok := k.timeLeftInRound(); ok {
+		d = min(d, left/10)
+	}
+	return max(d, active)
+}
+
+// timeLeftInRound estimates how long the current round lasts from now, from
+// the last snapshot read and the block clock; false when unknown. Once the
+// estimate passes that round's end, it counts in the rounds that followed.
+func (k *Keeper) timeLeftInRound() (time.Duration, bool) {
+	per := k.clock.PerBlock()
+	if k.last == nil || per <= 0 || k.last.RoundLength == 0 {
+		return 0, false
+	}
+	round := time.Duration(k.last.RoundLength) * per
+	left := time.Duration(k.last.RoundEndBlock()-min(k.last.BlockNum, k.last.RoundEndBlock()))*per - k.now().Sub(k.lastAt)
+	if left <= 0 {
+		left = round - (-left)%round
+	}
+	return left, true
 }
 
 // current loads or creates the record of the snapshot's round.
@@ -336,6 +390,7 @@ func (k *Keeper) finalizeOlder(ctx context.Context, snap *livepeer.Snapshot) err
 // observe folds what the snapshot shows into the record.
 func (k *Keeper) observe(ctx context.Context, rec *Record, snap *livepeer.Snapshot) {
 	rec.Initialized = snap.RoundInitialized
+	rec.GraceEndBlockNum = snap.RoundStartBlock + k.cfg.GraceBlocks
 	if snap.Active {
 		rec.WasActive = true
 	}
@@ -429,6 +484,11 @@ func (k *Keeper) decide(ctx context.Context, rec *Record, snap *livepeer.Snapsho
 	if !snap.RoundInitialized {
 		rec.State = StateWaitingInit
 		rec.Reason = fmt.Sprintf("round %d not initialized (block %d, started at %d); reward cannot be called before", snap.CurrentRound, snap.BlockNum, snap.RoundStartBlock)
+		if canSend && !k.cfg.InitEnabled && snap.BlockNum >= snap.RoundStartBlock+k.cfg.GraceBlocks {
+			// The usual reason lpops rewards late: the node initializes
+			// rounds after a random delay (go-livepeer: up to 30 s).
+			rec.Reason += "; the grace window is over and initialize_round is disabled, so lpops waits for someone else to initialize it"
+		}
 		return
 	}
 	if rec.minedReward() != nil {
@@ -468,7 +528,31 @@ func (k *Keeper) decide(ctx context.Context, rec *Record, snap *livepeer.Snapsho
 	if !k.ready(rec, snap, KindReward, due) {
 		return
 	}
+	if left, need := k.inclusionMargin(snap); left <= need {
+		rec.State = StateTooLate
+		rec.Reason = fmt.Sprintf("too late in round %d: %d blocks left, inclusion needs ~%d; a reward mined in the next round would revert, so none is sent",
+			snap.CurrentRound, left, need)
+		k.log.Warn("not sending: too late in the round", "round", snap.CurrentRound, "blocks_left", left, "blocks_needed", need)
+		return
+	}
 	k.send(ctx, rec, snap, KindReward, method, to, data, k.cfg.MaxFee)
+}
+
+// inclusionMargin returns the blockNum() blocks left in the snapshot's round
+// and how many a reward sent now needs to be mined within it: two for
+// inclusion (the next block, and one to spare), plus the send's own latency
+// (about two round trips: the simulation batch and the broadcast) in blocks
+// of the block clock, but never more than a tenth of the round: a slow
+// moment of the host must not cost a round that still has room.
+func (k *Keeper) inclusionMargin(snap *livepeer.Snapshot) (left, need uint64) {
+	if end := snap.RoundEndBlock(); end > snap.BlockNum {
+		left = end - snap.BlockNum
+	}
+	need = 2
+	if per := k.clock.PerBlock(); per > 0 {
+		need += uint64((2*k.readTook + per - 1) / per)
+	}
+	return left, min(need, max(2, snap.RoundLength/10))
 }
 
 // watchOnly reports a signer that names its account but holds no key (a
@@ -528,15 +612,22 @@ func (k *Keeper) backoff(rec *Record, state, reason string) {
 }
 
 // retryLater puts the next attempt off, exponentially longer with every
-// failed attempt of the round, at most poll_interval.
+// failed attempt of the round, at most poll_interval and at most a tenth of
+// the time left in the round (at least active_poll_interval): a few failures
+// late in a short round must not push the next attempt past its end.
 func (k *Keeper) retryLater(rec *Record) {
 	rec.Attempts++
-	d := k.cfg.ActivePollInterval << min(rec.Attempts-1, 8)
-	rec.NextAttemptAt = k.now().Add(min(d, k.cfg.PollInterval))
+	active := k.cfg.ActivePollInterval
+	d := min(active<<min(rec.Attempts-1, 8), k.cfg.PollInterval)
+	if left, ok := k.timeLeftInRound(); ok {
+		d = max(min(d, left/10), active)
+	}
+	rec.NextAttemptAt = k.now().Add(d)
 }
 
 // nextDelay sleeps until the next event that can change a decision, between
-// active_poll_interval and poll_interval.
+// active_poll_interval and poll_interval (less than active_poll_interval
+// only to wake at a deadline that is closer than that).
 func (k *Keeper) nextDelay(rec *Record, snap *livepeer.Snapshot) time.Duration {
 	active, poll := k.cfg.ActivePollInterval, k.cfg.PollInterval
 	clamp := func(d time.Duration) time.Duration { return max(active, min(d, poll)) }
@@ -546,20 +637,39 @@ func (k *Keeper) nextDelay(rec *Record, snap *livepeer.Snapshot) time.Duration {
 		}
 		return k.clock.eta(b-snap.BlockNum, active)
 	}
+	// aim sleeps toward a block at which the keeper acts (the end of the
+	// grace window, the initialization deadline). Closer than one active
+	// interval, it sleeps less than that: on a chain whose blocks are
+	// faster than active_poll_interval, a whole interval would overshoot
+	// the deadline by several blocks. It never sleeps less than half a
+	// block (the last block before the deadline costs two or three reads).
+	aim := func(b uint64) time.Duration {
+		d := untilBlock(b)
+		if per := k.clock.PerBlock(); per > 0 && b > snap.BlockNum && d < active {
+			return max(d, min(active, per/2))
+		}
+		return clamp(d)
+	}
 	nextRound := untilBlock(snap.RoundEndBlock())
 	if rec.final() || rec.State == StateNotActive || rec.State == StateNotRegistered {
 		return clamp(nextRound)
 	}
 	switch rec.State {
 	case StateWaitingGrace:
-		return clamp(untilBlock(snap.RoundStartBlock + k.cfg.GraceBlocks))
+		return aim(snap.RoundStartBlock + k.cfg.GraceBlocks)
 	case StateWaitingInit:
 		if k.cfg.InitEnabled && !k.cfg.Observe {
-			return clamp(untilBlock(snap.RoundStartBlock + k.cfg.InitAfterBlocks))
+			return aim(snap.RoundStartBlock + k.cfg.InitAfterBlocks)
 		}
-		return clamp(untilBlock(snap.RoundStartBlock + k.cfg.GraceBlocks))
-	case StateObserving, StateCannotSign:
+		return aim(snap.RoundStartBlock + k.cfg.GraceBlocks)
+	case StateObserving, StateCannotSign, StateTooLate:
 		return clamp(nextRound)
+	case StatePending:
+		// Our transaction can be mined in the next block, and what
+		// follows it (the reward after an initializeRound) should go out
+		// in the block after: look at the next block, at most one active
+		// interval away.
+		return min(active, aim(snap.BlockNum+1))
 	case StateInsufficientFunds:
 		// Nothing to send until someone funds the account: look every few
 		// active intervals, soon enough to act within the round.

@@ -84,6 +84,8 @@ type envConfig struct {
 	// noLIP118 deploys a BondingManager without the LIP-118 functions (they
 	// revert), so no reward caller is set.
 	noLIP118 bool
+	// blockTime between blocks; 0 = 25 ms.
+	blockTime time.Duration
 }
 
 func newEnvWith(t *testing.T, cfg envConfig) *env {
@@ -99,7 +101,10 @@ func newEnvWith(t *testing.T, cfg envConfig) *env {
 	if callerETH.Sign() > 0 {
 		alloc[addr(e.caller)] = types.Account{Balance: callerETH}
 	}
-	c, err := devnet.StartChain(alloc, 25*time.Millisecond)
+	if cfg.blockTime == 0 {
+		cfg.blockTime = 25 * time.Millisecond
+	}
+	c, err := devnet.StartChain(alloc, cfg.blockTime)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -112,3 +112,32 @@ func TestGasLimitBounded(t *testing.T) {
 		})
 	}
 }
+
+func TestBlockClockForgetsAStall(t *testing.T) {
+	var c blockClock
+	t0 := time.Unix(1000, 0)
+	for b := uint64(0); b <= 30; b++ {
+		c.observe(b, t0.Add(time.Duration(b)*time.Second))
+	}
+	// Five minutes without a block, then one block a second again.
+	resume := t0.Add(330 * time.Second)
+	c.observe(31, resume)
+	if c.PerBlock() != time.Second {
+		t.Fatalf("per block after a stall = %v, want the 1s from before it", c.PerBlock())
+	}
+	for b := uint64(32); b <= 40; b++ {
+		c.observe(b, resume.Add(time.Duration(b-31)*time.Second))
+	}
+	if c.PerBlock() != time.Second {
+		t.Fatalf("per block = %v, want 1s", c.PerBlock())
+	}
+	// A chain that really slowed down to 5s a block is believed after a few gaps.
+	at := resume.Add(9 * time.Second)
+	for b := uint64(41); b <= 45; b++ {
+		at = at.Add(5 * time.Second)
+		c.observe(b, at)
+	}
+	if c.PerBlock() < 4*time.Second {
+		t.Fatalf("per block = %v after five 5s blocks, want about 5s", c.PerBlock())
+	}
+}

@@ -49,6 +49,10 @@ const (
 	// a pool that lpops cannot identify: it may be lpops' own, so nothing
 	// is sent until it is mined or dropped.
 	StateUnknownInFlight = "unknown_in_flight"
+	// StateTooLate: so few blocks are left in the round that a reward sent
+	// now would likely be mined in the next round and revert; nothing is
+	// sent.
+	StateTooLate = "too_late"
 )
 
 // Transaction kinds.
@@ -70,22 +74,31 @@ const (
 
 // Tx is one transaction lpops signed.
 type Tx struct {
-	Kind     string         `json:"kind"`
-	Method   string         `json:"method"`
-	Hash     common.Hash    `json:"hash"`
-	Nonce    uint64         `json:"nonce"`
-	GasLimit uint64         `json:"gas_limit"`
-	MaxFee   *Wei           `json:"max_fee_per_gas"`
-	Tip      *Wei           `json:"max_priority_fee_per_gas"`
-	Raw      hexutil.Bytes  `json:"raw,omitempty"`
-	State    string         `json:"state"`
-	SignedAt time.Time      `json:"signed_at"`
-	SentAt   time.Time      `json:"sent_at,omitzero"`
-	Block    uint64         `json:"block,omitempty"`
-	GasUsed  uint64         `json:"gas_used,omitempty"`
-	FeePaid  *Wei           `json:"fee_paid_wei,omitempty"`
-	Error    string         `json:"error,omitempty"`
-	From     common.Address `json:"from"`
+	Kind     string        `json:"kind"`
+	Method   string        `json:"method"`
+	Hash     common.Hash   `json:"hash"`
+	Nonce    uint64        `json:"nonce"`
+	GasLimit uint64        `json:"gas_limit"`
+	MaxFee   *Wei          `json:"max_fee_per_gas"`
+	Tip      *Wei          `json:"max_priority_fee_per_gas"`
+	Raw      hexutil.Bytes `json:"raw,omitempty"`
+	State    string        `json:"state"`
+	SignedAt time.Time     `json:"signed_at"`
+	SentAt   time.Time     `json:"sent_at,omitzero"`
+	// SentBlockNum is RoundsManager.blockNum() (the round clock: the L1
+	// block on Arbitrum) of the chain read on which lpops signed and first
+	// broadcast the transaction, in the same tick; SentHead is that read's
+	// L2 head (eth_blockNumber). Compare SentBlockNum with the record's
+	// grace_end_block_num: both count blockNum() blocks.
+	SentBlockNum uint64 `json:"sent_block_num,omitempty"`
+	SentHead     uint64 `json:"sent_head,omitempty"`
+	// Block is the block that included the transaction, in the chain's own
+	// numbering (the L2 block on Arbitrum, not blockNum()).
+	Block   uint64         `json:"block,omitempty"`
+	GasUsed uint64         `json:"gas_used,omitempty"`
+	FeePaid *Wei           `json:"fee_paid_wei,omitempty"`
+	Error   string         `json:"error,omitempty"`
+	From    common.Address `json:"from"`
 }
 
 func (t *Tx) inFlight() bool { return t.State == TxSigned || t.State == TxSent }
@@ -101,6 +114,10 @@ type Record struct {
 	// LastSeenUnrewardedHead is the L2 head of the last read that saw the
 	// round unrewarded: the node's Reward event lies after it.
 	LastSeenUnrewardedHead uint64 `json:"last_seen_unrewarded_head,omitempty"`
+
+	// GraceEndBlockNum is the blockNum() at which the node's grace window
+	// ends and lpops may send (start_block + reward.grace_blocks).
+	GraceEndBlockNum uint64 `json:"grace_end_block_num,omitempty"`
 
 	Initialized bool   `json:"initialized"`
 	WasActive   bool   `json:"was_active"`

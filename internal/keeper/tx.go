@@ -292,7 +292,7 @@ func (k *Keeper) send(ctx context.Context, rec *Record, snap *livepeer.Snapshot,
 	t := &Tx{
 		Kind: kind, Method: method, Hash: signed.Hash(), Nonce: nonce, GasLimit: gas,
 		MaxFee: (*Wei)(maxFee), Tip: (*Wei)(tip), Raw: raw, State: TxSigned,
-		SignedAt: k.now(), From: k.signer.Address(),
+		SignedAt: k.now(), From: k.signer.Address(), SentBlockNum: snap.BlockNum, SentHead: snap.Head,
 	}
 	if prev := rec.inFlight(kind); len(prev) > 0 {
 		k.log.Info("replacing stuck transaction", "kind", kind, "old", prev[len(prev)-1].Hash, "new", t.Hash, "nonce", nonce, "max_fee", maxFee, "tip", tip)

@@ -35,6 +35,10 @@ const stateChainUnreadable = "chain_unreadable"
 // defaultDutyRounds is how many round records the duty probe looks at.
 const defaultDutyRounds = 32
 
+// defaultSendWindowBlocks: the keeper sends within about two blocks of the
+// grace end; five leave room for a retry or two.
+const defaultSendWindowBlocks = 5
+
 // DutyConfig configures the duty probe.
 type DutyConfig struct {
 	Orchestrator common.Address
@@ -48,6 +52,12 @@ type DutyConfig struct {
 	// Rounds is how many round records are searched for missed rounds
 	// (0 means 32).
 	Rounds int
+	// SendWindowBlocks is how many blockNum() blocks past the grace window
+	// lpops' own reward attempt may take in act mode before RewardNotCalled
+	// fires (0 means defaultSendWindowBlocks). It fires at the grace end
+	// when lpops cannot send (observe mode, no key, no funds, fee above the
+	// cap, a reverting simulation, too late in the round).
+	SendWindowBlocks uint64
 	// UnreadableHold is ChainUnreadable's Observation.Hold: while no
 	// endpoint answers, the RPC probe's ChainUnavailable says so and
 	// inhibits ChainUnreadable, which is notified only when the keeper alone
@@ -93,6 +103,9 @@ func NewDuty(status func() keeper.Status, history History, cfg DutyConfig, now f
 	}
 	if cfg.Rounds <= 0 {
 		cfg.Rounds = defaultDutyRounds
+	}
+	if cfg.SendWindowBlocks == 0 {
+		cfg.SendWindowBlocks = defaultSendWindowBlocks
 	}
 	return &Duty{cfg: cfg, status: status, history: history, now: now, missed: map[uint64]bool{}}
 }
@@ -162,11 +175,7 @@ func (p *Duty) Check(ctx context.Context) Result {
 
 	// Active decides, as in the keeper: unbonded mid-round is still owed.
 	due := s.Active && s.LastRewardRound < s.Round
-	// While lpops is sending or waiting for its own reward transaction the
-	// duty is in hand: RewardTxStuck, InsufficientFunds, FeeAboveCap and
-	// RewardWouldRevert say when it is not. Otherwise warn after the grace.
-	inHand := s.Mode == "act" && (s.State == keeper.StateSending || s.State == keeper.StatePending)
-	notCalled := due && s.BlockNum >= s.GraceEndBlock && !inHand
+	notCalled := due && s.BlockNum >= s.GraceEndBlock && !p.inHand(s)
 	obs(AlertRewardNotCalled, alert.Warning, notCalled,
 		fmt.Sprintf("Reward not called in round %d, %d blocks after the grace window ended", s.Round, sub(s.BlockNum, s.GraceEndBlock)),
 		fmt.Sprintf("Round %d started at block %d; the node's grace window ended at block %d; now block %d, %d blocks left in the round. lpops: %s (%s).",
@@ -205,6 +214,25 @@ func (p *Duty) corrupt(s keeper.Status) alert.Observation {
 		"it goes on from chain state and sends nothing while a transaction it may have sent could still be pending. lpops: %s (%s).",
 		last.Round, last.Bytes, last.Error, s.State, s.Reason)
 	return o
+}
+
+// inHand reports whether, past the grace window, lpops itself is taking
+// care of the reward: in act mode, while it sends or waits for its own
+// transaction (RewardTxStuck says when that takes too long), and, for
+// SendWindowBlocks past the grace end, while it is about to send or retries,
+// unless it is in a state where it cannot send at all.
+func (p *Duty) inHand(s keeper.Status) bool {
+	if s.Mode != "act" {
+		return false
+	}
+	switch s.State {
+	case keeper.StateSending, keeper.StatePending:
+		return true
+	case keeper.StateCannotSign, keeper.StateObserving, keeper.StateInsufficientFunds, keeper.StateFeeAboveCap,
+		keeper.StateWouldRevert, keeper.StateTooLate, keeper.StateGasAboveBound, keeper.StateUnknownInFlight:
+		return false
+	}
+	return s.BlockNum < s.GraceEndBlock+p.cfg.SendWindowBlocks
 }
 
 // stuckTx reports a reward attempt whose first transaction was signed

@@ -162,6 +162,72 @@ func TestDutyObservations(t *testing.T) {
 			Want: nil,
 		},
 		{
+			// In act mode lpops sends at the end of the grace window itself:
+			// no warning while it is about to (its last read was the grace
+			// window's last block, or its first attempt is being retried
+			// within its own window of blocks).
+			Name:   "ActModeAboutToSendAtGraceEnd",
+			Status: func(s keeper.Status) keeper.Status { s.Mode, s.BlockNum = "act", 120; return s },
+			Want:   nil,
+		},
+		{
+			Name: "ActModeRetryingWithinOwnWindow",
+			Status: func(s keeper.Status) keeper.Status {
+				s.Mode, s.BlockNum, s.State, s.Reason = "act", 122, keeper.StateRetrying, "prepare reward: timeout"
+				return s
+			},
+			Want: nil,
+		},
+		{
+			Name: "ActModeRetryingPastOwnWindow",
+			Status: func(s keeper.Status) keeper.Status {
+				s.Mode, s.BlockNum, s.State, s.Reason = "act", 125, keeper.StateRetrying, "prepare reward: timeout"
+				return s
+			},
+			Want: []string{probe.AlertRewardNotCalled},
+		},
+		{
+			Name: "ActModeWaitingForInitializationPastOwnWindow",
+			Status: func(s keeper.Status) keeper.Status {
+				s.Mode, s.BlockNum, s.State, s.RoundInitialized = "act", 125, keeper.StateWaitingInit, false
+				return s
+			},
+			Want: []string{probe.AlertRewardNotCalled},
+		},
+		{
+			// lpops cannot send: no waiting for its own attempt.
+			Name: "ActModeCannotSignAtGraceEnd",
+			Status: func(s keeper.Status) keeper.Status {
+				s.Mode, s.BlockNum, s.State = "act", 120, keeper.StateCannotSign
+				return s
+			},
+			Want: []string{probe.AlertRewardNotCalled},
+		},
+		{
+			Name: "ActModeInsufficientFundsAtGraceEnd",
+			Status: func(s keeper.Status) keeper.Status {
+				s.Mode, s.BlockNum, s.State = "act", 121, keeper.StateInsufficientFunds
+				return s
+			},
+			Want: []string{probe.AlertInsufficientFunds, probe.AlertRewardNotCalled},
+		},
+		{
+			Name: "ActModeTooLate",
+			Status: func(s keeper.Status) keeper.Status {
+				s.Mode, s.BlockNum, s.BlocksLeft, s.State = "act", 121, 1, keeper.StateTooLate
+				return s
+			},
+			Want: []string{probe.AlertRewardNotCalled},
+		},
+		{
+			Name: "ObserveModeAtGraceEnd",
+			Status: func(s keeper.Status) keeper.Status {
+				s.Mode, s.BlockNum, s.State = "observe", 120, keeper.StateObserving
+				return s
+			},
+			Want: []string{probe.AlertRewardNotCalled},
+		},
+		{
 			Name: "TxPendingNotStuckYet",
 			Status: func(s keeper.Status) keeper.Status {
 				s.BlockNum, s.State = 125, keeper.StatePending

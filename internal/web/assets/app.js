@@ -254,7 +254,7 @@
     ]);
   }
 
-  const BAD_STATES = new Set(['would_revert', 'insufficient_funds', 'fee_above_cap', 'gas_above_bound', 'unknown_in_flight', 'cannot_sign']);
+  const BAD_STATES = new Set(['would_revert', 'insufficient_funds', 'fee_above_cap', 'gas_above_bound', 'unknown_in_flight', 'cannot_sign', 'too_late']);
 
   function rewardLine(k) {
     if (k.rewarded_by) {
