@@ -10,6 +10,7 @@ import (
 	"context"
 	"crypto/ecdsa"
 	"errors"
+	"fmt"
 	"log/slog"
 	"math/big"
 	"slices"
@@ -630,13 +631,59 @@ func TestSharedAccountNonceTooLowNodeWins(t *testing.T) {
 	if s.RewardedBy != "node" {
 		t.Fatalf("rewarded_by %q, want node", s.RewardedBy)
 	}
-	if len(s.Txs) != 1 || s.Txs[0].State != keeper.TxRejected || !strings.Contains(s.Txs[0].Error, "nonce too low") {
-		t.Fatalf("txs %+v, want lpops' one transaction rejected with nonce too low", s.Txs)
+	if len(s.Txs) != 1 || s.Txs[0].State != keeper.TxDropped {
+		t.Fatalf("txs %+v, want lpops' one transaction dropped (its nonce taken by the node's)", s.Txs)
 	}
 	for i := 0; i < 10; i++ {
 		k.Tick(e.ctx)
 	}
 	if n := e.nonce(addr(e.orch)) - before; n != 1 {
 		t.Fatalf("%d transactions from the shared account, want the node's one", n)
+	}
+}
+
+// minedThenNonceTooLow plays an endpoint that takes lpops' transaction, mines
+// it, and answers the broadcast with "nonce too low" (a re-broadcast racing
+// its own inclusion, or a load balancer's second node): the transaction is
+// lpops' own and mined, not another sender's.
+type minedThenNonceTooLow struct {
+	*chain.Pool
+	e *env
+}
+
+func (m *minedThenNonceTooLow) Broadcast(ctx context.Context, raw []byte) (common.Hash, error) {
+	h, err := m.Pool.Broadcast(ctx, raw)
+	if err != nil {
+		return h, err
+	}
+	for {
+		if r, _ := m.e.chain.Backend.Client().TransactionReceipt(ctx, h); r != nil {
+			return h, fmt.Errorf("send transaction %s: devnet: %w", h.Hex(), chain.ErrNonceTooLow)
+		}
+		select {
+		case <-ctx.Done():
+			return h, ctx.Err()
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+}
+
+func TestNonceTooLowForItsOwnMinedTransactionCreditsLpops(t *testing.T) {
+	e := newEnv(t, eth(1))
+	k, _ := e.keeper(opts{signer: e.caller, grace: 1, chain: &minedThenNonceTooLow{Pool: e.pool, e: e}})
+	round := e.nextActiveRound()
+	before := e.nonce(addr(e.caller))
+	s := e.tickUntil(k, "settled", func(s keeper.Status) bool { return s.State == keeper.StateDone && s.Round == round })
+	if s.RewardedBy != "lpops" {
+		t.Fatalf("rewarded_by %q, want lpops: its own transaction was mined", s.RewardedBy)
+	}
+	if len(s.Txs) != 1 || s.Txs[0].State != keeper.TxMined {
+		t.Fatalf("txs %+v, want lpops' one transaction mined", s.Txs)
+	}
+	for i := 0; i < 10; i++ {
+		k.Tick(e.ctx)
+	}
+	if n := e.nonce(addr(e.caller)) - before; n != 1 {
+		t.Fatalf("%d transactions from lpops' account, want 1", n)
 	}
 }

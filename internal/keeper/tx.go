@@ -324,10 +324,14 @@ func (k *Keeper) broadcast(ctx context.Context, rec *Record, t *Tx) {
 		rec.State, rec.Reason = StatePending, fmt.Sprintf("%s transaction %s pending", t.Kind, t.Hash.Hex())
 		rec.FundsNeeded, rec.FundsKind = nil, ""
 	case errors.Is(err, chain.ErrNonceTooLow):
-		t.State, t.Error = TxRejected, err.Error()
-		k.m.countTx(t.Kind, TxRejected)
-		// The account is shared (the node): its nonce moved; read again now.
-		rec.State, rec.Reason = StateRetrying, "nonce too low: another sender used the account's nonce; re-reading"
+		// The nonce is consumed: by another sender of a shared account (the
+		// node), or by this very transaction, mined since an earlier
+		// broadcast (a re-broadcast after a crash or of a stuck one). Only
+		// its receipt tells which: it stays in flight, and the next read,
+		// at once, credits it or marks it dropped (reconcile). Marking it
+		// rejected would lose a mined reward of lpops' own.
+		t.State, t.Error = TxSent, err.Error()
+		rec.State, rec.Reason = StatePending, fmt.Sprintf("nonce too low for %s transaction %s: nonce %d is used, by it or by another sender; re-reading", t.Kind, t.Hash.Hex(), t.Nonce)
 		rec.NextAttemptAt = k.now()
 	case errors.Is(err, chain.ErrInsufficientFunds):
 		t.State, t.Error = TxRejected, err.Error()
