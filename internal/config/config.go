@@ -130,6 +130,10 @@ type InitializeRound struct {
 	// lpops waits for someone else to initialize it.
 	AfterBlocks uint64  `yaml:"after_blocks"`
 	MaxFeeGwei  float64 `yaml:"max_fee_gwei"`
+	// WhenRewardDue, in act mode, initializes a round nobody initialized
+	// once the orchestrator's reward is due (reward.grace_blocks into the
+	// round), whatever Enabled says: no reward can be called before.
+	WhenRewardDue bool `yaml:"when_reward_due"`
 }
 
 // Log configures logging.
@@ -165,9 +169,10 @@ func Default() Config {
 			StuckAfter:         Duration{3 * time.Minute},
 		},
 		InitializeRound: InitializeRound{
-			Enabled:     false,
-			AfterBlocks: 10,
-			MaxFeeGwei:  1,
+			Enabled:       false,
+			AfterBlocks:   10,
+			MaxFeeGwei:    1,
+			WhenRewardDue: false,
 		},
 		Probes:      DefaultProbes(),
 		Host:        DefaultHost(),

@@ -315,8 +315,9 @@ func (d *Daemon) buildKeeper(addrs livepeer.Addresses) *keeper.Keeper {
 		Observe: c.Reward.Mode == "observe", GraceBlocks: c.Reward.GraceBlocks,
 		MaxFee: config.GweiToWei(c.Reward.MaxFeeGwei), StuckAfter: c.Reward.StuckAfter.Duration,
 		InitEnabled: c.InitializeRound.Enabled, InitAfterBlocks: c.InitializeRound.AfterBlocks,
-		InitMaxFee:   config.GweiToWei(c.InitializeRound.MaxFeeGwei),
-		PollInterval: c.Chain.PollInterval.Duration, ActivePollInterval: c.Chain.ActivePollInterval.Duration,
+		InitWhenRewardDue: c.InitializeRound.WhenRewardDue,
+		InitMaxFee:        config.GweiToWei(c.InitializeRound.MaxFeeGwei),
+		PollInterval:      c.Chain.PollInterval.Duration, ActivePollInterval: c.Chain.ActivePollInterval.Duration,
 	}
 	if c.Reward.MaxPriorityFeeGwei > 0 {
 		kc.MaxTip = config.GweiToWei(c.Reward.MaxPriorityFeeGwei)

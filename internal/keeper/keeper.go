@@ -46,7 +46,12 @@ type Config struct {
 
 	InitEnabled     bool
 	InitAfterBlocks uint64
-	InitMaxFee      *big.Int
+	// InitWhenRewardDue initializes a round nobody initialized once the
+	// orchestrator's reward is due (the grace end), even with InitEnabled
+	// off: a reward cannot be called before, and go-livepeer initializes
+	// after a random delay (up to 30 s), which made lpops reward late.
+	InitWhenRewardDue bool
+	InitMaxFee        *big.Int
 
 	PollInterval       time.Duration
 	ActivePollInterval time.Duration
@@ -453,7 +458,11 @@ func (k *Keeper) decide(ctx context.Context, rec *Record, snap *livepeer.Snapsho
 	due := !now.Before(rec.NextAttemptAt)
 	canSend := !k.cfg.Observe && k.signer != nil && !k.watchOnly()
 
-	if !snap.RoundInitialized && k.cfg.InitEnabled && canSend && snap.BlockNum >= snap.RoundStartBlock+k.cfg.InitAfterBlocks {
+	initDue := k.cfg.InitEnabled && snap.BlockNum >= snap.RoundStartBlock+k.cfg.InitAfterBlocks
+	if k.cfg.InitWhenRewardDue && snap.Active && snap.BlockNum >= snap.RoundStartBlock+k.cfg.GraceBlocks {
+		initDue = true
+	}
+	if !snap.RoundInitialized && initDue && canSend {
 		inflight := rec.inFlight(KindInitializeRound)
 		if len(inflight) > 0 && !k.stuck(inflight) {
 			rec.State = StatePending
@@ -484,10 +493,10 @@ func (k *Keeper) decide(ctx context.Context, rec *Record, snap *livepeer.Snapsho
 	if !snap.RoundInitialized {
 		rec.State = StateWaitingInit
 		rec.Reason = fmt.Sprintf("round %d not initialized (block %d, started at %d); reward cannot be called before", snap.CurrentRound, snap.BlockNum, snap.RoundStartBlock)
-		if canSend && !k.cfg.InitEnabled && snap.BlockNum >= snap.RoundStartBlock+k.cfg.GraceBlocks {
+		if canSend && !k.cfg.InitEnabled && !k.cfg.InitWhenRewardDue && snap.BlockNum >= snap.RoundStartBlock+k.cfg.GraceBlocks {
 			// The usual reason lpops rewards late: the node initializes
 			// rounds after a random delay (go-livepeer: up to 30 s).
-			rec.Reason += "; the grace window is over and initialize_round is disabled, so lpops waits for someone else to initialize it"
+			rec.Reason += "; the grace window is over and initialize_round is disabled (enabled and when_reward_due both false), so lpops waits for someone else to initialize it"
 		}
 		return
 	}
@@ -658,7 +667,7 @@ func (k *Keeper) nextDelay(rec *Record, snap *livepeer.Snapshot) time.Duration {
 	case StateWaitingGrace:
 		return aim(snap.RoundStartBlock + k.cfg.GraceBlocks)
 	case StateWaitingInit:
-		if k.cfg.InitEnabled && !k.cfg.Observe {
+		if k.cfg.InitEnabled && !k.cfg.Observe && (!k.cfg.InitWhenRewardDue || k.cfg.InitAfterBlocks < k.cfg.GraceBlocks) {
 			return aim(snap.RoundStartBlock + k.cfg.InitAfterBlocks)
 		}
 		return aim(snap.RoundStartBlock + k.cfg.GraceBlocks)

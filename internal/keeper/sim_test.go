@@ -275,6 +275,8 @@ type simConfig struct {
 	// initAfter enables initialize_round with after_blocks initAfter.
 	initAfter uint64
 	initOn    bool
+	// initWhenDue is initialize_round.when_reward_due.
+	initWhenDue bool
 }
 
 func newSim(t *testing.T, sc simConfig) *simKeeper {
@@ -295,7 +297,7 @@ func newSim(t *testing.T, sc simConfig) *simKeeper {
 	k := keeper.New(keeper.Config{
 		Orchestrator: me, ChainID: big.NewInt(1337), GraceBlocks: sc.grace, MaxFee: big.NewInt(50e9),
 		StuckAfter: 3 * time.Minute, PollInterval: sc.poll, ActivePollInterval: sc.active,
-		InitEnabled: sc.initOn, InitAfterBlocks: sc.initAfter, InitMaxFee: big.NewInt(50e9),
+		InitEnabled: sc.initOn, InitAfterBlocks: sc.initAfter, InitMaxFee: big.NewInt(50e9), InitWhenRewardDue: sc.initWhenDue,
 	}, keeper.Options{
 		Chain: c, Reader: c, Signer: signer.FromKey(k0, big.NewInt(1337)),
 		Records: keeper.NewRecords(st), Addrs: livepeer.Addresses{BondingManager: common.HexToAddress("0xb0")}, Now: clock.Now,
@@ -341,6 +343,11 @@ func TestRewardSentWithinTwoBlocksOfGraceEnd(t *testing.T) {
 		// after_blocks at the grace end, lpops initializes the round and
 		// rewards right after its initializeRound is mined.
 		{Name: "NodeInitializesLateLpopsInitializes", Config: simConfig{blockTime: time.Second, active: 5 * time.Second, initDelay: 25, initOn: true, initAfter: 10}},
+		// The same with the defaults (initialize_round.enabled false,
+		// when_reward_due true): lpops initializes at the grace end because
+		// its reward is due. Without when_reward_due it would reward 16
+		// blocks late, after the node's initializeRound.
+		{Name: "NodeInitializesLateDefaults", Config: simConfig{blockTime: time.Second, active: 5 * time.Second, initDelay: 25, initWhenDue: true}},
 	} {
 		t.Run(tc.Name, func(t *testing.T) {
 			sc := tc.Config

@@ -314,8 +314,10 @@ func TestWouldRevert(t *testing.T) {
 		// Give it the rest of the round: still nothing sent.
 		e.advance(lp, start+e.grace+2)
 		e.mineTo(e.l2Block(start + e.length - 1))
-		if s := lp.seen(start + e.length - 1); s.inRound(round) && s.Keeper.State != stateWouldRevert {
-			t.Errorf("state %q at the end of the round, want %q", s.Keeper.State, stateWouldRevert)
+		// In the round's last blocks the keeper may say too_late instead:
+		// no reward sent then could be mined within the round anyway.
+		if s := lp.seen(start + e.length - 1); s.inRound(round) && s.Keeper.State != stateWouldRevert && s.Keeper.State != "too_late" {
+			t.Errorf("state %q at the end of the round, want %q (or too_late)", s.Keeper.State, stateWouldRevert)
 		}
 		e.mine(1)
 		if n := e.txsFrom(addr(e.signer), false, 0, e.head()); n != 0 {
