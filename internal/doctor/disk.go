@@ -106,7 +106,7 @@ func (d *Doctor) checkDisk(_ context.Context, _ *runEnv) []Finding {
 			continue
 		case err != nil:
 			out = append(out, Finding{Check: CheckDisk, Status: Warn, Subject: p.path,
-				Evidence: fmt.Sprintf("%s (%s): %s", p.path, keys, shortErr(err)), Fix: "run lpops doctor as root"})
+				Evidence: fmt.Sprintf("%s (%s): %s", p.path, keys, shortErr(err)), Fix: d.unreadableFix("check " + p.path + " and the directories above it")})
 			continue
 		}
 		held := keys + " " + p.path

@@ -17,23 +17,24 @@ const localGethName = "host.geth.http_addr"
 
 // resolveEndpoint reads an endpoint's URL, trying first the host file a
 // /run/credentials/lpops.service/ url_file comes from.
-func (d *Doctor) resolveEndpoint(e config.Endpoint) (config.ResolvedEndpoint, error) {
-	try := func(e config.Endpoint) (config.ResolvedEndpoint, error) {
-		c := config.Config{RPC: []config.Endpoint{e}}
-		r, err := c.EndpointURLs()
-		if err != nil {
-			return config.ResolvedEndpoint{}, err
-		}
-		return r[0], nil
-	}
+// field is the entry's key path (rpc[1]), which errors name.
+func (d *Doctor) resolveEndpoint(field string, e config.Endpoint) (config.ResolvedEndpoint, error) {
 	if src, cred := d.credentialSource(e.URLFile); cred && e.URLFile != "" {
 		alt := e
 		alt.URLFile = src
-		if r, err := try(alt); err == nil {
+		if r, err := alt.Resolve(field); err == nil {
 			return r, nil
 		}
 	}
-	return try(e)
+	return e.Resolve(field)
+}
+
+// rpcFix is the fix for rpc[i] whose URL doctor could not read.
+func (d *Doctor) rpcFix(i int) string {
+	if d.sys.EUID() == 0 {
+		return fmt.Sprintf("fix rpc[%d]: its URL file or variable is missing, empty or not a URL", i)
+	}
+	return fmt.Sprintf("run lpops doctor as root, or fix rpc[%d]", i)
 }
 
 // checkRPC asks every configured endpoint (and the local geth, when enabled
@@ -45,11 +46,11 @@ func (d *Doctor) checkRPC(ctx context.Context, _ *runEnv) []Finding {
 	var eps []chain.EndpointConfig
 	urls := map[string]bool{}
 	for i, e := range d.cfg.RPC {
-		r, err := d.resolveEndpoint(e)
+		r, err := d.resolveEndpoint(fmt.Sprintf("rpc[%d]", i), e)
 		if err != nil {
 			out = append(out, Finding{Check: CheckRPCSynced, Status: Warn, Subject: e.Name,
 				Evidence: "cannot read its URL: " + shortErr(err),
-				Fix:      fmt.Sprintf("run lpops doctor as root, or fix rpc[%d]", i)})
+				Fix:      d.rpcFix(i)})
 			continue
 		}
 		eps = append(eps, chain.EndpointConfig{Name: r.Name, URL: r.URL})
