@@ -61,6 +61,9 @@ func parse(data []byte) (*Config, error) {
 		return nil, yamlError(err)
 	}
 	c.applyPreset()
+	if c.Host.ChainNode.Kind == ChainNodeGeth {
+		c.Host.Geth.Enabled = true // what doctor and render read
+	}
 	for i := range c.RPC {
 		if c.RPC[i].Name == "" {
 			c.RPC[i].Name = c.RPC[i].defaultName()

@@ -42,6 +42,7 @@ func (c *Config) Validate() error {
 	v.alerts(c.Alerts)
 	v.api(c.API, c.Listen)
 	v.host(c.Host)
+	v.chainNode(c)
 	v.remediation(c.Remediation)
 	v.remediationEndpoints(c.Remediation, c.RPC)
 	return errors.Join(v.errs...)

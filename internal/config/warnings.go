@@ -16,6 +16,9 @@ func (c *Config) Warnings() []string {
 			"(accounts, transactions, alert text) are reachable from the network; keep listen on 127.0.0.1 and "+
 			"serve the page with api.public_listen, or guard the port with a firewall", c.Listen))
 	}
+	if m := c.ChainNodeMismatch(); m != nil {
+		w = append(w, m.Error()+"; lpops render refuses this host")
+	}
 	return w
 }
 

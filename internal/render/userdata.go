@@ -112,11 +112,14 @@ func userData(m *model, files []File) ([]byte, error) {
 	if m.Geth != nil {
 		run("install", "-d", "-m", "0750", "-o", m.Geth.User, "-g", m.Geth.User, m.Geth.DataDir)
 	}
+	if m.Nitro != nil {
+		run("install", "-d", "-m", "0750", m.Nitro.DataDir)
+	}
 	run("install", "-d", "-m", "0700", "-o", h.Lpops.User, "-g", h.Lpops.User, m.C.StateDir)
 	run("systemctl", "daemon-reload")
 	units := []string{"livepeer.service", "lpops.service"}
-	if m.Geth != nil {
-		units = append([]string{"geth.service"}, units...)
+	if m.ChainUnit != "" {
+		units = append([]string{m.ChainUnit}, units...)
 	}
 	// --no-block: a unit still waiting for its binary or credentials is
 	// skipped by its conditions; cloud-init must not wait on it.
