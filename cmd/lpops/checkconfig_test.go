@@ -111,7 +111,8 @@ func writeConfig(t *testing.T, rpc, signer string) string {
 		t.Fatal(err)
 	}
 	cfg := "network: custom\nchain_id: 54321\ncontroller: \"0x5FbDB2315678afecb367f032d93F642f64180aa3\"\n" +
-		"orchestrator: \"0x1c1c9817f4b8f07efb298a17102531cdd09cef68\"\n" + rpc + signer
+		"orchestrator: \"0x1c1c9817f4b8f07efb298a17102531cdd09cef68\"\n" +
+		"alerts:\n  channels:\n    - name: ops\n      type: webhook\n      url: https://hooks.example.com/lpops\n" + rpc + signer
 	cfg = strings.ReplaceAll(cfg, "TESTDATA", testdata)
 	path := filepath.Join(t.TempDir(), "lpops.yaml")
 	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
