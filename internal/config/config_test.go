@@ -137,6 +137,7 @@ func TestLoadValid(t *testing.T) {
 				t.Fatalf("channels %+v, want the one webhook ops", c.Alerts.Channels)
 			}
 			want.Alerts.Channels = c.Alerts.Channels // checked above: channels have their own tests
+			want.positions = c.positions // where each key was read: not a setting
 			if !reflect.DeepEqual(*c, want) {
 				t.Errorf("got  %+v\nwant %+v", *c, want)
 			}
@@ -224,6 +225,7 @@ func TestParseMinimalTakesDefaults(t *testing.T) {
 	want.RPC = []Endpoint{{Name: "https://arb1.arbitrum.io", URL: "https://arb1.arbitrum.io/rpc"}}
 	want.Orchestrator = "0x1c1c9817f4b8f07efb298a17102531cdd09cef68"
 	want.Reward.Mode = RewardModeObserve
+	want.positions = c.positions // where each key was read: not a setting
 	if !reflect.DeepEqual(*c, want) {
 		t.Errorf("got  %+v\nwant %+v", *c, want)
 	}
@@ -465,6 +467,9 @@ func keyPaths(t reflect.Type, prefix string) []string {
 	var paths []string
 	for i := range t.NumField() {
 		f := t.Field(i)
+		if !f.IsExported() {
+			continue // yaml.v3 decodes exported fields only
+		}
 		p := joinPath(prefix, yamlKey(f))
 		ft := f.Type
 		if ft.Kind() == reflect.Slice {

@@ -90,6 +90,10 @@ func positioned(l string) bool {
 	return i > 0 && strings.HasPrefix(l[i:], ":")
 }
 
+// InSource prefixes every line of err with the file it came from, as Parse
+// does (file:line:column: for a placed error, file: otherwise).
+func InSource(source string, err error) error { return inSource(source, err) }
+
 // inSource wraps err with the name of the file it came from.
 func inSource(source string, err error) error {
 	if source == "" || err == nil {

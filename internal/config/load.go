@@ -73,7 +73,18 @@ func parse(data []byte) (*Config, error) {
 	if err := c.Validate(); err != nil {
 		return nil, w.place(err)
 	}
+	c.positions = w.pos
 	return &c, nil
+}
+
+// Place puts each *ValidationError in err (one, or a join of them) at the
+// line and column of its field in the file c was parsed from, as Parse does
+// for its own errors: checks made later (`lpops render`'s) read the same.
+func (c *Config) Place(err error) error {
+	if err == nil || c.positions == nil {
+		return err
+	}
+	return (&walker{pos: c.positions}).place(err)
 }
 
 // walker checks a YAML tree against Config and remembers where each key

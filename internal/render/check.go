@@ -100,7 +100,7 @@ func Check(c *config.Config) error {
 			}
 		}
 	})
-	return errors.Join(errs...)
+	return c.Place(errors.Join(errs...))
 }
 
 // sameHostPort compares two host:port strings, treating localhost as

@@ -572,6 +572,9 @@ func TestLongUserDataIsGzipped(t *testing.T) {
 	}
 }
 
+// placed matches the line:column: an error about a key in the file starts with.
+var placed = regexp.MustCompile(`(?m)^[0-9]+:[0-9]+: `)
+
 func TestCheck(t *testing.T) {
 	tests := []struct {
 		name   string
@@ -606,7 +609,9 @@ func TestCheck(t *testing.T) {
 			c := load(t, sampleConfig)
 			tt.change(c)
 			_, err := Render(c, Options{})
-			if err == nil || err.Error() != tt.want {
+			// The cases change keys after parsing, so where the file had
+			// them is beside the point here (TestCheckErrorsArePlaced).
+			if err == nil || placed.ReplaceAllString(err.Error(), "") != tt.want {
 				t.Errorf("Render error\n got: %v\nwant: %s", err, tt.want)
 			}
 			var ve *config.ValidationError
@@ -705,11 +710,11 @@ func TestChainNodeMismatch(t *testing.T) {
 			c.Host.ChainNode.Kind = config.ChainNodeNone
 			c.Host.Volumes.Chain.Owner = c.Host.Node.User
 			c.Remediation.Runbooks = nil
-		}, `rpc[0].url: is -ethUrl of livepeer.service and points at this host, where no chain node listens: host.chain_node.kind is none; ` +
+		}, `42:10: rpc[0].url: is -ethUrl of livepeer.service and points at this host, where no chain node listens: host.chain_node.kind is none; ` +
 			`run one there (host.chain_node.kind nitro for Arbitrum One) or use a hosted endpoint (got "http://127.0.0.1:8547")`},
 		{"RestartsUnitNotRendered", func(c *config.Config) {
 			c.Remediation.Runbooks[0].Steps[0].Unit = "arbitrum.service"
-		}, `remediation.runbooks[0].steps[0].unit: is not a unit render writes (livepeer.service, lpops.service, nitro.service): ` +
+		}, `777:17: remediation.runbooks[0].steps[0].unit: is not a unit render writes (livepeer.service, lpops.service, nitro.service): ` +
 			`the polkit rule would let lpops restart a unit this host does not have (got "arbitrum.service")`},
 	}
 	for _, tt := range tests {
@@ -839,4 +844,25 @@ func instanceUserData(t *testing.T, tmpl map[string]any) []byte {
 	}
 	t.Fatalf("the instance has no UserData")
 	return nil
+}
+
+// TestCheckErrorsArePlaced: render's own errors about a key in the file
+// carry its line and column, as check-config's do.
+func TestCheckErrorsArePlaced(t *testing.T) {
+	data := must(os.ReadFile(exampleConfig))
+	data = []byte(strings.Replace(string(data), "    kind: nitro\n", "    kind: geth\n", 1))
+	c, err := config.Parse(data, "lpops.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Render(c, Options{})
+	line := 1 + strings.Count(string(data[:strings.Index(string(data), "    kind: geth\n")]), "\n")
+	want := fmt.Sprintf("lpops.yaml:%d:11: host.chain_node.kind: runs geth", line)
+	if got := config.InSource("lpops.yaml", err); got == nil || !strings.HasPrefix(got.Error(), want) {
+		t.Errorf("Render error\n got: %v\nwant it to start: %s", got, want)
+	}
+	var ve *config.ValidationError
+	if !errors.As(err, &ve) || ve.Field != "host.chain_node.kind" {
+		t.Errorf("errors.As = %+v, want the host.chain_node.kind error", ve)
+	}
 }
