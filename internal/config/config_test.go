@@ -137,7 +137,7 @@ func TestLoadValid(t *testing.T) {
 				t.Fatalf("channels %+v, want the one webhook ops", c.Alerts.Channels)
 			}
 			want.Alerts.Channels = c.Alerts.Channels // checked above: channels have their own tests
-			want.positions = c.positions // where each key was read: not a setting
+			want.positions = c.positions             // where each key was read: not a setting
 			if !reflect.DeepEqual(*c, want) {
 				t.Errorf("got  %+v\nwant %+v", *c, want)
 			}
