@@ -39,8 +39,11 @@ func (d *Doctor) diskPaths() []diskPath {
 		}
 	}
 	out = append(out, diskPath{key: "host.node.data_dir", path: h.Node.DataDir})
-	if h.Geth.Enabled {
+	switch h.ChainNodeKind() {
+	case config.ChainNodeGeth:
 		out = append(out, diskPath{key: "host.geth.data_dir", path: h.Geth.DataDir})
+	case config.ChainNodeNitro:
+		out = append(out, diskPath{key: "host.nitro.data_dir", path: h.Nitro.DataDir})
 	}
 	out = append(out, diskPath{key: "state_dir", path: d.cfg.StateDir})
 	return out
