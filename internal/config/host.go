@@ -168,7 +168,8 @@ type HostNitro struct {
 	// the chain volume's mount point. The unit gives it to the image's
 	// user (uid 1000) before each start.
 	DataDir string `yaml:"data_dir"`
-	// HTTPAddr is where the container's JSON-RPC is published on the host.
+	// HTTPAddr is where Nitro's JSON-RPC listens (the container uses the
+	// host network: no NAT rule for nftables.conf to flush).
 	// Must be loopback: the firewall never opens it.
 	HTTPAddr string `yaml:"http_addr"`
 	// L1Credential is the root-only file holding the parent chain

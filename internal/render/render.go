@@ -385,16 +385,18 @@ func gethArgs(g config.HostGeth, host string, port uint16) []string {
 func nitroArgs(c *config.Config) []string {
 	n := c.Host.Nitro
 	host, port, _ := net.SplitHostPort(n.HTTPAddr)
-	args := []string{n.Runtime, "run", "--rm", "--name=nitro",
+	// Host networking: Nitro listens on the loopback address itself. A
+	// published port would hang on NAT rules the runtime adds to the
+	// firewall, which the rendered nftables.conf flushes on every reload.
+	args := []string{n.Runtime, "run", "--rm", "--name=nitro", "--network=host",
 		"--env-file=${CREDENTIALS_DIRECTORY}/nitro-l1.env",
 		"--volume=" + n.DataDir + ":/home/user/.arbitrum",
-		"--publish=" + net.JoinHostPort(host, port) + ":8547",
 		n.Image,
 		"--conf.env-prefix=NITRO",
 		"--chain.id=" + strconv.FormatUint(c.ChainID, 10),
-		"--http.addr=0.0.0.0",
-		"--http.port=8547",
-		"--http.vhosts=*",
+		"--http.addr=" + host,
+		"--http.port=" + port,
+		"--http.vhosts=localhost",
 		"--http.api=net,web3,eth,arb",
 	}
 	if n.Init != "" {

@@ -669,7 +669,7 @@ func TestExampleIsCoherent(t *testing.T) {
 	}
 	unit := string(nitro.Content)
 	nexec := strings.Fields(unitValues(unit, "ExecStart")[0])
-	for _, want := range []string{"--publish=127.0.0.1:8547:8547", "--chain.id=42161",
+	for _, want := range []string{"--network=host", "--http.addr=127.0.0.1", "--http.port=8547", "--chain.id=42161",
 		"--env-file=${CREDENTIALS_DIRECTORY}/nitro-l1.env", "--conf.env-prefix=NITRO"} {
 		if !slices.Contains(nexec, want) {
 			t.Errorf("nitro.service ExecStart lacks %s: %q", want, nexec)
@@ -688,6 +688,15 @@ func TestExampleIsCoherent(t *testing.T) {
 	}
 	if w := unitValues(node, "Wants")[0]; !strings.Contains(w, "nitro.service") {
 		t.Errorf("livepeer.service Wants=%s, want nitro.service", w)
+	}
+	var cc struct {
+		Packages []string `yaml:"packages"`
+	}
+	if err := yaml.Unmarshal(fileByPath(t, files, "user-data.yaml").Content, &cc); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(cc.Packages, "podman") {
+		t.Errorf("user-data installs %q, not podman, which nitro.service runs", cc.Packages)
 	}
 	// The rpc entry the runbooks wait on is the node render runs.
 	for _, e := range c.RPC {

@@ -71,6 +71,14 @@ func userData(m *model, files []File) ([]byte, error) {
 			cc.FQDN = m.Hostname
 		}
 	}
+	if m.Nitro != nil {
+		// nitro.service's container runtime: Ubuntu's podman, or docker.io.
+		pkg := "podman"
+		if strings.HasSuffix(m.Nitro.Runtime, "/docker") {
+			pkg = "docker.io"
+		}
+		cc.Packages = append(cc.Packages, pkg)
+	}
 	if len(m.RestartUnits) > 0 {
 		// The polkit rule needs polkitd (JavaScript rules), which a
 		// minimal cloud image may lack.
