@@ -87,11 +87,8 @@ func restartHint(kind string) string {
 }
 
 func (v *validator) hostNitro(n HostNitro) {
-	if n.Runtime != "/usr/bin/podman" && n.Runtime != "/usr/bin/docker" {
-		v.hostPath("host.nitro.runtime", n.Runtime)
-		if base := n.Runtime[strings.LastIndex(n.Runtime, "/")+1:]; base != "podman" && base != "docker" {
-			v.add("host.nitro.runtime", n.Runtime, "must be the path of podman or docker, such as /usr/bin/podman")
-		}
+	if base := n.Runtime[strings.LastIndex(n.Runtime, "/")+1:]; !strings.HasPrefix(n.Runtime, "/") || !argSafe(n.Runtime) || base != "podman" && base != "docker" {
+		v.add("host.nitro.runtime", n.Runtime, "must be the absolute path of podman or docker, such as /usr/bin/podman")
 	}
 	_, tag, tagged := strings.Cut(n.Image[strings.LastIndex(n.Image, "/")+1:], ":")
 	switch {

@@ -179,8 +179,8 @@ type HostNitro struct {
 	// systemd loads it with LoadCredential= and the runtime reads it with
 	// --env-file: provider URLs hold API keys.
 	L1Credential string `yaml:"l1_credential"`
-	// Init is --init.latest: the snapshot a fresh data directory starts
-	// from (pruned, archive or genesis... as Nitro names them). Empty: none.
+	// Init is --init.latest: the snapshot Nitro downloads into an empty
+	// data directory (pruned or archive). Empty: none, sync from genesis.
 	Init string `yaml:"init"`
 	// ExtraFlags are more Nitro flags, one argument each.
 	ExtraFlags List `yaml:"extra_flags"`
