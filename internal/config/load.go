@@ -96,33 +96,44 @@ type walker struct {
 	pos map[string]*yaml.Node
 }
 
-// place puts each *ValidationError in err (a join of them) at the position
-// of its field in the file. An error about a key the file does not set
-// (a required key left out, a default) has no position and stays as is.
+// place puts each error in err (one, or a join of them) about a key at the
+// position of that key in the file: a *ValidationError by its Field, any
+// other error by the key path it starts with ("signer.keystore: ..." is the
+// form every lpops error about a key takes). An error about a key the file
+// does not set (a required key left out, a default) stays as is.
 func (w *walker) place(err error) error {
-	j, ok := err.(interface{ Unwrap() []error })
-	if !ok {
-		return w.placeOne(err)
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		errs := j.Unwrap()
+		out := make([]error, len(errs))
+		for i, e := range errs {
+			out[i] = w.place(e)
+		}
+		return errors.Join(out...)
 	}
-	errs := j.Unwrap()
-	out := make([]error, len(errs))
-	for i, e := range errs {
-		out[i] = w.placeOne(e)
-	}
-	return errors.Join(out...)
+	return w.placeOne(err)
 }
 
 func (w *walker) placeOne(err error) error {
+	var le *lineError
+	if errors.As(err, &le) {
+		return err // already placed
+	}
+	var field string
 	var ve *ValidationError
-	if !errors.As(err, &ve) {
+	if errors.As(err, &ve) {
+		field = ve.Field
+	} else if f, _, ok := strings.Cut(err.Error(), ": "); ok && !strings.ContainsAny(f, " \n") {
+		field = f
+	}
+	if field == "" {
 		return err
 	}
-	if n := w.pos[ve.Field]; n != nil {
+	if n := w.pos[field]; n != nil {
 		return at(n, err)
 	}
-	// A key the file leaves out of a list entry (rpc[1].name, defaulted;
+// A key the file leaves out of a list entry (rpc[1].name, defaulted;
 	// a required username) is placed at the entry: that is what to fix.
-	for p := ve.Field; ; {
+	for p := field; ; {
 		i := strings.LastIndexAny(p, ".[")
 		if i <= 0 {
 			return err
