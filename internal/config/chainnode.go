@@ -53,9 +53,20 @@ func (c *Config) ChainNodeMismatch() *ValidationError {
 			"set host.chain_node.kind to nitro (a local Arbitrum full node) or none (hosted Arbitrum RPC endpoints)"}
 	case kind == ChainNodeNitro && c.Network == NetworkMainnet:
 		return &ValidationError{Field: field, Value: value, Msg: "runs an Arbitrum node, but network mainnet is Ethereum L1: set host.chain_node.kind to geth or none"}
+	case kind == ChainNodeGeth:
+		for i, f := range c.Host.Geth.ExtraFlags.Items {
+			name, _, _ := strings.Cut(strings.TrimLeft(f, "-"), "=")
+			if id, public := gethNetworks[name]; public && id != c.ChainID {
+				return &ValidationError{Field: fmt.Sprintf("host.geth.extra_flags[%d]", i), Value: f,
+					Msg: fmt.Sprintf("makes geth follow chain id %d, but chain_id is %d: the node and lpops would read another chain", id, c.ChainID)}
+			}
+		}
 	}
 	return nil
 }
+
+// gethNetworks are geth's flags for public networks and their chain ids.
+var gethNetworks = map[string]uint64{"mainnet": 1, "sepolia": 11155111, "holesky": 17000, "hoodi": 560048}
 
 // ChainNodeRestarts reports every runbook step that restarts a chain node's
 // unit (nitro.service, geth.service) the host does not run.

@@ -609,4 +609,15 @@ func TestWarningsChainNodeMismatch(t *testing.T) {
 	if got := c.Warnings(); len(got) != 0 {
 		t.Errorf("Warnings() with nitro on Arbitrum One = %q, want none", got)
 	}
+	// A devnet whose geth is told to follow a public network.
+	c.Network, c.ChainID, c.Host.ChainNode.Kind = NetworkCustom, 54321, ChainNodeGeth
+	c.Host.Geth.ExtraFlags.Items = []string{"--cache.gc=25", "--mainnet"}
+	got = c.Warnings()
+	if len(got) != 1 || !strings.HasPrefix(got[0], `host.geth.extra_flags[1]: makes geth follow chain id 1, but chain_id is 54321`) {
+		t.Errorf("Warnings() = %q, want geth --mainnet on chain 54321", got)
+	}
+	c.Network, c.ChainID = NetworkMainnet, 1
+	if got := c.Warnings(); len(got) != 0 {
+		t.Errorf("Warnings() with geth --mainnet on network mainnet = %q, want none", got)
+	}
 }
