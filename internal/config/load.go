@@ -131,7 +131,7 @@ func (w *walker) placeOne(err error) error {
 	if n := w.pos[field]; n != nil {
 		return at(n, err)
 	}
-// A key the file leaves out of a list entry (rpc[1].name, defaulted;
+	// A key the file leaves out of a list entry (rpc[1].name, defaulted;
 	// a required username) is placed at the entry: that is what to fix.
 	for p := field; ; {
 		i := strings.LastIndexAny(p, ".[")
