@@ -37,8 +37,8 @@ func (d *Doctor) checkNodeNOFILE(_ context.Context, env *runEnv) []Finding {
 
 func (d *Doctor) checkGethNOFILE(_ context.Context, env *runEnv) []Finding {
 	g := d.cfg.Host.Geth
-	if !g.Enabled {
-		return []Finding{{Check: CheckGethNOFILE, Status: Skip, Evidence: "host.geth.enabled is false: no local geth to audit"}}
+	if kind := d.cfg.Host.ChainNodeKind(); kind != config.ChainNodeGeth {
+		return []Finding{{Check: CheckGethNOFILE, Status: Skip, Evidence: "host.chain_node.kind is " + kind + ": no local geth to audit"}}
 	}
 	return d.checkNOFILE(env, nofileTarget{
 		check: CheckGethNOFILE, what: "geth", binary: g.Binary, binaryKey: "host.geth.binary",
