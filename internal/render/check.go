@@ -15,11 +15,14 @@ import (
 )
 
 // Check reports what rendering needs beyond config.Validate, as
-// *config.ValidationError values naming the key: the keys only a rendered
-// host uses (service_addr, price_per_unit, ssh_cidrs), a -ethUrl the node can
-// be given without putting a provider's API key on its command line, the
-// node's CLI where lpops looks for it, and paths that mean the same on the
-// host as in the file (absolute, readable under ProtectHome=yes).
+// *config.ValidationError values naming the key and placed at it in the
+// file: a chain node that fits the network, runbooks restarting only units
+// render writes, the keys only a rendered host uses (service_addr,
+// price_per_unit, ssh_cidrs), a -ethUrl the node can be given without
+// putting a provider's API key on its command line and that reaches a chain
+// node, the node's CLI where lpops looks for it, and paths that mean the
+// same on the host as in the file (absolute, readable under
+// ProtectHome=yes).
 func Check(c *config.Config) error {
 	var errs []error
 	add := func(field, value, msg string) {
@@ -51,7 +54,7 @@ func Check(c *config.Config) error {
 			add("host.node.eth_url", "", "is required: no rpc entry has a literal url; set host.node.eth_url, run a chain node (host.chain_node.kind), or put LP_ETHURL in host.node.environment_file")
 		}
 	}
-	if u, field := ethURLSource(c); u != "" && h.ChainNodeURL() != u && loopbackURL(u) {
+	if u, field := ethURLSource(c); u != "" && loopbackURL(u) && !servesURL(h.ChainNodeURL(), u) {
 		add(field, u, fmt.Sprintf("is -ethUrl of livepeer.service and points at this host, where no chain node listens: host.chain_node.kind is %s; "+
 			"run one there (host.chain_node.kind nitro for Arbitrum One) or use a hosted endpoint", h.ChainNodeKind()))
 	}
@@ -133,6 +136,14 @@ func ethURLSource(c *config.Config) (string, string) {
 		return u, field
 	}
 	return "", ""
+}
+
+// servesURL reports whether the chain node at nodeURL ("" for none) is
+// what u reaches: the same port, localhost being 127.0.0.1.
+func servesURL(nodeURL, u string) bool {
+	a, errA := url.Parse(nodeURL)
+	b, errB := url.Parse(u)
+	return nodeURL != "" && errA == nil && errB == nil && b.Port() != "" && sameHostPort(a.Host, b.Host)
 }
 
 // loopbackURL reports whether a URL's host is this machine.
