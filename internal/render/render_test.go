@@ -875,3 +875,17 @@ func TestCheckErrorsArePlaced(t *testing.T) {
 		t.Errorf("errors.As = %+v, want the host.chain_node.kind error", ve)
 	}
 }
+
+// TestEthURLReachingTheChainNode: an explicit -ethUrl that reaches the
+// rendered chain node by another name (localhost) is not refused.
+func TestEthURLReachingTheChainNode(t *testing.T) {
+	c := load(t, exampleConfig)
+	c.Host.Node.EthURL = "http://localhost:8547"
+	if _, err := Render(c, Options{}); err != nil {
+		t.Errorf("Render refused -ethUrl %s with Nitro on %s: %v", c.Host.Node.EthURL, c.Host.Nitro.HTTPAddr, err)
+	}
+	c.Host.Node.EthURL = "http://localhost:8548"
+	if _, err := Render(c, Options{}); err == nil || !strings.Contains(err.Error(), "host.node.eth_url: is -ethUrl of livepeer.service and points at this host") {
+		t.Errorf("Render error %v, want host.node.eth_url refused (nothing listens on 8548)", err)
+	}
+}
