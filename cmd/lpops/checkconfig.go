@@ -81,9 +81,7 @@ func runCheckConfig(_ context.Context, args []string, stdout, stderr io.Writer) 
 	}
 	signer, err := checkSecrets(c)
 	if err != nil {
-		for _, line := range strings.Split(err.Error(), "\n") {
-			fmt.Fprintf(stderr, "%s: %s\n", cf.file, line)
-		}
+		fmt.Fprintln(stderr, config.InSource(cf.file, c.Place(err)))
 		if cf.mapped > 0 {
 			fmt.Fprintf(stderr, "%s: note: outside lpops.service, the %d files under %s were read from %s (host.lpops.credentials_dir, or --credentials-dir)\n",
 				cf.file, cf.mapped, config.CredentialsPrefix, c.Host.Lpops.CredentialsDir)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -111,7 +112,8 @@ func writeConfig(t *testing.T, rpc, signer string) string {
 		t.Fatal(err)
 	}
 	cfg := "network: custom\nchain_id: 54321\ncontroller: \"0x5FbDB2315678afecb367f032d93F642f64180aa3\"\n" +
-		"orchestrator: \"0x1c1c9817f4b8f07efb298a17102531cdd09cef68\"\n" + rpc + signer
+		"orchestrator: \"0x1c1c9817f4b8f07efb298a17102531cdd09cef68\"\n" +
+		"alerts:\n  channels:\n    - name: ops\n      type: webhook\n      url: https://hooks.example.com/lpops\n" + rpc + signer
 	cfg = strings.ReplaceAll(cfg, "TESTDATA", testdata)
 	path := filepath.Join(t.TempDir(), "lpops.yaml")
 	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
@@ -191,7 +193,15 @@ func TestCheckConfigResolvesSecrets(t *testing.T) {
 			for _, l := range tt.wantStderr {
 				want.WriteString(file + ": " + strings.ReplaceAll(l, "TESTDATA", testdata) + "\n")
 			}
-			if stderr != want.String() {
+			// Each problem is about a key in the file, so each line is placed
+			// at it (file:line:column:); the text after is what the table holds.
+			placedAt := regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(file) + `:[0-9]+:[0-9]+: `)
+			for _, l := range strings.Split(strings.TrimSuffix(stderr, "\n"), "\n") {
+				if l != "" && !strings.Contains(l, ": note: ") && !placedAt.MatchString(l) {
+					t.Errorf("line not placed at its key: %s", l)
+				}
+			}
+			if got := placedAt.ReplaceAllString(stderr, file+": "); got != want.String() {
 				t.Errorf("stderr\n got: %s\nwant: %s", stderr, want.String())
 			}
 			for _, secret := range []string{"sekrit", "lpops-test-passphrase"} {
@@ -260,7 +270,7 @@ func TestCheckConfigRefusesReadablePassphrase(t *testing.T) {
 	file := writeConfig(t, "rpc:\n  - url: http://127.0.0.1:8545\n",
 		"signer:\n  keystore: TESTDATA/"+testKeystore+"\n  passphrase_file: "+pass+"\n")
 	code, stdout, stderr := checkConfig(t, file)
-	want := file + ": signer.passphrase_file: " + pass + " is accessible to group or others (mode 0644); run chmod 600 " + pass + "\n"
+	want := file + ":14:20: signer.passphrase_file: " + pass + " is accessible to group or others (mode 0644); run chmod 600 " + pass + "\n"
 	if code != 1 || stdout != "" || stderr != want {
 		t.Errorf("exit %d, stdout %q, stderr\n got: %s\nwant: %s", code, stdout, stderr, want)
 	}

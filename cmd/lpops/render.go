@@ -91,9 +91,7 @@ func runRender(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	files, err := render.Render(c, render.Options{Source: file})
 	if err != nil {
-		for _, line := range strings.Split(err.Error(), "\n") {
-			fmt.Fprintf(stderr, "%s: %s\n", file, line)
-		}
+		fmt.Fprintln(stderr, config.InSource(file, err))
 		return 1
 	}
 	stale, err := render.WriteDir(*out, files, *force)

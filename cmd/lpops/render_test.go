@@ -100,7 +100,7 @@ func TestRenderReportsWhatIsMissing(t *testing.T) {
 		"testdata/valid-devnet.yaml: host.node.price_per_unit: is required",
 		"testdata/valid-devnet.yaml: host.firewall.ssh_cidrs: is required",
 		// Relative paths would mean nothing on the host.
-		`testdata/valid-devnet.yaml: signer.keystore: must be an absolute path`,
+		`testdata/valid-devnet.yaml:11:13: signer.keystore: must be an absolute path`,
 	} {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, stderr)

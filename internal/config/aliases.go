@@ -36,19 +36,19 @@ func (w *aliasWalker) walk(n *yaml.Node, depth int) error {
 	}
 	if w.values++; w.values > maxYAMLValues {
 		if w.outer == nil {
-			return &lineError{n.Line, fmt.Errorf("more than %d values", maxYAMLValues)}
+			return at(n, fmt.Errorf("more than %d values", maxYAMLValues))
 		}
-		return &lineError{w.outer.Line, fmt.Errorf("alias *%s: aliases expand to more than %d values", w.outer.Value, maxYAMLValues)}
+		return at(w.outer, fmt.Errorf("alias *%s: aliases expand to more than %d values", w.outer.Value, maxYAMLValues))
 	}
 	if depth > maxYAMLDepth {
-		return &lineError{n.Line, fmt.Errorf("nested more than %d levels deep", maxYAMLDepth)}
+		return at(n, fmt.Errorf("nested more than %d levels deep", maxYAMLDepth))
 	}
 	if n.Kind == yaml.AliasNode {
 		if n.Alias == nil {
 			return nil
 		}
 		if w.open[n.Alias] {
-			return &lineError{n.Line, fmt.Errorf("alias *%s refers to anchor &%s (line %d) that contains it", n.Value, n.Alias.Anchor, n.Alias.Line)}
+			return at(n, fmt.Errorf("alias *%s refers to anchor &%s (line %d) that contains it", n.Value, n.Alias.Anchor, n.Alias.Line))
 		}
 		if w.outer == nil {
 			w.outer = n

@@ -23,6 +23,7 @@
 package config
 
 import (
+	"go.yaml.in/yaml/v3"
 	"time"
 )
 
@@ -58,6 +59,10 @@ type Config struct {
 	Host Host `yaml:"host"`
 	// Remediation: runbooks bound to alert states; see remediation.go.
 	Remediation Remediation `yaml:"remediation"`
+
+	// positions is where each key path was read from, for Place; nil for a
+	// Config not parsed from a file.
+	positions map[string]*yaml.Node
 }
 
 // Endpoint is one JSON-RPC endpoint (http, https, ws, wss or an IPC path).

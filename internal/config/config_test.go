@@ -133,6 +133,11 @@ func TestLoadValid(t *testing.T) {
 			want.StateDir = filepath.Join(testdataDir, "state")
 			want.Listen = "127.0.0.1:0"
 			want.Log = Log{Level: "debug", Format: "text"}
+			if len(c.Alerts.Channels) != 1 || c.Alerts.Channels[0].Name != "ops" {
+				t.Fatalf("channels %+v, want the one webhook ops", c.Alerts.Channels)
+			}
+			want.Alerts.Channels = c.Alerts.Channels // checked above: channels have their own tests
+			want.positions = c.positions             // where each key was read: not a setting
 			if !reflect.DeepEqual(*c, want) {
 				t.Errorf("got  %+v\nwant %+v", *c, want)
 			}
@@ -220,6 +225,7 @@ func TestParseMinimalTakesDefaults(t *testing.T) {
 	want.RPC = []Endpoint{{Name: "https://arb1.arbitrum.io", URL: "https://arb1.arbitrum.io/rpc"}}
 	want.Orchestrator = "0x1c1c9817f4b8f07efb298a17102531cdd09cef68"
 	want.Reward.Mode = RewardModeObserve
+	want.positions = c.positions // where each key was read: not a setting
 	if !reflect.DeepEqual(*c, want) {
 		t.Errorf("got  %+v\nwant %+v", *c, want)
 	}
@@ -244,11 +250,11 @@ log:
 	want := []string{
 		`many.yaml: chain_id: is required for network custom`,
 		`many.yaml: controller: is required for network custom`,
-		`many.yaml: rpc[0].url: must be an http, https, ws or wss URL, or the absolute path of an IPC socket (got "ftp://x")`,
-		`many.yaml: orchestrator: must not be the zero address (got "0x0000000000000000000000000000000000000000")`,
-		`many.yaml: reward.mode: must be act or observe (got "auto")`,
-		`many.yaml: reward.max_fee_gwei: must be more than 0 (got "0")`,
-		`many.yaml: log.level: must be debug, info, warn or error (got "loud")`,
+		`many.yaml:4:10: rpc[0].url: must be an http, https, ws or wss URL, or the absolute path of an IPC socket (got "ftp://x")`,
+		`many.yaml:5:15: orchestrator: must not be the zero address (got "0x0000000000000000000000000000000000000000")`,
+		`many.yaml:7:9: reward.mode: must be act or observe (got "auto")`,
+		`many.yaml:8:17: reward.max_fee_gwei: must be more than 0 (got "0")`,
+		`many.yaml:10:10: log.level: must be debug, info, warn or error (got "loud")`,
 	}
 	if got := strings.Split(err.Error(), "\n"); !slices.Equal(got, want) {
 		t.Errorf("errors\n got: %q\nwant: %q", got, want)
@@ -259,12 +265,46 @@ log:
 	}
 }
 
+// TestPositionedErrorKeepsField: an error placed at a line and column is
+// still the *ValidationError naming the field and the value, for callers.
+func TestPositionedErrorKeepsField(t *testing.T) {
+	_, err := Parse([]byte(minimal+"log:\n  level: loud\n"), "")
+	var ve *ValidationError
+	if !errors.As(err, &ve) || ve.Field != "log.level" || ve.Value != "loud" {
+		t.Fatalf("errors.As(%v) = %+v, want log.level with value loud", err, ve)
+	}
+	if !strings.HasPrefix(err.Error(), "8:10: log.level:") {
+		t.Errorf("error %q is not placed at line 8, column 10", err)
+	}
+}
+
+// TestNoCascade: each bad value gives one error, not one more for each key
+// derived from it or compared with it.
+func TestNoCascade(t *testing.T) {
+	for _, tc := range []struct{ name, yaml, want string }{
+		{"SameBadURLTwice", "rpc:\n  - url: ftp://x\n  - url: ftp://x\norchestrator: \"0x1c1c9817f4b8f07efb298a17102531cdd09cef68\"\nreward:\n  mode: observe\n",
+			"5:10: rpc[0].url: must be an http, https, ws or wss URL, or the absolute path of an IPC socket (got \"ftp://x\")\n" +
+				"6:10: rpc[1].url: must be an http, https, ws or wss URL, or the absolute path of an IPC socket (got \"ftp://x\")"},
+		{"NaNFeeAndPriority", minimal + "  max_fee_gwei: .nan\n  max_priority_fee_gwei: 1\n",
+			"10:17: reward.max_fee_gwei: must be a finite number (got \"NaN\")"},
+		{"NegativePollInterval", minimal + "chain:\n  poll_interval: -1m\n",
+			"11:18: chain.poll_interval: must be more than 0 (got \"-1m\")"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Parse([]byte("network: custom\nchain_id: 5\ncontroller: \"0x5FbDB2315678afecb367f032d93F642f64180aa3\"\n"+tc.yaml), "")
+			if err == nil || err.Error() != tc.want {
+				t.Errorf("errors\n got: %v\nwant: %s", err, tc.want)
+			}
+		})
+	}
+}
+
 func TestParseUnknownKeyIsErrUnknownKey(t *testing.T) {
 	_, err := Parse([]byte(minimal+"chain:\n  poll: 1m\n"), "")
 	if !errors.Is(err, ErrUnknownKey) {
 		t.Fatalf("error %v is not ErrUnknownKey", err)
 	}
-	if want := "line 8: unknown key chain.poll"; err.Error() != want {
+	if want := "8:3: unknown key chain.poll (did you mean poll_interval?)"; err.Error() != want {
 		t.Errorf("error %q, want %q", err, want)
 	}
 }
@@ -427,6 +467,9 @@ func keyPaths(t reflect.Type, prefix string) []string {
 	var paths []string
 	for i := range t.NumField() {
 		f := t.Field(i)
+		if !f.IsExported() {
+			continue // yaml.v3 decodes exported fields only
+		}
 		p := joinPath(prefix, yamlKey(f))
 		ft := f.Type
 		if ft.Kind() == reflect.Slice {
@@ -526,6 +569,7 @@ func TestWarnings(t *testing.T) {
 		t.Run(tc.Name, func(t *testing.T) {
 			c := Default()
 			c.Listen = tc.Listen
+			c.Alerts.Channels = []Channel{{Name: "team", Type: "slack"}}
 			got := c.Warnings()
 			switch {
 			case tc.Want == "" && len(got) != 0:
@@ -534,5 +578,46 @@ func TestWarnings(t *testing.T) {
 				t.Errorf("Warnings() = %q, want one starting %q", got, tc.Want)
 			}
 		})
+	}
+}
+
+// TestWarningsNoAlertChannel: a configuration that tells nobody about a
+// firing alert is valid, and warned about.
+func TestWarningsNoAlertChannel(t *testing.T) {
+	c := Default()
+	got := c.Warnings()
+	if len(got) != 1 || !strings.HasPrefix(got[0], "alerts.channels: no alert channel is configured") {
+		t.Errorf("Warnings() = %q, want one about alerts.channels", got)
+	}
+	c.Alerts.Channels = []Channel{{Name: "pager", Type: "pagerduty"}}
+	if got := c.Warnings(); len(got) != 0 {
+		t.Errorf("Warnings() with a channel = %q, want none", got)
+	}
+}
+
+// TestWarningsChainNodeMismatch: geth (an L1 node) on an Arbitrum host is
+// accepted by Validate, which doctor-only hosts need, but warned about.
+func TestWarningsChainNodeMismatch(t *testing.T) {
+	c := Default()
+	c.Alerts.Channels = []Channel{{Name: "pager", Type: "pagerduty"}}
+	c.Host.ChainNode.Kind = ChainNodeGeth
+	got := c.Warnings()
+	if len(got) != 1 || !strings.HasPrefix(got[0], `host.chain_node.kind: runs geth, an Ethereum L1 (or devnet) node, but network arbitrum-one-mainnet needs an Arbitrum One node`) {
+		t.Errorf("Warnings() = %q, want the chain node mismatch", got)
+	}
+	c.Host.ChainNode.Kind = ChainNodeNitro
+	if got := c.Warnings(); len(got) != 0 {
+		t.Errorf("Warnings() with nitro on Arbitrum One = %q, want none", got)
+	}
+	// A devnet whose geth is told to follow a public network.
+	c.Network, c.ChainID, c.Host.ChainNode.Kind = NetworkCustom, 54321, ChainNodeGeth
+	c.Host.Geth.ExtraFlags.Items = []string{"--cache.gc=25", "--mainnet"}
+	got = c.Warnings()
+	if len(got) != 1 || !strings.HasPrefix(got[0], `host.geth.extra_flags[1]: makes geth follow chain id 1, but chain_id is 54321`) {
+		t.Errorf("Warnings() = %q, want geth --mainnet on chain 54321", got)
+	}
+	c.Network, c.ChainID = NetworkMainnet, 1
+	if got := c.Warnings(); len(got) != 0 {
+		t.Errorf("Warnings() with geth --mainnet on network mainnet = %q, want none", got)
 	}
 }

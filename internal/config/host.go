@@ -27,7 +27,9 @@ type Host struct {
 	Hostname string `yaml:"hostname"`
 
 	Node      HostNode      `yaml:"node"`
+	ChainNode HostChainNode `yaml:"chain_node"`
 	Geth      HostGeth      `yaml:"geth"`
+	Nitro     HostNitro     `yaml:"nitro"`
 	Lpops     HostLpops     `yaml:"lpops"`
 	Volumes   HostVolumes   `yaml:"volumes"`
 	Firewall  HostFirewall  `yaml:"firewall"`
@@ -94,6 +96,93 @@ type HostNode struct {
 	LimitNOFILE uint64 `yaml:"limit_nofile"`
 	// ExtraFlags are more go-livepeer flags, one argument each
 	// (-maxGasPrice=1000000000).
+	ExtraFlags List `yaml:"extra_flags"`
+}
+
+// The chain nodes a host can run (host.chain_node.kind).
+const (
+	// ChainNodeNone runs no chain node: the node and lpops use hosted RPC
+	// endpoints. The usual choice for Arbitrum One.
+	ChainNodeNone = "none"
+	// ChainNodeNitro runs an Arbitrum One full node as nitro.service: the
+	// official Nitro container image under podman or docker.
+	ChainNodeNitro = "nitro"
+	// ChainNodeGeth runs geth as geth.service: an Ethereum L1 node (network
+	// mainnet) or a devnet (network custom).
+	ChainNodeGeth = "geth"
+)
+
+// ChainNodeUnits are the systemd units of the chain nodes render can write.
+var ChainNodeUnits = map[string]string{ChainNodeNitro: "nitro.service", ChainNodeGeth: "geth.service"}
+
+// HostChainNode says which chain node, if any, the host runs. Render writes
+// its unit, points the node's -ethUrl at it, and only its unit may be named
+// by a runbook among the chain nodes' units.
+type HostChainNode struct {
+	// Kind is none, nitro or geth. Empty: geth when host.geth.enabled is
+	// true (the older spelling), else none.
+	Kind string `yaml:"kind"`
+}
+
+// ChainNodeKind is the chain node the host runs: host.chain_node.kind, or
+// what host.geth.enabled says when the kind is left out.
+func (h Host) ChainNodeKind() string {
+	switch {
+	case h.ChainNode.Kind != "":
+		return h.ChainNode.Kind
+	case h.Geth.Enabled:
+		return ChainNodeGeth
+	}
+	return ChainNodeNone
+}
+
+// ChainNodeURL is the JSON-RPC URL of the host's own chain node, or "" when
+// it runs none.
+func (h Host) ChainNodeURL() string {
+	var addr string
+	switch h.ChainNodeKind() {
+	case ChainNodeGeth:
+		addr = h.Geth.HTTPAddr
+	case ChainNodeNitro:
+		addr = h.Nitro.HTTPAddr
+	default:
+		return ""
+	}
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return ""
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}
+
+// HostNitro is a local Arbitrum One full node, run as nitro.service: the
+// official image (offchainlabs/nitro-node) in a container. Its parent chain
+// (Ethereum L1) endpoints are a systemd credential, never on a command line.
+type HostNitro struct {
+	// Runtime is the container runtime's binary: /usr/bin/podman or
+	// /usr/bin/docker.
+	Runtime string `yaml:"runtime"`
+	// Image is the Nitro image with its release tag (pin one; never latest).
+	Image string `yaml:"image"`
+	// DataDir is mounted at /home/user/.arbitrum in the container, usually
+	// the chain volume's mount point. The unit gives it to the image's
+	// user (uid 1000) before each start.
+	DataDir string `yaml:"data_dir"`
+	// HTTPAddr is where Nitro's JSON-RPC listens (the container uses the
+	// host network: no NAT rule for nftables.conf to flush).
+	// Must be loopback: the firewall never opens it.
+	HTTPAddr string `yaml:"http_addr"`
+	// L1Credential is the root-only file holding the parent chain
+	// endpoints as environment lines Nitro reads (--conf.env-prefix=NITRO):
+	//   NITRO_PARENT__CHAIN_CONNECTION_URL=https://...
+	//   NITRO_PARENT__CHAIN_BLOB__CLIENT_BEACON__URL=https://...
+	// systemd loads it with LoadCredential= and the runtime reads it with
+	// --env-file: provider URLs hold API keys.
+	L1Credential string `yaml:"l1_credential"`
+	// Init is --init.latest: the snapshot Nitro downloads into an empty
+	// data directory (pruned or archive). Empty: none, sync from genesis.
+	Init string `yaml:"init"`
+	// ExtraFlags are more Nitro flags, one argument each.
 	ExtraFlags List `yaml:"extra_flags"`
 }
 
@@ -281,6 +370,14 @@ func DefaultHost() Host {
 			SyncMode:    "snap",
 			CacheMB:     4096,
 			LimitNOFILE: 65536,
+		},
+		Nitro: HostNitro{
+			Runtime:      "/usr/bin/podman",
+			Image:        "docker.io/offchainlabs/nitro-node:v3.9.5-66e42c4",
+			DataDir:      "/var/lib/nitro",
+			HTTPAddr:     "127.0.0.1:8547",
+			L1Credential: "/etc/lpops/credentials/nitro-l1.env",
+			Init:         "pruned",
 		},
 		Lpops: HostLpops{
 			Binary:         "/usr/local/bin/lpops",

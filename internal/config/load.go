@@ -50,7 +50,8 @@ func parse(data []byte) (*Config, error) {
 	// Check keys and value types against Config before decoding: yaml.v3
 	// reports "field x not found in type config.Reward", which names neither
 	// the path the user wrote nor, for a custom type, the line.
-	if errs := checkNode(&root, reflect.TypeFor[Config](), ""); len(errs) > 0 {
+	w := &walker{pos: map[string]*yaml.Node{}}
+	if errs := w.checkNode(&root, reflect.TypeFor[Config](), ""); len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
 	c := Default()
@@ -61,15 +62,89 @@ func parse(data []byte) (*Config, error) {
 		return nil, yamlError(err)
 	}
 	c.applyPreset()
+	if c.Host.ChainNode.Kind == ChainNodeGeth {
+		c.Host.Geth.Enabled = true // what doctor and render read
+	}
 	for i := range c.RPC {
 		if c.RPC[i].Name == "" {
 			c.RPC[i].Name = c.RPC[i].defaultName()
 		}
 	}
 	if err := c.Validate(); err != nil {
-		return nil, err
+		return nil, w.place(err)
 	}
+	c.positions = w.pos
 	return &c, nil
+}
+
+// Place puts each *ValidationError in err (one, or a join of them) at the
+// line and column of its field in the file c was parsed from, as Parse does
+// for its own errors: checks made later (`lpops render`'s) read the same.
+func (c *Config) Place(err error) error {
+	if err == nil || c.positions == nil {
+		return err
+	}
+	return (&walker{pos: c.positions}).place(err)
+}
+
+// walker checks a YAML tree against Config and remembers where each key
+// path it met is in the file, so errors found after decoding (Validate's)
+// can be placed at a line and column too.
+type walker struct {
+	// pos maps a key path (rpc[1].url) to the node it was read from: the
+	// value for a single value, the key for a mapping or a list.
+	pos map[string]*yaml.Node
+}
+
+// place puts each error in err (one, or a join of them) about a key at the
+// position of that key in the file: a *ValidationError by its Field, any
+// other error by the key path it starts with ("signer.keystore: ..." is the
+// form every lpops error about a key takes). An error about a key the file
+// does not set (a required key left out, a default) stays as is.
+func (w *walker) place(err error) error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		errs := j.Unwrap()
+		out := make([]error, len(errs))
+		for i, e := range errs {
+			out[i] = w.place(e)
+		}
+		return errors.Join(out...)
+	}
+	return w.placeOne(err)
+}
+
+func (w *walker) placeOne(err error) error {
+	var le *lineError
+	if errors.As(err, &le) {
+		return err // already placed
+	}
+	var field string
+	var ve *ValidationError
+	if errors.As(err, &ve) {
+		field = ve.Field
+	} else if f, _, ok := strings.Cut(err.Error(), ": "); ok && !strings.ContainsAny(f, " \n") {
+		field = f
+	}
+	if field == "" {
+		return err
+	}
+	if n := w.pos[field]; n != nil {
+		return at(n, err)
+	}
+	// A key the file leaves out of a list entry (rpc[1].name, defaulted;
+	// a required username) is placed at the entry: that is what to fix.
+	for p := field; ; {
+		i := strings.LastIndexAny(p, ".[")
+		if i <= 0 {
+			return err
+		}
+		if p[i] == '.' && strings.HasSuffix(p[:i], "]") {
+			if n := w.pos[p[:i]]; n != nil {
+				return at(n, err)
+			}
+		}
+		p = p[:i]
+	}
 }
 
 // yamlError drops yaml.v3's "yaml: " prefix, keeping its line number, and
@@ -117,7 +192,7 @@ var (
 // numbers and full key paths, every unknown or repeated key and every value
 // that does not decode into its field. A null value means "not set" and keeps
 // the default, as it does for yaml.v3.
-func checkNode(n *yaml.Node, t reflect.Type, path string) []error {
+func (w *walker) checkNode(n *yaml.Node, t reflect.Type, path string) []error {
 	for n.Kind == yaml.AliasNode {
 		n = n.Alias
 	}
@@ -130,80 +205,91 @@ func checkNode(n *yaml.Node, t reflect.Type, path string) []error {
 		}
 		n = n.Content[0]
 		if n.Kind != yaml.MappingNode && !isNull(n) {
-			return []error{&lineError{n.Line, errors.New("the configuration must be a mapping of keys to values")}}
+			return []error{at(n, errors.New("the configuration must be a mapping of keys to values"))}
 		}
-		return checkNode(n, t, path)
+		return w.checkNode(n, t, path)
 	case isNull(n):
 		return nil
 	case reflect.PointerTo(t).Implements(unmarshalerType) || isScalarKind(t.Kind()):
+		if n.Kind == yaml.SequenceNode { // a List: Validate names its items
+			for i, e := range n.Content {
+				w.pos[fmt.Sprintf("%s[%d]", path, i)] = e
+			}
+		}
 		if err := n.Decode(reflect.New(t).Interface()); err != nil {
-			return []error{&lineError{n.Line, valueError(n, t, path, err)}}
+			return []error{at(n, valueError(n, t, path, err))}
 		}
 		return nil
 	case t.Kind() == reflect.Struct:
 		if n.Kind != yaml.MappingNode {
-			return []error{&lineError{n.Line, &ValidationError{Field: path, Msg: "must be a mapping of keys to values, not " + kindName(n)}}}
+			return []error{at(n, &ValidationError{Field: path, Msg: "must be a mapping of keys to values, not " + kindName(n)})}
 		}
-		return checkMapping(n, t, path, map[string]int{})
+		return w.checkMapping(n, t, path, map[string]int{})
 	case t.Kind() == reflect.Slice:
 		if n.Kind != yaml.SequenceNode {
-			return []error{&lineError{n.Line, &ValidationError{Field: path, Msg: "must be a list, not " + kindName(n)}}}
+			return []error{at(n, &ValidationError{Field: path, Msg: "must be a list, not " + kindName(n)})}
 		}
 		var errs []error
 		for i, e := range n.Content {
-			errs = append(errs, checkNode(e, t.Elem(), fmt.Sprintf("%s[%d]", path, i))...)
+			p := fmt.Sprintf("%s[%d]", path, i)
+			w.pos[p] = e
+			errs = append(errs, w.checkNode(e, t.Elem(), p)...)
 		}
 		return errs
 	}
-	return []error{&lineError{n.Line, fmt.Errorf("%s: cannot decode into %s", path, t)}}
+	return []error{at(n, fmt.Errorf("%s: cannot decode into %s", path, t))}
 }
 
 // checkMapping checks the keys of a mapping for struct type t. seen holds the
 // line each key was first set on, shared with mappings merged in with "<<".
-func checkMapping(n *yaml.Node, t reflect.Type, path string, seen map[string]int) []error {
+func (w *walker) checkMapping(n *yaml.Node, t reflect.Type, path string, seen map[string]int) []error {
 	var errs []error
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		if k.Kind == yaml.ScalarNode && k.ShortTag() == "!!merge" {
-			errs = append(errs, checkMerge(v, t, path, seen)...)
+			errs = append(errs, w.checkMerge(v, t, path, seen)...)
 			continue
 		}
 		p := joinPath(path, k.Value)
 		if first, ok := seen[k.Value]; ok {
-			errs = append(errs, &lineError{k.Line, fmt.Errorf("%s: set twice (first on line %d)", p, first)})
+			errs = append(errs, at(k, fmt.Errorf("%s: set twice (first on line %d)", p, first)))
 			continue
 		}
 		seen[k.Value] = k.Line
 		f, ok := fieldByTag(t, k.Value)
 		switch {
 		case ok:
-			errs = append(errs, checkNode(v, f.Type, p)...)
+			w.pos[p] = k
+			if v.Kind == yaml.ScalarNode {
+				w.pos[p] = v
+			}
+			errs = append(errs, w.checkNode(v, f.Type, p)...)
 		case literalSecretKeys[p]:
-			errs = append(errs, &lineError{k.Line, &ValidationError{Field: p,
-				Msg: "a literal passphrase is not accepted; use passphrase_file or passphrase_env"}})
+			errs = append(errs, at(k, &ValidationError{Field: p,
+				Msg: "a literal passphrase is not accepted; use passphrase_file or passphrase_env"}))
 		default:
-			errs = append(errs, &lineError{k.Line, &unknownKeyError{p}})
+			errs = append(errs, at(k, &unknownKeyError{p, suggestKey(t, k.Value)}))
 		}
 	}
 	return errs
 }
 
 // checkMerge checks the mapping (or list of mappings) merged in with "<<".
-func checkMerge(v *yaml.Node, t reflect.Type, path string, seen map[string]int) []error {
+func (w *walker) checkMerge(v *yaml.Node, t reflect.Type, path string, seen map[string]int) []error {
 	for v.Kind == yaml.AliasNode {
 		v = v.Alias
 	}
 	switch v.Kind {
 	case yaml.MappingNode:
-		return checkMapping(v, t, path, seen)
+		return w.checkMapping(v, t, path, seen)
 	case yaml.SequenceNode:
 		var errs []error
 		for _, m := range v.Content {
-			errs = append(errs, checkMerge(m, t, path, seen)...)
+			errs = append(errs, w.checkMerge(m, t, path, seen)...)
 		}
 		return errs
 	}
-	return []error{&lineError{v.Line, fmt.Errorf("%s: a merge (<<) needs a mapping", joinPath(path, "<<"))}}
+	return []error{at(v, fmt.Errorf("%s: a merge (<<) needs a mapping", joinPath(path, "<<")))}
 }
 
 // valueError explains why the scalar n does not decode into type t. The value
@@ -232,6 +318,56 @@ func valueError(n *yaml.Node, t reflect.Type, path string, err error) error {
 		e.Msg = "must be a " + t.String()
 	}
 	return e
+}
+
+// suggestKey returns the key of struct t that key most likely misspells:
+// the nearest by edit distance, within a third of its length (at least 1),
+// or one that key is the start of (max_fee for max_fee_gwei). "" when none
+// is close.
+func suggestKey(t reflect.Type, key string) string {
+	best, bestD := "", 0
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		k := yamlKey(f)
+		d := editDistance(strings.ToLower(key), k)
+		if d > max(1, len(k)/3) && !(len(key) >= 4 && strings.HasPrefix(k, key)) {
+			continue
+		}
+		if best == "" || d < bestD {
+			best, bestD = k, d
+		}
+	}
+	return best
+}
+
+// editDistance is the optimal string alignment distance between a and b,
+// in bytes: insertions, deletions, substitutions and swaps of two
+// neighbours (knid for kind) count one each.
+func editDistance(a, b string) int {
+	d := make([][]int, len(a)+1)
+	for i := range d {
+		d[i] = make([]int, len(b)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
+		}
+	}
+	return d[len(a)][len(b)]
 }
 
 // fieldByTag finds the field of struct t whose yaml key is key.

@@ -24,49 +24,55 @@ func (c *Config) EndpointURLs() ([]ResolvedEndpoint, error) {
 	out := make([]ResolvedEndpoint, 0, len(c.RPC))
 	var errs []error
 	for i, e := range c.RPC {
-		p := fmt.Sprintf("rpc[%d]", i)
-		var raw string
-		switch {
-		case e.URL != "":
-			raw = e.URL
-		case e.URLFile != "":
-			b, err := os.ReadFile(e.URLFile)
-			if err != nil {
-				errs = append(errs, fmt.Errorf("%s.url_file: %w", p, err))
-				continue
-			}
-			if raw = strings.TrimSpace(string(b)); raw == "" {
-				errs = append(errs, fmt.Errorf("%s.url_file: %s is empty", p, e.URLFile))
-				continue
-			}
-			if msg, _ := checkEndpointURL(raw); msg != "" {
-				errs = append(errs, fmt.Errorf("%s.url_file: the URL in %s %s", p, e.URLFile, msg))
-				continue
-			}
-		case e.URLEnv != "":
-			raw = strings.TrimSpace(os.Getenv(e.URLEnv))
-			if raw == "" {
-				errs = append(errs, fmt.Errorf("%s.url_env: environment variable %s is not set or empty", p, e.URLEnv))
-				continue
-			}
-			if msg, _ := checkEndpointURL(raw); msg != "" {
-				errs = append(errs, fmt.Errorf("%s.url_env: the URL in %s %s", p, e.URLEnv, msg))
-				continue
-			}
-		default:
-			errs = append(errs, fmt.Errorf("%s: needs one of url, url_file or url_env", p))
+		r, err := e.Resolve(fmt.Sprintf("rpc[%d]", i))
+		if err != nil {
+			errs = append(errs, err)
 			continue
 		}
-		name := e.Name
-		if name == "" {
-			name = e.defaultName()
-		}
-		out = append(out, ResolvedEndpoint{Name: name, URL: raw})
+		out = append(out, r)
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
 	return out, nil
+}
+
+// Resolve reads one endpoint's URL as EndpointURLs does. field is the key
+// path errors name the endpoint by (rpc[1]), so a caller resolving
+// endpoints one at a time still names the entry the user wrote.
+func (e Endpoint) Resolve(field string) (ResolvedEndpoint, error) {
+	p := field
+	var raw string
+	switch {
+	case e.URL != "":
+		raw = e.URL
+	case e.URLFile != "":
+		b, err := os.ReadFile(e.URLFile)
+		if err != nil {
+			return ResolvedEndpoint{}, fmt.Errorf("%s.url_file: %w", p, err)
+		}
+		if raw = strings.TrimSpace(string(b)); raw == "" {
+			return ResolvedEndpoint{}, fmt.Errorf("%s.url_file: %s is empty", p, e.URLFile)
+		}
+		if msg, _ := checkEndpointURL(raw); msg != "" {
+			return ResolvedEndpoint{}, fmt.Errorf("%s.url_file: the URL in %s %s", p, e.URLFile, msg)
+		}
+	case e.URLEnv != "":
+		raw = strings.TrimSpace(os.Getenv(e.URLEnv))
+		if raw == "" {
+			return ResolvedEndpoint{}, fmt.Errorf("%s.url_env: environment variable %s is not set or empty", p, e.URLEnv)
+		}
+		if msg, _ := checkEndpointURL(raw); msg != "" {
+			return ResolvedEndpoint{}, fmt.Errorf("%s.url_env: the URL in %s %s", p, e.URLEnv, msg)
+		}
+	default:
+		return ResolvedEndpoint{}, fmt.Errorf("%s: needs one of url, url_file or url_env", p)
+	}
+	name := e.Name
+	if name == "" {
+		name = e.defaultName()
+	}
+	return ResolvedEndpoint{Name: name, URL: raw}, nil
 }
 
 // Passphrase reads the keystore passphrase from passphrase_file or

@@ -42,6 +42,7 @@ func (c *Config) Validate() error {
 	v.alerts(c.Alerts)
 	v.api(c.API, c.Listen)
 	v.host(c.Host)
+	v.chainNode(c)
 	v.remediation(c.Remediation)
 	v.remediationEndpoints(c.Remediation, c.RPC)
 	return errors.Join(v.errs...)
@@ -143,6 +144,9 @@ func (v *validator) rpc(eps []Endpoint) {
 		case e.URL != "":
 			if msg, shown := checkEndpointURL(e.URL); msg != "" {
 				v.add(p+".url", shown, msg)
+				if e.Name == e.defaultName() {
+					continue // its name comes from the bad URL: not a second problem
+				}
 			}
 		case e.URLEnv != "":
 			v.envName(p+".url_env", e.URLEnv)
@@ -222,8 +226,10 @@ func (v *validator) envName(field, name string) {
 }
 
 func (v *validator) chain(ch Chain) {
-	v.positive("chain.poll_interval", ch.PollInterval)
-	if v.positive("chain.active_poll_interval", ch.ActivePollInterval) && ch.ActivePollInterval.Duration > ch.PollInterval.Duration {
+	// Each comparison runs only when both sides are valid on their own: one
+	// bad value is one error, not one more for every key compared with it.
+	pollOK := v.positive("chain.poll_interval", ch.PollInterval)
+	if v.positive("chain.active_poll_interval", ch.ActivePollInterval) && pollOK && ch.ActivePollInterval.Duration > ch.PollInterval.Duration {
 		v.add("chain.active_poll_interval", ch.ActivePollInterval.String(),
 			fmt.Sprintf("must not be longer than chain.poll_interval (%s)", ch.PollInterval))
 	}
@@ -281,21 +287,21 @@ func (v *validator) signer(c *Config) {
 
 func (v *validator) reward(r Reward) {
 	v.oneOf("reward.mode", r.Mode, RewardModeAct, RewardModeObserve)
-	v.fee("reward.max_fee_gwei", r.MaxFeeGwei)
+	feeOK := v.fee("reward.max_fee_gwei", r.MaxFeeGwei)
 	switch p := r.MaxPriorityFeeGwei; {
 	case math.IsNaN(p) || math.IsInf(p, 0):
 		v.add("reward.max_priority_fee_gwei", formatFloat(p), "must be a finite number")
 	case p < 0:
 		v.add("reward.max_priority_fee_gwei", formatFloat(p), "must not be negative (0 means no cap beyond reward.max_fee_gwei)")
-	case p > r.MaxFeeGwei:
+	case feeOK && p > r.MaxFeeGwei:
 		v.add("reward.max_priority_fee_gwei", formatFloat(p),
 			fmt.Sprintf("must not exceed reward.max_fee_gwei (%s)", formatFloat(r.MaxFeeGwei)))
 	}
 	v.positive("reward.stuck_after", r.StuckAfter)
 }
 
-// fee checks a fee cap in gwei.
-func (v *validator) fee(field string, gwei float64) {
+// fee checks a fee cap in gwei and reports whether it is good.
+func (v *validator) fee(field string, gwei float64) bool {
 	switch {
 	case math.IsNaN(gwei) || math.IsInf(gwei, 0):
 		v.add(field, formatFloat(gwei), "must be a finite number")
@@ -303,7 +309,10 @@ func (v *validator) fee(field string, gwei float64) {
 		v.add(field, formatFloat(gwei), "must be more than 0")
 	case gwei > maxFeeCapGwei:
 		v.add(field, formatFloat(gwei), fmt.Sprintf("must be at most %d gwei", maxFeeCapGwei))
+	default:
+		return true
 	}
+	return false
 }
 
 func (v *validator) listen(addr string) { v.listenAddr("listen", addr) }

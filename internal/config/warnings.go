@@ -16,6 +16,14 @@ func (c *Config) Warnings() []string {
 			"(accounts, transactions, alert text) are reachable from the network; keep listen on 127.0.0.1 and "+
 			"serve the page with api.public_listen, or guard the port with a firewall", c.Listen))
 	}
+	if len(c.Alerts.Channels) == 0 {
+		w = append(w, "alerts.channels: no alert channel is configured: a missed reward, a stuck transaction or a "+
+			"down node shows only on the status page and /metrics, and nobody is told; add a channel "+
+			"(slack, discord, telegram, pagerduty, email, webhook or alertmanager)")
+	}
+	if m := c.ChainNodeMismatch(); m != nil {
+		w = append(w, m.Error()+"; lpops render refuses this host")
+	}
 	return w
 }
 

@@ -39,8 +39,11 @@ func (d *Doctor) diskPaths() []diskPath {
 		}
 	}
 	out = append(out, diskPath{key: "host.node.data_dir", path: h.Node.DataDir})
-	if h.Geth.Enabled {
+	switch h.ChainNodeKind() {
+	case config.ChainNodeGeth:
 		out = append(out, diskPath{key: "host.geth.data_dir", path: h.Geth.DataDir})
+	case config.ChainNodeNitro:
+		out = append(out, diskPath{key: "host.nitro.data_dir", path: h.Nitro.DataDir})
 	}
 	out = append(out, diskPath{key: "state_dir", path: d.cfg.StateDir})
 	return out
@@ -106,7 +109,7 @@ func (d *Doctor) checkDisk(_ context.Context, _ *runEnv) []Finding {
 			continue
 		case err != nil:
 			out = append(out, Finding{Check: CheckDisk, Status: Warn, Subject: p.path,
-				Evidence: fmt.Sprintf("%s (%s): %s", p.path, keys, shortErr(err)), Fix: "run lpops doctor as root"})
+				Evidence: fmt.Sprintf("%s (%s): %s", p.path, keys, shortErr(err)), Fix: d.unreadableFix("check " + p.path + " and the directories above it")})
 			continue
 		}
 		held := keys + " " + p.path

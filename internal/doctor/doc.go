@@ -32,7 +32,8 @@
 // Limits and command lines of every process are world-readable; environments,
 // open sockets' owners and root-only credential files are not. Run as an
 // unprivileged user, doctor says what it could not read (Warn) instead of
-// passing it.
+// passing it, and its fix is to run it as root; run as root (System.EUID),
+// the fix for what it still cannot read says what else to check instead.
 //
 // # Testing
 //

@@ -121,7 +121,10 @@ type System struct {
 	// UserName names a uid for evidence ("1001" when unknown).
 	UserName func(uid int) string
 	// SelfPID is doctor's own process, left out of the process scans.
-	SelfPID    int
+	SelfPID int
+	// EUID is doctor's effective user id: as root, "run as root" is no
+	// advice, and an unreadable file has another cause.
+	EUID       func() int
 	HTTPClient *http.Client
 	Hostname   func() (string, error)
 }
@@ -139,6 +142,7 @@ func DefaultSystem() System {
 		LookupUser:  lookupUser,
 		UserName:    userName,
 		SelfPID:     os.Getpid(),
+		EUID:        os.Geteuid,
 		HTTPClient:  &http.Client{},
 		Hostname:    os.Hostname,
 	}
@@ -176,6 +180,9 @@ func (s System) withDefaults() System {
 	if s.SelfPID == 0 {
 		s.SelfPID = d.SelfPID
 	}
+	if s.EUID == nil {
+		s.EUID = d.EUID
+	}
 	if s.HTTPClient == nil {
 		s.HTTPClient = d.HTTPClient
 	}
@@ -204,6 +211,17 @@ type Doctor struct {
 // New returns a Doctor for cfg, a configuration loaded with config.Load.
 func New(cfg *config.Config, sys System, opts Options) *Doctor {
 	return &Doctor{cfg: cfg, sys: sys.withDefaults(), opts: opts}
+}
+
+// unreadableFix is the fix for something doctor could not read: run as
+// root, or, when it already runs as root, asRoot (a permission problem root
+// does not bypass, such as a read-only or unreachable mount, or a file
+// that is not what the configuration says).
+func (d *Doctor) unreadableFix(asRoot string) string {
+	if d.sys.EUID() == 0 {
+		return asRoot
+	}
+	return "run lpops doctor as root"
 }
 
 // check is one audit. ids are the check ids it may report, for

@@ -309,3 +309,25 @@ func TestDoctorNodePIDFlagAndEnvironment(t *testing.T) {
 		t.Errorf("%s failures = %+v, want one for pid %d naming $SOME_PASSWORD", CheckPassphrase, exposed, holder.Pid())
 	}
 }
+
+// TestUnreadableFixAsRoot: doctor tells an unprivileged user to run it as
+// root, and root what else to check, never to become root.
+func TestUnreadableFixAsRoot(t *testing.T) {
+	c := testConfig(t, "")
+	for _, tc := range []struct {
+		name string
+		euid int
+		want string
+	}{
+		{"Unprivileged", 1000, "run lpops doctor as root"},
+		{"Root", 0, "check /etc/x"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			sys := fixtureSystem(t.TempDir())
+			sys.EUID = func() int { return tc.euid }
+			if got := New(c, sys, Options{}).unreadableFix("check /etc/x"); got != tc.want {
+				t.Errorf("fix %q, want %q", got, tc.want)
+			}
+		})
+	}
+}

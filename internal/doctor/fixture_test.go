@@ -138,7 +138,7 @@ func (f fakeRunner) run(_ context.Context, name string, args ...string) ([]byte,
 
 // fixtureSystem is a System that reads only fixtures: procRoot, no
 // programs, a fixed clock, every user with uid 0 unless users says
-// otherwise.
+// otherwise, and doctor itself run by an unprivileged user (uid 1000).
 func fixtureSystem(procRoot string) System {
 	return System{
 		ProcRoot:    procRoot,
@@ -149,6 +149,7 @@ func fixtureSystem(procRoot string) System {
 		LookupUser:  func(name string) (int, error) { return 0, nil },
 		UserName:    func(uid int) string { return "u" + strconv.Itoa(uid) },
 		SelfPID:     1,
+		EUID:        func() int { return 1000 },
 		Hostname:    func() (string, error) { return "orch-test", nil },
 	}
 }

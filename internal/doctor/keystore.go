@@ -86,7 +86,7 @@ func (d *Doctor) auditSecretFile(s secretFile) Finding {
 		}
 		return f
 	case err != nil:
-		f.Status, f.Evidence, f.Fix = Warn, "cannot inspect: "+shortErr(err), "run lpops doctor as root"
+		f.Status, f.Evidence, f.Fix = Warn, "cannot inspect: "+shortErr(err), d.unreadableFix("check "+s.path+" and the directories above it")
 		return f
 	}
 
@@ -119,7 +119,7 @@ func (d *Doctor) auditSecretFile(s secretFile) Finding {
 		inspect(s.path, fi, true)
 		entries, err := os.ReadDir(s.path)
 		if err != nil {
-			f.Status, f.Evidence, f.Fix = Warn, "cannot list "+s.path+": "+shortErr(err), "run lpops doctor as root"
+			f.Status, f.Evidence, f.Fix = Warn, "cannot list "+s.path+": "+shortErr(err), d.unreadableFix("check "+s.path)
 			return f
 		}
 		for _, e := range entries {

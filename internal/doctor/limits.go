@@ -28,7 +28,7 @@ type nofileTarget struct {
 
 func (d *Doctor) checkNodeNOFILE(_ context.Context, env *runEnv) []Finding {
 	n := d.cfg.Host.Node
-	return checkNOFILE(env, nofileTarget{
+	return d.checkNOFILE(env, nofileTarget{
 		check: CheckNodeNOFILE, what: "go-livepeer", binary: n.Binary, binaryKey: "host.node.binary",
 		want: n.LimitNOFILE, wantKey: "host.node.limit_nofile", unit: "livepeer.service",
 		pids: d.opts.NodePIDs, pidFlag: "--node-pid",
@@ -37,10 +37,10 @@ func (d *Doctor) checkNodeNOFILE(_ context.Context, env *runEnv) []Finding {
 
 func (d *Doctor) checkGethNOFILE(_ context.Context, env *runEnv) []Finding {
 	g := d.cfg.Host.Geth
-	if !g.Enabled {
-		return []Finding{{Check: CheckGethNOFILE, Status: Skip, Evidence: "host.geth.enabled is false: no local geth to audit"}}
+	if kind := d.cfg.Host.ChainNodeKind(); kind != config.ChainNodeGeth {
+		return []Finding{{Check: CheckGethNOFILE, Status: Skip, Evidence: "host.chain_node.kind is " + kind + ": no local geth to audit"}}
 	}
-	return checkNOFILE(env, nofileTarget{
+	return d.checkNOFILE(env, nofileTarget{
 		check: CheckGethNOFILE, what: "geth", binary: g.Binary, binaryKey: "host.geth.binary",
 		want: g.LimitNOFILE, wantKey: "host.geth.limit_nofile", unit: "geth.service",
 	})
@@ -49,7 +49,7 @@ func (d *Doctor) checkGethNOFILE(_ context.Context, env *runEnv) []Finding {
 // checkNOFILE reads the soft "Max open files" of each process of the
 // target: below config.MinLimitNOFILE fails (the node runs out of handles
 // under load), below the policy's limit_nofile warns.
-func checkNOFILE(env *runEnv, t nofileTarget) []Finding {
+func (d *Doctor) checkNOFILE(env *runEnv, t nofileTarget) []Finding {
 	if env.procErr != nil {
 		return []Finding{{Check: t.check, Status: Warn, Evidence: env.procErr.Error(),
 			Fix: "run lpops doctor on the orchestrator's host, where /proc is readable"}}
@@ -76,17 +76,17 @@ func checkNOFILE(env *runEnv, t nofileTarget) []Finding {
 		}
 	}
 	for _, p := range procs {
-		out = append(out, nofileFinding(p, t))
+		out = append(out, d.nofileFinding(p, t))
 	}
 	return out
 }
 
-func nofileFinding(p process, t nofileTarget) Finding {
+func (d *Doctor) nofileFinding(p process, t nofileTarget) Finding {
 	f := Finding{Check: t.check, Subject: p.String(), PID: p.PID}
 	lim, err := p.p.Limits()
 	if err != nil {
 		f.Status, f.Evidence = Warn, fmt.Sprintf("read /proc/%d/limits: %v", p.PID, err)
-		f.Fix = "run lpops doctor as root"
+		f.Fix = d.unreadableFix("check that the process still runs (it may have exited during the check)")
 		return f
 	}
 	soft := lim.OpenFiles

@@ -69,9 +69,13 @@ func TestRPC(t *testing.T) {
 		chain fakeChain
 		// rpc is the configuration's rpc: list; URL stands for the fake's
 		// address, DIR for a directory of credential files.
-		rpc   string
+		rpc string
+		// root runs doctor as uid 0.
+		root  bool
 		want  []string
 		texts []string
+		// absent are texts the report must not hold.
+		absent []string
 	}{
 		{name: "Synced", chain: synced, rpc: "  - name: nitro\n    url: URL\n",
 			want: []string{"rpc.synced nitro=pass"}, texts: []string{"synced: head 16, 5s old (chain.max_head_age 2m)"}},
@@ -94,7 +98,24 @@ func TestRPC(t *testing.T) {
 		{name: "UnreadableURLFile", chain: synced,
 			rpc:   "  - name: provider\n    url_file: DIR/missing\n  - name: nitro\n    url: URL\n",
 			want:  []string{"rpc.synced provider=warn", "rpc.synced nitro=pass"},
-			texts: []string{"cannot read its URL: rpc[0].url_file: open DIR/missing"}},
+			texts: []string{"cannot read its URL: rpc[0].url_file: open DIR/missing", "run lpops doctor as root, or fix rpc[0]"}},
+		{name: "UnreadableSecondURLFileNamedByItsIndex", chain: synced,
+			rpc:    "  - name: nitro\n    url: URL\n  - name: provider\n    url_file: DIR/missing\n",
+			want:   []string{"rpc.synced provider=warn", "rpc.synced nitro=pass"},
+			texts:  []string{"cannot read its URL: rpc[1].url_file: open DIR/missing", "or fix rpc[1]"},
+			absent: []string{"rpc[0]"}},
+		{name: "UnreadableURLFileAsRoot", chain: synced, root: true,
+			rpc:    "  - name: provider\n    url_file: DIR/missing\n",
+			want:   []string{"rpc.synced provider=warn"},
+			texts:  []string{"fix rpc[0]: its URL file or variable is missing"},
+			absent: []string{"as root"}},
+		{name: "LocalNitroAdded", chain: synced,
+			rpc:  "  - name: provider\n    url: http://127.0.0.1:1\nhost:\n  chain_node:\n    kind: nitro\n  nitro:\n    http_addr: ADDR\n",
+			want: []string{"rpc.synced provider=fail", "rpc.synced host.nitro.http_addr=pass"}},
+		{name: "LocalNitroDownSaysWhichUnit", chain: synced,
+			rpc:   "  - name: provider\n    url: URL\nhost:\n  chain_node:\n    kind: nitro\n  nitro:\n    http_addr: 127.0.0.1:1\n",
+			want:  []string{"rpc.synced provider=pass", "rpc.synced host.nitro.http_addr=fail"},
+			texts: []string{"systemctl status nitro.service; journalctl -u nitro.service"}},
 		{name: "LocalGethAdded", chain: synced,
 			rpc:  "  - name: nitro\n    url: http://127.0.0.1:1\nhost:\n  geth:\n    enabled: true\n    http_addr: ADDR\n",
 			want: []string{"rpc.synced nitro=fail", "rpc.synced host.geth.http_addr=pass"}},
@@ -107,7 +128,11 @@ func TestRPC(t *testing.T) {
 				t.Fatal(err)
 			}
 			yaml := "rpc:\n" + strings.NewReplacer("URL", srv.URL, "DIR", dir, "ADDR", strings.TrimPrefix(srv.URL, "http://")).Replace(tt.rpc)
-			r := New(testConfig(t, yaml), fixtureSystem(t.TempDir()), Options{Checks: []string{CheckRPCSynced}}).Run(t.Context())
+			sys := fixtureSystem(t.TempDir())
+			if tt.root {
+				sys.EUID = func() int { return 0 }
+			}
+			r := New(testConfig(t, yaml), sys, Options{Checks: []string{CheckRPCSynced}}).Run(t.Context())
 			if !slices.Equal(statuses(r.Findings), tt.want) {
 				t.Fatalf("findings %q, want %q\n%+v", statuses(r.Findings), tt.want, r.Findings)
 			}
@@ -117,6 +142,11 @@ func TestRPC(t *testing.T) {
 			for _, s := range tt.texts {
 				if !strings.Contains(out.String(), strings.ReplaceAll(s, "DIR", dir)) {
 					t.Errorf("report lacks %q:\n%s", s, out.String())
+				}
+			}
+			for _, s := range tt.absent {
+				if strings.Contains(out.String(), s) {
+					t.Errorf("report holds %q:\n%s", s, out.String())
 				}
 			}
 			if strings.Contains(out.String(), "KEY-in-path") {

@@ -186,7 +186,7 @@ func (d *Doctor) checkPassphrase(_ context.Context, env *runEnv) []Finding {
 	switch {
 	case len(unreadable) > 0 || incomplete:
 		out = append(out, Finding{Check: CheckPassphrase, Status: Warn, Evidence: "incomplete: " + coverage,
-			Fix: "run lpops doctor as root, with the configuration's passphrase sources readable"})
+			Fix: d.unreadableFix("check that the configuration's passphrase sources (files, environment) exist and are readable")})
 	case len(found) == 0:
 		out = append(out, Finding{Check: CheckPassphrase, Status: Pass, Evidence: "none found: " + coverage})
 	}

@@ -33,7 +33,7 @@ func (d *Doctor) checkPolkit(_ context.Context, _ *runEnv) []Finding {
 		f.Evidence = fmt.Sprintf("runbooks restart %s over D-Bus, but there is no polkit rule letting %s do it: systemd will answer access denied", names, user)
 		return []Finding{f}
 	case errors.Is(err, fs.ErrPermission):
-		f.Status, f.Fix = Warn, "run lpops doctor as root"
+		f.Status, f.Fix = Warn, d.unreadableFix("check "+path+" and the directory above it")
 		f.Evidence = fmt.Sprintf("cannot read the polkit rule (%v), so cannot tell whether %s may restart %s", err, user, names)
 		return []Finding{f}
 	case err != nil:

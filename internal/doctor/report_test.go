@@ -21,7 +21,7 @@ func sampleReport() *Report {
 		Findings: []Finding{
 			{Check: CheckNodeNOFILE, Status: Fail, Subject: "pid 4242 (livepeer)", PID: 4242,
 				Evidence: "go-livepeer may open 1024 files", Fix: "prlimit --pid 4242 --nofile=65536:65536"},
-			{Check: CheckGethNOFILE, Status: Skip, Evidence: "host.geth.enabled is false: no local geth to audit"},
+			{Check: CheckGethNOFILE, Status: Skip, Evidence: "host.chain_node.kind is none: no local geth to audit"},
 			{Check: CheckClock, Status: Pass, Evidence: "chrony: synchronised"},
 			{Check: CheckNodeVersion, Status: Warn, Evidence: "unknown: newest release unknown", Fix: "compare by hand"},
 		},

@@ -11,32 +11,36 @@ import (
 	"github.com/lpops/lpops/internal/probe"
 )
 
-// localGethName names the local geth (host.geth.enabled) when no rpc entry
-// already points at it.
-const localGethName = "host.geth.http_addr"
+// localChainNodeName names the host's own chain node (host.chain_node:
+// host.geth.http_addr or host.nitro.http_addr) when no rpc entry already
+// points at it.
+func localChainNodeName(h config.Host) string {
+	return "host." + h.ChainNodeKind() + ".http_addr"
+}
 
 // resolveEndpoint reads an endpoint's URL, trying first the host file a
 // /run/credentials/lpops.service/ url_file comes from.
-func (d *Doctor) resolveEndpoint(e config.Endpoint) (config.ResolvedEndpoint, error) {
-	try := func(e config.Endpoint) (config.ResolvedEndpoint, error) {
-		c := config.Config{RPC: []config.Endpoint{e}}
-		r, err := c.EndpointURLs()
-		if err != nil {
-			return config.ResolvedEndpoint{}, err
-		}
-		return r[0], nil
-	}
+// field is the entry's key path (rpc[1]), which errors name.
+func (d *Doctor) resolveEndpoint(field string, e config.Endpoint) (config.ResolvedEndpoint, error) {
 	if src, cred := d.credentialSource(e.URLFile); cred && e.URLFile != "" {
 		alt := e
 		alt.URLFile = src
-		if r, err := try(alt); err == nil {
+		if r, err := alt.Resolve(field); err == nil {
 			return r, nil
 		}
 	}
-	return try(e)
+	return e.Resolve(field)
 }
 
-// checkRPC asks every configured endpoint (and the local geth, when enabled
+// rpcFix is the fix for rpc[i] whose URL doctor could not read.
+func (d *Doctor) rpcFix(i int) string {
+	if d.sys.EUID() == 0 {
+		return fmt.Sprintf("fix rpc[%d]: its URL file or variable is missing, empty or not a URL", i)
+	}
+	return fmt.Sprintf("run lpops doctor as root, or fix rpc[%d]", i)
+}
+
+// checkRPC asks every configured endpoint (and the host's chain node, when it runs one
 // and not listed) whether it is synced: eth_syncing false and a head newer
 // than chain.max_head_age, on the right chain. It reuses the daemon's RPC
 // probe, so endpoints are named, never shown by URL.
@@ -45,20 +49,18 @@ func (d *Doctor) checkRPC(ctx context.Context, _ *runEnv) []Finding {
 	var eps []chain.EndpointConfig
 	urls := map[string]bool{}
 	for i, e := range d.cfg.RPC {
-		r, err := d.resolveEndpoint(e)
+		r, err := d.resolveEndpoint(fmt.Sprintf("rpc[%d]", i), e)
 		if err != nil {
 			out = append(out, Finding{Check: CheckRPCSynced, Status: Warn, Subject: e.Name,
 				Evidence: "cannot read its URL: " + shortErr(err),
-				Fix:      fmt.Sprintf("run lpops doctor as root, or fix rpc[%d]", i)})
+				Fix:      d.rpcFix(i)})
 			continue
 		}
 		eps = append(eps, chain.EndpointConfig{Name: r.Name, URL: r.URL})
 		urls[strings.TrimSuffix(r.URL, "/")] = true
 	}
-	if g := d.cfg.Host.Geth; g.Enabled && g.HTTPAddr != "" {
-		if u := "http://" + g.HTTPAddr; !urls[u] {
-			eps = append(eps, chain.EndpointConfig{Name: localGethName, URL: u})
-		}
+	if u := d.cfg.Host.ChainNodeURL(); u != "" && !urls[u] {
+		eps = append(eps, chain.EndpointConfig{Name: localChainNodeName(d.cfg.Host), URL: u})
 	}
 	if len(eps) == 0 {
 		if len(out) == 0 {
@@ -93,13 +95,14 @@ func rpcFindings(res probe.Result, eps []chain.EndpointConfig, c *config.Config)
 		}
 		reason := res.Evidence[ep.Name]
 		f := Finding{Check: CheckRPCSynced, Subject: ep.Name}
-		local := ep.Name == localGethName
+		local := ep.Name == localChainNodeName(c.Host) && c.Host.ChainNodeURL() != ""
 		switch {
 		case firing[probe.AlertRPCEndpointDown]:
 			f.Status, f.Evidence = Fail, "does not answer: "+reason
 			f.Fix = "check that the endpoint is up and reachable from this host"
 			if local {
-				f.Fix = "start geth (systemctl status geth; journalctl -u geth)"
+				unit := config.ChainNodeUnits[c.Host.ChainNodeKind()]
+				f.Fix = fmt.Sprintf("start it (systemctl status %s; journalctl -u %s)", unit, unit)
 			}
 		case firing[probe.AlertRPCWrongChain]:
 			f.Status, f.Evidence = Fail, "serves the wrong chain: "+reason

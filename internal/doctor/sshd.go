@@ -173,7 +173,7 @@ func (d *Doctor) checkSSHD(ctx context.Context, _ *runEnv) []Finding {
 			}
 		case perr != nil:
 			ev := "cannot read sshd's configuration: " + shortErr(perr) + note
-			fix := "run lpops doctor as root"
+			fix := d.unreadableFix("check " + d.sys.SSHDConfig + " and the files it includes")
 			return []Finding{
 				{Check: CheckSSHRootLogin, Status: Warn, Evidence: ev, Fix: fix},
 				{Check: CheckSSHPassword, Status: Warn, Evidence: ev, Fix: fix},

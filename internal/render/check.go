@@ -3,6 +3,7 @@ package render
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net"
 	"net/url"
 	"path/filepath"
@@ -14,17 +15,24 @@ import (
 )
 
 // Check reports what rendering needs beyond config.Validate, as
-// *config.ValidationError values naming the key: the keys only a rendered
-// host uses (service_addr, price_per_unit, ssh_cidrs), a -ethUrl the node can
-// be given without putting a provider's API key on its command line, the
-// node's CLI where lpops looks for it, and paths that mean the same on the
-// host as in the file (absolute, readable under ProtectHome=yes).
+// *config.ValidationError values naming the key and placed at it in the
+// file: a chain node that fits the network, runbooks restarting only units
+// render writes, the keys only a rendered host uses (service_addr,
+// price_per_unit, ssh_cidrs), a -ethUrl the node can be given without
+// putting a provider's API key on its command line and that reaches a chain
+// node, the node's CLI where lpops looks for it, and paths that mean the
+// same on the host as in the file (absolute, readable under
+// ProtectHome=yes).
 func Check(c *config.Config) error {
 	var errs []error
 	add := func(field, value, msg string) {
 		errs = append(errs, &config.ValidationError{Field: field, Value: value, Msg: msg})
 	}
 	h := c.Host
+	if m := c.ChainNodeMismatch(); m != nil {
+		errs = append(errs, m)
+	}
+	errs = append(errs, c.ChainNodeRestarts()...)
 	if h.Node.ServiceAddr == "" {
 		add("host.node.service_addr", "", "is required to render livepeer.service: the public host:port of the orchestrator (-serviceAddr)")
 	}
@@ -34,7 +42,7 @@ func Check(c *config.Config) error {
 	if len(h.Firewall.SSHCIDRs.Items) == 0 {
 		add("host.firewall.ssh_cidrs", "", "is required to render nftables.conf: without it ssh would be closed to everyone")
 	}
-	if h.Node.EthURL == "" && !h.Geth.Enabled {
+	if h.Node.EthURL == "" && h.ChainNodeURL() == "" {
 		u, field := firstLiteralURL(c)
 		switch {
 		case u != "" && keyFree(u):
@@ -43,7 +51,23 @@ func Check(c *config.Config) error {
 		case u != "":
 			add("host.node.eth_url", "", fmt.Sprintf("is required: %s has a path, query or user info, which may hold an API key, and -ethUrl is on the node's command line; set host.node.eth_url, or LP_ETHURL in host.node.environment_file", field))
 		default:
-			add("host.node.eth_url", "", "is required: no rpc entry has a literal url; set host.node.eth_url, enable host.geth, or put LP_ETHURL in host.node.environment_file")
+			add("host.node.eth_url", "", "is required: no rpc entry has a literal url; set host.node.eth_url, run a chain node (host.chain_node.kind), or put LP_ETHURL in host.node.environment_file")
+		}
+	}
+	if u, field := ethURLSource(c); u != "" && loopbackURL(u) && !servesURL(h.ChainNodeURL(), u) {
+		add(field, u, fmt.Sprintf("is -ethUrl of livepeer.service and points at this host, where no chain node listens: host.chain_node.kind is %s; "+
+			"run one there (host.chain_node.kind nitro for Arbitrum One) or use a hosted endpoint", h.ChainNodeKind()))
+	}
+	rendered := []string{"livepeer.service", "lpops.service"}
+	if u := config.ChainNodeUnits[h.ChainNodeKind()]; u != "" {
+		rendered = append(rendered, u)
+	}
+	for i, rb := range c.Remediation.Runbooks {
+		for j, s := range rb.Steps {
+			if s.Type == config.StepSystemdRestart && !slices.Contains(rendered, s.Unit) && !slices.Contains(slices.Collect(maps.Values(config.ChainNodeUnits)), s.Unit) {
+				add(fmt.Sprintf("remediation.runbooks[%d].steps[%d].unit", i, j), s.Unit,
+					"is not a unit render writes ("+strings.Join(rendered, ", ")+"): the polkit rule would let lpops restart a unit this host does not have")
+			}
 		}
 	}
 	if c.Node.CLIURL != "" {
@@ -52,13 +76,16 @@ func Check(c *config.Config) error {
 		}
 	}
 	users := []string{h.Node.User, h.Lpops.User}
-	if h.Geth.Enabled {
+	if h.ChainNodeKind() == config.ChainNodeGeth {
 		users = append(users, h.Geth.User)
 	}
 	for _, v := range []struct {
 		field string
 		vol   config.HostVolume
 	}{{"host.volumes.data.owner", h.Volumes.Data}, {"host.volumes.chain.owner", h.Volumes.Chain}} {
+		if v.field == "host.volumes.chain.owner" && h.ChainNodeKind() == config.ChainNodeNitro {
+			continue // nitro.service gives its data directory to the image's user
+		}
 		if v.vol.Managed() && !slices.Contains(users, v.vol.Owner) {
 			add(v.field, v.vol.Owner, "must be a user the host configuration creates: "+strings.Join(users, ", "))
 		}
@@ -76,7 +103,7 @@ func Check(c *config.Config) error {
 			}
 		}
 	})
-	return errors.Join(errs...)
+	return c.Place(errors.Join(errs...))
 }
 
 // sameHostPort compares two host:port strings, treating localhost as
@@ -93,6 +120,43 @@ func sameHostPort(a, b string) bool {
 		return net.JoinHostPort(host, port)
 	}
 	return norm(a) == norm(b)
+}
+
+// ethURLSource is the -ethUrl render gives the node when it is not the
+// host's chain node, and the key it comes from; "" when it comes from an
+// environment file or the chain node.
+func ethURLSource(c *config.Config) (string, string) {
+	if c.Host.Node.EthURL != "" {
+		return c.Host.Node.EthURL, "host.node.eth_url"
+	}
+	if c.Host.ChainNodeURL() != "" {
+		return "", ""
+	}
+	if u, field := firstLiteralURL(c); u != "" && keyFree(u) {
+		return u, field
+	}
+	return "", ""
+}
+
+// servesURL reports whether the chain node at nodeURL ("" for none) is
+// what u reaches: the same port, localhost being 127.0.0.1.
+func servesURL(nodeURL, u string) bool {
+	a, errA := url.Parse(nodeURL)
+	b, errB := url.Parse(u)
+	return nodeURL != "" && errA == nil && errB == nil && b.Port() != "" && sameHostPort(a.Host, b.Host)
+}
+
+// loopbackURL reports whether a URL's host is this machine.
+func loopbackURL(raw string) bool {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return false
+	}
+	if strings.EqualFold(u.Hostname(), "localhost") {
+		return true
+	}
+	ip := net.ParseIP(u.Hostname())
+	return ip != nil && ip.IsLoopback()
 }
 
 // firstLiteralURL returns the first rpc entry given as a literal http(s) or

@@ -1,6 +1,7 @@
 // Package render turns an lpops configuration into the configuration of the
-// host that runs the orchestrator: systemd units for go-livepeer, geth and
-// lpops, journald and logrotate retention, chrony, an nftables ruleset,
+// host that runs the orchestrator: systemd units for go-livepeer, lpops and
+// the chain node host.chain_node names (none, Nitro in a container, or geth),
+// journald and logrotate retention, chrony, an nftables ruleset,
 // sysctl file-handle limits, fstab lines and a volume script, cloud-init
 // user-data that applies all of it to a fresh Ubuntu host, and an AWS
 // CloudFormation template of the seed's layout. `lpops render` writes them;
@@ -31,6 +32,19 @@
 // do not follow the attachment's. lpops-volumes waits for each device (found
 // by the name in its NVMe EBS vendor data), formats it only when it holds no
 // signature at all, and mounts it by label, so a re-run never destroys data.
+//
+// # The chain node
+//
+// The host runs at most one chain node, and what it runs must fit the
+// network: geth is an Ethereum L1 (or devnet) node, Nitro an Arbitrum One
+// node. Render refuses a mismatch (config.ChainNodeMismatch), points the
+// node's -ethUrl at the chain node it writes, refuses a loopback -ethUrl
+// when it writes none, and refuses a runbook that restarts a unit it does
+// not write: the polkit rule names exactly the units the host has. Nitro
+// runs from the official image with host networking (a published port
+// would depend on NAT rules that the rendered nftables.conf flushes) and
+// reads its L1 endpoints, which hold provider keys, from a credential as
+// environment lines, never from its command line.
 //
 // The units are skipped (ConditionPathExists=) until their binary,
 // configuration and credentials are installed, so a host booted from the

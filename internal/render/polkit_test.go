@@ -1,6 +1,7 @@
 package render
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -125,16 +126,22 @@ func TestPolkitRule(t *testing.T) {
 }
 
 // TestPolkitRuleQuotesNames: a user or unit name from the configuration is
-// a string literal in the rule, whatever it holds; it cannot widen it.
+// a string literal in the rule, whatever it holds; it cannot widen it. Check
+// refuses a unit render does not write, so the template is run directly: the
+// quoting must hold on its own.
 func TestPolkitRuleQuotesNames(t *testing.T) {
 	c := load(t, sampleConfig)
 	evil := `x", "sshd.service`
 	c.Remediation.Runbooks = []config.Runbook{{Name: "odd", Steps: []config.Step{{Type: config.StepSystemdRestart, Unit: evil}}}}
-	files, err := Render(c, Options{})
-	if err != nil {
+	if _, err := Render(c, Options{}); err == nil {
+		t.Error("Render accepted a runbook restarting a unit it does not write")
+	}
+	var b bytes.Buffer
+	m := &model{Source: "lpops.yaml", Lpops: c.Host.Lpops, RestartUnits: RestartUnits(c)}
+	if err := templates.ExecuteTemplate(&b, "polkit.rules.tmpl", m); err != nil {
 		t.Fatal(err)
 	}
-	rules := fileByPath(t, files, "polkit/50-lpops.rules").Content
+	rules := b.Bytes()
 	got := evalPolkit(t, rules, []polkitCase{restart("lpops", evil), restart("lpops", "sshd.service"), restart("lpops", "x")})
 	if show(got[0]) != "yes" || got[1] != nil || got[2] != nil {
 		t.Errorf("answers %s %s %s, want yes for the odd name only", show(got[0]), show(got[1]), show(got[2]))

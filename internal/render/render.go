@@ -111,6 +111,9 @@ func Render(c *config.Config, opts Options) ([]File, error) {
 		{"geth.service.tmpl", "geth.service", "/etc/systemd/system/geth.service", 0o644,
 			"systemd unit of the local geth (JSON-RPC on loopback only)",
 			"systemctl daemon-reload && systemctl enable --now geth.service", m.Geth != nil},
+		{"nitro.service.tmpl", "nitro.service", "/etc/systemd/system/nitro.service", 0o644,
+			"systemd unit of the local Arbitrum One full node (Nitro container; JSON-RPC on loopback only)",
+			"systemctl daemon-reload && systemctl enable --now nitro.service", m.Nitro != nil},
 		{"livepeer.service.tmpl", "livepeer.service", "/etc/systemd/system/livepeer.service", 0o644,
 			"systemd unit of the go-livepeer orchestrator",
 			"systemctl daemon-reload && systemctl enable --now livepeer.service", true},
@@ -180,26 +183,29 @@ type model struct {
 	H      config.Host
 	Node   config.HostNode
 	Geth   *config.HostGeth
+	Nitro  *config.HostNitro
 	Lpops  config.HostLpops
+	// ChainUnit is the chain node's unit livepeer.service waits for, or "".
+	ChainUnit string
 
-	NodeArgs, GethArgs, LpopsArgs []string
-	NodeRW                        []string
-	NodeConditions                []string
-	LpopsConditions               []string
-	GethHTTPHost                  string
-	GethHTTPPort                  uint16
-	Credentials                   []credential
-	LpopsFiles                    []readFile
-	Users                         []string
-	ServicePort                   uint16
-	ClosedPorts                   []closedPort
-	SSHv4, SSHv6                  []string
-	Volumes                       []volume
-	Hostname                      string
-	RestartUnits                  []string // systemd_restart units: the polkit rule
-	UserData                      string   // user-data.yaml as text, or
-	UserDataGzip                  string   // base64 of it gzipped, when too long
-	Files                         []File
+	NodeArgs, GethArgs, NitroArgs, LpopsArgs []string
+	NodeRW                                   []string
+	NodeConditions                           []string
+	LpopsConditions                          []string
+	GethHTTPHost                             string
+	GethHTTPPort                             uint16
+	Credentials                              []credential
+	LpopsFiles                               []readFile
+	Users                                    []string
+	ServicePort                              uint16
+	ClosedPorts                              []closedPort
+	SSHv4, SSHv6                             []string
+	Volumes                                  []volume
+	Hostname                                 string
+	RestartUnits                             []string // systemd_restart units: the polkit rule
+	UserData                                 string   // user-data.yaml as text, or
+	UserDataGzip                             string   // base64 of it gzipped, when too long
+	Files                                    []File
 }
 
 // credential is one LoadCredential= of lpops.service.
@@ -244,11 +250,18 @@ func newModel(c *config.Config, opts Options) (*model, error) {
 	if opts.Source == "" {
 		m.Source = "lpops.yaml"
 	}
-	if h.Geth.Enabled {
+	switch h.ChainNodeKind() {
+	case config.ChainNodeGeth:
 		g := h.Geth
 		m.Geth = &g
 		m.GethHTTPHost, _, _ = net.SplitHostPort(g.HTTPAddr)
 		m.GethHTTPPort = config.HostPort(g.HTTPAddr)
+		m.ChainUnit = "geth.service"
+	case config.ChainNodeNitro:
+		n := h.Nitro
+		m.Nitro = &n
+		m.NitroArgs = nitroArgs(c)
+		m.ChainUnit = "nitro.service"
 	}
 	users := []string{h.Node.User, h.Lpops.User}
 	if m.Geth != nil {
@@ -295,6 +308,9 @@ func newModel(c *config.Config, opts Options) (*model, error) {
 	if m.Geth != nil {
 		m.ClosedPorts = append(m.ClosedPorts, closedPort{m.GethHTTPPort, "geth JSON-RPC, loopback only"})
 	}
+	if m.Nitro != nil {
+		m.ClosedPorts = append(m.ClosedPorts, closedPort{config.HostPort(m.Nitro.HTTPAddr), "Nitro JSON-RPC, loopback only"})
+	}
 	if p := config.HostPort(c.Listen); p != 0 {
 		m.ClosedPorts = append(m.ClosedPorts, closedPort{p, "lpops API and metrics (listen)"})
 	}
@@ -305,6 +321,10 @@ func newModel(c *config.Config, opts Options) (*model, error) {
 	}{{"data", h.Volumes.Data}, {"chain", h.Volumes.Chain}} {
 		if !v.vol.Managed() {
 			continue
+		}
+		if v.name == "chain" && m.Nitro != nil {
+			// nitro.service hands its data directory to the image's uid.
+			v.vol.Owner = "root"
 		}
 		pass := 2
 		if v.vol.FSType == "xfs" {
@@ -359,17 +379,42 @@ func gethArgs(g config.HostGeth, host string, port uint16) []string {
 	return append(args, g.ExtraFlags.Items...)
 }
 
-// ethURL is the node's -ethUrl: host.node.eth_url, the local geth, the first
-// literal rpc URL, or "" when host.node.environment_file provides LP_ETHURL.
-// Check has made sure one applies.
+// nitroArgs are nitro.service's ExecStart arguments: the runtime's, then
+// Nitro's. The parent chain endpoints come from the credential's
+// environment lines (--conf.env-prefix=NITRO).
+func nitroArgs(c *config.Config) []string {
+	n := c.Host.Nitro
+	host, port, _ := net.SplitHostPort(n.HTTPAddr)
+	// Host networking: Nitro listens on the loopback address itself. A
+	// published port would hang on NAT rules the runtime adds to the
+	// firewall, which the rendered nftables.conf flushes on every reload.
+	args := []string{n.Runtime, "run", "--rm", "--name=nitro", "--network=host",
+		"--env-file=${CREDENTIALS_DIRECTORY}/nitro-l1.env",
+		"--volume=" + n.DataDir + ":/home/user/.arbitrum",
+		n.Image,
+		"--conf.env-prefix=NITRO",
+		"--chain.id=" + strconv.FormatUint(c.ChainID, 10),
+		"--http.addr=" + host,
+		"--http.port=" + port,
+		"--http.vhosts=localhost",
+		"--http.api=net,web3,eth,arb",
+	}
+	if n.Init != "" {
+		args = append(args, "--init.latest="+n.Init)
+	}
+	return append(args, n.ExtraFlags.Items...)
+}
+
+// ethURL is the node's -ethUrl: host.node.eth_url, the host's chain node, the
+// first literal rpc URL, or "" when host.node.environment_file provides
+// LP_ETHURL. Check has made sure one applies.
 func ethURL(c *config.Config) string {
 	n := c.Host.Node
 	switch {
 	case n.EthURL != "":
 		return n.EthURL
-	case c.Host.Geth.Enabled:
-		host, port, _ := net.SplitHostPort(c.Host.Geth.HTTPAddr)
-		return "http://" + net.JoinHostPort(host, port)
+	case c.Host.ChainNodeURL() != "":
+		return c.Host.ChainNodeURL()
 	}
 	if u, _ := firstLiteralURL(c); u != "" && keyFree(u) {
 		return u

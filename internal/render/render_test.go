@@ -190,7 +190,7 @@ func TestLivepeerUnit(t *testing.T) {
 		}
 	}
 	exec := strings.Fields(unitValues(unit, "ExecStart")[0])
-	for _, want := range []string{"-orchestrator", "-transcoder", "-network=arbitrum-one-mainnet",
+	for _, want := range []string{"-orchestrator", "-transcoder", "-network=mainnet",
 		"-ethPassword=${CREDENTIALS_DIRECTORY}/passphrase", "-serviceAddr=orch.example.com:8935",
 		"-cliAddr=127.0.0.1:7935", "-pricePerUnit=1200", "-maxSessions=20", "-monitor=true", "-reward=true",
 		"-ethUrl=http://127.0.0.1:8545", "-maxGasPrice=1000000000"} {
@@ -572,6 +572,9 @@ func TestLongUserDataIsGzipped(t *testing.T) {
 	}
 }
 
+// placed matches the line:column: an error about a key in the file starts with.
+var placed = regexp.MustCompile(`(?m)^[0-9]+:[0-9]+: `)
+
 func TestCheck(t *testing.T) {
 	tests := []struct {
 		name   string
@@ -586,6 +589,7 @@ func TestCheck(t *testing.T) {
 			"host.firewall.ssh_cidrs: is required to render nftables.conf: without it ssh would be closed to everyone"},
 		{"EthURLWithKey", func(c *config.Config) {
 			c.Host.Geth.Enabled = false
+			c.Remediation.Runbooks = nil // they restart geth.service
 			c.Host.Volumes.Chain.Owner = "livepeer"
 			c.RPC[0].URL = "https://arb-mainnet.g.alchemy.com/v2/KEY"
 		}, "host.node.eth_url: is required: rpc[0].url has a path, query or user info, which may hold an API key, and -ethUrl is on the node's command line; set host.node.eth_url, or LP_ETHURL in host.node.environment_file"},
@@ -597,7 +601,7 @@ func TestCheck(t *testing.T) {
 			`api.token_file: must not be under /home, /root or /run/user: lpops.service runs with ProtectHome=yes (got "/home/ops/token")`},
 		{"NestedCredential", func(c *config.Config) { c.Signer.PassphraseFile = CredentialsPrefix + "a/b" },
 			`signer.passphrase_file: must name a file directly in /run/credentials/lpops.service/, such as /run/credentials/lpops.service/passphrase (got "/run/credentials/lpops.service/a/b")`},
-		{"OwnerNotCreated", func(c *config.Config) { c.Host.Geth.Enabled = false },
+		{"OwnerNotCreated", func(c *config.Config) { c.Host.Geth.Enabled, c.Remediation.Runbooks = false, nil },
 			`host.volumes.chain.owner: must be a user the host configuration creates: livepeer, lpops (got "geth")`},
 	}
 	for _, tt := range tests {
@@ -605,7 +609,9 @@ func TestCheck(t *testing.T) {
 			c := load(t, sampleConfig)
 			tt.change(c)
 			_, err := Render(c, Options{})
-			if err == nil || err.Error() != tt.want {
+			// The cases change keys after parsing, so where the file had
+			// them is beside the point here (TestCheckErrorsArePlaced).
+			if err == nil || placed.ReplaceAllString(err.Error(), "") != tt.want {
 				t.Errorf("Render error\n got: %v\nwant: %s", err, tt.want)
 			}
 			var ve *config.ValidationError
@@ -616,10 +622,119 @@ func TestCheck(t *testing.T) {
 	}
 }
 
-func TestRenderExample(t *testing.T) {
-	c := load(t, "../../examples/lpops.yaml")
-	if _, err := Render(c, Options{}); err != nil {
+const exampleConfig = "../../examples/lpops.yaml"
+
+// TestExampleIsCoherent renders examples/lpops.yaml into a host that works
+// as is: every unit a runbook restarts (and so the polkit rule names) is
+// rendered, and livepeer's -ethUrl is the chain node the host runs for the
+// network's chain, a Nitro container for Arbitrum One.
+func TestExampleIsCoherent(t *testing.T) {
+	c := load(t, exampleConfig)
+	files, err := Render(c, Options{})
+	if err != nil {
 		t.Fatalf("examples/lpops.yaml does not render: %v", err)
+	}
+	rendered := map[string]File{}
+	for _, f := range files {
+		rendered[f.Path] = f
+	}
+	restarted := RestartUnits(c)
+	if len(restarted) == 0 {
+		t.Fatal("the example's runbooks restart no unit: the check below proves nothing")
+	}
+	polkit := string(fileByPath(t, files, "polkit/50-lpops.rules").Content)
+	for _, u := range restarted {
+		if _, ok := rendered[u]; !ok {
+			t.Errorf("a runbook restarts %s, which render does not write", u)
+		}
+		if !strings.Contains(polkit, `"`+u+`"`) {
+			t.Errorf("the polkit rule does not name %s", u)
+		}
+	}
+
+	if c.Network != config.NetworkArbitrumOne {
+		t.Fatalf("the example's network is %s; this test checks an Arbitrum One host", c.Network)
+	}
+	node := string(fileByPath(t, files, "livepeer.service").Content)
+	exec := strings.Fields(unitValues(node, "ExecStart")[0])
+	if !slices.Contains(exec, "-network=arbitrum-one-mainnet") || !slices.Contains(exec, "-ethUrl=http://127.0.0.1:8547") {
+		t.Errorf("livepeer.service ExecStart %q, want -network=arbitrum-one-mainnet -ethUrl=http://127.0.0.1:8547", exec)
+	}
+	if _, ok := rendered["geth.service"]; ok {
+		t.Error("geth.service (an L1 node) rendered for an Arbitrum One host")
+	}
+	nitro, ok := rendered["nitro.service"]
+	if !ok {
+		t.Fatal("no nitro.service rendered, yet -ethUrl points at it")
+	}
+	unit := string(nitro.Content)
+	nexec := strings.Fields(unitValues(unit, "ExecStart")[0])
+	for _, want := range []string{"--network=host", "--http.addr=127.0.0.1", "--http.port=8547", "--chain.id=42161",
+		"--env-file=${CREDENTIALS_DIRECTORY}/nitro-l1.env", "--conf.env-prefix=NITRO"} {
+		if !slices.Contains(nexec, want) {
+			t.Errorf("nitro.service ExecStart lacks %s: %q", want, nexec)
+		}
+	}
+	if !strings.HasPrefix(nexec[slices.Index(nexec, "--conf.env-prefix=NITRO")-1], "docker.io/offchainlabs/nitro-node:v") {
+		t.Errorf("nitro.service does not run the official Nitro image with a release tag: %q", nexec)
+	}
+	if got := unitValues(unit, "LoadCredential"); !slices.Equal(got, []string{"nitro-l1.env:/etc/lpops/credentials/nitro-l1.env"}) {
+		t.Errorf("nitro.service LoadCredential=%q, want the L1 endpoints as a credential", got)
+	}
+	for _, flag := range []string{"parent-chain.connection.url", "beacon-url"} {
+		if strings.Contains(unitValues(unit, "ExecStart")[0], flag) {
+			t.Errorf("nitro.service puts %s on its command line", flag)
+		}
+	}
+	if w := unitValues(node, "Wants")[0]; !strings.Contains(w, "nitro.service") {
+		t.Errorf("livepeer.service Wants=%s, want nitro.service", w)
+	}
+	var cc struct {
+		Packages []string `yaml:"packages"`
+	}
+	if err := yaml.Unmarshal(fileByPath(t, files, "user-data.yaml").Content, &cc); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(cc.Packages, "podman") {
+		t.Errorf("user-data installs %q, not podman, which nitro.service runs", cc.Packages)
+	}
+	// The rpc entry the runbooks wait on is the node render runs.
+	for _, e := range c.RPC {
+		if e.Name == "local-nitro" && e.URL != c.Host.ChainNodeURL() {
+			t.Errorf("rpc local-nitro is %s, the rendered Nitro listens on %s", e.URL, c.Host.ChainNodeURL())
+		}
+	}
+}
+
+// TestChainNodeMismatch: a host whose chain node cannot serve the node's
+// -ethUrl, or a runbook that restarts a unit render does not write, is
+// refused with the key to change.
+func TestChainNodeMismatch(t *testing.T) {
+	tests := []struct {
+		name   string
+		change func(c *config.Config)
+		want   string
+	}{
+		{"LoopbackEthURLWithoutChainNode", func(c *config.Config) {
+			c.Host.ChainNode.Kind = config.ChainNodeNone
+			c.Host.Volumes.Chain.Owner = c.Host.Node.User
+			c.Remediation.Runbooks = nil
+		}, `42:10: rpc[0].url: is -ethUrl of livepeer.service and points at this host, where no chain node listens: host.chain_node.kind is none; ` +
+			`run one there (host.chain_node.kind nitro for Arbitrum One) or use a hosted endpoint (got "http://127.0.0.1:8547")`},
+		{"RestartsUnitNotRendered", func(c *config.Config) {
+			c.Remediation.Runbooks[0].Steps[0].Unit = "arbitrum.service"
+		}, `777:17: remediation.runbooks[0].steps[0].unit: is not a unit render writes (livepeer.service, lpops.service, nitro.service): ` +
+			`the polkit rule would let lpops restart a unit this host does not have (got "arbitrum.service")`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := load(t, exampleConfig)
+			tt.change(c)
+			_, err := Render(c, Options{})
+			if err == nil || err.Error() != tt.want {
+				t.Errorf("Render error\n got: %v\nwant: %s", err, tt.want)
+			}
+		})
 	}
 }
 
@@ -642,6 +757,7 @@ func TestNodeEthURL(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			c := load(t, sampleConfig)
 			c.Host.Volumes.Chain.Owner = c.Host.Node.User
+			c.Remediation.Runbooks = nil // some restart geth.service
 			tt.change(c)
 			files, err := Render(c, Options{})
 			if err != nil {
@@ -683,6 +799,7 @@ func TestServiceUsers(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c := load(t, sampleConfig)
+			c.Remediation.Runbooks = nil // some restart geth.service
 			tt.change(&c.Host)
 			files, err := Render(c, Options{})
 			if err != nil {
@@ -736,4 +853,39 @@ func instanceUserData(t *testing.T, tmpl map[string]any) []byte {
 	}
 	t.Fatalf("the instance has no UserData")
 	return nil
+}
+
+// TestCheckErrorsArePlaced: render's own errors about a key in the file
+// carry its line and column, as check-config's do.
+func TestCheckErrorsArePlaced(t *testing.T) {
+	data := must(os.ReadFile(exampleConfig))
+	data = []byte(strings.Replace(string(data), "    kind: nitro\n", "    kind: geth\n", 1))
+	c, err := config.Parse(data, "lpops.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Render(c, Options{})
+	line := 1 + strings.Count(string(data[:strings.Index(string(data), "    kind: geth\n")]), "\n")
+	want := fmt.Sprintf("lpops.yaml:%d:11: host.chain_node.kind: runs geth", line)
+	if got := config.InSource("lpops.yaml", err); got == nil || !strings.HasPrefix(got.Error(), want) {
+		t.Errorf("Render error\n got: %v\nwant it to start: %s", got, want)
+	}
+	var ve *config.ValidationError
+	if !errors.As(err, &ve) || ve.Field != "host.chain_node.kind" {
+		t.Errorf("errors.As = %+v, want the host.chain_node.kind error", ve)
+	}
+}
+
+// TestEthURLReachingTheChainNode: an explicit -ethUrl that reaches the
+// rendered chain node by another name (localhost) is not refused.
+func TestEthURLReachingTheChainNode(t *testing.T) {
+	c := load(t, exampleConfig)
+	c.Host.Node.EthURL = "http://localhost:8547"
+	if _, err := Render(c, Options{}); err != nil {
+		t.Errorf("Render refused -ethUrl %s with Nitro on %s: %v", c.Host.Node.EthURL, c.Host.Nitro.HTTPAddr, err)
+	}
+	c.Host.Node.EthURL = "http://localhost:8548"
+	if _, err := Render(c, Options{}); err == nil || !strings.Contains(err.Error(), "host.node.eth_url: is -ethUrl of livepeer.service and points at this host") {
+		t.Errorf("Render error %v, want host.node.eth_url refused (nothing listens on 8548)", err)
+	}
 }

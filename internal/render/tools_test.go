@@ -71,7 +71,7 @@ func run(t *testing.T, dir string, env []string, name string, args ...string) (s
 func stubBinaries(t *testing.T, c *config.Config) {
 	t.Helper()
 	dir := t.TempDir()
-	for _, b := range []*string{&c.Host.Node.Binary, &c.Host.Geth.Binary, &c.Host.Lpops.Binary} {
+	for _, b := range []*string{&c.Host.Node.Binary, &c.Host.Geth.Binary, &c.Host.Lpops.Binary, &c.Host.Nitro.Runtime} {
 		p := filepath.Join(dir, filepath.Base(*b))
 		if err := os.WriteFile(p, []byte("#!/bin/sh\nexit 0\n"), 0o755); err != nil {
 			t.Fatal(err)
@@ -114,6 +114,14 @@ func TestSystemdAnalyzeVerify(t *testing.T) {
 	dir := renderTo(t, c)
 	if f := verifyUnits(t, dir, "geth.service", "livepeer.service", "lpops.service"); len(f) > 0 {
 		t.Errorf("systemd-analyze verify reports:\n%s", strings.Join(f, "\n"))
+	}
+
+	// The example's Arbitrum host runs Nitro in a container.
+	ex := load(t, exampleConfig)
+	stubBinaries(t, ex)
+	exDir := renderTo(t, ex)
+	if f := verifyUnits(t, exDir, "nitro.service", "livepeer.service", "lpops.service"); len(f) > 0 {
+		t.Errorf("systemd-analyze verify reports on the example's units:\n%s", strings.Join(f, "\n"))
 	}
 
 	// The check is live: a unit with a typo and a missing binary is caught.

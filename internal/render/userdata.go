@@ -71,6 +71,14 @@ func userData(m *model, files []File) ([]byte, error) {
 			cc.FQDN = m.Hostname
 		}
 	}
+	if m.Nitro != nil {
+		// nitro.service's container runtime: Ubuntu's podman, or docker.io.
+		pkg := "podman"
+		if strings.HasSuffix(m.Nitro.Runtime, "/docker") {
+			pkg = "docker.io"
+		}
+		cc.Packages = append(cc.Packages, pkg)
+	}
 	if len(m.RestartUnits) > 0 {
 		// The polkit rule needs polkitd (JavaScript rules), which a
 		// minimal cloud image may lack.
@@ -112,11 +120,14 @@ func userData(m *model, files []File) ([]byte, error) {
 	if m.Geth != nil {
 		run("install", "-d", "-m", "0750", "-o", m.Geth.User, "-g", m.Geth.User, m.Geth.DataDir)
 	}
+	if m.Nitro != nil {
+		run("install", "-d", "-m", "0750", m.Nitro.DataDir)
+	}
 	run("install", "-d", "-m", "0700", "-o", h.Lpops.User, "-g", h.Lpops.User, m.C.StateDir)
 	run("systemctl", "daemon-reload")
 	units := []string{"livepeer.service", "lpops.service"}
-	if m.Geth != nil {
-		units = append([]string{"geth.service"}, units...)
+	if m.ChainUnit != "" {
+		units = append([]string{m.ChainUnit}, units...)
 	}
 	// --no-block: a unit still waiting for its binary or credentials is
 	// skipped by its conditions; cloud-init must not wait on it.
