@@ -176,7 +176,11 @@ func decodeError(err error) errorDoc {
 	var mbe *http.MaxBytesError
 	switch {
 	case errors.As(err, &te):
-		return errorDoc{Error: fmt.Sprintf("%s: must be %s, not %s", te.Field, jsonKind(te.Type.Kind().String()), te.Value), Field: te.Field}
+		field := te.Field
+		if field == "" { // the body itself: a list, a string, a number
+			field = "body"
+		}
+		return errorDoc{Error: fmt.Sprintf("%s: must be %s, not %s", field, jsonKind(te.Type.Kind().String()), te.Value), Field: field}
 	case errors.As(err, &se):
 		return errorDoc{Error: fmt.Sprintf("body: invalid JSON at byte %d: %v", se.Offset, err), Field: "body"}
 	case errors.As(err, &mbe):
