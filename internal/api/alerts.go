@@ -191,7 +191,9 @@ func decodeError(err error) errorDoc {
 		return errorDoc{Error: "body: the JSON ends too early", Field: "body"}
 	}
 	if f, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
-		f = strings.Trim(f, `"`)
+		if f = strings.Trim(f, `"`); f == "" {
+			return errorDoc{Error: `body: unknown field ""`, Field: "body"}
+		}
 		return errorDoc{Error: f + ": unknown field", Field: f}
 	}
 	return errorDoc{Error: "body: " + err.Error(), Field: "body"}
