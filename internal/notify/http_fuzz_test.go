@@ -36,8 +36,9 @@ func FuzzAnswerMessage(f *testing.F) {
 		}
 		for _, secret := range s.secrets {
 			// A secret made of the marker's letters, or holding characters
-			// the message rewrites, cannot be told from what replaced it.
-			if strings.Contains("<redacted>", secret) || strings.ContainsFunc(secret, func(r rune) bool {
+			// the message rewrites (invalid UTF-8 becomes U+FFFD, whose
+			// bytes it may match), cannot be told from what replaced it.
+			if !utf8.ValidString(secret) || strings.Contains("<redacted>", secret) || strings.ContainsFunc(secret, func(r rune) bool {
 				return r == '<' || r == '>' || r == '…' || !unicode.IsPrint(r) || unicode.IsSpace(r)
 			}) {
 				continue
