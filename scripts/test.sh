@@ -31,3 +31,39 @@ echo "test.sh: staticcheck -tags demo ./cmd/lpops (the demo build)"
 staticcheck -tags demo ./cmd/lpops
 echo "test.sh: go test -count=1 -timeout 25m ./... $*"
 go test -count=1 -timeout 25m ./... "$@"
+
+# ---- fuzzing (bounded) ------------------------------------------------------
+# The seed corpora already ran as tests above. Here every fuzz target mutates
+# its seeds for LPOPS_FUZZTIME (default 5s; 0 skips this step) with
+# LPOPS_FUZZPARALLEL workers (default 1). Each package that defines a target
+# is built once with fuzzing instrumentation (go test -c -fuzz); its binary
+# lists the targets (-test.list, so a new one is never forgotten) and fuzzes
+# them one by one, from the package's directory as go test would, sharing go
+# test's fuzz cache. A crasher fails the script; it is saved under the
+# package's testdata/fuzz/<Target>/, to commit with the fix.
+fuzztime=${LPOPS_FUZZTIME:-5s}
+if [[ $fuzztime != 0 && $fuzztime != 0s ]]; then
+	fuzz_bin=$(mktemp -d)
+	trap 'rm -rf "$fuzz_bin"' EXIT
+	fuzz_cache="$(go env GOCACHE)/fuzz"
+	fuzz_failed=()
+	for pkg in $(grep -rlE --include='*_test.go' --exclude-dir=.tools --exclude-dir=.git \
+		'^func Fuzz[A-Za-z0-9_]*\(f \*testing\.F\)' . | xargs -r -n1 dirname | sort -u); do
+		bin="$fuzz_bin/$(echo "${pkg#./}" | tr / _).test"
+		go test -c -o "$bin" -fuzz . "$pkg"
+		importpath=$(go list "$pkg")
+		for target in $(cd "$pkg" && "$bin" -test.list '^Fuzz'); do
+			echo "test.sh: fuzz $pkg $target for $fuzztime"
+			if ! (cd "$pkg" && "$bin" -test.run '^$' -test.fuzz "^${target}\$" -test.fuzztime "$fuzztime" \
+				-test.parallel "${LPOPS_FUZZPARALLEL:-1}" -test.timeout 10m -test.fuzzcachedir "$fuzz_cache/$importpath"); then
+				fuzz_failed+=("$pkg $target")
+			fi
+		done
+	done
+	if ((${#fuzz_failed[@]} > 0)); then
+		echo "test.sh: fuzzing found failures (inputs saved under each package's testdata/fuzz/):" >&2
+		printf '  %s\n' "${fuzz_failed[@]}" >&2
+		exit 1
+	fi
+fi
+# ---- end fuzzing -------------------------------------------------------------

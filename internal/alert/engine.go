@@ -263,7 +263,13 @@ func New(o Options) (*Engine, error) {
 	}
 	err := e.st.Scan(bucketState, nil, false, func(k, v []byte) bool {
 		a := new(entry)
-		if err := json.Unmarshal(v, a); err != nil {
+		err := json.Unmarshal(v, a)
+		if err == nil && (a.Fingerprint == "" || a.Name == "" || a.Status != StatusFiring && a.Status != StatusResolved) {
+			// Valid JSON but no alert (a torn write, an edit): kept, it
+			// would be notified as a blank message.
+			err = errors.New("no fingerprint, name or status")
+		}
+		if err != nil {
 			// One unreadable record must not keep lpops from starting.
 			e.log.Error("skipping unreadable alert record", "fingerprint", string(k), "err", err)
 			return true

@@ -166,12 +166,25 @@ func (e *Engine) peek(ch *channel) (outboxEntry, bool, error) {
 			bad = json.Unmarshal(v, &ent)
 			return false
 		})
+		// The key, not the copy of the id inside the entry, names it: ack,
+		// dropOldest and reject delete by ent.ID, and an entry whose copy
+		// disagreed would be delivered again and again without end.
+		// An entry without a notification id (a null, or a pending intent
+		// read back empty) is no notification: sent, it would reach the
+		// channel as a blank message.
+		switch {
+		case bad == nil && len(key) != 8:
+			bad = errors.New("key is not an outbox id")
+		case bad == nil && ent.Notification.ID == "":
+			bad = errors.New("no notification id")
+		}
 		switch {
 		case err != nil:
 			return outboxEntry{}, false, err
 		case key == nil:
 			return outboxEntry{}, false, nil
 		case bad == nil:
+			ent.ID = binary.BigEndian.Uint64(key)
 			return ent, true, nil
 		}
 		e.log.Error("deleting unreadable outbox entry", "channel", ch.name, "key", fmt.Sprintf("%x", key), "err", bad)

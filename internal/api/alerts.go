@@ -169,7 +169,11 @@ func decodeError(err error) errorDoc {
 	var mbe *http.MaxBytesError
 	switch {
 	case errors.As(err, &te):
-		return errorDoc{Error: fmt.Sprintf("%s: must be %s, not %s", te.Field, jsonKind(te.Type.Kind().String()), te.Value), Field: te.Field}
+		field := te.Field
+		if field == "" { // the body itself: a list, a string, a number
+			field = "body"
+		}
+		return errorDoc{Error: fmt.Sprintf("%s: must be %s, not %s", field, jsonKind(te.Type.Kind().String()), te.Value), Field: field}
 	case errors.As(err, &se):
 		return errorDoc{Error: fmt.Sprintf("body: invalid JSON at byte %d: %v", se.Offset, err), Field: "body"}
 	case errors.As(err, &mbe):
@@ -180,7 +184,9 @@ func decodeError(err error) errorDoc {
 		return errorDoc{Error: "body: the JSON ends too early", Field: "body"}
 	}
 	if f, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
-		f = strings.Trim(f, `"`)
+		if f = strings.Trim(f, `"`); f == "" {
+			return errorDoc{Error: `body: unknown field ""`, Field: "body"}
+		}
 		return errorDoc{Error: f + ": unknown field", Field: f}
 	}
 	return errorDoc{Error: "body: " + err.Error(), Field: "body"}

@@ -77,6 +77,9 @@ func TestAlertRoutes(t *testing.T) {
 			201, `"created_by": "alice"`},
 		{"BadJSON", testToken, "POST", "/api/v1/silences", bearer, `{"matchers":`, 400, `"field": "body"`},
 		{"EmptyBody", testToken, "POST", "/api/v1/silences", bearer, ``, 400, `"field": "body"`},
+		// Found by FuzzAddSilence: these named no field.
+		{"BodyNotAnObject", testToken, "POST", "/api/v1/silences", bearer, `[]`, 400, `"field": "body"`},
+		{"UnknownFieldWithoutName", testToken, "POST", "/api/v1/silences", bearer, `{"":""}`, 400, `"field": "body"`},
 		{"UnknownField", testToken, "POST", "/api/v1/silences", bearer, `{"matcher":[]}`, 400, `"field": "matcher"`},
 		{"MatchersWrongType", testToken, "POST", "/api/v1/silences", bearer, `{"matchers":"NodeDown"}`, 400, `"field": "matchers"`},
 		{"NoMatchers", testToken, "POST", "/api/v1/silences", bearer, `{"duration":"1h","comment":"x"}`, 400, `"field": "matchers"`},

@@ -456,7 +456,7 @@ func (k *Keeper) settleRewarded(ctx context.Context, rec *Record, snap *livepeer
 func (k *Keeper) decide(ctx context.Context, rec *Record, snap *livepeer.Snapshot) {
 	now := k.now()
 	due := !now.Before(rec.NextAttemptAt)
-	canSend := !k.cfg.Observe && k.signer != nil && !k.watchOnly()
+	canSend := k.canSend()
 
 	initDue := k.cfg.InitEnabled && snap.BlockNum >= snap.RoundStartBlock+k.cfg.InitAfterBlocks
 	if k.cfg.InitWhenRewardDue && snap.Active && snap.BlockNum >= snap.RoundStartBlock+k.cfg.GraceBlocks {
@@ -562,6 +562,12 @@ func (k *Keeper) inclusionMargin(snap *livepeer.Snapshot) (left, need uint64) {
 		need += uint64((2*k.readTook + per - 1) / per)
 	}
 	return left, min(need, max(2, snap.RoundLength/10))
+}
+
+// canSend reports whether this keeper may send at all: act mode, with a
+// signer that holds its key.
+func (k *Keeper) canSend() bool {
+	return !k.cfg.Observe && k.signer != nil && !k.watchOnly()
 }
 
 // watchOnly reports a signer that names its account but holds no key (a

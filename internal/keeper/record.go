@@ -145,6 +145,24 @@ type Record struct {
 	Txs []*Tx `json:"txs"`
 }
 
+// UnmarshalJSON decodes a stored record, refusing one whose transaction list
+// holds a null: every helper walks the list, so such a record would crash
+// the keeper on each tick instead of being reported as corrupt.
+func (r *Record) UnmarshalJSON(b []byte) error {
+	type plain Record
+	var p plain
+	if err := json.Unmarshal(b, &p); err != nil {
+		return err
+	}
+	for i, t := range p.Txs {
+		if t == nil {
+			return fmt.Errorf("round record: txs[%d] is null", i)
+		}
+	}
+	*r = Record(p)
+	return nil
+}
+
 // final reports whether the round's outcome is settled.
 func (r *Record) final() bool { return r.Outcome != "" }
 

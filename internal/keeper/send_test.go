@@ -537,3 +537,29 @@ func TestGasEstimateAboveBoundNotSigned(t *testing.T) {
 		t.Fatalf("%d transactions signed, pending nonce %d; want nothing signed on an absurd estimate", len(s.Txs), e.pendingNonce(addr(e.caller)))
 	}
 }
+
+// TestObserveModeNeverBroadcastsASignedTransaction: act mode wrote a signed
+// transaction and died before broadcasting it; restarted in observe mode,
+// lpops tracks it but never broadcasts it (observe never sends).
+func TestObserveModeNeverBroadcastsASignedTransaction(t *testing.T) {
+	e := newEnv(t, eth(1))
+	crash := &crashAfterWrite{Pool: e.pool}
+	k1, st := e.keeper(opts{signer: e.caller, grace: 1, chain: crash})
+	crash.st = st
+	e.nextActiveRound()
+	deadline := time.Now().Add(60 * time.Second)
+	for !crash.crashed.Load() {
+		if time.Now().After(deadline) {
+			t.Fatalf("keeper never reached the broadcast; status %+v", k1.Status())
+		}
+		k1.Tick(e.ctx)
+	}
+	k2, _ := e.keeper(opts{signer: e.caller, grace: 1, observe: true})
+	for range 20 {
+		k2.Tick(e.ctx)
+		time.Sleep(10 * time.Millisecond) // let blocks come: a broadcast would be mined
+	}
+	if n := e.pendingNonce(addr(e.caller)); n != 0 {
+		t.Fatalf("observe mode broadcast %d transaction(s)", n)
+	}
+}

@@ -103,6 +103,10 @@ func (k *Keeper) reconcile(ctx context.Context, rec *Record, snap *livepeer.Snap
 			k.m.countTx(t.Kind, TxDropped)
 			k.log.Info("transaction superseded by another sender's transaction", "kind", t.Kind, "tx", t.Hash, "nonce", t.Nonce)
 			rec.NextAttemptAt = k.now()
+		case t.State == TxSigned && !k.canSend():
+			// Signed in act mode before a restart into observe mode (or a
+			// read-only look): observe never sends, so it is only tracked.
+			k.log.Warn("not broadcasting a transaction signed before: this keeper does not send", "kind", t.Kind, "tx", t.Hash, "nonce", t.Nonce)
 		case t.State == TxSigned:
 			// Written before a crash, maybe never broadcast: send it now.
 			// Broadcasting the same bytes twice is harmless.

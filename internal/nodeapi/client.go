@@ -153,18 +153,18 @@ func (c *Client) OrchestratorInfo(ctx context.Context) (*OrchestratorInfo, error
 	out.Transcoder = Transcoder{ServiceURI: t.ServiceURI, Active: t.Active, Status: t.Status}
 	if t.Address != "" {
 		if !common.IsHexAddress(t.Address) {
-			return nil, fmt.Errorf("GET %s: Transcoder.Address %q is not an address", path, t.Address)
+			return nil, fmt.Errorf("GET %s: Transcoder.Address %q is not an address", path, clip(t.Address))
 		}
 		out.Transcoder.Address = common.HexToAddress(t.Address)
 	}
-	var errs []error
+	var errs []string // one line in all: it goes into status and alert text
 	u64 := func(field string, n json.Number, dst *uint64) {
 		if n == "" {
 			return
 		}
 		v, err := strconv.ParseUint(n.String(), 10, 64)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("field Transcoder.%s %q is not a non-negative 64-bit integer", field, n))
+			errs = append(errs, fmt.Sprintf("field Transcoder.%s %q is not a non-negative 64-bit integer", field, clip(n.String())))
 			return
 		}
 		*dst = v
@@ -175,7 +175,7 @@ func (c *Client) OrchestratorInfo(ctx context.Context) (*OrchestratorInfo, error
 		}
 		v, ok := new(big.Int).SetString(n.String(), 10)
 		if !ok {
-			errs = append(errs, fmt.Errorf("field Transcoder.%s %q is not an integer", field, n))
+			errs = append(errs, fmt.Sprintf("field Transcoder.%s %q is not an integer", field, clip(n.String())))
 		}
 		return v
 	}
@@ -186,8 +186,8 @@ func (c *Client) OrchestratorInfo(ctx context.Context) (*OrchestratorInfo, error
 	u64("LastActiveStakeUpdateRound", t.LastActiveStakeUpdateRound, &out.Transcoder.LastActiveStakeUpdateRound)
 	out.Transcoder.DelegatedStake = bigInt("DelegatedStake", t.DelegatedStake)
 	out.Transcoder.DeactivationRound = bigInt("DeactivationRound", t.DeactivationRound)
-	if err := errors.Join(errs...); err != nil {
-		return nil, fmt.Errorf("GET %s: %w", path, err)
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("GET %s: %s", path, strings.Join(errs, "; "))
 	}
 	return out, nil
 }

@@ -170,6 +170,12 @@ func TestErrorsNameTheRoute(t *testing.T) {
 		},
 			func(c *Client) error { _, err := c.OrchestratorInfo(context.Background()); return err },
 			`GET /orchestratorInfo: field Transcoder.LastRewardRound "-2" is not a non-negative 64-bit integer`},
+		// Found by FuzzOrchestratorInfo: two bad fields made a two-line error.
+		{"TwoBadFields", "/orchestratorInfo", func(w http.ResponseWriter, r *http.Request) {
+			fmt.Fprint(w, `{"Transcoder":{"LastRewardRound":-1,"ActivationRound":20000000000000000000}}`)
+		},
+			func(c *Client) error { _, err := c.OrchestratorInfo(context.Background()); return err },
+			`GET /orchestratorInfo: field Transcoder.LastRewardRound "-1" is not a non-negative 64-bit integer; field Transcoder.ActivationRound "20000000000000000000" is not`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -144,7 +144,7 @@ func (d *Discord) Notify(ctx context.Context, n Notification) error {
 			RetryAfter float64 `json:"retry_after"`
 		}
 		if json.Unmarshal(answer, &rl) == nil && rl.RetryAfter > 0 {
-			se.RetryAfter = time.Duration(rl.RetryAfter * float64(time.Second))
+			se.RetryAfter = seconds(rl.RetryAfter)
 			se.Message = d.send.message(rl.Message)
 		}
 	}

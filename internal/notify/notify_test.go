@@ -329,3 +329,18 @@ func TestProxyErrorPage(t *testing.T) {
 		t.Errorf("message of %d bytes, error of %d bytes: %.200q; want one short line", len(se.Message), len(err.Error()), se.Message)
 	}
 }
+
+// A service asking for an absurd wait (Retry-After: 1e300, or a Telegram or
+// Discord retry_after beyond 292 years) gets a long one, not a negative one
+// from an overflow, which the engine read as "no wait asked". Found by
+// FuzzParseRetryAfter.
+func TestRetryAfterSaturates(t *testing.T) {
+	for _, v := range []string{"1e300", "Inf", "9223372037"} {
+		if d := parseRetryAfter(v, t0); d < time.Hour {
+			t.Errorf("Retry-After %q: wait %v, want a long one", v, d)
+		}
+	}
+	if d := seconds(1.5); d != 1500*time.Millisecond {
+		t.Errorf("seconds(1.5) = %v", d)
+	}
+}

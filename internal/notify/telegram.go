@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/lpops/lpops/internal/config"
@@ -148,7 +147,7 @@ func (t *Telegram) Notify(ctx context.Context, n Notification) error {
 			se.Message = t.send.message(a.Description)
 		}
 		if a.Parameters.RetryAfter > 0 {
-			se.RetryAfter = time.Duration(a.Parameters.RetryAfter) * time.Second
+			se.RetryAfter = seconds(float64(a.Parameters.RetryAfter))
 		}
 	}
 	switch {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"math/big"
 	"net/http"
 	"net/url"
@@ -441,8 +442,8 @@ func (n *Node) checkMetrics(res *Result, r *nodeReads, fail func(string, ...any)
 	if okMax {
 		res.Values["max_sessions"] = maxS
 	}
-	if okCur && okMax && maxS > 0 {
-		res.Values["session_utilization"] = cur / maxS
+	if u := cur / maxS; okCur && okMax && maxS > 0 && !math.IsInf(u, 0) {
+		res.Values["session_utilization"] = u
 	}
 	if v, ok := sumFamily(r.families, metricWinningTicketsRecv); ok {
 		res.Values["winning_tickets_received"] = v
@@ -523,6 +524,9 @@ func (n *Node) obs(name string, sev alert.Severity, firing bool, summary, desc, 
 
 // sumFamily adds up every series of a family (go-livepeer labels them by
 // node id and type, some by sender) and reports whether the family exists.
+// A family whose sum is not a finite number (a NaN or infinite sample, or an
+// overflow) counts as absent: it says nothing, and one NaN among the values
+// would make the whole status document unencodable as JSON.
 func sumFamily(fams map[string]*dto.MetricFamily, name string) (float64, bool) {
 	f, ok := fams[name]
 	if !ok {
@@ -538,6 +542,9 @@ func sumFamily(fams map[string]*dto.MetricFamily, name string) (float64, bool) {
 		case m.Untyped != nil:
 			sum += m.Untyped.GetValue()
 		}
+	}
+	if math.IsNaN(sum) || math.IsInf(sum, 0) {
+		return 0, false
 	}
 	return sum, true
 }

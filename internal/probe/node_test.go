@@ -2,7 +2,9 @@ package probe
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"math"
 	"math/big"
 	"net/http"
 	"net/http/httptest"
@@ -13,6 +15,8 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
 
 	"github.com/lpops/lpops/internal/alert"
 	"github.com/lpops/lpops/internal/livepeer"
@@ -564,5 +568,39 @@ func TestNodeServiceDown(t *testing.T) {
 	o = wantObs(t, check(t, s.probe), AlertNodeServiceDown, true)
 	if !strings.HasPrefix(o.Description, "GET /healthz on ") {
 		t.Errorf("description %q", o.Description)
+	}
+}
+
+// A NaN or infinite sample in the node's /metrics (or a sum that overflows)
+// is no reading: it must not reach the result, whose values status encodes
+// as JSON, which has no NaN. Found by FuzzNodeMetrics.
+func TestNodeMetricsNotFinite(t *testing.T) {
+	tests := []struct {
+		name, body string
+	}{
+		{"NaN", "livepeer_reward_call_errors NaN\nlivepeer_current_sessions_total NaN\nlivepeer_max_sessions_total 10\n"},
+		{"Infinite", "livepeer_ticket_redemption_errors +Inf\nlivepeer_value_redeemed -Inf\nlivepeer_max_sessions_total +Inf\n"},
+		{"Overflow", "livepeer_winning_tickets_recv{a=\"1\"} 1e308\nlivepeer_winning_tickets_recv{a=\"2\"} 1e308\n"},
+		{"UtilizationOverflow", "livepeer_current_sessions_total 1e300\nlivepeer_max_sessions_total 1e-300\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := setupNode(t, false, false)
+			p := expfmt.NewTextParser(model.UTF8Validation)
+			fams, err := p.TextToMetricFamilies(strings.NewReader(tt.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			res := Result{Values: map[string]float64{}, Evidence: map[string]string{}}
+			s.probe.checkMetrics(&res, &nodeReads{families: fams}, func(string, ...any) {})
+			for k, v := range res.Values {
+				if math.IsNaN(v) || math.IsInf(v, 0) {
+					t.Errorf("value %s = %v", k, v)
+				}
+			}
+			if _, err := json.Marshal(res); err != nil {
+				t.Errorf("result does not encode: %v", err)
+			}
+		})
 	}
 }
