@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -11,14 +12,17 @@ import (
 
 // TestDemoNodeMissesLpopsCalls runs the demo as a newcomer would and checks
 // the story it tells: the node rewards on even rounds, misses odd ones, and
-// lpops calls reward for those; nothing is missed.
+// lpops calls reward for those; nothing is missed. Its temporary directory,
+// with a keystore and its passphrase, is gone afterwards.
 func TestDemoNodeMissesLpopsCalls(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
 	var out bytes.Buffer
 	res, err := RunDemo(ctx, DemoOptions{
 		Listen: "127.0.0.1:0", BlockTime: 100 * time.Millisecond, RoundLength: 16, GraceBlocks: 4,
-		Rounds: 4, Dir: t.TempDir(), Out: &out, Log: io.Discard,
+		Rounds: 4, Out: &out, Log: io.Discard,
 	})
 	if err != nil {
 		t.Fatalf("demo: %v\n%s", err, out.String())
@@ -26,9 +30,12 @@ func TestDemoNodeMissesLpopsCalls(t *testing.T) {
 	if res.Missed != 0 || res.RewardedByLpops < 1 || res.RewardedByNode < 1 {
 		t.Fatalf("result %+v, want rounds by both the node and lpops and none missed\n%s", res, out.String())
 	}
-	for _, want := range []string{"node missed it, lpops called rewardForTranscoder", "rewarded by the node", "summary:"} {
+	for _, want := range []string{"lpops: status page http://127.0.0.1:", "stops after 4 rounds", "node missed it, lpops called rewardForTranscoder", "rewarded by the node", "summary:", "demo: removed "} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("demo output lacks %q:\n%s", want, out.String())
 		}
+	}
+	if left, err := filepath.Glob(filepath.Join(tmp, "lpops-demo-*")); err != nil || len(left) > 0 {
+		t.Errorf("the demo left %v behind:\n%s", left, out.String())
 	}
 }
