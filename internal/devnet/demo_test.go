@@ -8,6 +8,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/lpops/lpops/internal/config"
 )
 
 // TestDemoNodeMissesLpopsCalls runs the demo as a newcomer would and checks
@@ -37,5 +41,33 @@ func TestDemoNodeMissesLpopsCalls(t *testing.T) {
 	}
 	if left, err := filepath.Glob(filepath.Join(tmp, "lpops-demo-*")); err != nil || len(left) > 0 {
 		t.Errorf("the demo left %v behind:\n%s", left, out.String())
+	}
+}
+
+// TestDemoConfigRunsEveryProbeWithinARound checks the config the demo writes:
+// rounds last seconds, so every probe, the RPC checks and the endpoint health
+// checks run at least once a round, or the status page would show a stake
+// and head many rounds older than the keeper's round.
+func TestDemoConfigRunsEveryProbeWithinARound(t *testing.T) {
+	o := DemoOptions{BlockTime: 200 * time.Millisecond, RoundLength: 20, GraceBlocks: 5, Dir: t.TempDir()}
+	round := o.BlockTime * time.Duration(o.RoundLength)
+	path, err := writeDemoConfig(o, "http://127.0.0.1:1", common.HexToAddress("0x1"), common.HexToAddress("0x2"), mustKey(), "http://127.0.0.1:2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, d := range map[string]time.Duration{
+		"probes.interval":       cfg.Probes.Interval.Duration,
+		"probes.chain_interval": cfg.Probes.ChainInterval.Duration,
+		"probes.rpc.interval":   cfg.Probes.RPC.Interval.Duration,
+		"chain.health_interval": cfg.Chain.HealthInterval.Duration,
+		"chain.poll_interval":   cfg.Chain.PollInterval.Duration,
+	} {
+		if d <= 0 || d > round {
+			t.Errorf("%s: %s, want at most a round (%s)", name, d, round)
+		}
 	}
 }
