@@ -6,7 +6,10 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"os/signal"
+	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -23,7 +26,8 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	blockTime := fs.Duration("block-time", 200*time.Millisecond, "time between devnet blocks")
 	roundLength := fs.Uint64("round-length", 20, "blocks per round")
 	grace := fs.Uint64("grace", 5, "blocks the node gets before lpops calls reward")
-	dir := fs.String("dir", "", "working `DIR`ectory for config, keystore, state and log (default: a new temp dir)")
+	dir := fs.String("dir", "", "working `DIR`ectory for config, keystore, state and log (default: a new temp dir, removed on exit)")
+	keep := fs.Bool("keep", false, "keep the temp dir (it holds a keystore and its passphrase) on exit")
 	if code, stop := parseFlags(fs, args); stop {
 		return code
 	}
@@ -31,7 +35,8 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	defer stop()
 	res, err := devnet.RunDemo(ctx, devnet.DemoOptions{
 		Listen: *listen, BlockTime: *blockTime, RoundLength: *roundLength, GraceBlocks: *grace,
-		Rounds: *rounds, Dir: *dir, Out: stdout, Version: buildVersion(),
+		Rounds: *rounds, Dir: *dir, Keep: *keep, Out: stdout, Version: buildVersion(),
+		StatusCommand: statusCommand(),
 	})
 	if err != nil {
 		fmt.Fprintln(stderr, "lpops demo:", err)
@@ -41,4 +46,21 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// statusCommand is how the demo's user runs `lpops status` beside it: the
+// demo binary itself, or, when `go run` built it into a temporary directory
+// that is gone on exit, the same `go run` (its build is cached by now). The
+// user has no lpops on PATH.
+func statusCommand() string {
+	exe, err := os.Executable()
+	if err != nil || strings.Contains(exe, string(filepath.Separator)+"go-build") {
+		return "go run -tags demo ./cmd/lpops status"
+	}
+	if wd, err := os.Getwd(); err == nil {
+		if rel, err := filepath.Rel(wd, exe); err == nil && !strings.HasPrefix(rel, "..") {
+			exe = "." + string(filepath.Separator) + rel
+		}
+	}
+	return exe + " status"
 }

@@ -19,6 +19,7 @@ other round, and lpops calling reward for those rounds.
 This binary was built without the devnet (it links a whole go-ethereum node, which
 the daemon you deploy does not carry). From a checkout of the lpops source, run:
 
+  ./scripts/demo.sh      (says it is building first: a cold build takes minutes)
   go run -tags demo ./cmd/lpops demo
 
 or build a demo binary with: go build -tags demo -o lpops-demo ./cmd/lpops

@@ -9,7 +9,6 @@ import (
 	"math/big"
 	"net"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/ethereum/go-ethereum/core/types"
@@ -29,15 +28,36 @@ type Chain struct {
 
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
-	paused atomic.Bool
+	mu     sync.Mutex // held while a block is sealed, so pausing waits for it
+	paused bool
 }
 
 // PauseMining stops producing blocks until ResumeMining: transactions stay
-// pending, as on a congested or stalled chain.
-func (c *Chain) PauseMining() { c.paused.Store(true) }
+// pending, as on a congested or stalled chain. When it returns no block is
+// being sealed, so a transaction sent afterwards stays pending: a block
+// sealed concurrently could otherwise take it (a flag alone let a test's
+// "pending" transfer be mined under load).
+func (c *Chain) PauseMining() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.paused = true
+}
 
 // ResumeMining restarts block production.
-func (c *Chain) ResumeMining() { c.paused.Store(false) }
+func (c *Chain) ResumeMining() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.paused = false
+}
+
+// mine seals a block unless mining is paused.
+func (c *Chain) mine() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.paused {
+		c.Backend.Commit()
+	}
+}
 
 // StartChain starts the chain with alloc funded and mines every blockTime.
 func StartChain(alloc types.GenesisAlloc, blockTime time.Duration) (*Chain, error) {
@@ -63,9 +83,7 @@ func StartChain(alloc types.GenesisAlloc, blockTime time.Duration) (*Chain, erro
 			case <-ctx.Done():
 				return
 			case <-t.C:
-				if !c.paused.Load() {
-					b.Commit()
-				}
+				c.mine()
 			}
 		}
 	}()

@@ -36,9 +36,14 @@ type DemoOptions struct {
 	GraceBlocks uint64        // blocks the node gets before lpops acts
 	Rounds      int           // stop after this many settled rounds (0: until ctx ends)
 	Dir         string        // working directory (config, keystore, state, log); temp if empty
+	Keep        bool          // keep the temporary directory made when Dir is empty
 	Out         io.Writer     // the round-by-round story
 	Log         io.Writer     // lpops' own JSON log (nil: Dir/lpops.log)
 	Version     string
+	// StatusCommand is how the user runs `lpops status` from where they are
+	// (the demo binary's path, or `go run -tags demo ./cmd/lpops status`);
+	// the demo prints it with --config. Default "lpops status".
+	StatusCommand string
 }
 
 // DemoResult counts what happened.
@@ -59,15 +64,31 @@ func RunDemo(ctx context.Context, o DemoOptions) (*DemoResult, error) {
 	if o.GraceBlocks == 0 {
 		o.GraceBlocks = 5
 	}
+	if o.StatusCommand == "" {
+		o.StatusCommand = "lpops status"
+	}
+	out := o.Out
+	say := func(f string, a ...any) { fmt.Fprintf(out, f+"\n", a...) }
 	if o.Dir == "" {
 		d, err := os.MkdirTemp("", "lpops-demo-")
 		if err != nil {
 			return nil, err
 		}
 		o.Dir = d
+		// It holds a keystore and its passphrase: gone on exit (this defer
+		// runs last, after lpops closed its state and log), unless kept.
+		defer func() {
+			if o.Keep {
+				say("demo: kept %s (config, keystore, passphrase, state, log)", d)
+				return
+			}
+			if err := os.RemoveAll(d); err != nil {
+				say("demo: remove %s: %v", d, err)
+				return
+			}
+			say("demo: removed %s (--keep keeps it)", d)
+		}()
 	}
-	out := o.Out
-	say := func(f string, a ...any) { fmt.Fprintf(out, f+"\n", a...) }
 
 	deployer, orchKey, callerKey := mustKey(), mustKey(), mustKey()
 	orch, caller := crypto.PubkeyToAddress(orchKey.PublicKey), crypto.PubkeyToAddress(callerKey.PublicKey)
@@ -167,7 +188,14 @@ func RunDemo(ctx context.Context, o DemoOptions) (*DemoResult, error) {
 		}
 	}
 	say("lpops: config %s, log %s", cfgPath, filepath.Join(o.Dir, "lpops.log"))
-	say("lpops: http://%s/api/v1/status  http://%s/metrics   (try: lpops status --config %s)", api, api, cfgPath)
+	say("lpops: status page http://%s/  (open it in a browser)", api)
+	say("lpops: API http://%s/api/v1/status  metrics http://%s/metrics", api, api)
+	say("lpops: while the demo runs, try: %s --config %s", o.StatusCommand, cfgPath)
+	if o.Rounds > 0 {
+		say("demo: stops after %d rounds with a reward due, or at Ctrl-C", o.Rounds)
+	} else {
+		say("demo: runs until Ctrl-C (--rounds N stops after N rounds)")
+	}
 	say("")
 
 	res := &DemoResult{}
@@ -288,7 +316,13 @@ func writeDemoConfig(o DemoOptions, rpcURL string, controller, orch common.Addre
 	if listen == "" {
 		listen = "127.0.0.1:7940"
 	}
+	// Every interval is scaled to the demo's rounds of seconds, so the page's
+	// stake, balances and head are as fresh as the keeper's round: the
+	// defaults (probes every 10s, chain probes every 2m, RPC checks every
+	// 30s) suit rounds of hours.
 	bt := o.BlockTime
+	round := bt * time.Duration(o.RoundLength)
+	quarter := max(round/4, bt)
 	y := strings.Join([]string{
 		"# Written by `lpops demo` for its embedded devnet.",
 		"network: custom",
@@ -297,9 +331,9 @@ func writeDemoConfig(o DemoOptions, rpcURL string, controller, orch common.Addre
 		"rpc:",
 		fmt.Sprintf("  - name: devnet\n    url: %s", rpcURL),
 		"chain:",
-		fmt.Sprintf("  poll_interval: %s", bt*time.Duration(o.RoundLength)),
+		fmt.Sprintf("  poll_interval: %s", round),
 		fmt.Sprintf("  active_poll_interval: %s", bt),
-		"  health_interval: 10s",
+		fmt.Sprintf("  health_interval: %s", round),
 		fmt.Sprintf("orchestrator: %q", orch.Hex()),
 		"node:",
 		fmt.Sprintf("  cli_url: %s", nodeURL),
@@ -316,7 +350,10 @@ func writeDemoConfig(o DemoOptions, rpcURL string, controller, orch common.Addre
 		fmt.Sprintf("  after_blocks: %d", o.GraceBlocks),
 		"  max_fee_gwei: 50",
 		"probes:",
-		fmt.Sprintf("  interval: %s", bt*5),
+		fmt.Sprintf("  interval: %s", quarter),
+		fmt.Sprintf("  chain_interval: %s", quarter),
+		"  rpc:",
+		fmt.Sprintf("    interval: %s", quarter),
 		"  releases:",
 		"    url: \"\"   # the devnet is offline",
 		fmt.Sprintf("state_dir: %s", filepath.Join(o.Dir, "state")),

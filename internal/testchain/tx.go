@@ -5,6 +5,7 @@ import (
 	"crypto/ecdsa"
 	"errors"
 	"fmt"
+	"math/big"
 	"strings"
 	"time"
 
@@ -127,10 +128,12 @@ func (d *Deployment) wait(ctx context.Context, method string, tx *types.Transact
 	for {
 		receipt, err := d.backend.TransactionReceipt(ctx, tx.Hash())
 		if err == nil && receipt != nil {
-			if receipt.Status == types.ReceiptStatusFailed {
-				return receipt, d.minedRevert(ctx, method, tx, receipt)
+			if err = d.headReached(ctx, receipt.BlockNumber); err == nil {
+				if receipt.Status == types.ReceiptStatusFailed {
+					return receipt, d.minedRevert(ctx, method, tx, receipt)
+				}
+				return receipt, nil
 			}
-			return receipt, nil
 		}
 		if err != nil && !errors.Is(err, ethereum.NotFound) {
 			lastErr = err // nodes may answer errors while indexing; keep polling
@@ -148,6 +151,29 @@ func (d *Deployment) wait(ctx context.Context, method string, tx *types.Transact
 		case <-ticker.C:
 		}
 	}
+}
+
+// errHeadBehind says a receipt is visible in a block the node's latest head has not reached.
+var errHeadBehind = errors.New("receipt's block is not the latest head yet")
+
+// headReached returns nil once the node's "latest" block is at least block.
+//
+// A receipt can be visible before its block is the head that "latest" reads resolve to:
+// go-ethereum writes a new head's transaction index in one batch and moves its in-memory
+// head marker after it (core.BlockChain.writeHeadBlock), and anvil and other nodes give no
+// stronger promise. A caller that acts on "mined" with a read at "latest" — bind's gas
+// estimate for the next call, a balance check — must not run in that window: on a loaded
+// machine a bond estimated right after its approve's receipt reverted with "ERC20:
+// insufficient allowance" against the block before the approve.
+func (d *Deployment) headReached(ctx context.Context, block *big.Int) error {
+	head, err := d.backend.HeaderByNumber(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("latest header: %w", err)
+	}
+	if head.Number.Cmp(block) < 0 {
+		return errHeadBehind
+	}
+	return nil
 }
 
 // minedRevert builds the error for a mined, reverted tx, replaying the call at its block to
