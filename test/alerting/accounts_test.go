@@ -29,6 +29,13 @@ func TestBalanceAndRunway(t *testing.T) {
 		t.Fatal(err)
 	}
 	hook := newReceiver(t)
+	// lpops may join its first round with too few of its 6 blocks left to
+	// initialize, reward and be mined (too_late, RewardMissed): that round
+	// is the start-up's, not a miss of a running lpops.
+	joined, err := e.dep.CurrentRound(e.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
 	e.startLpops(lpopsOptions{hook: hook, signer: caller, grace: 2,
 		warnETH: 6, criticalETH: 2, runwayWarn: 1000, runwayCritical: 1,
 		// RunwayLow is repeated every second, so each notice says the
@@ -96,5 +103,8 @@ func TestBalanceAndRunway(t *testing.T) {
 	if !strings.Contains(last.Description, "spent on average") {
 		t.Errorf("RunwayLow description %q does not give the spend per round", last.Description)
 	}
-	hook.none("RewardMissed while lpops rewards every round", named("RewardMissed", ""))
+	hook.none("RewardMissed while lpops rewards every round", func(n notification) bool {
+		r, _ := strconv.ParseUint(n.Labels["round"], 10, 64)
+		return named("RewardMissed", "")(n) && r > joined+1
+	})
 }
