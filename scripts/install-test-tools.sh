@@ -446,6 +446,10 @@ apt_install_system() {
 $(grep '^Remv ' <<<"$sim")"
 	fi
 	local inst=() p ver file units
+	if grep -q '^Inst [^ ]* \[' <<<"$sim"; then
+		die "apt-get install $* would upgrade installed packages; refusing (upgrade the host first):
+$(grep '^Inst [^ ]* \[' <<<"$sim")"
+	fi
 	while read -r _ p ver _; do
 		inst+=("$p ${ver#(}")
 	done < <(grep '^Inst ' <<<"$sim")
