@@ -75,7 +75,7 @@ debversion() {
 	if [[ $v == *-dirty ]]; then
 		dirty=+dirty v=${v%-dirty}
 	fi
-	if [[ $v =~ ^[0-9]+(\.[0-9]+)* ]]; then
+	if [[ $v =~ ^[0-9]+(\.[0-9]+)+([-+~]|$) ]]; then
 		v=${v/-rc/\~rc}
 		echo "${v//-/+}$dirty"
 	else
