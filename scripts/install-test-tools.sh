@@ -9,17 +9,14 @@
 #   .tools/bin/staticcheck
 #                      go install honnef.co/go/tools/cmd/staticcheck@STATICCHECK_VERSION
 #   .tools/bin/{promtool, alertmanager, chronyd, cloud-init, nft, logrotate,
-#     mkfs.ext4, shellcheck, systemd-analyze, dbus-daemon, zsh, fish}
+#     mkfs.ext4, shellcheck, systemd-analyze, dbus-daemon, zsh, fish, chromium}
 #                      Debian 12 packages unpacked (apt-get download + dpkg -x)
 #                      into .tools/deb/root, never installed (install_debs)
-#   .tools/bin/chromium
-#                      a link to Debian's chromium
 #
 # Installed system-wide with apt-get, only when missing, and only programs
-# that are no service (apt_install_system): nodejs, npm, chromium,
-# fonts-dejavu-core. That, and `apt-get update` when the package lists lack a
-# package, are the only steps that need root. Nothing is enabled, started or
-# removed.
+# that are no service (apt_install_system): nodejs and npm. That, and
+# `apt-get update` when the package lists lack a package, are the only steps
+# that need root. Nothing is enabled, started or removed.
 set -euo pipefail
 
 ANVIL_VERSION=1.7.1
@@ -136,9 +133,12 @@ install_staticcheck() {
 #   systemd                 systemd-analyze (verify)    internal/render/
 #   dbus-daemon             dbus-daemon (private bus)   internal/remediate/
 #   zsh, fish               zsh, fish                   cmd/lpops/ (completion scripts)
+#   chromium,               chromium (headless)         internal/web/ (the status page,
+#     fonts-dejavu-core                                   its screenshots)
 # ---------------------------------------------------------------------------
 DEB_ROOTS=(prometheus prometheus-alertmanager chrony cloud-init nftables logrotate
-	shellcheck e2fsprogs systemd libsystemd-shared dbus-daemon zsh fish)
+	shellcheck e2fsprogs systemd libsystemd-shared dbus-daemon zsh fish chromium
+	fonts-dejavu-core)
 # Dependencies no test uses, never unpacked: the Prometheus web UI's
 # JavaScript and fonts (moment-timezone alone is 200 MB unpacked), and what
 # only maintainer scripts or a running daemon call (they never run here).
@@ -174,13 +174,6 @@ apt_update() {
 	log "apt-get update (root: refreshes the package lists, installs nothing)"
 	as_root apt-get update -qq
 	APT_UPDATED=1
-}
-
-# apt_lists_know PKG: the package lists have a candidate for PKG.
-apt_lists_know() {
-	local c
-	c=$(apt-cache policy "$1" 2>/dev/null | awk '/Candidate:/ {print $2}')
-	[[ -n $c && $c != "(none)" ]]
 }
 
 # deb_closure ROOTS...: prints ROOTS and, recursively, the first alternative
@@ -314,6 +307,36 @@ write_cloud_init_wrapper() {
 	mv -f "$BIN/cloud-init.tmp" "$BIN/cloud-init"
 }
 
+# write_chromium_wrapper: chromium runs its ELF binary directly (Debian's
+# /usr/bin/chromium is a script that reads /etc/chromium.d), with a
+# fontconfig configuration that finds the unpacked fonts: a headless browser
+# with no font draws every letter as a box.
+write_chromium_wrapper() {
+	cat >"$DEB/fonts.conf" <<-'CONF'
+		<?xml version="1.0"?>
+		<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
+		<!-- Written by scripts/install-test-tools.sh: the fonts unpacked beside
+		     this file, then the host's. -->
+		<fontconfig>
+		  <dir prefix="relative">root/usr/share/fonts</dir>
+		  <dir>/usr/share/fonts</dir>
+		  <cachedir prefix="xdg">lpops-tools-fontconfig</cachedir>
+		</fontconfig>
+	CONF
+	cat >"$BIN/chromium.tmp" <<-WRAP
+		#!/bin/sh
+		# chromium from Debian, unpacked (dpkg -x) by scripts/install-test-tools.sh.
+		R=\$(cd "\$(dirname "\$0")/../deb/root" && pwd -P) || exit 127
+		L=\$R/usr/lib/$MULTIARCH:\$R/lib/$MULTIARCH
+		LD_LIBRARY_PATH=\$L\${LD_LIBRARY_PATH:+:\$LD_LIBRARY_PATH}
+		FONTCONFIG_FILE=\$R/../fonts.conf
+		export LD_LIBRARY_PATH FONTCONFIG_FILE
+		exec "\$R/usr/lib/chromium/chromium" "\$@"
+	WRAP
+	chmod 0755 "$BIN/chromium.tmp"
+	mv -f "$BIN/chromium.tmp" "$BIN/chromium"
+}
+
 # deb_wrappers: every tool the unpacked packages provide, and the version
 # command that shows it runs.
 deb_wrappers() {
@@ -329,6 +352,7 @@ deb_wrappers() {
 	write_wrapper fish usr/bin/fish
 	write_zsh_wrapper
 	write_cloud_init_wrapper
+	write_chromium_wrapper
 	# fish finds its functions relative to its binary (a "relocatable tree")
 	# when <prefix>/share/fish and <prefix>/etc/fish both exist.
 	mkdir -p "$DEBROOT/usr/etc"
@@ -348,6 +372,7 @@ DEB_CHECKS=(
 	"fish --version"
 	"zsh --version"
 	"cloud-init --version"
+	"chromium --version"
 )
 
 # deb_tools_run: every wrapper runs its program, with a clean environment
@@ -374,18 +399,22 @@ install_debs() {
 	if ! command -v apt-get >/dev/null || ! command -v dpkg >/dev/null; then
 		die "apt-get and dpkg not found: the test tools come from Debian 12 packages"
 	fi
-	local p
-	for p in "${DEB_ROOTS[@]}"; do
-		apt_lists_know "$p" || apt_update
-	done
+	local p known
+	known=$(LC_ALL=C apt-cache policy "${DEB_ROOTS[@]}" 2>/dev/null | grep -c '^  Candidate: [^(]' || true)
+	((known == ${#DEB_ROOTS[@]})) || apt_update
 	local pkgs
 	mapfile -t pkgs < <(deb_closure "${DEB_ROOTS[@]}")
 	mkdir -p "$DEB/archives" "$DEBROOT"
 	# apt-get download fetches the candidate version of each, as any user,
 	# into the current directory; packages already there are reused.
-	local want=() ver arch file
+	# The candidate version of each, from one apt-cache call.
+	local -A cand=()
+	local name ver file want=()
+	while read -r name ver; do
+		cand[$name]=$ver
+	done < <(LC_ALL=C apt-cache policy "${pkgs[@]}" | awk '/^[^ ].*:$/ {sub(/:$/, ""); p = $0} /^  Candidate:/ {print p, $2}')
 	for p in "${pkgs[@]}"; do
-		ver=$(apt-cache policy "$p" | awk '/Candidate:/ {print $2}')
+		ver=${cand[$p]:-}
 		[[ -n $ver && $ver != "(none)" ]] || die "no candidate version of $p in the package lists"
 		file=$(compgen -G "$DEB/archives/${p}_${ver//:/%3a}_*.deb" | head -n1) || true
 		[[ -n $file ]] || want+=("$p")
@@ -399,7 +428,7 @@ install_debs() {
 	mkdir -p "$DEB/unpacked"
 	: >"$DEB/packages.tmp"
 	for p in "${pkgs[@]}"; do
-		ver=$(apt-cache policy "$p" | awk '/Candidate:/ {print $2}')
+		ver=${cand[$p]}
 		file=$(compgen -G "$DEB/archives/${p}_${ver//:/%3a}_*.deb" | head -n1) ||
 			die "apt-get download did not fetch $p $ver"
 		echo "$p $ver" >>"$DEB/packages.tmp"
@@ -419,14 +448,11 @@ install_debs() {
 #
 #   nodejs, npm        node (internal/render/polkit_test.go evaluates the
 #                      polkit rule in it) and npm (installs anvil above)
-#   chromium, fonts-dejavu-core
-#                      the browser internal/web's tests drive; a headless
-#                      browser with no font draws every letter as a box
 #
 # apt_install_system refuses, before installing anything, a set that would
-# remove a package or that holds a package shipping a systemd unit or an
-# init script (which its postinst would enable or start), and installs
-# under a policy-rc.d that forbids starting any service.
+# remove or upgrade a package or that holds a package shipping a systemd
+# unit or an init script (which its postinst would enable or start), and
+# installs under a policy-rc.d that forbids starting any service.
 # ---------------------------------------------------------------------------
 POLICY_RC=/usr/sbin/policy-rc.d
 POLICY_RC_OURS=
@@ -483,27 +509,9 @@ install_node() {
 	((${#pkgs[@]} == 0)) || apt_install_system "${pkgs[@]}" ca-certificates
 }
 
-# install_chromium: Debian's chromium, the real browser internal/web's tests
-# drive (through chromedp) to load the status page and take its screenshots.
-# Linked as .tools/bin/chromium.
-install_chromium() {
-	local bin
-	if [[ -x $BIN/chromium ]]; then
-		log "chromium already linked in .tools/bin"
-		return
-	fi
-	if ! bin=$(command -v chromium) || ! dpkg-query -W -f='${db:Status-Abbrev}' fonts-dejavu-core 2>/dev/null | grep -q '^ii'; then
-		apt_install_system chromium fonts-dejavu-core
-		bin=$(command -v chromium) || die "chromium installed but not on PATH"
-	fi
-	ln -sfn "$bin" "$BIN/chromium"
-	log "chromium linked: .tools/bin/chromium -> $bin"
-}
-
 install_anvil
 install_geth
 install_staticcheck
 install_debs
-install_chromium
 
 log "tools ready in .tools/bin"
