@@ -136,9 +136,11 @@ install_staticcheck() {
 #   chromium,               chromium (headless)         internal/web/ (the status page,
 #     fonts-dejavu-core                                   its screenshots)
 # ---------------------------------------------------------------------------
-DEB_ROOTS=(prometheus prometheus-alertmanager chrony cloud-init nftables logrotate
-	shellcheck e2fsprogs systemd libsystemd-shared dbus-daemon zsh fish chromium
-	fonts-dejavu-core)
+# The packages a tool is built from with its exact version (its own
+# library, its data) are roots too, so a host's older copy never stands in.
+DEB_ROOTS=(prometheus prometheus-alertmanager chrony cloud-init nftables libnftables1
+	logrotate shellcheck e2fsprogs systemd libsystemd-shared dbus-daemon zsh zsh-common
+	fish fish-common chromium chromium-common fonts-dejavu-core)
 # Dependencies no test uses, never unpacked: the Prometheus web UI's
 # JavaScript and fonts (moment-timezone alone is 200 MB unpacked), and what
 # only maintainer scripts or a running daemon call (they never run here).
