@@ -131,6 +131,7 @@ install_staticcheck() {
 #   (the linter)            shellcheck                  internal/render/ (package shellcheck)
 #   e2fsprogs               mkfs.ext4                   internal/render/ (volume script)
 #   systemd                 systemd-analyze (verify)    internal/render/
+#                           systemd-sysusers, -tmpfiles test/release (the .deb's postinst)
 #   dbus-daemon             dbus-daemon (private bus)   internal/remediate/
 #   zsh, fish               zsh, fish                   cmd/lpops/ (completion scripts)
 #   chromium,               chromium (headless)         internal/web/ (the status page,
@@ -350,6 +351,10 @@ deb_wrappers() {
 	write_wrapper shellcheck usr/bin/shellcheck
 	write_wrapper mkfs.ext4 sbin/mkfs.ext4
 	write_wrapper systemd-analyze usr/bin/systemd-analyze
+	# test/release's install of the .deb into a temporary root: its postinst
+	# runs them with --root.
+	write_wrapper systemd-sysusers bin/systemd-sysusers
+	write_wrapper systemd-tmpfiles bin/systemd-tmpfiles
 	write_wrapper dbus-daemon usr/bin/dbus-daemon
 	write_wrapper fish usr/bin/fish
 	write_zsh_wrapper
@@ -370,6 +375,8 @@ DEB_CHECKS=(
 	"shellcheck --version"
 	"mkfs.ext4 -V"
 	"systemd-analyze --version"
+	"systemd-sysusers --version"
+	"systemd-tmpfiles --version"
 	"dbus-daemon --version"
 	"fish --version"
 	"zsh --version"

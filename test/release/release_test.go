@@ -136,7 +136,11 @@ func TestReleaseDeb(t *testing.T) {
 			}
 			t.Skip(msg)
 		}
-		need(t, "systemd-sysusers", "the postinst creates the lpops user with it")
+		// The postinst runs systemd-sysusers and systemd-tmpfiles --root:
+		// the ones scripts/install-test-tools.sh unpacks, else the host's.
+		sysusers := need(t, "systemd-sysusers", "the postinst creates the lpops user with it (run scripts/install-test-tools.sh)")
+		tmpfiles := need(t, "systemd-tmpfiles", "the postinst creates /var/lib/lpops with it (run scripts/install-test-tools.sh)")
+		path := filepath.Dir(sysusers) + ":" + filepath.Dir(tmpfiles) + ":" + os.Getenv("PATH")
 		inst := t.TempDir()
 		for _, d := range []string{"var/lib/dpkg/info", "var/lib/dpkg/updates"} {
 			if err := os.MkdirAll(filepath.Join(inst, d), 0o755); err != nil {
@@ -150,8 +154,10 @@ func TestReleaseDeb(t *testing.T) {
 		// --force-script-chrootless: the postinst runs on this system with
 		// DPKG_ROOT=inst, and acts only under it. --force-depends: the
 		// temporary root has no systemd or adduser package.
-		b, err := exec.Command(dpkg, "--root="+inst, "--log="+filepath.Join(t.TempDir(), "dpkg.log"),
-			"--force-script-chrootless", "--force-depends", "--install", deb).CombinedOutput()
+		install := exec.Command(dpkg, "--root="+inst, "--log="+filepath.Join(t.TempDir(), "dpkg.log"),
+			"--force-script-chrootless", "--force-depends", "--install", deb)
+		install.Env = append(os.Environ(), "PATH="+path)
+		b, err := install.CombinedOutput()
 		if err != nil {
 			t.Fatalf("dpkg --root --install: %v\n%s", err, b)
 		}
