@@ -42,6 +42,8 @@ import (
 	"github.com/lpops/lpops/internal/probe"
 	"github.com/lpops/lpops/internal/remediate"
 	"github.com/lpops/lpops/internal/store"
+
+	"github.com/lpops/lpops/internal/testenv"
 )
 
 const (
@@ -52,19 +54,15 @@ const (
 	alertsDoc     = "../docs/alerts.md"
 )
 
-// promtool finds promtool on PATH or in .tools/bin. Without it the test
+// promtool finds promtool in .tools/bin (scripts/install-test-tools.sh
+// unpacks Debian's prometheus package there) or on PATH. Without it the test
 // fails in CI and is skipped elsewhere.
 func promtool(t *testing.T) string {
 	t.Helper()
-	if p, err := exec.LookPath("promtool"); err == nil {
+	if p, ok := testenv.LookTool("promtool"); ok {
 		return p
 	}
-	if p, err := filepath.Abs("../.tools/bin/promtool"); err == nil {
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-	}
-	msg := "promtool not found on PATH or in .tools/bin; install it with scripts/install-test-tools.sh (apt-get install prometheus)"
+	msg := "promtool not found in .tools/bin or on PATH; run scripts/install-test-tools.sh (it unpacks Debian's prometheus package)"
 	if os.Getenv("CI") == "true" {
 		t.Fatal(msg)
 	}

@@ -1,14 +1,22 @@
 #!/usr/bin/env bash
-# Installs the real programs lpops' integration tests run against into .tools/
-# at the repository root (gitignored). Idempotent: a tool already present at the
-# pinned version is left alone, so a warm run takes about a second.
+# Installs the real programs lpops' tests run against into .tools/ at the
+# repository root (gitignored; LPOPS_TOOLS_DIR names another directory).
+# Idempotent: a tool already present at the pinned version is left alone, so a
+# warm run takes a few seconds.
 #
 #   .tools/bin/anvil   anvil from npm @foundry-rs/anvil-linux-<arch>@ANVIL_VERSION
 #   .tools/bin/geth    go install github.com/ethereum/go-ethereum/cmd/geth@GETH_VERSION
 #   .tools/bin/staticcheck
 #                      go install honnef.co/go/tools/cmd/staticcheck@STATICCHECK_VERSION
+#   .tools/bin/{promtool, alertmanager, chronyd, cloud-init, nft, logrotate,
+#     mkfs.ext4, shellcheck, systemd-analyze, dbus-daemon, zsh, fish, chromium}
+#                      Debian 12 packages unpacked (apt-get download + dpkg -x)
+#                      into .tools/deb/root, never installed (install_debs)
 #
-# System packages (node/npm) come from apt-get, only when missing.
+# Installed system-wide with apt-get, only when missing, and only programs
+# that are no service (apt_install_system): nodejs and npm. That, and
+# `apt-get update` when the package lists lack a package, are the only steps
+# that need root. Nothing is enabled, started or removed.
 set -euo pipefail
 
 ANVIL_VERSION=1.7.1
@@ -19,7 +27,9 @@ STATICCHECK_VERSION=v0.8.2
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$PWD
-TOOLS=$ROOT/.tools
+TOOLS=${LPOPS_TOOLS_DIR:-$ROOT/.tools}
+mkdir -p "$TOOLS"
+TOOLS=$(cd "$TOOLS" && pwd)
 BIN=$TOOLS/bin
 mkdir -p "$BIN"
 
@@ -30,36 +40,12 @@ die() { echo "install-test-tools: error: $*" >&2; exit 1; }
 exec 9>"$TOOLS/.lock"
 flock 9
 
-APT_UPDATED=
-apt_install() {
-	local sudo=
-	if [[ $(id -u) != 0 ]]; then
-		command -v sudo >/dev/null || die "need root or sudo to apt-get install $*"
-		sudo=sudo
-	fi
-	command -v apt-get >/dev/null || die "apt-get not found; install $* by hand"
-	if [[ -z $APT_UPDATED ]]; then
-		log "apt-get update"
-		$sudo apt-get update -qq
-		APT_UPDATED=1
-	fi
-	log "apt-get install $*"
-	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "$@"
-}
-
 # has_version BIN PATTERN: BIN runs and its version output matches PATTERN.
 has_version() {
 	# Capture first: with pipefail, grep -q closing the pipe early would make
 	# the tool die of SIGPIPE and the check fail at random.
 	local out
 	[[ -x $1 ]] && out=$("$1" "${@:3}" 2>/dev/null) && grep -qE "$2" <<<"$out"
-}
-
-install_node() {
-	local pkgs=()
-	command -v node >/dev/null || pkgs+=(nodejs)
-	command -v npm >/dev/null || pkgs+=(npm)
-	((${#pkgs[@]} == 0)) || apt_install "${pkgs[@]}" ca-certificates
 }
 
 install_anvil() {
@@ -124,123 +110,417 @@ install_staticcheck() {
 }
 
 # ---------------------------------------------------------------------------
-# Hooks for tools later tests will need. Each follows the same pattern: pin a
-# version here, skip when .tools/bin/<tool> already reports it, install into
-# .tools/ (never system-wide unless it only comes from apt), add the call below.
+# Debian packages, unpacked into .tools/deb/root (never installed).
 #
-# install_prometheus()  promtool from Debian's prometheus package (below).
-# install_chromium()    apt_install chromium (Debian package), link into .tools/bin.
-# install_ffmpeg()      apt_install ffmpeg.
+# Every Debian program the tests run is fetched with `apt-get download` and
+# unpacked with `dpkg -x`: no maintainer script runs, no unit is enabled or
+# started, no user is created, dpkg's database does not change. Each root
+# package below is unpacked even when the host has it installed; its
+# dependencies are unpacked when the host does not have them installed (a
+# library the host has is the same Debian 12 build). .tools/bin/<tool> is a
+# small wrapper that runs the unpacked program with LD_LIBRARY_PATH (and,
+# for cloud-init, PYTHONPATH) pointing into .tools/deb/root.
+#
+# root package            tool(s) in .tools/bin       used by
+#   prometheus              promtool                    deploy/ (rules, rule tests, dashboard queries)
+#   prometheus-alertmanager alertmanager                internal/notify/
+#   chrony                  chronyd (-p)                internal/render/
+#   cloud-init              cloud-init (schema)         internal/render/
+#   nftables                nft (-c)                    internal/render/
+#   logrotate               logrotate (-d)              internal/render/
+#   (the linter)            shellcheck                  internal/render/ (package shellcheck)
+#   e2fsprogs               mkfs.ext4                   internal/render/ (volume script)
+#   systemd                 systemd-analyze (verify)    internal/render/
+#                           systemd-sysusers, -tmpfiles test/release (the .deb's postinst)
+#   dbus-daemon             dbus-daemon (private bus)   internal/remediate/
+#   zsh, fish               zsh, fish                   cmd/lpops/ (completion scripts)
+#   chromium,               chromium (headless)         internal/web/ (the status page,
+#     fonts-dejavu-core                                   its screenshots)
 # ---------------------------------------------------------------------------
+# The packages a tool is built from with its exact version (its own
+# library, its data) are roots too, so a host's older copy never stands in.
+DEB_ROOTS=(prometheus prometheus-alertmanager chrony cloud-init nftables libnftables1
+	logrotate shellcheck e2fsprogs systemd libsystemd-shared dbus-daemon zsh zsh-common
+	fish fish-common chromium chromium-common fonts-dejavu-core)
+# Dependencies no test uses, never unpacked: the Prometheus web UI's
+# JavaScript and fonts (moment-timezone alone is 200 MB unpacked), and what
+# only maintainer scripts or a running daemon call (they never run here).
+DEB_SKIP=('libjs-*' 'fonts-*' javascript-common locales cron cron-daemon-common ucf
+	eject gdisk lsb-base)
+DEB=$TOOLS/deb
+DEBROOT=$DEB/root
 
-# install_alertmanager: Debian's prometheus-alertmanager, the real Alertmanager
-# internal/notify's tests post to. The package names its binary
-# prometheus-alertmanager; it is linked as .tools/bin/alertmanager. Skipped when
-# an alertmanager is already on PATH or linked. (On a host running systemd the
-# package also starts a prometheus-alertmanager service on :9093; the tests run
-# their own instance on a free loopback port and do not touch it.)
-install_alertmanager() {
-	local bin
-	if [[ -x $BIN/alertmanager ]]; then
-		log "alertmanager already linked in .tools/bin"
-		return
+# The dpkg database the "is it on the host" question reads. A test hook:
+# LPOPS_TOOLS_HOST_ADMINDIR names another one (a status file of a fresh
+# Debian 12, say) to exercise what a fresh machine unpacks.
+HOST_ADMINDIR=${LPOPS_TOOLS_HOST_ADMINDIR:-/var/lib/dpkg}
+
+case $(uname -m) in
+x86_64 | amd64) MULTIARCH=x86_64-linux-gnu ;;
+aarch64 | arm64) MULTIARCH=aarch64-linux-gnu ;;
+*) MULTIARCH=$(uname -m)-linux-gnu ;;
+esac
+
+as_root() {
+	if [[ $(id -u) == 0 ]]; then
+		"$@"
+	else
+		command -v sudo >/dev/null || die "need root or sudo to run: $*"
+		sudo "$@"
 	fi
-	if bin=$(command -v alertmanager); then
-		log "alertmanager already on PATH ($bin)"
-		return
-	fi
-	bin=$(command -v prometheus-alertmanager) || {
-		apt_install prometheus-alertmanager
-		bin=$(command -v prometheus-alertmanager) || die "prometheus-alertmanager installed but not on PATH"
-	}
-	ln -sfn "$bin" "$BIN/alertmanager"
-	log "alertmanager linked: .tools/bin/alertmanager -> $bin"
 }
 
-# install_prometheus: promtool, from Debian's prometheus package, which
-# deploy/deploy_test.go runs to check and unit-test the alerting rules and to
-# parse the Grafana dashboard's queries. Linked as .tools/bin/promtool; skipped
-# when a promtool is already on PATH or linked. (On a host running systemd the
-# package also starts a prometheus service on :9090; the tests do not use it.)
-install_prometheus() {
-	local bin
-	if [[ -x $BIN/promtool ]]; then
-		log "promtool already linked in .tools/bin"
-		return
-	fi
-	if bin=$(command -v promtool); then
-		log "promtool already on PATH ($bin)"
-		return
-	fi
-	apt_install prometheus
-	bin=$(command -v promtool) || die "prometheus installed but promtool is not on PATH"
-	ln -sfn "$bin" "$BIN/promtool"
-	log "promtool linked: .tools/bin/promtool -> $bin"
+APT_UPDATED=
+apt_update() {
+	[[ -n $APT_UPDATED ]] && return
+	command -v apt-get >/dev/null || die "apt-get not found: this script needs Debian 12 (or a derivative)"
+	log "apt-get update (root: refreshes the package lists, installs nothing)"
+	as_root apt-get update -qq
+	APT_UPDATED=1
 }
 
-# install_host_tools: the programs internal/render's tests check rendered host
-# configuration with: systemd-analyze verify (units), nft -c (ruleset),
-# cloud-init schema (user-data), chronyd -p, logrotate -d, shellcheck,
-# findmnt --verify, and losetup/mkfs.ext4 for the volume script; and
-# dbus-daemon, the private bus internal/remediate's tests serve a stand-in
-# systemd on (Debian's dbus-daemon package: the daemon alone, not the system
-# bus service the dbus package adds); node, which evaluates the rendered
-# polkit rule as polkitd would (internal/render/polkit_test.go). All Debian
-# packages; only those whose program is missing are installed.
-install_host_tools() {
-	local pkgs=() cmd pkg
-	while read -r cmd pkg; do
-		command -v "$cmd" >/dev/null || [[ -x /usr/sbin/$cmd || -x /sbin/$cmd ]] || pkgs+=("$pkg")
-	done <<-'LIST'
-		systemd-analyze systemd
-		nft nftables
-		cloud-init cloud-init
-		chronyd chrony
-		logrotate logrotate
-		shellcheck shellcheck
-		findmnt util-linux
-		losetup mount
-		mkfs.ext4 e2fsprogs
-		prlimit util-linux
-		zsh zsh
-		fish fish
-		dbus-daemon dbus-daemon
-		node nodejs
-	LIST
-	if ((${#pkgs[@]} > 0)); then
-		apt_install "${pkgs[@]}"
-	fi
-	log "host configuration tools ready"
+# deb_closure ROOTS...: prints ROOTS and, recursively, the first alternative
+# of each Depends/Pre-Depends that the host does not have installed.
+deb_closure() {
+	local -A seen=() host=()
+	local name status
+	while IFS=$'\t' read -r name status; do
+		[[ $status == ii* ]] && host[$name]=1
+	done < <(dpkg-query --admindir="$HOST_ADMINDIR" -W -f='${Package}\t${db:Status-Abbrev}\n' 2>/dev/null)
+	local queue=("$@") next out=("$@") line dep bar cont virt p
+	for p in "$@"; do seen[$p]=1; done
+	while ((${#queue[@]})); do
+		next=()
+		cont=0 virt=
+		while IFS= read -r line; do
+			if [[ $line =~ ^[^\ ] ]]; then
+				cont=0 virt=
+				continue
+			fi
+			if [[ -n $virt && $line =~ ^\ \ \ \ ([^ ]+)$ ]]; then
+				# The first package providing a virtual dependency.
+				dep=${BASH_REMATCH[1]} virt=
+			elif [[ $line =~ ^\ (\||\ )(Pre)?Depends:\ (.+)$ ]]; then
+				bar=${BASH_REMATCH[1]} dep=${BASH_REMATCH[3]} virt=
+				if ((cont)); then
+					# A later alternative of a group whose first one was taken.
+					[[ $bar == "|" ]] || cont=0
+					continue
+				fi
+				[[ $bar == "|" ]] && cont=1
+				if [[ $dep == \<*\> ]]; then
+					dep=${dep#<} dep=${dep%>}
+					if [[ $dep != *:any ]]; then
+						virt=1
+						continue
+					fi
+				fi
+			else
+				continue
+			fi
+			dep=${dep%:any}
+			[[ -n ${seen[$dep]:-} ]] && continue
+			seen[$dep]=1
+			[[ -n ${host[$dep]:-} ]] && continue
+			for p in "${DEB_SKIP[@]}"; do
+				# shellcheck disable=SC2053 # DEB_SKIP holds patterns.
+				[[ $dep == $p ]] && continue 2
+			done
+			next+=("$dep") out+=("$dep")
+		done < <(apt-cache depends --no-recommends --no-suggests --no-conflicts \
+			--no-breaks --no-replaces --no-enhances "${queue[@]}")
+		queue=("${next[@]}")
+	done
+	printf '%s\n' "${out[@]}"
 }
 
-# install_chromium: Debian's chromium, the real browser internal/web's tests
-# drive (through chromedp) to load the status page and take its screenshots.
-# Linked as .tools/bin/chromium; skipped when a chromium is already on PATH or
-# linked. fonts-dejavu-core comes with it: a headless browser with no font
-# draws every letter as a box.
-install_chromium() {
-	local bin
-	if [[ -x $BIN/chromium ]]; then
-		log "chromium already linked in .tools/bin"
+# write_wrapper NAME PATH-IN-ROOT: .tools/bin/NAME runs the unpacked program
+# with the unpacked libraries first on its library path. The wrapper finds
+# the root from its own location, so the tree can move.
+write_wrapper() {
+	local name=$1 target=$2
+	cat >"$BIN/$name.tmp" <<-WRAP
+		#!/bin/sh
+		# $name from Debian, unpacked (dpkg -x) by scripts/install-test-tools.sh.
+		R=\$(cd "\$(dirname "\$0")/../deb/root" && pwd -P) || exit 127
+		L=\$R/usr/lib/$MULTIARCH:\$R/lib/$MULTIARCH:\$R/usr/lib/$MULTIARCH/systemd
+		LD_LIBRARY_PATH=\$L\${LD_LIBRARY_PATH:+:\$LD_LIBRARY_PATH}
+		export LD_LIBRARY_PATH
+		exec "\$R/$target" "\$@"
+	WRAP
+	chmod 0755 "$BIN/$name.tmp"
+	mv -f "$BIN/$name.tmp" "$BIN/$name"
+}
+
+# write_zsh_wrapper: zsh ignores module_path and fpath from the environment,
+# so the wrapper prepends their assignment to the command of `-c CMD`
+# (how the tests run it); `zsh -n FILE` needs neither.
+write_zsh_wrapper() {
+	cat >"$BIN/zsh.tmp" <<-WRAP
+		#!/bin/sh
+		# zsh from Debian, unpacked (dpkg -x) by scripts/install-test-tools.sh.
+		# zsh reads module_path and fpath only from its own code, not from the
+		# environment: the command after -c gets them prepended.
+		R=\$(cd "\$(dirname "\$0")/../deb/root" && pwd -P) || exit 127
+		L=\$R/usr/lib/$MULTIARCH:\$R/lib/$MULTIARCH
+		LD_LIBRARY_PATH=\$L\${LD_LIBRARY_PATH:+:\$LD_LIBRARY_PATH}
+		export LD_LIBRARY_PATH
+		init="module_path=('\$R'/usr/lib/$MULTIARCH/zsh/*(/N[-1])); fpath=('\$R'/usr/share/zsh/functions/**/*(/N) \\\$fpath)"
+		c=0
+		for a do
+			shift
+			if [ "\$c" = 1 ]; then
+				a="\$init
+		\$a"
+				c=2
+			fi
+			[ "\$a" = -c ] && [ "\$c" = 0 ] && c=1
+			set -- "\$@" "\$a"
+		done
+		exec "\$R/bin/zsh" "\$@"
+	WRAP
+	chmod 0755 "$BIN/zsh.tmp"
+	mv -f "$BIN/zsh.tmp" "$BIN/zsh"
+}
+
+# write_cloud_init_wrapper: cloud-init is Python. It runs under the host's
+# Debian python3 (/usr/bin/python3, not whatever python3 is first on PATH),
+# or the unpacked one when the host has none, with the unpacked modules
+# first on PYTHONPATH.
+write_cloud_init_wrapper() {
+	cat >"$BIN/cloud-init.tmp" <<-WRAP
+		#!/bin/sh
+		# cloud-init from Debian, unpacked (dpkg -x) by scripts/install-test-tools.sh.
+		R=\$(cd "\$(dirname "\$0")/../deb/root" && pwd -P) || exit 127
+		L=\$R/usr/lib/$MULTIARCH:\$R/lib/$MULTIARCH
+		LD_LIBRARY_PATH=\$L\${LD_LIBRARY_PATH:+:\$LD_LIBRARY_PATH}
+		export LD_LIBRARY_PATH
+		PY=/usr/bin/python3
+		if [ -x "\$R/usr/bin/python3" ]; then
+			PY=\$R/usr/bin/python3
+			PYTHONHOME=\$R/usr
+			export PYTHONHOME
+		fi
+		PYTHONPATH=\$R/usr/lib/python3/dist-packages\${PYTHONPATH:+:\$PYTHONPATH}
+		PYTHONDONTWRITEBYTECODE=1
+		export PYTHONPATH PYTHONDONTWRITEBYTECODE
+		exec "\$PY" -s "\$R/usr/bin/cloud-init" "\$@"
+	WRAP
+	chmod 0755 "$BIN/cloud-init.tmp"
+	mv -f "$BIN/cloud-init.tmp" "$BIN/cloud-init"
+}
+
+# write_chromium_wrapper: chromium runs its ELF binary directly (Debian's
+# /usr/bin/chromium is a script that reads /etc/chromium.d), with a
+# fontconfig configuration that finds the unpacked fonts: a headless browser
+# with no font draws every letter as a box.
+write_chromium_wrapper() {
+	cat >"$DEB/fonts.conf" <<-'CONF'
+		<?xml version="1.0"?>
+		<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
+		<!-- Written by scripts/install-test-tools.sh: the fonts unpacked beside
+		     this file, then the host's. -->
+		<fontconfig>
+		  <dir prefix="relative">root/usr/share/fonts</dir>
+		  <dir>/usr/share/fonts</dir>
+		  <cachedir prefix="xdg">lpops-tools-fontconfig</cachedir>
+		</fontconfig>
+	CONF
+	cat >"$BIN/chromium.tmp" <<-WRAP
+		#!/bin/sh
+		# chromium from Debian, unpacked (dpkg -x) by scripts/install-test-tools.sh.
+		R=\$(cd "\$(dirname "\$0")/../deb/root" && pwd -P) || exit 127
+		L=\$R/usr/lib/$MULTIARCH:\$R/lib/$MULTIARCH
+		LD_LIBRARY_PATH=\$L\${LD_LIBRARY_PATH:+:\$LD_LIBRARY_PATH}
+		FONTCONFIG_FILE=\$R/../fonts.conf
+		export LD_LIBRARY_PATH FONTCONFIG_FILE
+		exec "\$R/usr/lib/chromium/chromium" "\$@"
+	WRAP
+	chmod 0755 "$BIN/chromium.tmp"
+	mv -f "$BIN/chromium.tmp" "$BIN/chromium"
+}
+
+# deb_wrappers: every tool the unpacked packages provide, and the version
+# command that shows it runs.
+deb_wrappers() {
+	write_wrapper promtool usr/bin/promtool
+	write_wrapper alertmanager usr/bin/prometheus-alertmanager
+	write_wrapper chronyd usr/sbin/chronyd
+	write_wrapper nft usr/sbin/nft
+	write_wrapper logrotate usr/sbin/logrotate
+	write_wrapper shellcheck usr/bin/shellcheck
+	write_wrapper mkfs.ext4 sbin/mkfs.ext4
+	write_wrapper systemd-analyze usr/bin/systemd-analyze
+	# test/release's install of the .deb into a temporary root: its postinst
+	# runs them with --root.
+	write_wrapper systemd-sysusers bin/systemd-sysusers
+	write_wrapper systemd-tmpfiles bin/systemd-tmpfiles
+	write_wrapper dbus-daemon usr/bin/dbus-daemon
+	write_wrapper fish usr/bin/fish
+	write_zsh_wrapper
+	write_cloud_init_wrapper
+	write_chromium_wrapper
+	# fish finds its functions relative to its binary (a "relocatable tree")
+	# when <prefix>/share/fish and <prefix>/etc/fish both exist.
+	mkdir -p "$DEBROOT/usr/etc"
+	ln -sfn ../../etc/fish "$DEBROOT/usr/etc/fish"
+}
+
+DEB_CHECKS=(
+	"promtool --version"
+	"alertmanager --version"
+	"chronyd --version"
+	"nft --version"
+	"logrotate --version"
+	"shellcheck --version"
+	"mkfs.ext4 -V"
+	"systemd-analyze --version"
+	"systemd-sysusers --version"
+	"systemd-tmpfiles --version"
+	"dbus-daemon --version"
+	"fish --version"
+	"zsh --version"
+	"cloud-init --version"
+	"chromium --version"
+)
+
+# deb_tools_run: every wrapper runs its program, with a clean environment
+# (PATH holds only .tools/bin and the base system's directories), so nothing
+# installed on the host stands in for an unpacked program.
+deb_tools_run() {
+	local c out
+	for c in "${DEB_CHECKS[@]}"; do
+		# shellcheck disable=SC2086 # the check is "tool args".
+		if ! out=$(env -i HOME="${HOME:-/}" PATH="$BIN:/usr/bin:/bin" "$BIN"/$c 2>&1); then
+			[[ ${1:-} == quiet ]] || log "$c failed: $out"
+			return 1
+		fi
+		[[ ${1:-} == quiet ]] || log "  $c: $(head -n1 <<<"$out")"
+	done
+}
+
+install_debs() {
+	local stamp=$DEB/roots
+	if [[ -f $stamp && $(<"$stamp") == "${DEB_ROOTS[*]}" ]] && deb_tools_run quiet; then
+		log "unpacked Debian tools already in .tools/deb (${DEB_ROOTS[*]})"
 		return
 	fi
-	if bin=$(command -v chromium); then
-		log "chromium already on PATH ($bin)"
-		return
+	if ! command -v apt-get >/dev/null || ! command -v dpkg >/dev/null; then
+		die "apt-get and dpkg not found: the test tools come from Debian 12 packages"
 	fi
-	apt_install chromium fonts-dejavu-core
-	bin=$(command -v chromium) || die "chromium installed but not on PATH"
-	ln -sfn "$bin" "$BIN/chromium"
-	log "chromium linked: .tools/bin/chromium -> $bin"
+	local p known
+	known=$(LC_ALL=C apt-cache policy "${DEB_ROOTS[@]}" 2>/dev/null | grep -c '^  Candidate: [^(]' || true)
+	((known == ${#DEB_ROOTS[@]})) || apt_update
+	local pkgs
+	mapfile -t pkgs < <(deb_closure "${DEB_ROOTS[@]}")
+	mkdir -p "$DEB/archives" "$DEBROOT"
+	# apt-get download fetches the candidate version of each, as any user,
+	# into the current directory; packages already there are reused.
+	# The candidate version of each, from one apt-cache call.
+	local -A cand=()
+	local name ver file want=()
+	while read -r name ver; do
+		cand[$name]=$ver
+	done < <(LC_ALL=C apt-cache policy "${pkgs[@]}" | awk '/^[^ ].*:$/ {sub(/:$/, ""); p = $0} /^  Candidate:/ {print p, $2}')
+	for p in "${pkgs[@]}"; do
+		ver=${cand[$p]:-}
+		[[ -n $ver && $ver != "(none)" ]] || die "no candidate version of $p in the package lists"
+		file=$(compgen -G "$DEB/archives/${p}_${ver//:/%3a}_*.deb" | head -n1) || true
+		[[ -n $file ]] || want+=("$p")
+	done
+	if ((${#want[@]})); then
+		log "apt-get download ${#want[@]} packages into .tools/deb/archives: ${want[*]}"
+		(cd "$DEB/archives" && apt-get download -q "${want[@]}") >"$DEB/download.log" 2>&1 ||
+			die "apt-get download failed: $(tail -n 5 "$DEB/download.log")"
+	fi
+	# Unpack each package at its candidate version, once.
+	mkdir -p "$DEB/unpacked"
+	: >"$DEB/packages.tmp"
+	for p in "${pkgs[@]}"; do
+		ver=${cand[$p]}
+		file=$(compgen -G "$DEB/archives/${p}_${ver//:/%3a}_*.deb" | head -n1) ||
+			die "apt-get download did not fetch $p $ver"
+		echo "$p $ver" >>"$DEB/packages.tmp"
+		[[ -f $DEB/unpacked/$(basename "$file") ]] && continue
+		dpkg -x "$file" "$DEBROOT"
+		: >"$DEB/unpacked/$(basename "$file")"
+	done
+	mv -f "$DEB/packages.tmp" "$DEB/packages"
+	deb_wrappers
+	log "unpacked ${#pkgs[@]} Debian packages into .tools/deb/root (list: .tools/deb/packages); the tools:"
+	deb_tools_run || die "an unpacked tool does not run (above)"
+	echo "${DEB_ROOTS[*]}" >"$stamp"
+}
+
+# ---------------------------------------------------------------------------
+# System-wide packages: only programs that are no service, when missing.
+#
+#   nodejs, npm        node (internal/render/polkit_test.go evaluates the
+#                      polkit rule in it) and npm (installs anvil above)
+#
+# apt_install_system refuses, before installing anything, a set that would
+# remove or upgrade a package or that holds a package shipping a systemd
+# unit or an init script (which its postinst would enable or start), and
+# installs under a policy-rc.d that forbids starting any service.
+# ---------------------------------------------------------------------------
+POLICY_RC=/usr/sbin/policy-rc.d
+POLICY_RC_OURS=
+restore_policy_rc() {
+	if [[ -n $POLICY_RC_OURS ]]; then
+		as_root rm -f "$POLICY_RC"
+		POLICY_RC_OURS=
+	fi
+}
+
+apt_install_system() {
+	apt_update
+	local sim
+	sim=$(LC_ALL=C apt-get install -s -y --no-install-recommends "$@")
+	if grep -q '^Remv ' <<<"$sim"; then
+		die "apt-get install $* would remove packages; refusing:
+$(grep '^Remv ' <<<"$sim")"
+	fi
+	local inst=() p ver file units
+	if grep -q '^Inst [^ ]* \[' <<<"$sim"; then
+		die "apt-get install $* would upgrade installed packages; refusing (upgrade the host first):
+$(grep '^Inst [^ ]* \[' <<<"$sim")"
+	fi
+	while read -r _ p ver _; do
+		inst+=("$p ${ver#(}")
+	done < <(grep '^Inst ' <<<"$sim")
+	((${#inst[@]})) || return 0
+	log "apt-get install --download-only ${#inst[@]} packages, to check them first"
+	DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --download-only --no-install-recommends "$@"
+	for p in "${inst[@]}"; do
+		ver=${p#* } p=${p%% *}
+		file=$(compgen -G "/var/cache/apt/archives/${p%%:*}_${ver//:/%3a}_*.deb" | head -n1) ||
+			die "downloaded archive of $p $ver not found in /var/cache/apt/archives"
+		units=$(dpkg-deb -c "$file" | awk '{print $6}' |
+			grep -E '^\./(usr/)?lib/systemd/system/[^/]+\.(service|socket|timer|path)$|^\./etc/init\.d/.' || true)
+		[[ -z $units ]] || die "$p ships a service ($(tr '\n' ' ' <<<"$units")); it is not installed system-wide"
+	done
+	if [[ ! -e $POLICY_RC ]]; then
+		printf '#!/bin/sh\n# scripts/install-test-tools.sh: start no service during its apt-get install.\nexit 101\n' |
+			as_root tee "$POLICY_RC" >/dev/null
+		as_root chmod 0755 "$POLICY_RC"
+		POLICY_RC_OURS=1
+		trap restore_policy_rc EXIT
+	fi
+	log "apt-get install --no-install-recommends $* (system-wide, no service among them)"
+	DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends --no-remove "$@"
+	restore_policy_rc
+}
+
+install_node() {
+	local pkgs=()
+	command -v node >/dev/null || pkgs+=(nodejs)
+	command -v npm >/dev/null || pkgs+=(npm)
+	((${#pkgs[@]} == 0)) || apt_install_system "${pkgs[@]}" ca-certificates
 }
 
 install_anvil
 install_geth
 install_staticcheck
-install_alertmanager
-install_prometheus
-install_host_tools
-install_chromium
-# install_ffmpeg
+install_debs
 
 log "tools ready in .tools/bin"

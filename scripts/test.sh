@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The project's test command, run locally and by CI (.ci/run).
-# Installs the pinned test tools into .tools/, puts .tools/bin first in PATH,
+# Installs the pinned test tools into .tools/ (or $LPOPS_TOOLS_DIR), puts its
+# bin first in PATH,
 # then vets, lints (staticcheck) and tests every package. Extra arguments go to `go test`, e.g.
 #   scripts/test.sh -run TestStartAnvil -v
 set -euo pipefail
@@ -8,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 ./scripts/install-test-tools.sh
-export PATH="$PWD/.tools/bin:$PATH"
+export PATH="${LPOPS_TOOLS_DIR:-$PWD/.tools}/bin:$PATH"
 
 echo "test.sh: gofmt -l (every tracked .go file formatted)"
 if git rev-parse --git-dir >/dev/null 2>&1; then

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/lpops/lpops/internal/testenv"
 )
 
 // TestHelpShowsExample runs every command's --help: it must succeed and end
@@ -125,9 +127,7 @@ func completionScript(t *testing.T, shell string) string {
 // TestCompletionBash loads the script in bash and asks it what it would
 // complete, as bash does on Tab.
 func TestCompletionBash(t *testing.T) {
-	if _, err := exec.LookPath("bash"); err != nil {
-		skipOrFail(t, "bash")
-	}
+	bash := shell(t, "bash")
 	script := completionScript(t, "bash")
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "lpops.yaml"), nil, 0o600); err != nil {
@@ -151,7 +151,7 @@ func TestCompletionBash(t *testing.T) {
 		{"CheckConfigFile", "lpops check-config lp", "lpops.yaml"},
 	} {
 		t.Run(tc.Name, func(t *testing.T) {
-			cmd := exec.Command("bash", "-c", `source "$1"; COMP_WORDS=($2); [[ "$2" == *" " ]] && COMP_WORDS+=(""); `+
+			cmd := exec.Command(bash, "-c", `source "$1"; COMP_WORDS=($2); [[ "$2" == *" " ]] && COMP_WORDS+=(""); `+
 				`COMP_CWORD=$((${#COMP_WORDS[@]}-1)); _lpops; echo "${COMPREPLY[*]}"`, "bash", script, tc.Words)
 			cmd.Dir = dir
 			out, err := cmd.CombinedOutput()
@@ -164,9 +164,7 @@ func TestCompletionBash(t *testing.T) {
 
 // TestCompletionFish asks fish itself for completions.
 func TestCompletionFish(t *testing.T) {
-	if _, err := exec.LookPath("fish"); err != nil {
-		skipOrFail(t, "fish")
-	}
+	fish := shell(t, "fish")
 	script := completionScript(t, "fish")
 	for _, tc := range []struct {
 		Name, Line string
@@ -177,7 +175,7 @@ func TestCompletionFish(t *testing.T) {
 		{"Shell", "lpops completion ", []string{"bash", "fish", "zsh"}},
 	} {
 		t.Run(tc.Name, func(t *testing.T) {
-			out, err := exec.Command("fish", "--no-config", "-c", `source $argv[1]; complete -C $argv[2]`, script, tc.Line).CombinedOutput()
+			out, err := exec.Command(fish, "--no-config", "-c", `source $argv[1]; complete -C $argv[2]`, script, tc.Line).CombinedOutput()
 			if err != nil {
 				t.Fatalf("fish: %v\n%s", err, out)
 			}
@@ -194,14 +192,12 @@ func TestCompletionFish(t *testing.T) {
 
 // TestCompletionZsh checks the script parses and registers _lpops.
 func TestCompletionZsh(t *testing.T) {
-	if _, err := exec.LookPath("zsh"); err != nil {
-		skipOrFail(t, "zsh")
-	}
+	zsh := shell(t, "zsh")
 	script := completionScript(t, "zsh")
-	if out, err := exec.Command("zsh", "-n", script).CombinedOutput(); err != nil {
+	if out, err := exec.Command(zsh, "-n", script).CombinedOutput(); err != nil {
 		t.Fatalf("zsh -n: %v\n%s", err, out)
 	}
-	out, err := exec.Command("zsh", "-f", "-c", `autoload -U compinit && compinit -u -D && source $1 && print -r -- $_comps[lpops]`, "zsh", script).CombinedOutput()
+	out, err := exec.Command(zsh, "-f", "-c", `autoload -U compinit && compinit -u -D && source $1 && print -r -- $_comps[lpops]`, "zsh", script).CombinedOutput()
 	if err != nil || strings.TrimSpace(string(out)) != "_lpops" {
 		t.Errorf("zsh did not register the completion: %v\n%s", err, out)
 	}
@@ -227,10 +223,17 @@ func TestCompletionErrors(t *testing.T) {
 
 // skipOrFail skips a shell test where the shell is missing, except in CI,
 // which installs it (scripts/install-test-tools.sh) and must not skip.
-func skipOrFail(t *testing.T, shell string) {
+// shell returns the path of a shell: .tools/bin first (zsh and fish are
+// Debian's, unpacked there by scripts/install-test-tools.sh), then PATH.
+// Missing, it fails the test under CI=true and skips it elsewhere.
+func shell(t *testing.T, name string) string {
 	t.Helper()
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("%s not found; run scripts/install-test-tools.sh", shell)
+	if p, ok := testenv.LookTool(name); ok {
+		return p
 	}
-	t.Skipf("%s not installed (apt-get install %s)", shell, shell)
+	if os.Getenv("CI") == "true" {
+		t.Fatalf("%s not found; run scripts/install-test-tools.sh", name)
+	}
+	t.Skipf("%s not found; run scripts/install-test-tools.sh", name)
+	return ""
 }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strconv"
@@ -74,29 +73,22 @@ func TestAlertmanagerRejected(t *testing.T) {
 }
 
 // alertmanagerBinary finds Debian's alertmanager: .tools/bin/alertmanager
-// (scripts/install-test-tools.sh links it there), alertmanager on PATH, or
+// (scripts/install-test-tools.sh unpacks Debian's prometheus-alertmanager
+// package and wraps its binary there), alertmanager on PATH, or
 // prometheus-alertmanager, the name the Debian package installs.
 func alertmanagerBinary(t *testing.T) string {
 	t.Helper()
-	if p := filepath.Join(testenv.RepoRoot(t), ".tools", "bin", "alertmanager"); isExecutable(p) {
-		return p
-	}
 	for _, name := range []string{"alertmanager", "prometheus-alertmanager"} {
-		if p, err := exec.LookPath(name); err == nil {
+		if p, ok := testenv.LookTool(name); ok {
 			return p
 		}
 	}
-	const install = "apt-get install prometheus-alertmanager (or run scripts/install-test-tools.sh)"
+	const install = "run scripts/install-test-tools.sh (it unpacks Debian's prometheus-alertmanager into .tools)"
 	if os.Getenv("CI") == "true" {
 		t.Fatalf("alertmanager not found (CI=true, so this is a failure): %s", install)
 	}
 	t.Skipf("alertmanager not found in .tools/bin or PATH: %s", install)
 	return ""
-}
-
-func isExecutable(p string) bool {
-	fi, err := os.Stat(p)
-	return err == nil && !fi.IsDir() && fi.Mode()&0o111 != 0
 }
 
 // gettableAlert is the part of Alertmanager's API v2 gettableAlert the test

@@ -4,7 +4,8 @@ package render
 // systemd-analyze, nft, cloud-init, chronyd, logrotate, shellcheck, findmnt,
 // and the volume script run against loop devices. A missing tool fails the
 // test under CI=true and skips it elsewhere, naming the package to install
-// (scripts/install-test-tools.sh installs them all).
+// (scripts/install-test-tools.sh unpacks them into .tools/bin, except the
+// base system's util-linux and mount programs).
 
 import (
 	"bytes"
@@ -20,22 +21,20 @@ import (
 	"testing"
 
 	"github.com/lpops/lpops/internal/config"
+
+	"github.com/lpops/lpops/internal/testenv"
 )
 
-// requireTool returns the path of a program, or fails (CI=true) or skips the
-// test naming the Debian package that provides it.
+// requireTool returns the path of a program, found by testenv.LookTool
+// (.tools/bin first, where scripts/install-test-tools.sh unpacks Debian's
+// packages), or fails (CI=true) or skips the test naming the Debian package
+// that provides it.
 func requireTool(t *testing.T, name, pkg string) string {
 	t.Helper()
-	if p, err := exec.LookPath(name); err == nil {
+	if p, ok := testenv.LookTool(name); ok {
 		return p
 	}
-	for _, dir := range []string{"/usr/sbin", "/sbin"} {
-		p := filepath.Join(dir, name)
-		if fi, err := os.Stat(p); err == nil && fi.Mode()&0o111 != 0 {
-			return p
-		}
-	}
-	msg := fmt.Sprintf("%s not found: install it with `apt-get install %s` (scripts/install-test-tools.sh does)", name, pkg)
+	msg := fmt.Sprintf("%s not found: run scripts/install-test-tools.sh (it unpacks Debian's %s into .tools)", name, pkg)
 	if os.Getenv("CI") == "true" {
 		t.Fatal(msg)
 	}

@@ -63,20 +63,51 @@ func isLpopsModule(gomod string) bool {
 	return false
 }
 
-// RequireTool returns the path of an external program a test needs:
-// .tools/bin/<name> under the repository root, else <name> on PATH. When it
-// is missing the test is skipped with the install command, except under CI
-// (CI=true), where a silently skipped integration test would pass a build
-// that never ran it: there the test fails.
-func RequireTool(t testing.TB, name string) string {
-	t.Helper()
-	if root, err := repoRoot(); err == nil {
-		p := filepath.Join(root, ".tools", "bin", name)
-		if fi, err := os.Stat(p); err == nil && !fi.IsDir() && fi.Mode()&0o111 != 0 {
-			return p
+// ToolsEnv names the directory the tools live in when it is not .tools at
+// the repository root; scripts/install-test-tools.sh installs there too.
+const ToolsEnv = "LPOPS_TOOLS_DIR"
+
+// LookTool returns the path of an external program: <tools>/bin/<name>
+// (<tools> is $LPOPS_TOOLS_DIR, else .tools at the repository root), else
+// <name> on PATH, else /usr/sbin/<name> or /sbin/<name> (where Debian puts
+// the base system's administration programs, off a user's PATH). The tools
+// directory comes first, so a test runs what scripts/install-test-tools.sh
+// unpacked even where the host has its own copy.
+func LookTool(name string) (string, bool) {
+	dir := os.Getenv(ToolsEnv)
+	if dir == "" {
+		if root, err := repoRoot(); err == nil {
+			dir = filepath.Join(root, ".tools")
+		}
+	}
+	if dir != "" {
+		if p, err := filepath.Abs(filepath.Join(dir, "bin", name)); err == nil && isExecutable(p) {
+			return p, true
 		}
 	}
 	if p, err := exec.LookPath(name); err == nil {
+		return p, true
+	}
+	for _, d := range []string{"/usr/sbin", "/sbin"} {
+		if p := filepath.Join(d, name); isExecutable(p) {
+			return p, true
+		}
+	}
+	return "", false
+}
+
+func isExecutable(p string) bool {
+	fi, err := os.Stat(p)
+	return err == nil && !fi.IsDir() && fi.Mode()&0o111 != 0
+}
+
+// RequireTool returns the path of an external program a test needs, found by
+// LookTool. When it is missing the test is skipped with the install command,
+// except under CI (CI=true), where a silently skipped integration test would
+// pass a build that never ran it: there the test fails.
+func RequireTool(t testing.TB, name string) string {
+	t.Helper()
+	if p, ok := LookTool(name); ok {
 		return p
 	}
 	if os.Getenv("CI") == "true" {

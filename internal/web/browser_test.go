@@ -5,28 +5,24 @@ import (
 	"context"
 	"flag"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/lpops/lpops/internal/testenv"
 )
 
 var updateScreenshots = flag.Bool("update-screenshots", false, "write the page's screenshots into docs/screenshots")
 
-// chromium finds Debian's chromium: on PATH, or linked into .tools/bin by
-// scripts/install-test-tools.sh.
+// chromium finds Debian's chromium: linked into .tools/bin by
+// scripts/install-test-tools.sh, or on PATH.
 func chromium(t *testing.T) string {
 	t.Helper()
-	if p, err := exec.LookPath("chromium"); err == nil {
+	if p, ok := testenv.LookTool("chromium"); ok {
 		return p
-	}
-	if p, err := filepath.Abs("../../.tools/bin/chromium"); err == nil {
-		if fi, err := os.Stat(p); err == nil && !fi.IsDir() {
-			return p
-		}
 	}
 	const msg = "chromium not found: install it with `sudo apt-get install chromium` or scripts/install-test-tools.sh"
 	if os.Getenv("CI") == "true" {
