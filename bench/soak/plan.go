@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -39,8 +40,9 @@ type fault struct {
 	// Start and End are blocks; End == Start for an instant.
 	Start uint64 `json:"start_block"`
 	End   uint64 `json:"end_block"`
-	// Param: the lag in blocks, or for a kill at the send what became of
-	// the held transaction ("forward" or "drop").
+	// Param: the lag in blocks; for a kill, when in the block it lands; for
+	// a kill at the send, what became of the held transaction ("forward" or
+	// "drop"); for a drain, the balance in wei it is refilled to.
 	Param string `json:"param,omitempty"`
 	// Note says what the injection found (a kill at the send that saw no
 	// send, a fault skipped because it could not be set up).
@@ -173,8 +175,14 @@ func drawPlan(seed int64, first, firstStart uint64, rounds int, t timing, withDi
 				f.Start = s + span(G-1, G+1)
 				f.End = s + span(G+2, L-t.Margin)
 			case faultBaseFee:
+				// Half the spikes start right at the grace end, so they catch
+				// lpops' transaction in the pool and it must replace it
+				// within both caps; the others at any block up to the margin.
 				targets = []string{"basefee"}
 				f.Start = s + span(G-1, L-t.Margin-3)
+				if r.IntN(2) == 0 {
+					f.Start = s + span(G, G+1)
+				}
 				f.End = min(s+L-t.Margin, f.Start+span(3, 8))
 			case faultSinkDown:
 				// Minutes: 2 to 5 on the reproduction chain.
@@ -203,5 +211,6 @@ func drawPlan(seed int64, first, firstStart uint64, rounds int, t timing, withDi
 		}
 		p.Rounds = append(p.Rounds, rp)
 	}
+	slices.SortStableFunc(p.Faults, func(a, b *fault) int { return cmp.Compare(a.Start, b.Start) })
 	return p
 }
