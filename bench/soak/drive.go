@@ -22,6 +22,11 @@ func (s *soak) drive(ctx context.Context, end uint64) error {
 			ends[f.End] = append(ends[f.End], f)
 		}
 	}
+	next, err := s.chain.head(ctx)
+	if err != nil {
+		return err
+	}
+	next++
 	tick := time.NewTicker(s.t.BlockTime)
 	defer tick.Stop()
 	lastRound := uint64(0)
@@ -35,20 +40,25 @@ func (s *soak) drive(ctx context.Context, end uint64) error {
 		if err != nil {
 			return err
 		}
-		if head >= end {
-			return nil
-		}
-		if r := s.roundOf(head); r != lastRound && head >= s.plan.Rounds[0].Start {
-			lastRound = r
-			rp := s.plan.Rounds[r-s.plan.Rounds[0].Round]
-			s.logf("round %d starts at block %d (node rewards: %v)", r, rp.Start, rp.NodeRewards)
-		}
-		for _, f := range ends[head] {
-			s.clear(ctx, f)
-		}
-		for _, f := range starts[head] {
-			s.logf("fault: %s", f)
-			s.inject(ctx, f)
+		// Every block since the last one handled: on geth, transactions
+		// seal blocks of their own between the driver's.
+		for ; next <= head; next++ {
+			b := next
+			if b >= end {
+				return nil
+			}
+			if r := s.roundOf(b); r != lastRound && b >= s.plan.Rounds[0].Start {
+				lastRound = r
+				rp := s.plan.Rounds[r-s.plan.Rounds[0].Round]
+				s.logf("round %d starts at block %d (node rewards: %v)", r, rp.Start, rp.NodeRewards)
+			}
+			for _, f := range ends[b] {
+				s.clear(ctx, f)
+			}
+			for _, f := range starts[b] {
+				s.logf("fault: %s", f)
+				s.inject(ctx, f)
+			}
 		}
 	}
 }

@@ -19,6 +19,7 @@ import (
 	"math/big"
 	"os"
 	"os/signal"
+	"sort"
 	"syscall"
 	"time"
 )
@@ -51,7 +52,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	fs.IntVar(&p.rounds, "rounds", 200, "protocol rounds to run")
 	fs.Int64Var(&p.seed, "seed", time.Now().UnixNano(), "seed of the fault schedule and the node's misses (default: the time; printed for replay)")
-	fs.StringVar(&p.chain, "chain", "anvil", "chain: anvil (geth --dev is not supported yet)")
+	fs.StringVar(&p.chain, "chain", "anvil", "chain: anvil or geth (geth --dev: no base fee spike, no drain)")
 	fs.Uint64Var(&p.roundLength, "round-length", 20, "round length in blocks")
 	fs.Uint64Var(&p.grace, "grace", 4, "lpops' reward.grace_blocks")
 	fs.DurationVar(&p.blockTime, "block-time", 250*time.Millisecond, "time between the blocks the soak mines")
@@ -111,8 +112,18 @@ func soakRun(ctx context.Context, p params, stderr io.Writer) (*result, error) {
 	if err := s.setup(ctx); err != nil {
 		return nil, err
 	}
+	skipped := map[string]string{}
 	if !s.tmpfs {
-		fmt.Fprintf(stderr, "soak: %s: the %s fault is skipped\n", s.tmpfsErr, faultDiskFull)
+		skipped[faultDiskFull] = s.tmpfsErr
+	}
+	if p.chain == "geth" {
+		skipped[faultDrain] = "geth --dev cannot set a balance, and a transfer out of lpops' account would share its nonces"
+		skipped[faultBaseFee] = "geth --dev cannot set the base fee"
+	}
+	var skip []string
+	for k, why := range skipped {
+		fmt.Fprintf(stderr, "soak: the %s fault is skipped: %s\n", k, why)
+		skip = append(skip, k)
 	}
 	// The orchestrator is active from the round after its registration; the
 	// soak counts from the one after that, so lpops has started and read
@@ -126,7 +137,7 @@ func soakRun(ctx context.Context, p params, stderr io.Writer) (*result, error) {
 		return nil, err
 	}
 	first, firstStart := round+2, start+2*p.roundLength
-	s.plan = drawPlan(p.seed, first, firstStart, p.rounds, s.t, s.tmpfs)
+	s.plan = drawPlan(p.seed, first, firstStart, p.rounds, s.t, skip)
 	nodeCtx, stopNode := context.WithCancel(ctx)
 	defer stopNode()
 	go func() { _ = s.node.Run(nodeCtx, 100*time.Millisecond) }()
@@ -169,9 +180,10 @@ func soakRun(ctx context.Context, p params, stderr io.Writer) (*result, error) {
 	}
 	res.Seed, res.Chain = p.seed, p.chain
 	res.WallSeconds = ranFor.Seconds()
-	if !s.tmpfs {
-		res.Skipped = append(res.Skipped, faultDiskFull+": "+s.tmpfsErr)
+	for k, why := range skipped {
+		res.Skipped = append(res.Skipped, k+": "+why)
 	}
+	sort.Strings(res.Skipped)
 	if len(res.Broken) > 0 {
 		return res, errGoals
 	}

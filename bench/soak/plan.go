@@ -101,14 +101,12 @@ func (t timing) scale(realSeconds int) uint64 {
 // each round draws zero to two kinds. Two faults never share a target at
 // once (an endpoint, the node API, lpops' process, the account, the base
 // fee, the sink, the disk), so each injection can be undone on its own.
-func drawPlan(seed int64, first, firstStart uint64, rounds int, t timing, withDisk bool) *plan {
+func drawPlan(seed int64, first, firstStart uint64, rounds int, t timing, skip []string) *plan {
 	r := rand.New(rand.NewPCG(uint64(seed), 0x50a4))
 	p := &plan{}
 	busy := map[string]uint64{} // target → first free block
 	kinds := slices.Clone(faultKinds)
-	if !withDisk {
-		kinds = slices.DeleteFunc(kinds, func(k string) bool { return k == faultDiskFull })
-	}
+	kinds = slices.DeleteFunc(kinds, func(k string) bool { return slices.Contains(skip, k) })
 	// Kinds not yet drawn: the first rounds take one each, in an order drawn
 	// from the seed, and a kind whose target is busy waits for a later round.
 	pending := slices.Clone(kinds)

@@ -27,7 +27,6 @@ import (
 	"github.com/lpops/lpops/internal/rpcproxy"
 	"github.com/lpops/lpops/internal/signer"
 	"github.com/lpops/lpops/internal/testchain"
-	"github.com/lpops/lpops/internal/testenv"
 )
 
 // Fees, in wei. lpops runs with max_fee_gwei 5 and max_priority_fee_gwei
@@ -67,6 +66,7 @@ type soak struct {
 	sink    *sink
 
 	bin, cfg string
+	chainID  uint64
 	stateDir string
 	tmpfs    bool   // state_dir is a small tmpfs, so the disk can be filled
 	tmpfsErr string // why not
@@ -97,7 +97,9 @@ func (s *soak) setup(ctx context.Context) error {
 		return err
 	}
 	s.logf("%s up on %s", s.chain.Kind, s.chain.URL)
-	s.owner = testenv.AnvilDevKey
+	if s.owner, err = s.chain.fundedKey(ctx, 1000); err != nil {
+		return err
+	}
 	s.orch, s.signer = benchkit.NewKey(), benchkit.NewKey()
 	orch, caller := crypto.PubkeyToAddress(s.orch.PublicKey), crypto.PubkeyToAddress(s.signer.PublicKey)
 	// Long rounds while automine makes a block of every setup transaction,
@@ -137,7 +139,12 @@ func (s *soak) setup(ctx context.Context) error {
 		return fmt.Errorf("resolve the contracts: %w", err)
 	}
 	reader := livepeer.NewReader(livepeer.RPCCaller{C: s.chain.RPC}, addrs, orch, []common.Address{orch}, nil)
-	s.node = devnet.NewNode(reader, nodeDuties{dep: s.dep, key: s.orch}, orch, 31337, s.nodeRewards, slog.New(slog.DiscardHandler))
+	chainID, err := s.chain.Eth.ChainID(ctx)
+	if err != nil {
+		return err
+	}
+	s.chainID = chainID.Uint64()
+	s.node = devnet.NewNode(reader, nodeDuties{dep: s.dep, key: s.orch}, orch, s.chainID, s.nodeRewards, slog.New(slog.DiscardHandler))
 	if s.api, err = newNodeAPI(s.node.Handler()); err != nil {
 		return err
 	}
@@ -193,7 +200,7 @@ func (s *soak) writeConfig(ctx context.Context, secret []byte) error {
 	var b strings.Builder
 	w := func(f string, a ...any) { fmt.Fprintf(&b, f+"\n", a...) }
 	w("# Written by bench/soak.")
-	w("network: custom\nchain_id: 31337")
+	w("network: custom\nchain_id: %d", s.chainID)
 	w("controller: %q", s.dep.Controller.Hex())
 	w("orchestrator: %q", crypto.PubkeyToAddress(s.orch.PublicKey).Hex())
 	w("rpc:")

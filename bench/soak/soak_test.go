@@ -28,7 +28,7 @@ func TestSoakShort(t *testing.T) {
 
 func TestPlanCoversEveryKind(t *testing.T) {
 	tm := timing{RoundLength: 20, Grace: 4, BlockTime: 250e6, Margin: 6}
-	p := drawPlan(20261207, 3, 60, 30, tm, true)
+	p := drawPlan(20261207, 3, 60, 30, tm, nil)
 	seen := map[string]bool{}
 	for _, f := range p.Faults {
 		seen[f.Kind] = true
@@ -41,7 +41,7 @@ func TestPlanCoversEveryKind(t *testing.T) {
 			t.Errorf("30 rounds drew no %s", k)
 		}
 	}
-	again := drawPlan(20261207, 3, 60, 30, tm, true)
+	again := drawPlan(20261207, 3, 60, 30, tm, nil)
 	for i := range p.Faults {
 		if *p.Faults[i] != *again.Faults[i] {
 			t.Fatalf("the same seed drew %s, then %s", p.Faults[i], again.Faults[i])
