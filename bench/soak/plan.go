@@ -169,25 +169,29 @@ func drawPlan(seed int64, first, firstStart uint64, rounds int, t timing, skip [
 				f.End = s + L - 1   // until a send is seen, or the round ends
 				f.Param = []string{"forward", "drop"}[r.IntN(2)]
 			case faultDrain:
+				rp.NodeRewards = false // lpops must act
 				targets = []string{"account"}
 				f.Start = s + span(G-1, G+1)
 				f.End = s + span(G+2, L-t.Margin)
 			case faultBaseFee:
+				rp.NodeRewards = false
 				// Half the spikes start right at the grace end, so they catch
 				// lpops' transaction in the pool and it must replace it
 				// within both caps; the others at any block up to the margin.
 				targets = []string{"basefee"}
 				f.Start = s + span(G-1, L-t.Margin-3)
+				f.End = min(s+L-t.Margin, f.Start+span(3, 8))
 				if r.IntN(2) == 0 {
 					f.Start = s + span(G, G+1)
+					f.End = s + L - t.Margin
 				}
-				f.End = min(s+L-t.Margin, f.Start+span(3, 8))
 			case faultSinkDown:
 				// Minutes: 2 to 5 on the reproduction chain.
 				targets = []string{"sink"}
 				f.Start = s + span(0, L-1)
 				f.End = f.Start + span(t.scale(120), t.scale(300))
 			case faultDiskFull:
+				rp.NodeRewards = false
 				targets = []string{"disk", "lpops"} // a restart on a full disk is another test
 				f.Start = s + span(0, G)
 				f.End = s + span(G+2, L-t.Margin)

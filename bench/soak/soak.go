@@ -207,12 +207,14 @@ func (s *soak) writeConfig(ctx context.Context, secret []byte) error {
 	for _, name := range []string{"a", "b"} {
 		w("  - name: %s\n    url: %s", name, s.proxies[name].URL)
 	}
-	w("chain:\n  poll_interval: 1s\n  active_poll_interval: 100ms\n  request_timeout: 1s\n  health_interval: 1s\n  max_head_age: 0s\n  max_lag_blocks: 4")
+	// lpops' defaults divided by 10, the soak's time scale (README.md),
+	// except stuck_after: see there.
+	w("chain:\n  poll_interval: 30s\n  active_poll_interval: 200ms\n  request_timeout: 1s\n  health_interval: 30s\n  max_head_age: 0s\n  max_lag_blocks: 4")
 	w("signer:\n  keystore: %s\n  passphrase_file: %s", keystore, passFile)
-	w("node:\n  cli_url: %s\n  timeout: 1s", s.api.URL)
-	w("reward:\n  mode: act\n  grace_blocks: %d\n  max_fee_gwei: %g\n  max_priority_fee_gwei: %g\n  stuck_after: 1s", s.t.Grace, maxFeeGwei, tipCapGwei)
-	w("probes:\n  interval: 1s\n  chain_interval: 2s\n  rpc:\n    interval: 1s\n  releases:\n    url: \"\"")
-	w("alerts:\n  channels:\n    - name: sink\n      type: webhook\n      url: %s\n      secret_file: %s\n      timeout: 2s\n  outbox:\n    max_backoff: 2s", s.sink.URL, secretFile)
+	w("node:\n  cli_url: %s\n  timeout: 500ms", s.api.URL)
+	w("reward:\n  mode: act\n  grace_blocks: %d\n  max_fee_gwei: %g\n  max_priority_fee_gwei: %g\n  stuck_after: 500ms", s.t.Grace, maxFeeGwei, tipCapGwei)
+	w("probes:\n  interval: 1s\n  chain_interval: 12s\n  rpc:\n    interval: 3s\n  releases:\n    url: \"\"")
+	w("alerts:\n  channels:\n    - name: sink\n      type: webhook\n      url: %s\n      secret_file: %s\n      timeout: 2s\n  outbox:\n    max_backoff: 30s", s.sink.URL, secretFile)
 	w("state_dir: %s", s.stateDir)
 	w("listen: 127.0.0.1:0")
 	w("log:\n  level: debug\n  format: json")
