@@ -54,7 +54,13 @@ func (f *fault) String() string {
 	if f.Target != "" {
 		s += " " + f.Target
 	}
-	if f.Param != "" {
+	switch {
+	case f.Param == "":
+	case f.Kind == faultDrain:
+		s += " (refilled to " + f.Param + " wei)"
+	case f.Kind == faultRPCLag:
+		s += " by " + f.Param + " blocks"
+	default:
 		s += " " + f.Param
 	}
 	if f.Note != "" {
