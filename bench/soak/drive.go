@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"math/big"
 	"strconv"
 	"strings"
 	"time"
@@ -112,7 +113,8 @@ func (s *soak) inject(ctx context.Context, f *fault) {
 		}
 		f.Param = bal.String() // refilled to this
 	case faultBaseFee:
-		s.setBaseFee(baseFeeHigh)
+		g, _ := new(big.Int).SetString(f.Param, 10)
+		s.setBaseFee(new(big.Int).Mul(g, gwei))
 	case faultSinkDown:
 		s.sink.Down()
 	case faultDiskFull:

@@ -27,6 +27,14 @@ const (
 	faultDiskFull   = "state_dir_full"    // the tmpfs of state_dir filled
 )
 
+// Base fee spike heights, in gwei: above lpops' max_fee_gwei 5, and between
+// the fee cap lpops first signs with at a 1 gwei base fee (2·1 + a 1 gwei
+// tip = 3) and that cap.
+const (
+	baseFeeAboveCap = "15"
+	baseFeeBelowCap = "4"
+)
+
 var faultKinds = []string{
 	faultRPCKill, faultRPCFreeze, faultRPCLag, faultRPCGarbage, faultAllFrozen, faultNodeDown, faultNodeHang,
 	faultKill, faultKillSend, faultKillRound, faultDrain, faultBaseFee, faultSinkDown, faultDiskFull,
@@ -58,6 +66,8 @@ func (f *fault) String() string {
 	case f.Param == "":
 	case f.Kind == faultDrain:
 		s += " (refilled to " + f.Param + " wei)"
+	case f.Kind == faultBaseFee:
+		s += " to " + f.Param + " gwei"
 	case f.Kind == faultRPCLag:
 		s += " by " + f.Param + " blocks"
 	default:
@@ -180,10 +190,13 @@ func drawPlan(seed int64, first, firstStart uint64, rounds int, t timing, skip [
 				f.Start = s + span(G-1, G+1)
 				f.End = s + span(G+2, L-t.Margin)
 			case faultBaseFee:
+				// Half the spikes start right at the grace end and last until
+				// the margin, so they catch lpops' reward in the pool; the
+				// others at any block up to the margin. Half go above the cap
+				// (lpops must wait), half between lpops' first fee and the cap
+				// (its pending reward is stranded and must be replaced, within
+				// both caps).
 				rp.NodeRewards = false
-				// Half the spikes start right at the grace end, so they catch
-				// lpops' transaction in the pool and it must replace it
-				// within both caps; the others at any block up to the margin.
 				targets = []string{"basefee"}
 				f.Start = s + span(G-1, L-t.Margin-3)
 				f.End = min(s+L-t.Margin, f.Start+span(3, 8))
@@ -191,6 +204,7 @@ func drawPlan(seed int64, first, firstStart uint64, rounds int, t timing, skip [
 					f.Start = s + span(G, G+1)
 					f.End = s + L - t.Margin
 				}
+				f.Param = []string{baseFeeAboveCap, baseFeeBelowCap}[r.IntN(2)]
 			case faultSinkDown:
 				// Minutes: 2 to 5 on the reproduction chain.
 				targets = []string{"sink"}

@@ -30,8 +30,7 @@ import (
 )
 
 // Fees, in wei. lpops runs with max_fee_gwei 5 and max_priority_fee_gwei
-// 1.2; the chain's base fee is 1 gwei except during a spike, when it is
-// three times the cap.
+// 1.2; the chain's base fee is 1 gwei except during a spike (plan.go).
 var (
 	gwei        = big.NewInt(1e9)
 	baseFeeNorm = new(big.Int).Set(gwei)
@@ -39,7 +38,6 @@ var (
 	tipCapGwei  = 1.2
 	maxFee      = new(big.Int).Mul(big.NewInt(5), gwei)
 	tipCap      = big.NewInt(1.2e9)
-	baseFeeHigh = new(big.Int).Mul(big.NewInt(15), gwei)
 	// drained is what the account keeps while drained: far below one call
 	// (about 300k gas at 3 gwei).
 	drained = big.NewInt(1e12)
