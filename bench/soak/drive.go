@@ -53,6 +53,9 @@ func (s *soak) drive(ctx context.Context, end uint64) error {
 				rp := s.plan.Rounds[r-s.plan.Rounds[0].Round]
 				s.logf("round %d starts at block %d (node rewards: %v)", r, rp.Start, rp.NodeRewards)
 			}
+			if r := s.roundOf(b); b >= s.plan.Rounds[0].Start && b == s.roundStart(r)+2 {
+				s.async(func() { s.ensureInitialized(ctx, r) })
+			}
 			for _, f := range ends[b] {
 				s.clear(ctx, f)
 			}
@@ -71,6 +74,33 @@ func (s *soak) roundOf(b uint64) uint64 {
 		return first.Round - 1 - (first.Start-1-b)/s.t.RoundLength
 	}
 	return first.Round + (b-first.Start)/s.t.RoundLength
+}
+
+// roundStart is the first block of round r.
+func (s *soak) roundStart(r uint64) uint64 {
+	first := s.plan.Rounds[0]
+	return first.Start + (r-first.Round)*s.t.RoundLength
+}
+
+// ensureInitialized initializes round r with the deployer's key (another
+// orchestrator, as anyone may) if the node stand-in has not two blocks
+// after the round's start: a round nobody can reward would count against
+// lpops. It is logged, and counted in the result.
+func (s *soak) ensureInitialized(ctx context.Context, r uint64) {
+	ok, err := s.dep.RoundInitialized(ctx)
+	if err != nil || ok {
+		return
+	}
+	if cur, err := s.dep.CurrentRound(ctx); err != nil || cur != r {
+		return
+	}
+	s.logf("round %d: the node has not initialized it; the deployer does", r)
+	s.mu.Lock()
+	s.initByDriver = append(s.initByDriver, r)
+	s.mu.Unlock()
+	if err := (nodeDuties{dep: s.dep, key: s.owner}).InitializeRound(ctx); err != nil {
+		s.logf("round %d: initializeRound by the deployer: %v", r, err)
+	}
 }
 
 func (s *soak) inject(ctx context.Context, f *fault) {

@@ -36,6 +36,7 @@ type result struct {
 	Rounds         int      `json:"rounds"`
 	Reachable      int      `json:"rounds_chain_reachable"`
 	NotInitialized []uint64 `json:"rounds_not_initialized"`
+	InitByDriver   []uint64 `json:"rounds_initialized_by_the_driver"`
 	ByNode         int      `json:"rewarded_by_node"`
 	ByLpops        int      `json:"rewarded_by_lpops"`
 	Missed         []uint64 `json:"missed_reachable"`
@@ -213,7 +214,7 @@ func (s *soak) judge(ctx context.Context, from, end uint64, records []json.RawMe
 		}
 		h, ok := rewardTx[r]
 		switch {
-		case !ok && reachable:
+		case !ok && reachable && initialized[r]:
 			res.Missed = append(res.Missed, r)
 		case !ok:
 			res.MissedOther = append(res.MissedOther, r)
@@ -235,6 +236,9 @@ func (s *soak) judge(ctx context.Context, from, end uint64, records []json.RawMe
 			}
 		}
 	}
+	s.mu.Lock()
+	res.InitByDriver = slices.Clone(s.initByDriver)
+	s.mu.Unlock()
 	res.ToInclusion = newStat(toInclusion)
 	if len(sent) > 0 {
 		res.ToBroadcast = newStat(toBroadcast)
@@ -364,9 +368,10 @@ func (res *result) print(w io.Writer) {
 	row("rounds", res.Rounds)
 	row("  chain reachable (an endpoint answered 6 blocks in a row after the grace end)", res.Reachable)
 	row("  not initialized (nobody could reward)", list(res.NotInitialized))
+	row("  initialized by the driver (the node had not 2 blocks in)", list(res.InitByDriver))
 	row("  rewarded by the node / by lpops", fmt.Sprintf("%d / %d", res.ByNode, res.ByLpops))
 	row("  missed among reachable (goal 0)", list(res.Missed))
-	row("  missed while unreachable", list(res.MissedOther))
+	row("  missed while unreachable or not initialized", list(res.MissedOther))
 	row("rounds with an lpops transaction mined", res.LpopsRounds)
 	var per []string
 	for _, kv := range benchkit.SortedCounts(res.TxsPerRound) {

@@ -73,7 +73,10 @@ type soak struct {
 	lp      *benchkit.Lpops
 	starts  int
 	baseFee *big.Int
-	killMu  sync.Mutex // one kill and restart at a time
+	// initByDriver are the rounds the node stand-in left uninitialized,
+	// which the driver initialized.
+	initByDriver []uint64
+	killMu       sync.Mutex // one kill and restart at a time
 
 	plan   *plan
 	alerts *alertLog
