@@ -143,8 +143,13 @@ func (s *soak) inject(ctx context.Context, f *fault) {
 		}
 		f.Param = bal.String() // refilled to this
 	case faultBaseFee:
-		g, _ := new(big.Int).SetString(f.Param, 10)
-		s.setBaseFee(new(big.Int).Mul(g, gwei))
+		g, _ := new(big.Int).SetString(strings.TrimSuffix(f.Param, atSend), 10)
+		fee := new(big.Int).Mul(g, gwei)
+		if !strings.HasSuffix(f.Param, atSend) {
+			s.setBaseFee(fee)
+			return
+		}
+		s.async(func() { s.spikeAtSend(ctx, f, fee) })
 	case faultSinkDown:
 		s.sink.Down()
 	case faultDiskFull:
@@ -223,6 +228,30 @@ func (s *soak) async(fn func()) {
 		defer s.wg.Done()
 		fn()
 	}()
+}
+
+// spikeAtSend holds sends at both proxies until lpops broadcasts, raises
+// the base fee of the next block to fee, and lets the send through: the
+// transaction reaches the pool with a fee cap under the next base fee.
+func (s *soak) spikeAtSend(ctx context.Context, f *fault, fee *big.Int) {
+	a, b := s.proxies["a"], s.proxies["b"]
+	heldA, heldB := a.HeldSends(), b.HeldSends()
+	a.HoldSends()
+	b.HoldSends()
+	defer a.ReleaseSends()
+	defer b.ReleaseSends()
+	for a.HeldSends() == heldA && b.HeldSends() == heldB {
+		head, err := s.chain.head(ctx)
+		if err != nil || head >= f.End || ctx.Err() != nil {
+			f.Note = "no send seen"
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	s.setBaseFee(fee)
+	head, _ := s.chain.head(ctx)
+	f.Note = fmt.Sprintf("send seen at block %d", head)
+	s.logf("fault: %s", f)
 }
 
 // killAndRestart SIGKILLs lpops and starts it again at once, as systemd's

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -33,6 +34,8 @@ const (
 const (
 	baseFeeAboveCap = "15"
 	baseFeeBelowCap = "4"
+	// atSend marks a spike that starts when lpops' send reaches a proxy.
+	atSend = "@send"
 )
 
 var faultKinds = []string{
@@ -67,7 +70,10 @@ func (f *fault) String() string {
 	case f.Kind == faultDrain:
 		s += " (refilled to " + f.Param + " wei)"
 	case f.Kind == faultBaseFee:
-		s += " to " + f.Param + " gwei"
+		s += " to " + strings.TrimSuffix(f.Param, atSend) + " gwei"
+		if strings.HasSuffix(f.Param, atSend) {
+			s += " at lpops' send"
+		}
 	case f.Kind == faultRPCLag:
 		s += " by " + f.Param + " blocks"
 	default:
@@ -180,7 +186,7 @@ func drawPlan(seed int64, first, firstStart uint64, rounds int, t timing, skip [
 			case faultKillSend:
 				// lpops sends only where the node does not: make it miss.
 				rp.NodeRewards = false
-				targets = []string{"lpops"}
+				targets = []string{"lpops", "sends"}
 				f.Start = s + G - 1 // sends are held from before the grace end
 				f.End = s + L - 1   // until a send is seen, or the round ends
 				f.Param = []string{"forward", "drop"}[r.IntN(2)]
@@ -205,6 +211,14 @@ func drawPlan(seed int64, first, firstStart uint64, rounds int, t timing, skip [
 					f.End = s + L - t.Margin
 				}
 				f.Param = []string{baseFeeAboveCap, baseFeeBelowCap}[r.IntN(2)]
+				if f.Param == baseFeeBelowCap && f.Start <= s+G+1 {
+					// Strand lpops' reward for sure: the base fee rises the
+					// moment its transaction reaches a proxy, so the block
+					// after the send already has it.
+					f.Start = s + G - 1
+					f.Param += atSend
+					targets = append(targets, "sends")
+				}
 			case faultSinkDown:
 				// Minutes: 2 to 5 on the reproduction chain.
 				targets = []string{"sink"}
