@@ -12,7 +12,16 @@
 //     node stopped with SIGSTOP (or hung) does;
 //   - holding sends: requests that carry eth_sendRawTransaction wait until
 //     released, and are then forwarded even if the client has gone, as a
-//     broadcast that left a process just before it was killed.
+//     broadcast that left a process just before it was killed, or dropped
+//     (DropSends), as one that never left it;
+//   - lagging: like pinned, but the served head follows the chain a fixed
+//     number of blocks behind it, as a node that imports late;
+//   - garbage: every request is answered with a body that is not JSON-RPC
+//     (an HTML error page with status 200, a truncated JSON document), as a
+//     misconfigured load balancer or a broken node does;
+//   - killed: the listener is closed and open connections are cut, so
+//     clients see connections refused, until Revive listens again on the
+//     same address.
 //
 // It speaks JSON-RPC over HTTP POST only (single calls and batches); that is
 // all lpops' http(s) endpoints use.
@@ -46,14 +55,25 @@ type Proxy struct {
 	target   string
 	counting *atomic.Bool
 	client   *http.Client
-	srv      *http.Server
+	addr     string // host:port the proxy listens on, kept across Kill
 
-	mu     sync.Mutex
-	pinned string        // hex block number; "" when following the chain
-	thaw   chan struct{} // closed on thaw; nil when not frozen
-	send   chan struct{} // closed on ReleaseSends; nil when sends pass
-	held   int           // sends that arrived while held
-	c      Counts
+	mu      sync.Mutex
+	srv     *http.Server  // nil while killed
+	pinned  string        // hex block number; "" when following the chain
+	lag     uint64        // blocks behind the chain's head; 0 when not lagging
+	garbage bool          // answer every request with a body that is not JSON-RPC
+	garbled int           // requests answered with garbage, to vary the body
+	thaw    chan struct{} // closed on thaw; nil when not frozen
+	send    *sendGate     // released by ReleaseSends or DropSends; nil when sends pass
+	held    int           // sends that arrived while held
+	c       Counts
+}
+
+// sendGate holds sends until released; drop says whether they are then
+// forwarded or discarded.
+type sendGate struct {
+	release chan struct{}
+	drop    bool // written before release is closed
 }
 
 // Counts is what a proxy received while counting.
@@ -87,13 +107,19 @@ func New(target string, counting *atomic.Bool) (*Proxy, error) {
 		return nil, fmt.Errorf("proxy listen: %w", err)
 	}
 	p := &Proxy{
-		URL: "http://" + ln.Addr().String(), target: target, counting: counting,
+		URL: "http://" + ln.Addr().String(), target: target, counting: counting, addr: ln.Addr().String(),
 		client: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 16, IdleConnTimeout: time.Minute}},
 		c:      Counts{Methods: map[string]int{}, Shapes: map[string]int{}},
 	}
-	p.srv = &http.Server{Handler: p, ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = p.srv.Serve(ln) }()
+	p.serve(ln)
 	return p, nil
+}
+
+// serve starts a server on ln. Called with p.mu held or before p is shared.
+func (p *Proxy) serve(ln net.Listener) {
+	srv := &http.Server{Handler: p, ReadHeaderTimeout: 10 * time.Second}
+	p.srv = srv
+	go func() { _ = srv.Serve(ln) }()
 }
 
 // Close answers the requests held by a freeze, forwards held sends and
@@ -101,16 +127,72 @@ func New(target string, counting *atomic.Bool) (*Proxy, error) {
 func (p *Proxy) Close() error {
 	p.Unfreeze()
 	p.ReleaseSends()
-	return p.srv.Close()
+	p.mu.Lock()
+	srv := p.srv
+	p.srv = nil
+	p.mu.Unlock()
+	if srv == nil {
+		return nil
+	}
+	return srv.Close()
+}
+
+// Kill closes the listener and cuts every open connection, requests in
+// flight included: clients see their connections refused or reset, as when
+// the node behind an endpoint has died. Revive brings the proxy back on the
+// same address.
+func (p *Proxy) Kill() error {
+	p.mu.Lock()
+	srv := p.srv
+	p.srv = nil
+	p.mu.Unlock()
+	if srv == nil {
+		return nil
+	}
+	return srv.Close()
+}
+
+// Revive listens again on the address the proxy had before Kill. Another
+// process may have taken the port meanwhile; the error says so.
+func (p *Proxy) Revive() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.srv != nil {
+		return nil
+	}
+	ln, err := net.Listen("tcp", p.addr)
+	if err != nil {
+		return fmt.Errorf("proxy listen again on %s: %w", p.addr, err)
+	}
+	p.serve(ln)
+	return nil
+}
+
+// Lag serves the chain n blocks behind its head from now on (0: follow the
+// head again): eth_blockNumber answers head-n and the block tags are
+// rewritten to it, as for Pin. Pin wins while both are set.
+func (p *Proxy) Lag(n uint64) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.lag = n
+}
+
+// Garbage answers every request with a body that is not JSON-RPC while on:
+// an HTML error page with status 200 and a truncated JSON document, in
+// turn. Nothing reaches the chain.
+func (p *Proxy) Garbage(on bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.garbage = on
 }
 
 // HoldSends holds every request that carries eth_sendRawTransaction from now
-// on, until ReleaseSends; other requests pass.
+// on, until ReleaseSends or DropSends; other requests pass.
 func (p *Proxy) HoldSends() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.send == nil {
-		p.send = make(chan struct{})
+		p.send = &sendGate{release: make(chan struct{})}
 	}
 }
 
@@ -124,11 +206,19 @@ func (p *Proxy) HeldSends() int {
 
 // ReleaseSends forwards the held sends, to the chain even when their client
 // has gone, and lets sends pass again.
-func (p *Proxy) ReleaseSends() {
+func (p *Proxy) ReleaseSends() { p.openSends(false) }
+
+// DropSends discards the held sends, which never reach the chain (their
+// clients, if still there, see the connection closed), and lets sends pass
+// again.
+func (p *Proxy) DropSends() { p.openSends(true) }
+
+func (p *Proxy) openSends(drop bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.send != nil {
-		close(p.send)
+		p.send.drop = drop
+		close(p.send.release)
 		p.send = nil
 	}
 }
@@ -207,7 +297,7 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	calls, batch, ok := decode(body)
 	p.mu.Lock()
-	thaw, pinned, send := p.thaw, p.pinned, p.send
+	thaw, pinned, lag, send, garbage := p.thaw, p.pinned, p.lag, p.send, p.garbage
 	if p.counting.Load() {
 		p.record(calls, ok)
 	}
@@ -216,6 +306,10 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	} else {
 		send = nil
 	}
+	if garbage {
+		p.garbled++
+	}
+	garbled := p.garbled
 	p.mu.Unlock()
 	if thaw != nil {
 		select {
@@ -224,13 +318,28 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return // the client gave up, as on a hung node
 		}
 	}
+	if garbage {
+		writeGarbage(w, garbled)
+		return
+	}
 	ctx := r.Context()
 	if send != nil {
 		// What has left the client reaches the chain, client or not.
-		<-send
+		<-send.release
+		if send.drop {
+			panic(http.ErrAbortHandler) // never sent: the client sees the connection closed
+		}
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
 		defer cancel()
+	}
+	if pinned == "" && lag > 0 {
+		head, err := p.head(ctx)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadGateway)
+			return
+		}
+		pinned = fmt.Sprintf("0x%x", head-min(lag, head))
 	}
 	var headIDs []string
 	if pinned != "" && ok {
@@ -259,6 +368,40 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(resp.StatusCode)
 	_, _ = w.Write(out)
+}
+
+// head asks the target for its block number.
+func (p *Proxy) head(ctx context.Context) (uint64, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, p.target,
+		strings.NewReader(`{"jsonrpc":"2.0","id":1,"method":"eth_blockNumber","params":[]}`))
+	if err != nil {
+		return 0, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := p.client.Do(req)
+	if err != nil {
+		return 0, fmt.Errorf("read the head for lag: %w", err)
+	}
+	defer resp.Body.Close()
+	var a struct {
+		Result hexutil.Uint64 `json:"result"`
+	}
+	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<16)).Decode(&a); err != nil {
+		return 0, fmt.Errorf("read the head for lag: %w", err)
+	}
+	return uint64(a.Result), nil
+}
+
+// writeGarbage answers with a body that is not JSON-RPC, the n-th kind in
+// turn.
+func writeGarbage(w http.ResponseWriter, n int) {
+	if n%2 == 0 {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"jsonrpc":"2.0","id":1,"result":"0x`)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html")
+	_, _ = io.WriteString(w, "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>\n")
 }
 
 // record counts one request. Called with p.mu held. A body that is not

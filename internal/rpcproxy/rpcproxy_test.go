@@ -229,3 +229,106 @@ func TestHeldSendReachesChainAfterClientGone(t *testing.T) {
 		t.Fatalf("send after release: %v, %d sends upstream; want it forwarded", err, sent.Load())
 	}
 }
+
+func TestLagFollowsTheHeadBehind(t *testing.T) {
+	p, c := start(t, nil)
+	ctx := t.Context()
+	p.Lag(0x10)
+	var head string
+	var params []string
+	batch := []rpc.BatchElem{
+		{Method: "eth_blockNumber", Result: &head},
+		{Method: "eth_getBalance", Args: []any{"0x01", "latest"}, Result: &params},
+	}
+	if err := c.BatchCallContext(ctx, batch); err != nil || batch[0].Error != nil || batch[1].Error != nil {
+		t.Fatalf("batch: %v %v %v", err, batch[0].Error, batch[1].Error)
+	}
+	// The upstream's head is 0x64: 16 behind is 0x54.
+	if head != "0x54" || len(params) != 2 || params[1] != "0x54" {
+		t.Errorf("lagging: head %s, forwarded params %v; want 0x54 and [0x01 0x54]", head, params)
+	}
+	p.Lag(0)
+	if err := c.CallContext(ctx, &head, "eth_blockNumber"); err != nil || head != "0x64" {
+		t.Errorf("head after Lag(0) = %s (%v), want 0x64", head, err)
+	}
+}
+
+func TestGarbageIsNotJSONRPC(t *testing.T) {
+	p, c := start(t, nil)
+	ctx := t.Context()
+	p.Garbage(true)
+	var head string
+	for i := range 2 { // both kinds of garbage
+		if err := c.CallContext(ctx, &head, "eth_blockNumber"); err == nil {
+			t.Fatalf("call %d through a garbage proxy answered %q, want an error", i, head)
+		}
+	}
+	p.Garbage(false)
+	if err := c.CallContext(ctx, &head, "eth_blockNumber"); err != nil || head != "0x64" {
+		t.Errorf("head after Garbage(false) = %s (%v), want 0x64", head, err)
+	}
+}
+
+func TestKillRefusesUntilRevived(t *testing.T) {
+	p, c := start(t, nil)
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	if err := p.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	var head string
+	if err := c.CallContext(ctx, &head, "eth_blockNumber"); err == nil {
+		t.Fatalf("killed proxy answered %q", head)
+	}
+	if err := p.Revive(); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.CallContext(ctx, &head, "eth_blockNumber"); err != nil || head != "0x64" {
+		t.Errorf("revived proxy: %s (%v), want 0x64", head, err)
+	}
+}
+
+func TestDroppedSendNeverReachesChain(t *testing.T) {
+	var sent atomic.Int32
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var c call
+		if err := json.NewDecoder(r.Body).Decode(&c); err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		if c.Method == "eth_sendRawTransaction" {
+			sent.Add(1)
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(map[string]any{"jsonrpc": "2.0", "id": c.ID, "result": "0x64"})
+	}))
+	t.Cleanup(up.Close)
+	p, err := New(up.URL, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { p.Close() })
+	c, err := rpc.Dial(p.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+
+	p.HoldSends()
+	done := make(chan error, 1)
+	var res string
+	go func() { done <- c.CallContext(t.Context(), &res, "eth_sendRawTransaction", "0x01") }()
+	for deadline := time.Now().Add(10 * time.Second); p.HeldSends() < 1; {
+		if time.Now().After(deadline) {
+			t.Fatal("the send never reached the proxy")
+		}
+		runtime.Gosched()
+	}
+	p.DropSends()
+	if err := <-done; err == nil {
+		t.Errorf("dropped send answered %q, want an error", res)
+	}
+	if n := sent.Load(); n != 0 {
+		t.Fatalf("%d dropped sends reached the chain", n)
+	}
+}

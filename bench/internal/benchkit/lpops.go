@@ -119,6 +119,25 @@ func (p *Lpops) Stop() {
 	}
 }
 
+// Kill sends SIGKILL, as a crash or an OOM kill would, and waits until the
+// process is gone.
+func (p *Lpops) Kill() {
+	_ = p.cmd.Process.Kill()
+	<-p.done
+	p.done <- nil // later Stop and Kill calls return at once
+}
+
+// Exited reports whether the process has exited.
+func (p *Lpops) Exited() bool {
+	select {
+	case err := <-p.done:
+		p.done <- err
+		return true
+	default:
+		return false
+	}
+}
+
 // Num prints a figure: whole numbers and anything from 100 up without
 // decimals, the rest with one.
 func Num(v float64) string {
