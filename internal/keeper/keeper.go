@@ -447,6 +447,15 @@ func (k *Keeper) settleRewarded(ctx context.Context, rec *Record, snap *livepeer
 			rec.RewardTx = ev.TxHash.Hex()
 			rec.RewardAmount = (*Wei)(ev.Amount)
 			rec.RewardBlock = ev.Block
+			for _, t := range rec.Txs {
+				if t.Kind == KindReward && t.Hash == ev.TxHash {
+					// lpops' own, settled before its receipt was read
+					// (mined just before a round change, or a kill).
+					rec.Outcome, rec.RewardedBy = OutcomeRewardedByLpops, "lpops"
+					k.log.Info("reward called by lpops", "round", rec.Round, "tx", ev.TxHash, "amount", rec.RewardAmount)
+					return
+				}
+			}
 		}
 	}
 	k.log.Info("reward called by the node", "round", rec.Round, "tx", rec.RewardTx)

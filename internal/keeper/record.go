@@ -94,11 +94,15 @@ type Tx struct {
 	SentHead     uint64 `json:"sent_head,omitempty"`
 	// Block is the block that included the transaction, in the chain's own
 	// numbering (the L2 block on Arbitrum, not blockNum()).
-	Block   uint64         `json:"block,omitempty"`
-	GasUsed uint64         `json:"gas_used,omitempty"`
-	FeePaid *Wei           `json:"fee_paid_wei,omitempty"`
-	Error   string         `json:"error,omitempty"`
-	From    common.Address `json:"from"`
+	Block   uint64 `json:"block,omitempty"`
+	GasUsed uint64 `json:"gas_used,omitempty"`
+	FeePaid *Wei   `json:"fee_paid_wei,omitempty"`
+	Error   string `json:"error,omitempty"`
+	// EarlierRound marks a reward carried over from the previous round that
+	// was mined before this round began: it rewarded that round, not this
+	// one, so this round's reward is still due.
+	EarlierRound bool           `json:"earlier_round,omitempty"`
+	From         common.Address `json:"from"`
 }
 
 func (t *Tx) inFlight() bool { return t.State == TxSigned || t.State == TxSent }
@@ -214,7 +218,7 @@ func (r *Record) highestFee(nonce uint64) (maxFee, tip *big.Int) {
 
 func (r *Record) minedReward() *Tx {
 	for _, t := range r.Txs {
-		if t.Kind == KindReward && t.State == TxMined {
+		if t.Kind == KindReward && t.State == TxMined && !t.EarlierRound {
 			return t
 		}
 	}

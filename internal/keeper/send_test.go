@@ -563,3 +563,53 @@ func TestObserveModeNeverBroadcastsASignedTransaction(t *testing.T) {
 		t.Fatalf("observe mode broadcast %d transaction(s)", n)
 	}
 }
+
+// TestRewardMinedAtRoundEndIsNotCarriedIntoTheNext: lpops' reward of round R
+// is mined in R's last blocks, and the keeper's next read is already in
+// R+1, so R's pending transaction is carried over before its receipt is read.
+// It must count for R (rewarded by lpops), and R+1's reward is still due:
+// lpops rewards R+1 too, one transaction each.
+func TestRewardMinedAtRoundEndIsNotCarriedIntoTheNext(t *testing.T) {
+	e := newEnvWith(t, envConfig{callerETH: eth(1), roundLength: 120})
+	k, _ := e.keeper(opts{signer: e.caller, grace: 1})
+	round := e.nextActiveRound()
+	before := e.nonce(addr(e.caller))
+	e.chain.PauseMining()
+	s := e.tickUntil(k, "reward sent", func(s keeper.Status) bool { return len(s.Txs) == 1 && s.Txs[0].State == keeper.TxSent })
+	sent := s.Txs[0].Hash
+	e.chain.ResumeMining()
+	var mined *types.Receipt
+	for mined == nil {
+		mined, _ = e.chain.Backend.Client().TransactionReceipt(e.ctx, sent)
+		if e.ctx.Err() != nil {
+			t.Fatal(e.ctx.Err())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if lrr, err := e.dep.LastRewardRound(e.ctx, addr(e.orch)); err != nil || lrr != round {
+		t.Fatalf("lastRewardRound %d (%v) after lpops' transaction, want %d: mined outside the round", lrr, err, round)
+	}
+	// No read until the next round has begun and been initialized.
+	if err := e.dep.WaitForRound(e.ctx, round+1, 10*time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.dep.EnsureRoundInitialized(e.ctx, e.owner); err != nil {
+		t.Fatal(err)
+	}
+	s = e.tickUntil(k, "the next round rewarded", func(s keeper.Status) bool { return s.State == keeper.StateDone && s.Round == round+1 })
+	if s.RewardedBy != "lpops" || s.RewardTx == sent.Hex() {
+		t.Fatalf("round %d: rewarded_by %q with %s; want lpops with a new transaction", round+1, s.RewardedBy, s.RewardTx)
+	}
+	recs, err := k.History(5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range recs {
+		if r.Round == round && (r.Outcome != keeper.OutcomeRewardedByLpops || r.RewardTx != sent.Hex()) {
+			t.Fatalf("round %d: outcome %q reward_tx %s; want rewarded_by_lpops with %s", round, r.Outcome, r.RewardTx, sent.Hex())
+		}
+	}
+	if n := e.nonce(addr(e.caller)) - before; n != 2 {
+		t.Fatalf("%d transactions from lpops over two rounds, want 2", n)
+	}
+}

@@ -67,7 +67,19 @@ func (k *Keeper) reconcile(ctx context.Context, rec *Record, snap *livepeer.Snap
 		if r.EffectiveGasPrice != nil {
 			t.FeePaid = (*Wei)(new(big.Int).Mul(r.EffectiveGasPrice.ToInt(), new(big.Int).SetUint64(t.GasUsed)))
 		}
-		if r.Status == 1 {
+		if r.Status == 1 && t.Kind == KindReward && uint64(r.BlockNumber) <= snap.Head && snap.Transcoder.LastRewardRound < rec.Round {
+			// A successful reward mined in this round would have set
+			// lastRewardRound to it: at or before the block this snapshot
+			// read, it did not, so the transaction (carried over from the
+			// previous round, whose record could not be settled first: a
+			// round change between two reads, or a kill) rewarded an earlier
+			// round. This round's reward is still due.
+			t.State, t.EarlierRound = TxMined, true
+			t.Error = fmt.Sprintf("mined at block %d, before round %d: it rewarded an earlier round", t.Block, rec.Round)
+			k.m.countTx(t.Kind, TxMined)
+			k.log.Info("carried-over transaction was mined in an earlier round", "kind", t.Kind, "round", rec.Round, "tx", t.Hash, "block", t.Block)
+			rec.Attempts, rec.NextAttemptAt = 0, k.now()
+		} else if r.Status == 1 {
 			t.State = TxMined
 			k.m.countTx(t.Kind, TxMined)
 			k.log.Info("transaction mined", "kind", t.Kind, "round", rec.Round, "tx", t.Hash, "block", t.Block, "gas_used", t.GasUsed)
