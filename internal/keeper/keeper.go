@@ -696,8 +696,13 @@ func (k *Keeper) nextDelay(rec *Record, snap *livepeer.Snapshot) time.Duration {
 		return min(active, aim(snap.BlockNum+1))
 	case StateInsufficientFunds:
 		// Nothing to send until someone funds the account: look every few
-		// active intervals, soon enough to act within the round.
-		return clamp(10 * active)
+		// active intervals, and at least ten times in what is left of the
+		// round, soon enough to act within it once funded.
+		d := 10 * active
+		if left, ok := k.timeLeftInRound(); ok {
+			d = min(d, left/10)
+		}
+		return clamp(d)
 	}
 	if d := rec.NextAttemptAt.Sub(k.now()); d > active {
 		return clamp(d)
