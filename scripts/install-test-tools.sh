@@ -13,10 +13,10 @@
 #                      Debian 12 packages unpacked (apt-get download + dpkg -x)
 #                      into .tools/deb/root, never installed (install_debs)
 #
-# Installed system-wide with apt-get, only when missing, and only programs
-# that are no service (apt_install_system): nodejs and npm. That, and
-# `apt-get update` when the package lists lack a package, are the only steps
-# that need root. Nothing is enabled, started or removed.
+# Nothing is installed system-wide: node and npm come from the host (the
+# script stops, naming them, when they are missing). `apt-get update` when the
+# package lists lack a package is the only step that needs root. Nothing is
+# enabled, started or removed.
 set -euo pipefail
 
 ANVIL_VERSION=1.7.1
@@ -453,69 +453,17 @@ install_debs() {
 }
 
 # ---------------------------------------------------------------------------
-# System-wide packages: only programs that are no service, when missing.
-#
-#   nodejs, npm        node (internal/render/polkit_test.go evaluates the
-#                      polkit rule in it) and npm (installs anvil above)
-#
-# apt_install_system refuses, before installing anything, a set that would
-# remove or upgrade a package or that holds a package shipping a systemd
-# unit or an init script (which its postinst would enable or start), and
-# installs under a policy-rc.d that forbids starting any service.
+# Node.js: node (internal/render/polkit_test.go evaluates the polkit rule in
+# it) and npm (installs anvil above) are taken from the host and never
+# installed by this script: it installs nothing system-wide. Machines of
+# this project's kind have both; elsewhere, install them first.
 # ---------------------------------------------------------------------------
-POLICY_RC=/usr/sbin/policy-rc.d
-POLICY_RC_OURS=
-restore_policy_rc() {
-	if [[ -n $POLICY_RC_OURS ]]; then
-		as_root rm -f "$POLICY_RC"
-		POLICY_RC_OURS=
-	fi
-}
-
-apt_install_system() {
-	apt_update
-	local sim
-	sim=$(LC_ALL=C apt-get install -s -y --no-install-recommends "$@")
-	if grep -q '^Remv ' <<<"$sim"; then
-		die "apt-get install $* would remove packages; refusing:
-$(grep '^Remv ' <<<"$sim")"
-	fi
-	local inst=() p ver file units
-	if grep -q '^Inst [^ ]* \[' <<<"$sim"; then
-		die "apt-get install $* would upgrade installed packages; refusing (upgrade the host first):
-$(grep '^Inst [^ ]* \[' <<<"$sim")"
-	fi
-	while read -r _ p ver _; do
-		inst+=("$p ${ver#(}")
-	done < <(grep '^Inst ' <<<"$sim")
-	((${#inst[@]})) || return 0
-	log "apt-get install --download-only ${#inst[@]} packages, to check them first"
-	DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --download-only --no-install-recommends "$@"
-	for p in "${inst[@]}"; do
-		ver=${p#* } p=${p%% *}
-		file=$(compgen -G "/var/cache/apt/archives/${p%%:*}_${ver//:/%3a}_*.deb" | head -n1) ||
-			die "downloaded archive of $p $ver not found in /var/cache/apt/archives"
-		units=$(dpkg-deb -c "$file" | awk '{print $6}' |
-			grep -E '^\./(usr/)?lib/systemd/system/[^/]+\.(service|socket|timer|path)$|^\./etc/init\.d/.' || true)
-		[[ -z $units ]] || die "$p ships a service ($(tr '\n' ' ' <<<"$units")); it is not installed system-wide"
-	done
-	if [[ ! -e $POLICY_RC ]]; then
-		printf '#!/bin/sh\n# scripts/install-test-tools.sh: start no service during its apt-get install.\nexit 101\n' |
-			as_root tee "$POLICY_RC" >/dev/null
-		as_root chmod 0755 "$POLICY_RC"
-		POLICY_RC_OURS=1
-		trap restore_policy_rc EXIT
-	fi
-	log "apt-get install --no-install-recommends $* (system-wide, no service among them)"
-	DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends --no-remove "$@"
-	restore_policy_rc
-}
-
 install_node() {
-	local pkgs=()
-	command -v node >/dev/null || pkgs+=(nodejs)
-	command -v npm >/dev/null || pkgs+=(npm)
-	((${#pkgs[@]} == 0)) || apt_install_system "${pkgs[@]}" ca-certificates
+	local missing=()
+	command -v node >/dev/null || missing+=(node)
+	command -v npm >/dev/null || missing+=(npm)
+	((${#missing[@]} == 0)) ||
+		die "${missing[*]} not found on PATH: the tests need Node.js (node evaluates the rendered polkit rule, npm fetches anvil); install it first (Debian: apt-get install nodejs npm), this script installs nothing system-wide"
 }
 
 install_anvil
