@@ -39,19 +39,18 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"os"
 	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"slices"
 	"strconv"
-	"strings"
 	"syscall"
 	"time"
 
 	"github.com/ethereum/go-ethereum/ethclient"
 
+	"github.com/lpops/lpops/bench/internal/benchkit"
 	"github.com/lpops/lpops/internal/alert"
 	"github.com/lpops/lpops/internal/chain"
 	"github.com/lpops/lpops/internal/probe"
@@ -107,7 +106,7 @@ type phases struct {
 }
 
 func bench(ctx context.Context, p params, stdout, stderr io.Writer) error {
-	root, err := repoRoot()
+	root, err := benchkit.RepoRoot()
 	if err != nil {
 		return err
 	}
@@ -127,7 +126,7 @@ func bench(ctx context.Context, p params, stdout, stderr io.Writer) error {
 		return fmt.Errorf("build unitd: %v\n%s", err, out)
 	}
 
-	port, err := freePort()
+	port, err := benchkit.FreePort()
 	if err != nil {
 		return err
 	}
@@ -358,34 +357,6 @@ func waitFor(ctx context.Context, timeout time.Duration, what string, cond func(
 
 func ms(d time.Duration) string {
 	return strconv.FormatFloat(float64(d)/float64(time.Millisecond), 'f', 0, 64) + " ms"
-}
-
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
-}
-
-// repoRoot walks up from the working directory to the lpops module.
-func repoRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		b, err := os.ReadFile(filepath.Join(dir, "go.mod"))
-		if err == nil && strings.Contains(string(b), "module github.com/lpops/lpops\n") {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("run from inside the lpops repository")
-		}
-		dir = parent
-	}
 }
 
 // findGeth returns .tools/bin/geth, else geth on PATH.

@@ -6,12 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"syscall"
 	"time"
 
@@ -21,6 +19,7 @@ import (
 	"github.com/ethereum/go-ethereum/ethclient"
 	"github.com/ethereum/go-ethereum/rpc"
 
+	"github.com/lpops/lpops/bench/internal/benchkit"
 	"github.com/lpops/lpops/internal/testenv"
 )
 
@@ -52,11 +51,11 @@ func startChain(ctx context.Context, root, kind, dir string) (*devChain, error) 
 	default:
 		return nil, fmt.Errorf("-chain %s: want anvil or geth", kind)
 	}
-	bin, err := findTool(root, kind)
-	if err != nil {
-		return nil, err
+	bin, ok := testenv.LookTool(kind)
+	if !ok {
+		return nil, fmt.Errorf("%s not found in .tools/bin (or $%s/bin) or PATH: run scripts/install-test-tools.sh", kind, testenv.ToolsEnv)
 	}
-	port, err := freePort()
+	port, err := benchkit.FreePort()
 	if err != nil {
 		return nil, err
 	}
@@ -235,52 +234,4 @@ func (c *devChain) setBalance(ctx context.Context, a common.Address, wei *big.In
 		return errors.New("setting a balance needs anvil")
 	}
 	return c.call(ctx, nil, "anvil_setBalance", a, (*hexutil.Big)(wei))
-}
-
-// findTool finds a test tool in .tools/bin, then on PATH.
-func findTool(root, name string) (string, error) {
-	p := filepath.Join(root, ".tools", "bin", name)
-	if fi, err := os.Stat(p); err == nil && !fi.IsDir() && fi.Mode()&0o111 != 0 {
-		return p, nil
-	}
-	if p, err := exec.LookPath(name); err == nil {
-		return p, nil
-	}
-	return "", fmt.Errorf("%s not found in .tools/bin or PATH: run scripts/install-test-tools.sh", name)
-}
-
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
-}
-
-// repoRoot walks up from the working directory to the lpops go.mod.
-func repoRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if b, err := os.ReadFile(filepath.Join(dir, "go.mod")); err == nil && modulePath(b) == "github.com/lpops/lpops" {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("run from inside the lpops repository (no go.mod of github.com/lpops/lpops above the working directory)")
-		}
-		dir = parent
-	}
-}
-
-func modulePath(gomod []byte) string {
-	for _, line := range strings.Split(string(gomod), "\n") {
-		if f := strings.Fields(line); len(f) == 2 && f[0] == "module" {
-			return strings.Trim(f[1], `"`)
-		}
-	}
-	return ""
 }

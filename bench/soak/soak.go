@@ -86,7 +86,7 @@ type soak struct {
 // setup starts everything up to a running lpops, and returns the first
 // round the soak counts and its start block.
 func (s *soak) setup(ctx context.Context) error {
-	root, err := repoRoot()
+	root, err := benchkit.RepoRoot()
 	if err != nil {
 		return err
 	}
