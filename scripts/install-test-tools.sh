@@ -9,7 +9,8 @@
 #   .tools/bin/staticcheck
 #                      go install honnef.co/go/tools/cmd/staticcheck@STATICCHECK_VERSION
 #   .tools/bin/{promtool, alertmanager, chronyd, cloud-init, nft, logrotate,
-#     mkfs.ext4, shellcheck, systemd-analyze, dbus-daemon, zsh, fish, chromium}
+#     mkfs.ext4, shellcheck, systemd-analyze, dbus-daemon, zsh, fish, chromium,
+#     ffmpeg, ffprobe}
 #                      Debian 12 packages unpacked (apt-get download + dpkg -x)
 #                      into .tools/deb/root, never installed (install_debs)
 #
@@ -136,12 +137,15 @@ install_staticcheck() {
 #   zsh, fish               zsh, fish                   cmd/lpops/ (completion scripts)
 #   chromium,               chromium (headless)         internal/web/ (the status page,
 #     fonts-dejavu-core                                   its screenshots)
+#   ffmpeg                  ffmpeg, ffprobe             internal/capacity/ (lpops bench: the
+#                                                         test clip, libx264 transcodes)
 # ---------------------------------------------------------------------------
 # The packages a tool is built from with its exact version (its own
 # library, its data) are roots too, so a host's older copy never stands in.
 DEB_ROOTS=(prometheus prometheus-alertmanager chrony cloud-init nftables libnftables1
 	logrotate shellcheck e2fsprogs systemd libsystemd-shared dbus-daemon zsh zsh-common
-	fish fish-common chromium chromium-common fonts-dejavu-core)
+	fish fish-common chromium chromium-common fonts-dejavu-core
+	ffmpeg)
 # Dependencies no test uses, never unpacked: the Prometheus web UI's
 # JavaScript and fonts (moment-timezone alone is 200 MB unpacked), and what
 # only maintainer scripts or a running daemon call (they never run here).
@@ -340,6 +344,27 @@ write_chromium_wrapper() {
 	mv -f "$BIN/chromium.tmp" "$BIN/chromium"
 }
 
+# write_ffmpeg_wrappers: ffmpeg and ffprobe (lpops bench, internal/capacity).
+# Debian's ffmpeg links ~100 libraries (libavcodec59 and its codecs); the
+# plain wrapper puts the unpacked ones first on LD_LIBRARY_PATH, and also the
+# directories some of them keep private libraries in (pulseaudio, blas).
+write_ffmpeg_wrappers() {
+	local name
+	for name in ffmpeg ffprobe; do
+		cat >"$BIN/$name.tmp" <<-WRAP
+			#!/bin/sh
+			# $name from Debian, unpacked (dpkg -x) by scripts/install-test-tools.sh.
+			R=\$(cd "\$(dirname "\$0")/../deb/root" && pwd -P) || exit 127
+			L=\$R/usr/lib/$MULTIARCH:\$R/lib/$MULTIARCH:\$R/usr/lib/$MULTIARCH/pulseaudio:\$R/usr/lib/$MULTIARCH/blas:\$R/usr/lib/$MULTIARCH/lapack
+			LD_LIBRARY_PATH=\$L\${LD_LIBRARY_PATH:+:\$LD_LIBRARY_PATH}
+			export LD_LIBRARY_PATH
+			exec "\$R/usr/bin/$name" "\$@"
+		WRAP
+		chmod 0755 "$BIN/$name.tmp"
+		mv -f "$BIN/$name.tmp" "$BIN/$name"
+	done
+}
+
 # deb_wrappers: every tool the unpacked packages provide, and the version
 # command that shows it runs.
 deb_wrappers() {
@@ -360,6 +385,7 @@ deb_wrappers() {
 	write_zsh_wrapper
 	write_cloud_init_wrapper
 	write_chromium_wrapper
+	write_ffmpeg_wrappers
 	# fish finds its functions relative to its binary (a "relocatable tree")
 	# when <prefix>/share/fish and <prefix>/etc/fish both exist.
 	mkdir -p "$DEBROOT/usr/etc"
@@ -382,6 +408,8 @@ DEB_CHECKS=(
 	"zsh --version"
 	"cloud-init --version"
 	"chromium --version"
+	"ffmpeg -version"
+	"ffprobe -version"
 )
 
 # deb_tools_run: every wrapper runs its program, with a clean environment
