@@ -30,6 +30,7 @@ func commands() []command {
 		{"alerts", "list alerts and silences; silence or unsilence alerts", runAlerts},
 		{"render", "render host configuration (systemd, firewall, cloud-init, AWS) from the config", runRender},
 		{"doctor", "audit this host against the config's policy: pass, warn or fail, with fixes", runDoctor},
+		{"bench", "measure how many streams this host transcodes in real time; recommend (--apply: set) -maxSessions", runBench},
 		{"check-config", "validate a configuration file without running", runCheckConfig},
 		{"completion", "print a shell completion script (bash, zsh, fish)", runCompletion},
 		{"version", "print the version, commit, Go version and build date (also: lpops --version)", runVersion},
