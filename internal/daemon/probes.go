@@ -4,6 +4,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/lpops/lpops/internal/alert"
+	"github.com/lpops/lpops/internal/capacity"
 	"github.com/lpops/lpops/internal/chain"
 	"github.com/lpops/lpops/internal/config"
 	"github.com/lpops/lpops/internal/keeper"
@@ -45,6 +46,15 @@ func (d *Daemon) buildProbes(pcfg []chain.EndpointConfig) error {
 			return err
 		}
 		r.Add(np, probe.Schedule{})
+		if c.Probes.Node.MetricsURL != "" {
+			// Sessions against -maxSessions and the capacity lpops bench measured.
+			cp, err := probe.NewCapacity(probe.CapacityOptions{MetricsURL: c.Probes.Node.MetricsURL,
+				ReportPath: capacity.LastReportPath(c.StateDir), Timeout: c.Node.Timeout.Duration})
+			if err != nil {
+				return err
+			}
+			r.Add(cp, probe.Schedule{})
+		}
 		if c.Probes.Releases.URL != "" {
 			rp, err := probe.NewReleases(probe.ReleasesOptions{URL: c.Probes.Releases.URL, CLI: cli})
 			if err != nil {
