@@ -240,8 +240,12 @@ func validate(ctx context.Context, p params, stdout, stderr io.Writer) (result, 
 	fmt.Fprintf(stdout, "\nat the recommendation (%d sessions): p95 ratio %.3f: %s\n", rec.MaxSessions, res.atRec.step.RatioP95, verdict(res.atRec.realTime(), "sustains real time", "does NOT sustain real time"))
 	fmt.Fprintf(stdout, "at 1.5x (%d sessions):             p95 ratio %.3f: %s\n", n15, res.at15.step.RatioP95, verdict(!res.at15.realTime(), "falls behind real time", "still sustains real time"))
 	fmt.Fprintf(stdout, "highest concurrency sustaining real time: %d sessions (baseline)\n", res.highest)
-	fmt.Fprintf(stdout, "recommendation / baseline: %d / %d = %.2f (%+.0f %%): %s\n", rec.MaxSessions, res.highest, float64(rec.MaxSessions)/float64(max(1, res.highest)), 100*dev,
-		verdict(in, "within ±10 % (goal met)", "outside ±10 % (goal NOT met)"))
+	if res.highest == 0 {
+		fmt.Fprintf(stdout, "recommendation / baseline: %d / 0: no concurrency sustained real time, not even 1 (goal NOT met)\n", rec.MaxSessions)
+	} else {
+		fmt.Fprintf(stdout, "recommendation / baseline: %d / %d = %.2f (%+.0f %%): %s\n", rec.MaxSessions, res.highest, float64(rec.MaxSessions)/float64(res.highest), 100*dev,
+			verdict(in, "within ±10 % (goal met)", "outside ±10 % (goal NOT met)"))
+	}
 	fmt.Fprintf(stdout, "wall time %s; load average %s at the end\n", time.Since(started).Round(time.Second), load())
 	return res, nil
 }

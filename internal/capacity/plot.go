@@ -8,6 +8,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 )
 
 // Plot draws the report as an SVG: the p95 and median real-time ratio of
@@ -18,7 +19,7 @@ import (
 func Plot(r *Report) []byte {
 	const (
 		width, height          = 720, 440
-		left, right, top, bott = 64, 24, 48, 56
+		left, right, top, bott = 64, 24, 60, 56
 		plotW, plotH           = width - left - right, height - top - bott
 	)
 	steps := slices.Clone(r.Steps)
@@ -39,8 +40,8 @@ func Plot(r *Report) []byte {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" font-family="sans-serif" font-size="12">`+"\n", width, height, width, height)
 	fmt.Fprintf(&b, `<rect width="%d" height="%d" fill="#ffffff"/>`+"\n", width, height)
-	title := fmt.Sprintf("lpops bench: real-time ratio vs concurrent sessions (%s)", r.Engine)
-	fmt.Fprintf(&b, `<text id="title" x="%d" y="24" font-size="14">%s</text>`+"\n", left, esc(title))
+	fmt.Fprintf(&b, `<text id="title" x="%d" y="22" font-size="14">lpops bench: real-time ratio vs concurrent sessions</text>`+"\n", left)
+	fmt.Fprintf(&b, `<text id="subtitle" x="%d" y="40" font-size="11" fill="#555555">%s, %d CPUs, %s</text>`+"\n", left, esc(r.Engine), r.Host.CPUs, esc(strings.Join(r.Ladder.Names(), ",")))
 	// Axes, ticks and grid.
 	fmt.Fprintf(&b, `<g id="axes" stroke="#333333"><line x1="%d" y1="%d" x2="%d" y2="%d"/><line x1="%d" y1="%d" x2="%d" y2="%d"/></g>`+"\n",
 		left, top+plotH, left+plotW, top+plotH, left, top, left, top+plotH)
@@ -89,7 +90,7 @@ func Plot(r *Report) []byte {
 	fmt.Fprintf(&b, `<text x="%s" y="%d" stroke="none">-maxSessions=%d (%s)</text>`+"\n", f(x(float64(rec.MaxSessions))+6), top+14, rec.MaxSessions, esc(rec.BoundBy))
 	b.WriteString("</g>\n")
 	fmt.Fprintf(&b, `<g font-size="11"><rect x="%d" y="%d" width="10" height="10" fill="#1f77b4"/><text x="%d" y="%d">p95</text><rect x="%d" y="%d" width="10" height="10" fill="#7f7f7f"/><text x="%d" y="%d">median</text></g>`+"\n",
-		left+8, top+4, left+22, top+13, left+60, top+4, left+74, top+13)
+		width-right-120, 31, width-right-106, 40, width-right-66, 31, width-right-52, 40)
 	b.WriteString("</svg>\n")
 	return b.Bytes()
 }
