@@ -416,9 +416,14 @@ func (b *bench) applyMaxSessions(n int) error {
 			return err
 		}
 	}
-	fmt.Fprintf(b.stdout, "%s: host.node.max_sessions: %d\n", file, n)
+	// With --json, stdout holds the report alone.
+	w := b.stdout
+	if b.f.jsonOut {
+		w = b.stderr
+	}
+	fmt.Fprintf(w, "%s: host.node.max_sessions: %d\n", file, n)
 	if b.f.out == "" {
-		fmt.Fprintf(b.stdout, "render the unit with: lpops render --config %s --out DIR --force (or give --out DIR), then restart livepeer\n", file)
+		fmt.Fprintf(w, "render the unit with: lpops render --config %s --out DIR --force (or give --out DIR), then restart livepeer\n", file)
 		return nil
 	}
 	files, err := render.Render(c, render.Options{Source: file})
@@ -428,7 +433,7 @@ func (b *bench) applyMaxSessions(n int) error {
 	if _, err := render.WriteDir(b.f.out, files, true); err != nil {
 		return err
 	}
-	fmt.Fprintf(b.stdout, "%s: rendered with -maxSessions=%d; restart livepeer to apply it\n", filepath.Join(b.f.out, "livepeer.service"), n)
+	fmt.Fprintf(w, "%s: rendered with -maxSessions=%d; restart livepeer to apply it\n", filepath.Join(b.f.out, "livepeer.service"), n)
 	return nil
 }
 
