@@ -57,6 +57,10 @@ func TestExitCodes(t *testing.T) {
 		"run": nil, "status": nil, "reward": nil, "rounds": nil, "txs": nil,
 		"alerts": nil, "doctor": nil, "check-config": nil, "render": {"--out", t.TempDir()},
 	}
+	// Commands whose configuration is optional: without one they still
+	// run (lpops bench measures the host; a configuration only names where
+	// its report is kept and what --apply changes).
+	optional := map[string]bool{"bench": true}
 	type tc struct {
 		name string
 		args []string
@@ -69,8 +73,15 @@ func TestExitCodes(t *testing.T) {
 			tc{c.name + "/UnknownFlag", []string{c.name, "--no-such-flag"}, 2},
 		)
 		extra, reads := readers[c.name]
-		if _, help, helpErr := runCLI(t, c.name, "--help"); !reads && strings.Contains(help+helpErr, "-config FILE") {
+		if _, help, helpErr := runCLI(t, c.name, "--help"); !reads && !optional[c.name] && strings.Contains(help+helpErr, "-config FILE") {
 			t.Errorf("lpops %s takes --config: add it to the commands that read a configuration", c.name)
+		}
+		if optional[c.name] {
+			tests = append(tests,
+				tc{c.name + "/ConfigWithoutValue", []string{c.name, "--config"}, 2},
+				tc{c.name + "/ExtraArgument", []string{c.name, "--config", cfg, "a", "b"}, 2},
+			)
+			continue
 		}
 		if !reads {
 			continue
