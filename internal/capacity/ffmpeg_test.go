@@ -129,3 +129,33 @@ func TestRampFFmpeg(t *testing.T) {
 		t.Log(err)
 	})
 }
+
+// TestSourceFile cuts an operator's file (here an MP4 made with ffmpeg
+// from smptehdbars) into segments, as --source does.
+func TestSourceFile(t *testing.T) {
+	ffmpeg := testenv.RequireTool(t, "ffmpeg")
+	dir := t.TempDir()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	bars, err := GenerateClip(ctx, ffmpeg, filepath.Join(dir, "bars"), ClipOptions{Pattern: "smptehdbars", Width: 160, Height: 90, Duration: 2 * time.Second, SegmentDuration: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mp4 := filepath.Join(dir, "recording.mp4")
+	if err := runFFmpeg(ctx, ffmpeg, []string{"-hide_banner", "-nostdin", "-loglevel", "error", "-y", "-i", bars.Playlist, "-c", "copy", mp4}); err != nil {
+		t.Fatal(err)
+	}
+	src, err := SegmentFile(ctx, ffmpeg, mp4, filepath.Join(dir, "cut"), time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(src.Segments) < 2 || src.Description != "file "+mp4 {
+		t.Errorf("source %+v", src)
+	}
+	if _, err := SegmentFile(ctx, ffmpeg, filepath.Join(dir, "missing.mp4"), filepath.Join(dir, "x"), time.Second); err == nil {
+		t.Error("no error for a missing file")
+	}
+	if _, err := GenerateClip(ctx, ffmpeg, filepath.Join(dir, "y"), ClipOptions{Pattern: "mandelbrot"}); err == nil {
+		t.Error("no error for an unknown pattern")
+	}
+}
