@@ -148,7 +148,7 @@ func validate(ctx context.Context, p params, stdout, stderr io.Writer) (result, 
 	fmt.Fprintf(stdout, "source: %s; ladder %s (%.4g Mbit/s a session); engine %s\n\n", src.Description, strings.Join(ladder.Names(), ","), float64(ladder.BitrateBps())/1e6, e.Name())
 
 	// 1. The ramp, as lpops bench runs it.
-	steps, compute, err := capacity.Ramp(ctx, e, src, ladder, capacity.RampOptions{MaxRatio: p.maxRatio, Limit: p.limit, Segments: p.segments,
+	steps, compute, err := capacity.Ramp(ctx, e, []capacity.Source{src}, ladder, capacity.RampOptions{MaxRatio: p.maxRatio, Limit: p.limit, Segments: p.segments,
 		Done: func(s capacity.Step) {
 			if p.verbose {
 				fmt.Fprintf(stderr, "ramp: %d sessions p95 %.3f\n", s.Sessions, s.RatioP95)
@@ -176,7 +176,7 @@ func validate(ctx context.Context, p params, stdout, stderr io.Writer) (result, 
 		if p.verbose {
 			fmt.Fprintf(stderr, "sustained: %d sessions for %s…\n", n, p.sustain)
 		}
-		m, err := e.Run(ctx, capacity.StepSpec{Source: src, Ladder: ladder, Sessions: n, Segments: segs})
+		m, err := e.Run(ctx, capacity.StepSpec{Sources: []capacity.Source{src}, Ladder: ladder, Sessions: n, Segments: segs})
 		if err != nil {
 			return sustained{}, fmt.Errorf("sustained run of %d sessions: %w", n, err)
 		}

@@ -30,9 +30,9 @@ const benchUsage = `Usage: lpops bench [flags]
 Measure how many concurrent live streams this host transcodes in real time
 and recommend go-livepeer's -maxSessions.
 
-A test clip is generated (ffmpeg's testsrc2 with a tone, 1080p30, 60 s, H.264,
-cut into 2 s MPEG-TS segments like an HLS stream), or --source FILE is cut
-the same way. Each step runs N sessions at once, each releasing a segment
+Test clips are generated (ffmpeg's testsrc2 with a tone, 1080p30 and 720p30,
+60 s, H.264, cut into 2 s MPEG-TS segments like an HLS stream; the sessions
+alternate between them), or --source FILE is cut the same way. Each step runs N sessions at once, each releasing a segment
 every segment duration as a live stream arrives, and transcodes it into the
 ladder (--ladder: go-livepeer profile names or a transcodingOptions.json).
 A step passes when the 95th percentile of transcode time / segment duration
@@ -118,7 +118,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	var f benchFlags
 	f.cf = addConfigFlags(fs, false)
 	fs.StringVar(&f.source, "source", "", "transcode this video `FILE` (or an HLS .m3u8) instead of the generated clip")
-	fs.StringVar(&f.resolution, "resolution", "1080p", "generated clip's size: 1080p, 720p, or `WxH` (160x90 for a quick check)")
+	fs.StringVar(&f.resolution, "resolution", "1080p,720p", "generated clips' sizes, comma-separated, sessions alternating between them: 1080p, 720p, 480p, 360p or `WxH` (160x90 for a quick check)")
 	fs.StringVar(&f.pattern, "pattern", "testsrc2", "generated clip's picture: testsrc2 (moving) or smptehdbars")
 	fs.Float64Var(&f.clipSeconds, "clip-seconds", 60, "generated clip's length in `seconds`")
 	fs.Float64Var(&f.segmentSeconds, "segment-seconds", 2, "segment length in `seconds` (go-livepeer's is 2)")
@@ -179,8 +179,10 @@ func (f *benchFlags) check(fs *flag.FlagSet) string {
 	case f.out != "" && !f.apply:
 		return "--out renders the configuration --apply changed: give --apply too"
 	}
-	if _, _, err := capacity.ParseResolution(f.resolution); err != nil {
-		return "--resolution: " + err.Error()
+	for _, r := range strings.Split(f.resolution, ",") {
+		if _, _, err := capacity.ParseResolution(r); err != nil {
+			return "--resolution: " + err.Error()
+		}
 	}
 	return ""
 }
@@ -227,18 +229,26 @@ func (b *bench) run(ctx context.Context) int {
 		defer os.RemoveAll(work)
 	}
 	started := time.Now().UTC()
-	src, err := b.source(ctx, work)
+	srcs, err := b.sources(ctx, work)
 	if err != nil {
 		fmt.Fprintln(b.stderr, "lpops bench:", err)
 		return exitError
+	}
+	src := srcs[0]
+	if _, ok := engine.(*capacity.LivepeerBench); ok && len(srcs) > 1 {
+		b.progress.line("livepeer_bench reads one playlist: every session transcodes %s", src.Description)
+		srcs = srcs[:1]
 	}
 	segs := f.segments
 	if f.duration > 0 {
 		segs = max(1, int(f.duration/src.SegmentDuration()))
 	}
-	b.progress.line("source: %s (%d segments of %s); ladder %s (%.4g Mbit/s a session); engine %s",
-		src.Description, len(src.Segments), src.SegmentDuration(), strings.Join(ladder.Names(), ","), float64(ladder.BitrateBps())/1e6, engine.Name())
-	steps, compute, err := capacity.Ramp(ctx, engine, src, ladder, capacity.RampOptions{
+	for _, s := range srcs {
+		b.progress.line("source: %s (%d segments of %s)", s.Description, len(s.Segments), s.SegmentDuration())
+	}
+	b.progress.line("ladder %s (%.4g Mbit/s a session); engine %s; sessions alternate between the %d sources",
+		strings.Join(ladder.Names(), ","), float64(ladder.BitrateBps())/1e6, engine.Name(), len(srcs))
+	steps, compute, err := capacity.Ramp(ctx, engine, srcs, ladder, capacity.RampOptions{
 		MaxRatio: f.maxRatio, Limit: f.limit, Segments: segs,
 		OnStep:   func(n int) { b.progress.start(n, n*segs, capacity.StepDuration(src, segs)) },
 		Progress: func(_, done, total int) { b.progress.update(done, total) },
@@ -252,13 +262,15 @@ func (b *bench) run(ctx context.Context) int {
 	}
 	rep := &capacity.Report{
 		Schema: capacity.Schema, StartedAt: started, FinishedAt: time.Now().UTC(),
-		Host: capacity.ThisHost(), Engine: engine.Name(), GPUs: gpus, Source: src,
+		Host: capacity.ThisHost(), Engine: engine.Name(), GPUs: gpus, Sources: srcs,
 		SegmentSeconds: src.SegmentDuration().Seconds(), SegmentsPerStep: segs,
 		Ladder: ladder, MaxRatio: f.maxRatio, Steps: steps,
 		Recommendation: capacity.Recommend(compute, ladder, f.uploadMbps, f.maxRatio),
 	}
 	if f.workDir == "" {
-		rep.Source.Playlist = "" // removed with the temporary directory
+		for i := range rep.Sources {
+			rep.Sources[i].Playlist = "" // removed with the temporary directory
+		}
 	}
 	if f.jsonOut {
 		enc := json.NewEncoder(b.stdout)
@@ -347,9 +359,10 @@ func (b *bench) engine(ctx context.Context) (capacity.Engine, []capacity.GPU, er
 	return e, gpus, nil
 }
 
-// source generates the clip or segments --source. Clip generation and
-// segmenting use ffmpeg even when livepeer_bench transcodes.
-func (b *bench) source(ctx context.Context, work string) (capacity.Source, error) {
+// sources generates the clips (one per --resolution) or segments --source.
+// Clip generation and segmenting use ffmpeg even when livepeer_bench
+// transcodes.
+func (b *bench) sources(ctx context.Context, work string) ([]capacity.Source, error) {
 	f := &b.f
 	ff := f.ffmpeg
 	if ff == "" {
@@ -358,20 +371,32 @@ func (b *bench) source(ctx context.Context, work string) (capacity.Source, error
 	segDur := time.Duration(f.segmentSeconds * float64(time.Second))
 	if f.source != "" {
 		if ff == "" && !strings.HasSuffix(strings.ToLower(f.source), ".m3u8") {
-			return capacity.Source{}, errors.New("--source: ffmpeg is needed to cut the file into segments (or give an HLS .m3u8)")
+			return nil, errors.New("--source: ffmpeg is needed to cut the file into segments (or give an HLS .m3u8)")
 		}
-		return capacity.SegmentFile(ctx, ff, f.source, filepath.Join(work, "source"), segDur)
+		src, err := capacity.SegmentFile(ctx, ff, f.source, filepath.Join(work, "source"), segDur)
+		if err != nil {
+			return nil, err
+		}
+		return []capacity.Source{src}, nil
 	}
 	if ff == "" {
-		return capacity.Source{}, errors.New("ffmpeg is needed to generate the test clip (or give --source PLAYLIST.m3u8)")
+		return nil, errors.New("ffmpeg is needed to generate the test clip (or give --source PLAYLIST.m3u8)")
 	}
-	w, h, _ := capacity.ParseResolution(f.resolution)
-	b.progress.line("generating the test clip (%s %dx%d, %gs)…", f.pattern, w, h, f.clipSeconds)
-	return capacity.GenerateClip(ctx, ff, filepath.Join(work, "clip"), capacity.ClipOptions{
-		Pattern: f.pattern, Width: w, Height: h,
-		Duration:        time.Duration(f.clipSeconds * float64(time.Second)),
-		SegmentDuration: segDur,
-	})
+	var out []capacity.Source
+	for _, res := range strings.Split(f.resolution, ",") {
+		w, h, _ := capacity.ParseResolution(res)
+		b.progress.line("generating the test clip (%s %dx%d@30, %gs)…", f.pattern, w, h, f.clipSeconds)
+		src, err := capacity.GenerateClip(ctx, ff, filepath.Join(work, fmt.Sprintf("clip-%dx%d", w, h)), capacity.ClipOptions{
+			Pattern: f.pattern, Width: w, Height: h,
+			Duration:        time.Duration(f.clipSeconds * float64(time.Second)),
+			SegmentDuration: segDur,
+		})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, src)
+	}
+	return out, nil
 }
 
 func printBenchTable(w io.Writer, r *capacity.Report) {

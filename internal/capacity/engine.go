@@ -22,7 +22,10 @@ type Engine interface {
 
 // StepSpec is one step's work.
 type StepSpec struct {
-	Source   Source
+	// Sources are the streams: session k transcodes Sources[k mod
+	// len(Sources)], so several sources make a mixed workload (the
+	// default clip is 1080p30 and 720p30, alternating).
+	Sources  []Source
 	Ladder   Ladder
 	Sessions int
 	// Segments each session transcodes; the source's segments are reused
@@ -62,15 +65,20 @@ type pacedTranscode func(ctx context.Context, session int, seg Segment) (time.Du
 // next is released makes that one wait, as go-livepeer's per-stream queue
 // does; it is counted as late.
 func runPaced(ctx context.Context, spec StepSpec, transcode pacedTranscode) (Measurement, error) {
-	if len(spec.Source.Segments) == 0 {
+	if len(spec.Sources) == 0 {
 		return Measurement{}, errNoSegments
+	}
+	for _, src := range spec.Sources {
+		if len(src.Segments) == 0 {
+			return Measurement{}, errNoSegments
+		}
 	}
 	if spec.Sessions < 1 || spec.Segments < 1 {
 		return Measurement{}, fmt.Errorf("step needs at least one session and one segment, got %d and %d", spec.Sessions, spec.Segments)
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	segDur := spec.Source.SegmentDuration()
+	segDur := spec.Sources[0].SegmentDuration()
 	total := spec.Sessions * spec.Segments
 	var (
 		mu     sync.Mutex
@@ -85,8 +93,9 @@ func runPaced(ctx context.Context, spec StepSpec, transcode pacedTranscode) (Mea
 		go func() {
 			defer wg.Done()
 			release := start.Add(segDur * time.Duration(k) / time.Duration(spec.Sessions))
+			src := spec.Sources[k%len(spec.Sources)]
 			for j := range spec.Segments {
-				seg := spec.Source.Segments[j%len(spec.Source.Segments)]
+				seg := src.Segments[j%len(src.Segments)]
 				if err := sleepUntil(ctx, release); err != nil {
 					return
 				}

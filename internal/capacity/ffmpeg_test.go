@@ -66,11 +66,17 @@ func TestRampFFmpeg(t *testing.T) {
 	e := &FFmpeg{Path: ffmpeg}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
+	// A second, smaller clip: sessions alternate between the two, the
+	// mixed workload lpops bench's default 1080p and 720p clips make.
+	small, err := GenerateClip(ctx, ffmpeg, filepath.Join(t.TempDir(), "small"), ClipOptions{Width: 128, Height: 72, Duration: 3 * time.Second, SegmentDuration: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	t.Run("Ramp", func(t *testing.T) {
-		var progress int
-		steps, capacity, err := Ramp(ctx, e, src, l, RampOptions{Limit: 4, Segments: 2,
-			Progress: func(_, done, total int) { progress = max(progress, done) }})
+		progress := map[int]int{} // sessions -> segments done
+		steps, capacity, err := Ramp(ctx, e, []Source{src, small}, l, RampOptions{Limit: 4, Segments: 2,
+			Progress: func(n, done, total int) { progress[n] = max(progress[n], done) }})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -93,8 +99,10 @@ func TestRampFFmpeg(t *testing.T) {
 				t.Errorf("step %d: pass %v with p95 %v", s.Sessions, s.Pass, s.RatioP95)
 			}
 		}
-		if progress != 2*steps[len(steps)-1].Sessions {
-			t.Errorf("progress reached %d", progress)
+		for _, s := range steps {
+			if progress[s.Sessions] != 2*s.Sessions {
+				t.Errorf("step %d: progress reached %d segments, want %d", s.Sessions, progress[s.Sessions], 2*s.Sessions)
+			}
 		}
 		// The capacity passed, and the next count up failed or is the limit.
 		if capacity > 0 && !pass[capacity] {
@@ -111,7 +119,7 @@ func TestRampFFmpeg(t *testing.T) {
 		}
 	})
 	t.Run("ImpossibleThreshold", func(t *testing.T) {
-		steps, capacity, err := Ramp(ctx, e, src, l, RampOptions{MaxRatio: 1e-9, Segments: 1})
+		steps, capacity, err := Ramp(ctx, e, []Source{src}, l, RampOptions{MaxRatio: 1e-9, Segments: 1})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -122,7 +130,7 @@ func TestRampFFmpeg(t *testing.T) {
 	t.Run("BrokenSegment", func(t *testing.T) {
 		bad := src
 		bad.Segments = []Segment{{Path: filepath.Join(t.TempDir(), "missing.ts"), Duration: time.Second}}
-		_, _, err := Ramp(ctx, e, bad, l, RampOptions{Segments: 1})
+		_, _, err := Ramp(ctx, e, []Source{src, bad}, l, RampOptions{MaxRatio: 1e9, Limit: 2, Segments: 1})
 		if err == nil {
 			t.Fatal("no error for a missing segment")
 		}

@@ -35,9 +35,10 @@ func (e *LivepeerBench) Name() string {
 	return "livepeer_bench (software)"
 }
 
-// Args returns livepeer_bench's arguments for one step.
+// Args returns livepeer_bench's arguments for one step. livepeer_bench
+// reads one playlist: the first source (every session transcodes it).
 func (e *LivepeerBench) Args(spec StepSpec) []string {
-	args := []string{"-in", spec.Source.Playlist,
+	args := []string{"-in", spec.Sources[0].Playlist,
 		"-concurrentSessions", strconv.Itoa(spec.Sessions),
 		"-transcodingOptions", spec.Ladder.Spec,
 		"-live=true"}
@@ -53,6 +54,9 @@ func (e *LivepeerBench) Args(spec StepSpec) []string {
 // Run implements Engine. livepeer_bench reads at most the playlist's
 // segments; a step asking for more gets the playlist's count.
 func (e *LivepeerBench) Run(ctx context.Context, spec StepSpec) (Measurement, error) {
+	if len(spec.Sources) == 0 {
+		return Measurement{}, errNoSegments
+	}
 	cmd := exec.CommandContext(ctx, e.Path, e.Args(spec)...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout = &stdout

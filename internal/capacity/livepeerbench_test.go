@@ -88,14 +88,14 @@ func TestParseBenchOutput(t *testing.T) {
 }
 
 func TestLivepeerBenchArgs(t *testing.T) {
-	src := Source{Playlist: "/tmp/clip/source.m3u8"}
+	src := []Source{{Playlist: "/tmp/clip/source.m3u8"}, {Playlist: "/tmp/clip2/source.m3u8"}}
 	l := Ladder{Spec: DefaultLadder}
-	sw := (&LivepeerBench{Path: "livepeer_bench"}).Args(StepSpec{Source: src, Ladder: l, Sessions: 3, Segments: 5})
+	sw := (&LivepeerBench{Path: "livepeer_bench"}).Args(StepSpec{Sources: src, Ladder: l, Sessions: 3, Segments: 5})
 	want := []string{"-in", "/tmp/clip/source.m3u8", "-concurrentSessions", "3", "-transcodingOptions", DefaultLadder, "-live=true", "-segs", "5"}
 	if !slices.Equal(sw, want) {
 		t.Errorf("software args = %q\nwant %q", sw, want)
 	}
-	gpu := (&LivepeerBench{Path: "livepeer_bench", Nvidia: "0,1"}).Args(StepSpec{Source: src, Ladder: l, Sessions: 8, Segments: 5})
+	gpu := (&LivepeerBench{Path: "livepeer_bench", Nvidia: "0,1"}).Args(StepSpec{Sources: src, Ladder: l, Sessions: 8, Segments: 5})
 	if !slices.Equal(gpu[len(gpu)-2:], []string{"-nvidia", "0,1"}) {
 		t.Errorf("gpu args = %q", gpu)
 	}

@@ -69,14 +69,14 @@ func (o *RampOptions) defaults() {
 // between the last pass and the first failure. It returns the steps in the
 // order run and the capacity (0 when one session fails; o.Limit when
 // nothing failed up to it).
-func Ramp(ctx context.Context, e Engine, src Source, l Ladder, o RampOptions) ([]Step, int, error) {
+func Ramp(ctx context.Context, e Engine, srcs []Source, l Ladder, o RampOptions) ([]Step, int, error) {
 	o.defaults()
 	var steps []Step
 	run := func(n int) (Step, error) {
 		if o.OnStep != nil {
 			o.OnStep(n)
 		}
-		spec := StepSpec{Source: src, Ladder: l, Sessions: n, Segments: o.Segments}
+		spec := StepSpec{Sources: srcs, Ladder: l, Sessions: n, Segments: o.Segments}
 		if o.Progress != nil {
 			spec.Progress = func(done, total int) { o.Progress(n, done, total) }
 		}

@@ -29,7 +29,7 @@ func (m *modelEngine) Run(_ context.Context, spec StepSpec) (Measurement, error)
 }
 
 func TestRamp(t *testing.T) {
-	src := Source{Segments: []Segment{{Path: "x", Duration: 2 * time.Second}}}
+	src := []Source{{Segments: []Segment{{Path: "x", Duration: 2 * time.Second}}}}
 	for _, tc := range []struct {
 		name     string
 		capacity int // sessions at or under which the ratio is 0.5, above it 0.9

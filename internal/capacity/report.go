@@ -23,7 +23,8 @@ type Report struct {
 	Host       Host      `json:"host"`
 	Engine     string    `json:"engine"`
 	GPUs       []GPU     `json:"gpus"`
-	Source     Source    `json:"source"`
+	// Sources are the streams, sessions alternating between them.
+	Sources []Source `json:"sources"`
 	// SegmentSeconds is the source's segment duration; SegmentsPerStep
 	// how many each session transcodes in a step.
 	SegmentSeconds  float64        `json:"segment_seconds"`

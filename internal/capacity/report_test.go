@@ -34,7 +34,8 @@ func fixedReport(t *testing.T) *Report {
 		Schema: Schema, StartedAt: start, FinishedAt: start.Add(90 * time.Second),
 		Host:   Host{Hostname: "orch-1", CPUs: 2, OS: "linux", Arch: "amd64"},
 		Engine: "ffmpeg (libx264, lpms software settings)", GPUs: []GPU{},
-		Source:         Source{Playlist: "/tmp/lpops-bench/source.m3u8", Description: "generated testsrc2 1920x1080@30, 1m0s, 2s segments"},
+		Sources: []Source{{Playlist: "/tmp/lpops-bench/clip-1920x1080/source.m3u8", Description: "generated testsrc2 1920x1080@30, 1m0s, 2s segments"},
+			{Playlist: "/tmp/lpops-bench/clip-1280x720/source.m3u8", Description: "generated testsrc2 1280x720@30, 1m0s, 2s segments"}},
 		SegmentSeconds: 2, SegmentsPerStep: 10, Ladder: l, MaxRatio: 0.8, Steps: steps,
 		Recommendation: Recommend(2, l, 100, 0.8),
 	}
@@ -68,8 +69,8 @@ func TestReportSchema(t *testing.T) {
 	if err := json.Unmarshal(got, &top); err != nil {
 		t.Fatal(err)
 	}
-	for _, k := range []string{"schema", "started_at", "finished_at", "host", "engine", "gpus", "source", "segment_seconds",
-		"segments_per_step", "ladder", "max_ratio", "steps", "recommendation"} {
+	for _, k := range []string{"schema", "started_at", "finished_at", "host", "engine", "gpus", "segment_seconds",
+		"segments_per_step", "ladder", "max_ratio", "steps", "recommendation", "sources"} {
 		if _, ok := top[k]; !ok {
 			t.Errorf("report lacks %q", k)
 		}
