@@ -164,3 +164,59 @@ func TestSetMaxSessions(t *testing.T) {
 		})
 	}
 }
+
+// TestBenchLivepeerBenchOnGPU: with --livepeer-bench and a GPU that
+// nvidia-smi -L lists, lpops bench drives livepeer_bench with -nvidia and
+// every listed device, without --gpu. Both are stand-ins printing the real
+// formats (internal/capacity/testdata/livepeer_bench.sh: ratio 0.15 per
+// session; a script printing nvidia-smi -L's lines): this machine has
+// neither go-livepeer's binary nor an NVIDIA GPU.
+func TestBenchLivepeerBenchOnGPU(t *testing.T) {
+	ffmpeg := testenv.RequireTool(t, "ffmpeg") // cuts the test clip
+	noDefaultConfig(t)
+	dir := t.TempDir()
+	smi := filepath.Join(dir, "nvidia-smi")
+	os.WriteFile(smi, []byte("#!/bin/sh\necho 'GPU 0: Tesla T4 (UUID: GPU-0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9)'\necho 'GPU 1: Tesla T4 (UUID: GPU-1a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9)'\n"), 0o755)
+	lb, err := filepath.Abs("../../internal/capacity/testdata/livepeer_bench.sh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := filepath.Join(dir, "args.log")
+	t.Setenv("LPB_ARGS_LOG", log)
+	code, stdout, stderr := benchCmd(t, "--ffmpeg", ffmpeg, "--nvidia-smi", smi, "--livepeer-bench", lb,
+		"--resolution", "160x90,128x72", "--clip-seconds", "2", "--segment-seconds", "1", "--segments", "2", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	var rep capacity.Report
+	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Engine != "livepeer_bench (-nvidia 0,1)" || len(rep.GPUs) != 2 || rep.GPUs[1].Name != "Tesla T4" {
+		t.Errorf("engine %q, gpus %+v", rep.Engine, rep.GPUs)
+	}
+	if rep.Recommendation.MaxSessions != 5 || len(rep.Sources) != 1 || !strings.Contains(stderr, "livepeer_bench reads one playlist") {
+		t.Errorf("recommendation %+v, sources %+v\n%s", rep.Recommendation, rep.Sources, stderr)
+	}
+	args, _ := os.ReadFile(log)
+	if !strings.HasPrefix(string(args), "1 2 0,1\n") {
+		t.Errorf("livepeer_bench runs (sessions segs nvidia):\n%s", args)
+	}
+	// --gpu=false keeps it on the CPU even with a GPU listed.
+	os.Remove(log)
+	if code, _, stderr := benchCmd(t, "--ffmpeg", ffmpeg, "--nvidia-smi", smi, "--livepeer-bench", lb, "--gpu=false",
+		"--resolution", "160x90", "--clip-seconds", "2", "--segment-seconds", "1", "--segments", "1", "--limit", "1"); code != 0 {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	if args, _ := os.ReadFile(log); string(args) != "1 1 \n" {
+		t.Errorf("with --gpu=false livepeer_bench ran with: %q", args)
+	}
+}
+
+func TestBenchGPUWithoutDevice(t *testing.T) {
+	noDefaultConfig(t)
+	code, _, stderr := benchCmd(t, "--gpu", "--nvidia-smi", filepath.Join(t.TempDir(), "nvidia-smi"), "--ffmpeg", "ffmpeg")
+	if code != 1 || !strings.Contains(stderr, "--gpu: nvidia-smi -L lists no device") {
+		t.Errorf("exit %d: %s", code, stderr)
+	}
+}

@@ -1,6 +1,8 @@
 package capacity
 
 import (
+	"context"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -98,5 +100,61 @@ func TestLivepeerBenchArgs(t *testing.T) {
 	gpu := (&LivepeerBench{Path: "livepeer_bench", Nvidia: "0,1"}).Args(StepSpec{Sources: src, Ladder: l, Sessions: 8, Segments: 5})
 	if !slices.Equal(gpu[len(gpu)-2:], []string{"-nvidia", "0,1"}) {
 		t.Errorf("gpu args = %q", gpu)
+	}
+}
+
+// TestLivepeerBenchRamp drives testdata/livepeer_bench.sh, a stand-in that
+// prints livepeer_bench's output format with a ratio of 0.15 per session
+// (go-livepeer's binary cannot be built here), through the whole ramp: the
+// process is run with lpops' flags, its output parsed, and the ramp finds
+// the 5 sessions the stand-in sustains under 0.8.
+func TestLivepeerBenchRamp(t *testing.T) {
+	dir := t.TempDir()
+	playlist := filepath.Join(dir, "source.m3u8")
+	os.WriteFile(playlist, []byte("#EXTM3U\n#EXTINF:2.0,\na.ts\n#EXT-X-ENDLIST\n"), 0o644)
+	src, err := ReadPlaylist(playlist)
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := filepath.Join(dir, "args.log")
+	t.Setenv("LPB_ARGS_LOG", log)
+	script, _ := filepath.Abs(filepath.Join("testdata", "livepeer_bench.sh"))
+	e := &LivepeerBench{Path: script, Nvidia: "0"}
+	l, _ := ParseLadder(DefaultLadder)
+	steps, capacity, err := Ramp(context.Background(), e, []Source{src}, l, RampOptions{Segments: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if capacity != 5 {
+		t.Errorf("capacity %d, want 5", capacity)
+	}
+	var ran []int
+	for _, s := range steps {
+		ran = append(ran, s.Sessions)
+		if s.LivepeerBench == nil || s.LivepeerBench.ConcurrentSessions != s.Sessions || s.Segments != 3*s.Sessions {
+			t.Errorf("step %+v", s)
+		}
+		if want := 0.15 * float64(s.Sessions); math.Abs(s.RatioP95-want) > 1e-9 || math.Abs(s.LivepeerBench.RealTimeDurationRatio-want) > 1e-3 {
+			t.Errorf("step %d: p95 %v, livepeer_bench's ratio %v, want %v", s.Sessions, s.RatioP95, s.LivepeerBench.RealTimeDurationRatio, want)
+		}
+	}
+	if !slices.Equal(ran, []int{1, 2, 4, 8, 6, 5}) {
+		t.Errorf("ran %v", ran)
+	}
+	args, _ := os.ReadFile(log)
+	if !strings.HasPrefix(string(args), "1 3 0\n2 3 0\n4 3 0\n") {
+		t.Errorf("livepeer_bench was run with (sessions segs nvidia):\n%s", args)
+	}
+
+	// A run that dies is an error naming it, not a step.
+	e.Path = filepath.Join(dir, "missing")
+	if _, _, err := Ramp(context.Background(), e, []Source{src}, l, RampOptions{Segments: 1}); err == nil {
+		t.Error("no error for a missing livepeer_bench")
+	}
+	bad := src
+	bad.Playlist = filepath.Join(dir, "none.m3u8")
+	e.Path = script
+	if _, _, err := Ramp(context.Background(), e, []Source{bad}, l, RampOptions{Segments: 1}); err == nil || !strings.Contains(err.Error(), "Couldn't open input manifest") {
+		t.Errorf("err = %v", err)
 	}
 }
