@@ -42,7 +42,11 @@ type Measurement struct {
 	// duration) per transcoded segment.
 	Ratios []float64
 	// Late counts segments that were still being transcoded when the
-	// session's next segment arrived.
+	// session's next segment arrived, on the session's timeline of
+	// transcode times: a segment starts when it is released or when the
+	// session's previous segment is done, whichever is later, and takes
+	// its transcode time (without a process's start, which lpms does not
+	// pay).
 	Late int
 	// CPUSeconds is the user+system CPU time of the transcoding processes
 	// (the kernel's rusage of each reaped process); PeakRSSBytes the
@@ -63,7 +67,8 @@ type pacedTranscode func(ctx context.Context, session int, seg Segment) (time.Du
 // first segment duration, as independent streams are), and collects every
 // segment's ratio. A segment whose transcode is still running when the
 // next is released makes that one wait, as go-livepeer's per-stream queue
-// does; it is counted as late.
+// does; a segment done after its session's next release is counted as late
+// (Measurement.Late).
 func runPaced(ctx context.Context, spec StepSpec, transcode pacedTranscode) (Measurement, error) {
 	if len(spec.Sources) == 0 {
 		return Measurement{}, errNoSegments
@@ -93,6 +98,7 @@ func runPaced(ctx context.Context, spec StepSpec, transcode pacedTranscode) (Mea
 		go func() {
 			defer wg.Done()
 			release := start.Add(segDur * time.Duration(k) / time.Duration(spec.Sessions))
+			free := release // when the session's previous segment is done, on its timeline
 			src := spec.Sources[k%len(spec.Sources)]
 			for j := range spec.Segments {
 				seg := src.Segments[j%len(src.Segments)]
@@ -100,7 +106,6 @@ func runPaced(ctx context.Context, spec StepSpec, transcode pacedTranscode) (Mea
 					return
 				}
 				took, err := transcode(ctx, k, seg)
-				end := time.Now()
 				mu.Lock()
 				if err != nil {
 					if runErr == nil && ctx.Err() == nil {
@@ -111,8 +116,12 @@ func runPaced(ctx context.Context, spec StepSpec, transcode pacedTranscode) (Mea
 					return
 				}
 				m.Ratios = append(m.Ratios, took.Seconds()/seg.Duration.Seconds())
+				if free.Before(release) {
+					free = release
+				}
+				free = free.Add(took)
 				release = release.Add(seg.Duration)
-				if end.After(release) {
+				if free.After(release) {
 					m.Late++
 				}
 				done++

@@ -88,3 +88,37 @@ func TestSummarize(t *testing.T) {
 		t.Error("a step without segments passed")
 	}
 }
+
+// TestRunPacedLate: a segment is late when, on its session's timeline of
+// transcode times, it is done after the session's next segment arrives; a
+// slow segment delays the next one's start. The transcode times here are
+// reported, not slept, so the count does not depend on the machine.
+func TestRunPacedLate(t *testing.T) {
+	src := []Source{{Segments: []Segment{{Path: "a", Duration: 20 * time.Millisecond}}}}
+	for _, tc := range []struct {
+		name string
+		took []time.Duration // per segment of the session
+		late int
+	}{
+		{"InTime", []time.Duration{5 * time.Millisecond, 19 * time.Millisecond, 20 * time.Millisecond}, 0},
+		{"OneSlowThenCatchUp", []time.Duration{30 * time.Millisecond, 5 * time.Millisecond, 5 * time.Millisecond}, 1},
+		{"SlowDelaysTheNext", []time.Duration{35 * time.Millisecond, 15 * time.Millisecond, 5 * time.Millisecond}, 2},
+		{"AlwaysSlow", []time.Duration{30 * time.Millisecond, 30 * time.Millisecond, 30 * time.Millisecond}, 3},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			i := 0
+			m, err := runPaced(context.Background(), StepSpec{Sources: src, Sessions: 1, Segments: len(tc.took)},
+				func(context.Context, int, Segment) (time.Duration, error) {
+					d := tc.took[i]
+					i++
+					return d, nil
+				})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if m.Late != tc.late || len(m.Ratios) != len(tc.took) {
+				t.Errorf("late %d of %d, want %d", m.Late, len(m.Ratios), tc.late)
+			}
+		})
+	}
+}
