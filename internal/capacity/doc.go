@@ -8,9 +8,10 @@
 // default). A step runs N sessions at once; each session releases one
 // segment every segment duration, as a live stream does, and transcodes it
 // into every rendition of the ladder. A segment released while its session
-// is still busy waits, as it would in go-livepeer's per-stream queue. The
-// step measures, per segment, the real-time ratio: transcode time divided by
-// the segment's duration. Its median and 95th percentile, the CPU time and
+// is still busy waits, as it would in go-livepeer's per-stream queue. With
+// several sources (the default clips are 1080p30 and 720p30) the sessions
+// alternate between them. The step measures, per segment, the real-time
+// ratio: transcode time divided by the segment's duration. Its median and 95th percentile, the CPU time and
 // the peak resident memory of the transcoding processes (read from /proc)
 // describe the step.
 //
