@@ -267,6 +267,9 @@ func (b *bench) run(ctx context.Context) int {
 		Ladder: ladder, MaxRatio: f.maxRatio, Steps: steps,
 		Recommendation: capacity.Recommend(compute, ladder, f.uploadMbps, f.maxRatio),
 	}
+	if compute == f.limit {
+		rep.Recommendation.Reason += fmt.Sprintf("; the ramp stopped at --limit %d, so the host may take more", f.limit)
+	}
 	if f.workDir == "" {
 		for i := range rep.Sources {
 			rep.Sources[i].Playlist = "" // removed with the temporary directory
