@@ -27,6 +27,8 @@ func commands() []command {
 		{"reward", "simulate (and with --submit, send) this round's reward call", runReward},
 		{"rounds", "show round history: who rewarded, LPT earned, lpops' fees", runRounds},
 		{"txs", "list the account's recent transactions, decoded", runTxs},
+		{"signer", "create a hot key for lpops to sign with (keystore or AWS KMS)", runSigner},
+		{"reward-caller", "set or show the orchestrator's LIP-118 reward caller", runRewardCaller},
 		{"alerts", "list alerts and silences; silence or unsilence alerts", runAlerts},
 		{"render", "render host configuration (systemd, firewall, cloud-init, AWS) from the config", runRender},
 		{"doctor", "audit this host against the config's policy: pass, warn or fail, with fixes", runDoctor},
