@@ -83,6 +83,10 @@ func runSigner(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if isHelp(args[0]) {
 		args = []string{"new", "--help"} // its one action's flags
 	}
+	if args[0] != "new" {
+		fmt.Fprintf(stderr, "lpops signer: unknown action %q (want new)\n", args[0])
+		return exitUsage
+	}
 	fs := flag.NewFlagSet("signer new", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = usage(fs)
