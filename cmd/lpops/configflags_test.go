@@ -56,6 +56,7 @@ func TestExitCodes(t *testing.T) {
 	readers := map[string][]string{
 		"run": nil, "status": nil, "reward": nil, "rounds": nil, "txs": nil,
 		"alerts": nil, "doctor": nil, "check-config": nil, "render": {"--out", t.TempDir()},
+		"reward-caller": {"show"},
 	}
 	type tc struct {
 		name string

@@ -168,6 +168,7 @@ func TestRewardCallerSetThenHotKeyRewards(t *testing.T) {
 	if code != 0 || !strings.Contains(out, tx.Data) || !strings.Contains(out, dep.BondingManager.Hex()) {
 		t.Errorf("reward-caller set (print, text): exit %d, want the data and the BondingManager in:\n%s", code, out)
 	}
+	t.Logf("lpops reward-caller set --caller %s:\n%s", hotAddr, out)
 	if rc := readRewardCaller(t, dep, e.orch); rc != (common.Address{}) {
 		t.Fatalf("--print sent something: the reward caller is %s", rc)
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/ethereum/go-ethereum/crypto"
 
+	"github.com/lpops/lpops/internal/config"
 	"github.com/lpops/lpops/internal/kmskey"
 	"github.com/lpops/lpops/internal/signer"
 )
@@ -208,7 +209,13 @@ func printNewKey(w io.Writer, k *newKey) {
 		fmt.Fprintln(w, "Signer lines for lpops.yaml:")
 		fmt.Fprintln(w, "signer:")
 		fmt.Fprintf(w, "  keystore: %s\n", k.Keystore)
-		fmt.Fprintf(w, "  passphrase_file: %s\n", k.PassphraseFile)
+		if dir := config.DefaultHost().Lpops.CredentialsDir; filepath.Dir(k.PassphraseFile) == dir {
+			// The unit reads it as a credential; from a shell lpops maps
+			// the credential back to this file.
+			fmt.Fprintf(w, "  passphrase_file: %s%s   # the unit's copy of %s\n", config.CredentialsPrefix, filepath.Base(k.PassphraseFile), k.PassphraseFile)
+		} else {
+			fmt.Fprintf(w, "  passphrase_file: %s\n", k.PassphraseFile)
+		}
 	case kindAWSKMS:
 		fmt.Fprintf(w, "key id:      %s\n", k.KeyID)
 		fmt.Fprintf(w, "key arn:     %s\n", k.KeyARN)
