@@ -281,3 +281,39 @@ func TestRewardCallerSetUsage(t *testing.T) {
 		})
 	}
 }
+
+// TestCapFee: set prices its one transaction under reward's caps, as the
+// keeper prices reward.
+func TestCapFee(t *testing.T) {
+	gwei := func(n int64) *big.Int { return new(big.Int).Mul(big.NewInt(n), big.NewInt(1e9)) }
+	for _, tc := range []struct {
+		Name                             string
+		BaseFee, GasPrice, Tip, Cap, Tcp *big.Int
+		WantMax, WantTip                 *big.Int
+		WantWhy                          string
+	}{
+		{"UnderCap", gwei(1), gwei(2), gwei(1), gwei(50), nil, gwei(3), gwei(1), ""},
+		{"MaxFeeCut", gwei(10), gwei(11), gwei(1), gwei(15), nil, gwei(15), gwei(1), ""},
+		{"TipCapped", gwei(1), gwei(2), gwei(5), gwei(50), gwei(2), gwei(4), gwei(2), ""},
+		{"TipWithinRoom", gwei(10), gwei(11), gwei(8), gwei(12), nil, gwei(12), gwei(2), ""},
+		{"BaseFeeAtCap", gwei(5), gwei(6), gwei(1), gwei(5), nil, nil, nil, "base fee 5000000000 wei/gas at or above the cap"},
+		{"LegacyUnderCap", nil, gwei(2), gwei(2), gwei(5), nil, gwei(2), gwei(2), ""},
+		{"LegacyAboveCap", nil, gwei(6), gwei(6), gwei(5), nil, nil, nil, "gas price 6000000000 wei above the cap"},
+	} {
+		t.Run(tc.Name, func(t *testing.T) {
+			maxFee, tip, why := capFee(tc.BaseFee, tc.GasPrice, tc.Tip, tc.Cap, tc.Tcp)
+			if tc.WantWhy != "" {
+				if !strings.Contains(why, tc.WantWhy) {
+					t.Fatalf("why %q, want %q", why, tc.WantWhy)
+				}
+				return
+			}
+			if why != "" || maxFee.Cmp(tc.WantMax) != 0 || tip.Cmp(tc.WantTip) != 0 {
+				t.Fatalf("max fee %s tip %s (%q), want %s and %s", maxFee, tip, why, tc.WantMax, tc.WantTip)
+			}
+			if maxFee.Cmp(tc.Cap) > 0 {
+				t.Fatalf("max fee %s above the cap %s", maxFee, tc.Cap)
+			}
+		})
+	}
+}
