@@ -406,6 +406,12 @@ func (r *rewardCallers) send(ctx context.Context, tx *setRewardCallerTx, data []
 	} else {
 		unsigned = types.NewTx(&types.DynamicFeeTx{ChainID: chainID, Nonce: uint64(p.pending), GasTipCap: tip, GasFeeCap: maxFee, Gas: gasLimit, To: &r.bm, Data: data})
 	}
+	// The key opens before the question, so a yes is never met with a
+	// wrong passphrase.
+	s, err := openKeystore(o.keystore, o.passFile, chainID)
+	if err != nil {
+		return fail(err)
+	}
 	fmt.Fprintf(stdout, "About to send, signed by the orchestrator %s:\n", r.orch.Hex())
 	fmt.Fprintf(stdout, "  BondingManager(%s).setRewardCaller(%s)\n", tx.To, tx.Caller)
 	if tx.PreviousCaller != (common.Address{}).Hex() {
@@ -419,16 +425,6 @@ func (r *rewardCallers) send(ctx context.Context, tx *setRewardCallerTx, data []
 			fmt.Fprintln(stdout)
 			return fail(errors.New("not confirmed; nothing sent"))
 		}
-	}
-	pass, err := config.ReadSecretFile("--passphrase-file", o.passFile)
-	if err != nil {
-		return fail(err)
-	}
-	pass = []byte(strings.TrimRight(string(pass), "\r\n"))
-	s, err := signer.Load(o.keystore, pass, chainID)
-	clear(pass)
-	if err != nil {
-		return fail(fmt.Errorf("--orchestrator-keystore: %w", err))
 	}
 	signed, err := s.Sign(unsigned)
 	if err != nil {
@@ -464,6 +460,30 @@ func (r *rewardCallers) send(ctx context.Context, tx *setRewardCallerTx, data []
 	fmt.Fprintf(stdout, "mined in block %s; on chain, transcoderToRewardCaller(%s) = %s\n", rcpt.BlockNumber, r.orch.Hex(), got.Hex())
 	fmt.Fprintln(stdout, "Next: point lpops' signer at the hot key, restart it, and check with lpops status.")
 	return exitOK
+}
+
+// openKeystore decrypts the orchestrator's keystore with the passphrase in
+// passFile, which must be private to its owner.
+func openKeystore(keystore, passFile string, chainID *big.Int) (*signer.Signer, error) {
+	pass, err := config.ReadSecretFile("--passphrase-file", passFile)
+	if err != nil {
+		return nil, err
+	}
+	if n := len(pass); n > 0 && pass[n-1] == '\n' {
+		pass = pass[:n-1]
+		if n := len(pass); n > 0 && pass[n-1] == '\r' {
+			pass = pass[:n-1]
+		}
+	}
+	if len(pass) == 0 {
+		return nil, fmt.Errorf("--passphrase-file: %s is empty", passFile)
+	}
+	s, err := signer.Load(keystore, pass, chainID)
+	clear(pass)
+	if err != nil {
+		return nil, fmt.Errorf("--orchestrator-keystore: %w", err)
+	}
+	return s, nil
 }
 
 // waitReceipt polls for the receipt of hash until timeout.

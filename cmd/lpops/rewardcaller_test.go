@@ -209,6 +209,13 @@ func TestRewardCallerSetThenHotKeyRewards(t *testing.T) {
 		t.Errorf("reward-caller show: exit %d (%v), %+v; want the hot key as reward caller and signer\n%s", code, err, st, errOut)
 	}
 
+	// lpops status (no daemon: from the chain) shows lpops will call
+	// rewardForTranscoder from the hot key.
+	code, out, errOut = e.runLpops("", "status", "--config", cfg)
+	if code != 0 || !strings.Contains(out, "calls rewardForTranscoder") || !strings.Contains(out, strings.ToLower(hotAddr.Hex())) {
+		t.Errorf("lpops status: exit %d, want \"calls rewardForTranscoder\" and the hot key:\n%s%s", code, out, errOut)
+	}
+
 	// 4. lpops, signing with the hot key, rewards the orchestrator in the
 	// next round (it is active from the round after registration).
 	start, err := dep.RoundStartBlock(ctx)
@@ -232,6 +239,37 @@ func TestRewardCallerSetThenHotKeyRewards(t *testing.T) {
 		t.Errorf("the hot key sent %d transactions to the BondingManager, want 1 (rewardForTranscoder)", n)
 	}
 	t.Logf("lpops reward --submit:\n%s", out)
+
+	// Rotating the hot key: a keystore that is not the orchestrator's is
+	// refused, a passphrase file others may read too; --replace --yes sends.
+	code, out, errOut = e.runLpops("", "reward-caller", "set", "--config", cfg, "--caller", other.Hex(), "--replace", "--yes",
+		"--orchestrator-keystore", hot.Keystore, "--passphrase-file", hot.PassphraseFile)
+	if code != 1 || !strings.Contains(errOut, "holds "+hotAddr.Hex()+", not the orchestrator") {
+		t.Errorf("the hot key's keystore as the orchestrator's: exit %d, want 1 naming both:\n%s%s", code, out, errOut)
+	}
+	loose := filepath.Join(e.dir, "loose-passphrase")
+	if err := os.WriteFile(loose, []byte("orchestrator secret\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(loose, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut = e.runLpops("", "reward-caller", "set", "--config", cfg, "--caller", other.Hex(), "--replace", "--yes",
+		"--orchestrator-keystore", e.orchKS, "--passphrase-file", loose)
+	if code != 1 || !strings.Contains(errOut, "chmod 600") || strings.Contains(out+errOut, "orchestrator secret") {
+		t.Errorf("a passphrase file others may read: exit %d, want 1 and the chmod to run, never the passphrase:\n%s%s", code, out, errOut)
+	}
+	if rc := readRewardCaller(t, dep, e.orch); rc != hotAddr {
+		t.Fatalf("a refused send changed the reward caller to %s", rc)
+	}
+	code, out, errOut = e.runLpops("", "reward-caller", "set", "--config", cfg, "--caller", other.Hex(), "--replace", "--yes",
+		"--orchestrator-keystore", e.orchKS, "--passphrase-file", e.orchPass)
+	if code != 0 || !strings.Contains(out, "replacing the reward caller "+hotAddr.Hex()) {
+		t.Errorf("--replace --yes: exit %d\n%s%s", code, out, errOut)
+	}
+	if rc := readRewardCaller(t, dep, e.orch); rc != other {
+		t.Fatalf("after --replace the reward caller is %s, want %s", rc, other)
+	}
 
 	// 5. Clear errors: an orchestrator that is not registered, and a
 	// BondingManager without LIP-118.
