@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 
@@ -93,7 +94,8 @@ func (p *Transcoders) Check(ctx context.Context) Result {
 	count, capacity := len(st.RegisteredTranscoders), 0
 	listed := make([]string, 0, min(count, maxListedTranscoders))
 	for i, t := range st.RegisteredTranscoders {
-		capacity += t.Capacity
+		// Saturating: capacities are the transcoders' own claims.
+		capacity = min(capacity, math.MaxInt-t.Capacity) + t.Capacity
 		if i < maxListedTranscoders {
 			listed = append(listed, fmt.Sprintf("%s (capacity %d)", httpx.Text(t.Address), t.Capacity))
 		}
@@ -139,7 +141,7 @@ func (p *Transcoders) Check(ctx context.Context) Result {
 
 	// TranscoderCapacityLow
 	if p.o.MinCapacity > 0 {
-		low := uint(max(capacity, 0)) < p.o.MinCapacity
+		low := uint(capacity) < p.o.MinCapacity
 		desc := fmt.Sprintf("The connected transcoders offer %d sessions in all; node.transcoders.min_capacity is %d.", capacity, p.o.MinCapacity)
 		if s, ok := res.Values["current_sessions"]; ok {
 			desc += " The node runs " + strconv.FormatFloat(s, 'f', -1, 64) + " sessions now."

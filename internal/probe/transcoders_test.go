@@ -1,6 +1,7 @@
 package probe
 
 import (
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -56,6 +57,8 @@ func TestTranscoders(t *testing.T) {
 			map[string]float64{"transcoders": 0, "capacity": 0, "local_transcoding": 0}, "every stream sent to it fails"},
 		{"NodeTranscodesItself", nil, TranscodersOptions{Expected: 2}, true, false,
 			map[string]float64{"transcoders": 0, "local_transcoding": 1}, "started with -transcoder"},
+		{"CapacitySaturates", []nodeapi.RemoteTranscoder{{Address: "a:1", Capacity: math.MaxInt}, {Address: "b:1", Capacity: math.MaxInt}}, TranscodersOptions{Expected: 2, MinCapacity: 30}, false, false,
+			map[string]float64{"transcoders": 2, "capacity": math.MaxInt}, "2 transcoders connected"},
 		{"SessionsUnknown", threeTranscoders, TranscodersOptions{Expected: 3, Sessions: sessions(0, false)}, false, false,
 			map[string]float64{"transcoders": 3, "capacity": 40}, "3 transcoders connected"},
 	}
