@@ -26,9 +26,13 @@ itself reads) into DIR:
   sysctl.d/90-lpops.conf, nftables.conf, fstab, lpops-volumes.sh
   user-data.yaml       cloud-init user-data applying all of the above to a
                        fresh Ubuntu host
+  transcoder/         with host.transcoder: a remote transcoder host's
+                       livepeer-transcoder.service, nftables.conf, chrony.conf,
+                       journald.conf.d and user-data.yaml
   aws/cloudformation.yaml
                        instance, data and chain EBS volumes, Elastic IP,
-                       security group, DLM snapshot policy
+                       security group, DLM snapshot policy; with
+                       host.transcoder, an Auto Scaling group of transcoders
   README.txt           what each file is and how to apply it
 
 The same FILE always renders the same bytes; every file is mode 0644 and holds

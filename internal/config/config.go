@@ -100,6 +100,9 @@ type Chain struct {
 type Node struct {
 	CLIURL  string   `yaml:"cli_url"`
 	Timeout Duration `yaml:"timeout"`
+	// Transcoders is what lpops expects of the remote transcoders connected
+	// to the orchestrator (see transcoders.go).
+	Transcoders NodeTranscoders `yaml:"transcoders"`
 }
 
 // Signer names the go-ethereum keystore file lpops signs with and where its

@@ -260,6 +260,7 @@ func (v *validator) node(n Node) {
 		}
 	}
 	v.positive("node.timeout", n.Timeout)
+	v.nodeTranscoders(n)
 }
 
 func (v *validator) signer(c *Config) {

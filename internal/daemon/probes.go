@@ -45,6 +45,14 @@ func (d *Daemon) buildProbes(pcfg []chain.EndpointConfig) error {
 			return err
 		}
 		r.Add(np, probe.Schedule{})
+		if t := c.Node.Transcoders; t.Enabled() {
+			tp, err := probe.NewTranscoders(probe.TranscodersOptions{CLI: cli, Orchestrator: d.orch,
+				Expected: t.Expected, MinCapacity: t.MinCapacity, Sessions: d.nodeSessions})
+			if err != nil {
+				return err
+			}
+			r.Add(tp, probe.Schedule{})
+		}
 		if c.Probes.Releases.URL != "" {
 			rp, err := probe.NewReleases(probe.ReleasesOptions{URL: c.Probes.Releases.URL, CLI: cli})
 			if err != nil {
@@ -55,6 +63,22 @@ func (d *Daemon) buildProbes(pcfg []chain.EndpointConfig) error {
 	}
 	d.probes = r
 	return nil
+}
+
+// nodeSessions is the node's current sessions as the node probe last read
+// them from its -monitor metrics, for the transcoders probe's sessions vs
+// capacity.
+func (d *Daemon) nodeSessions() (float64, bool) {
+	if d.probes == nil {
+		return 0, false
+	}
+	for _, r := range d.probes.Results() {
+		if r.Probe == "node" {
+			v, ok := r.Values["current_sessions"]
+			return v, ok
+		}
+	}
+	return 0, false
 }
 
 // chainState is the keeper's latest chain read, for the node probe; nil until

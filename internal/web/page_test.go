@@ -417,6 +417,13 @@ func TestStatusPageSections(t *testing.T) {
 			if e := text(t, ctx, "endpoint-table"); !strings.Contains(e, "unhealthy") || !strings.Contains(e, "head 95 s old") {
 				t.Errorf("endpoints: %q", e)
 			}
+			if tr := text(t, ctx, "transcoders"); !strings.Contains(tr, "2 of 3 connected") || !strings.Contains(tr, "capacity 20 below 30") ||
+				!strings.Contains(tr, "Sessions 15 of 20 (75 %)") || !strings.Contains(tr, "10.0.1.7:40312 (capacity 10)") {
+				t.Errorf("transcoders: %q", tr)
+			}
+			if w := js[string](t, ctx, `document.getElementById('transcoder-fill').style.width`); w != "75%" {
+				t.Errorf("sessions bar width %q, want 75%%", w)
+			}
 			if r := text(t, ctx, "round-reward"); !strings.Contains(r, "the node's turn until block 21,301,920") {
 				t.Errorf("round reward line: %q", r)
 			}
