@@ -117,6 +117,12 @@ func Render(c *config.Config, opts Options) ([]File, error) {
 		{"livepeer.service.tmpl", "livepeer.service", "/etc/systemd/system/livepeer.service", 0o644,
 			"systemd unit of the go-livepeer orchestrator",
 			"systemctl daemon-reload && systemctl enable --now livepeer.service", true},
+		{"clef.service.tmpl", "clef.service", "/etc/systemd/system/clef.service", 0o644,
+			"systemd unit of clef, the external signer lpops signs with (its own user; master password as a credential on stdin)",
+			"systemctl daemon-reload && systemctl enable --now clef.service", m.Clef != nil},
+		{"clef-rules.js.tmpl", "clef/rules.js", ClefRules, 0o444,
+			"clef's rule file: approves only lpops' reward and initializeRound calls below the fee caps, rejects everything else",
+			"install -D -m 0444 clef/rules.js " + ClefRules + " && sudo -u " + ClefUser + " " + ClefBinary + " --configdir " + ClefHome + " attest $(sha256sum " + ClefRules + " | cut -d' ' -f1)", m.Clef != nil},
 		{"lpops.service.tmpl", "lpops.service", "/etc/systemd/system/lpops.service", 0o644,
 			"systemd unit of lpops (Type=notify, watchdog)",
 			"systemctl daemon-reload && systemctl enable --now lpops.service", true},
@@ -187,6 +193,8 @@ type model struct {
 	Lpops  config.HostLpops
 	// ChainUnit is the chain node's unit livepeer.service waits for, or "".
 	ChainUnit string
+	// Clef is set when signer.kind is clef: its rule file and unit.
+	Clef *ClefModel
 
 	NodeArgs, GethArgs, NitroArgs, LpopsArgs []string
 	NodeRW                                   []string
@@ -266,6 +274,14 @@ func newModel(c *config.Config, opts Options) (*model, error) {
 	users := []string{h.Node.User, h.Lpops.User}
 	if m.Geth != nil {
 		users = append(users, m.Geth.User)
+	}
+	if c.Signer.Kind == config.SignerKindClef {
+		cm, err := newClefModel(c)
+		if err != nil {
+			return nil, err
+		}
+		m.Clef = cm
+		users = append(users, ClefUser)
 	}
 	for _, u := range users {
 		if !slices.Contains(m.Users, u) {
