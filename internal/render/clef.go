@@ -1,6 +1,9 @@
 package render
 
 import (
+	"bytes"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"math/big"
 	"net"
@@ -22,6 +25,10 @@ const (
 	ClefUser   = "clef"
 	ClefHome   = "/var/lib/clef"
 	ClefRules  = "/etc/clef/rules.js"
+	// ClefFourByte lists lpops' method signatures by selector for clef,
+	// whose validator refuses calldata with a selector it cannot name and
+	// whose built-in list lacks LIP-118's rewardForTranscoder.
+	ClefFourByte = "/etc/clef/4byte.json"
 	// ClefMasterCredential is the credential (under host.lpops.credentials_dir)
 	// holding clef's master password, fed to clef on stdin.
 	ClefMasterCredential = "clef-master-password"
@@ -66,17 +73,23 @@ func checkClef(c *config.Config, add func(field, value, msg string)) {
 	if c.Signer.Kind != config.SignerKindClef {
 		return
 	}
+	checkClefContracts(c, add)
+	// clef makes its IPC socket 0600 for its own user, which lpops is not:
+	// the rendered pair talks over HTTP on loopback.
+	e := c.Signer.Clef.Endpoint
+	if u, err := url.Parse(e); err != nil || u.Scheme != "http" || u.Port() == "" || !loopbackHost(u.Hostname()) {
+		add("signer.clef.endpoint", e, "must be http://127.0.0.1:PORT to render clef.service: clef runs as its own user and makes its IPC socket private to it, so lpops reaches it over HTTP on loopback")
+	}
+}
+
+// checkClefContracts reports a missing contract the rule file must name.
+func checkClefContracts(c *config.Config, add func(field, value, msg string)) {
 	s := c.Signer.Clef
 	if s.BondingManager == "" {
 		add("signer.clef.bonding_manager", "", "is required to render clef's rule file (lpops render --resolve reads it from the Controller)")
 	}
 	if s.RoundsManager == "" {
 		add("signer.clef.rounds_manager", "", "is required to render clef's rule file (lpops render --resolve reads it from the Controller)")
-	}
-	// clef makes its IPC socket 0600 for its own user, which lpops is not:
-	// the rendered pair talks over HTTP on loopback.
-	if u, err := url.Parse(s.Endpoint); err != nil || u.Scheme != "http" || u.Port() == "" || !loopbackHost(u.Hostname()) {
-		add("signer.clef.endpoint", s.Endpoint, "must be http://127.0.0.1:PORT to render clef.service: clef runs as its own user and makes its IPC socket private to it, so lpops reaches it over HTTP on loopback")
 	}
 }
 
@@ -118,7 +131,50 @@ func newClefModel(c *config.Config) (*ClefModel, error) {
 	m.Args = []string{ClefBinary, "--suppress-bootwarn", "--nousb",
 		"--configdir=" + ClefHome, "--keystore=" + ClefHome + "/keystore",
 		"--chainid=" + strconv.FormatUint(c.ChainID, 10), "--rules=" + ClefRules,
-		"--auditlog=" + ClefHome + "/audit.log", "--4bytedb-custom=" + ClefHome + "/4byte-custom.json",
+		"--auditlog=" + ClefHome + "/audit.log", "--4bytedb-custom=" + ClefFourByte,
 		"--ipcdisable", "--http", "--http.addr=" + u.Hostname(), "--http.port=" + u.Port()}
 	return m, nil
+}
+
+// clefMethods are the calls the rule file allows, by contract ABI.
+var clefMethods = []struct {
+	rounds bool
+	name   string
+}{{false, "reward"}, {false, "rewardWithHint"}, {false, "rewardForTranscoder"}, {false, "rewardForTranscoderWithHint"}, {true, "initializeRound"}}
+
+// ClefFourByteFile is clef's custom 4-byte database naming lpops' calls
+// (selector hex -> signature), for --4bytedb-custom.
+func ClefFourByteFile() []byte {
+	m := map[string]string{}
+	for _, cm := range clefMethods {
+		a := livepeer.BondingManagerABI
+		if cm.rounds {
+			a = livepeer.RoundsManagerABI
+		}
+		meth := a.Methods[cm.name]
+		m[common.Bytes2Hex(meth.ID)] = meth.Sig
+	}
+	b, _ := json.MarshalIndent(m, "", "  ") // a map of strings always marshals
+	return append(b, '\n')
+}
+
+// ClefRulesFile renders clef's rule file alone from c (signer.kind clef,
+// with the contracts set), as lpops render writes it into clef/rules.js.
+func ClefRulesFile(c *config.Config, source string) ([]byte, error) {
+	var errs []error
+	checkClefContracts(c, func(field, value, msg string) {
+		errs = append(errs, &config.ValidationError{Field: field, Value: value, Msg: msg})
+	})
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	cm, err := newClefModel(c)
+	if err != nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	if err := templates.ExecuteTemplate(&b, "clef-rules.js.tmpl", &model{Source: source, Clef: cm}); err != nil {
+		return nil, fmt.Errorf("render clef/rules.js: %w", err)
+	}
+	return b.Bytes(), nil
 }

@@ -31,7 +31,7 @@ func TestClefFiles(t *testing.T) {
 	for _, f := range files {
 		paths = append(paths, f.Path)
 	}
-	for _, p := range []string{"clef.service", "clef/rules.js"} {
+	for _, p := range []string{"clef.service", "clef/rules.js", "clef/4byte.json"} {
 		if !slices.Contains(paths, p) {
 			t.Fatalf("files %q lack %s", paths, p)
 		}
@@ -62,6 +62,10 @@ func TestClefFiles(t *testing.T) {
 		if !strings.Contains(rules, want) {
 			t.Errorf("rules.js lacks %q", want)
 		}
+	}
+	if fb := string(fileByPath(t, files, "clef/4byte.json").Content); !strings.Contains(fb, `"1a8c41f8": "rewardForTranscoder(address)"`) ||
+		!strings.Contains(unit, "--4bytedb-custom=/etc/clef/4byte.json ") {
+		t.Errorf("clef/4byte.json does not name rewardForTranscoder, or clef.service does not load it:\n%s", fb)
 	}
 	lp := string(fileByPath(t, files, "lpops.service").Content)
 	if !strings.Contains(lp, "After=network-online.target livepeer.service clef.service\n") {

@@ -158,6 +158,12 @@ func Render(c *config.Config, opts Options) ([]File, error) {
 			return nil, err
 		}
 	}
+	if m.Clef != nil {
+		// Not a template: the selectors come from lpops' own ABIs.
+		files = append(files, File{Path: "clef/4byte.json", Dest: ClefFourByte, Mode: 0o444, Content: ClefFourByteFile(),
+			Summary: "clef's custom 4-byte database: names lpops' calls, which clef's validator must know to sign them",
+			Apply:   "install -D -m 0444 clef/4byte.json " + ClefFourByte})
+	}
 	ud, err := userData(m, files)
 	if err != nil {
 		return nil, err
