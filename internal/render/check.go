@@ -59,6 +59,7 @@ func Check(c *config.Config) error {
 			"run one there (host.chain_node.kind nitro for Arbitrum One) or use a hosted endpoint", h.ChainNodeKind()))
 	}
 	checkClef(c, add)
+	checkKMS(c, add)
 	rendered := []string{"livepeer.service", "lpops.service"}
 	if u := config.ChainNodeUnits[h.ChainNodeKind()]; u != "" {
 		rendered = append(rendered, u)

@@ -201,6 +201,9 @@ type model struct {
 	ChainUnit string
 	// Clef is set when signer.kind is clef: its rule file and unit.
 	Clef *ClefModel
+	// KMSKeyARN is the KMS signing key's ARN (an Fn::Sub string) when
+	// signer.kind is aws-kms: the instance role may use it and nothing else.
+	KMSKeyARN string
 
 	NodeArgs, GethArgs, NitroArgs, LpopsArgs []string
 	NodeRW                                   []string
@@ -280,6 +283,9 @@ func newModel(c *config.Config, opts Options) (*model, error) {
 	users := []string{h.Node.User, h.Lpops.User}
 	if m.Geth != nil {
 		users = append(users, m.Geth.User)
+	}
+	if c.Signer.Kind == config.SignerKindAWSKMS {
+		m.KMSKeyARN = kmsKeyARN(c)
 	}
 	if c.Signer.Kind == config.SignerKindClef {
 		cm, err := newClefModel(c)
