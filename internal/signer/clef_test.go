@@ -1,7 +1,6 @@
 package signer
 
 import (
-	"fmt"
 	"math/big"
 	"strings"
 	"testing"
@@ -120,22 +119,4 @@ func TestClefRefusesWhatTheRulesDoNotAllow(t *testing.T) {
 			}
 		})
 	}
-}
-
-// TestClefSignerRewardsOnAnvil: a key held by the real clef, under the rule
-// file lpops render writes, is the orchestrator's LIP-118 reward caller; the
-// built lpops with signer.kind clef gets the next round's reward mined.
-func TestClefSignerRewardsOnAnvil(t *testing.T) {
-	key, err := crypto.GenerateKey()
-	if err != nil {
-		t.Fatal(err)
-	}
-	caller := crypto.PubkeyToAddress(key.PublicKey)
-	e := newRewardEnv(t, caller)
-	chainID := e.chain.ChainID.Uint64()
-	rules := clefRulesFor(t, clefConfig(chainID, caller.Hex(), e.orchAddr().Hex(), e.dep.BondingManager.Hex(), e.dep.RoundsManager.Hex()))
-	p := startClef(t, key, rules, chainID)
-	lp := e.startLpops(t, fmt.Sprintf("signer:\n  kind: clef\n  clef:\n    endpoint: %s\n    address: \"%s\"\n", p.HTTP, caller.Hex()))
-	tx := e.rewardNextRound(t, lp, caller)
-	t.Logf("clef-signed reward transaction %s from %s, mined on anvil", tx.Hash().Hex(), caller.Hex())
 }

@@ -3,7 +3,6 @@ package signer
 import (
 	"crypto/rand"
 	"encoding/asn1"
-	"fmt"
 	"math/big"
 	"strings"
 	"testing"
@@ -167,17 +166,4 @@ func TestParseSecp256k1SPKIRejectsOtherKeys(t *testing.T) {
 			}
 		})
 	}
-}
-
-// TestKMSSignerRewardsOnAnvil: a key held by local-kms is the orchestrator's
-// LIP-118 reward caller; the built lpops, signing through KMS, gets the next
-// round's reward mined.
-func TestKMSSignerRewardsOnAnvil(t *testing.T) {
-	l := startLocalKMS(t)
-	id := l.createKey(t, kmstypes.KeySpecEccSecgP256k1)
-	k := openTestKMS(t, l, id, big.NewInt(31337))
-	e := newRewardEnv(t, k.Address())
-	lp := e.startLpops(t, fmt.Sprintf("signer:\n  kind: aws-kms\n  kms:\n    key_id: %s\n    region: %s\n    endpoint: %s\n", id, localKMSRegion, l.Endpoint))
-	tx := e.rewardNextRound(t, lp, k.Address())
-	t.Logf("KMS-signed reward transaction %s from %s (KMS key %s), mined on anvil", tx.Hash().Hex(), k.Address().Hex(), id)
 }
