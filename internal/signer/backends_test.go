@@ -34,17 +34,17 @@ type backendCase struct {
 	Name string
 	// New makes the key and returns its account and serve, which starts
 	// what holds the key for c and returns lpops' signer section (YAML).
-	New func(t *testing.T) (common.Address, func(t *testing.T, c contracts) string)
+	New func(t testing.TB) (common.Address, func(t testing.TB, c contracts) string)
 }
 
 func backendCases() []backendCase {
 	return []backendCase{
-		{"Keystore", func(t *testing.T) (common.Address, func(*testing.T, contracts) string) {
+		{"Keystore", func(t testing.TB) (common.Address, func(testing.TB, contracts) string) {
 			key, err := crypto.GenerateKey()
 			if err != nil {
 				t.Fatal(err)
 			}
-			return crypto.PubkeyToAddress(key.PublicKey), func(t *testing.T, _ contracts) string {
+			return crypto.PubkeyToAddress(key.PublicKey), func(t testing.TB, _ contracts) string {
 				dir := t.TempDir()
 				ks, err := WriteKeystore(filepath.Join(dir, "keystore"), key, "lpops-backend-passphrase", true)
 				if err != nil {
@@ -57,21 +57,21 @@ func backendCases() []backendCase {
 				return fmt.Sprintf("signer:\n  keystore: %s\n  passphrase_file: %s\n", ks, pass)
 			}
 		}},
-		{"AWSKMS", func(t *testing.T) (common.Address, func(*testing.T, contracts) string) {
+		{"AWSKMS", func(t testing.TB) (common.Address, func(testing.TB, contracts) string) {
 			l := startLocalKMS(t)
 			id := l.createKey(t, kmstypes.KeySpecEccSecgP256k1)
 			k := openTestKMS(t, l, id, big.NewInt(1))
-			return k.Address(), func(*testing.T, contracts) string {
+			return k.Address(), func(testing.TB, contracts) string {
 				return fmt.Sprintf("signer:\n  kind: aws-kms\n  kms:\n    key_id: %s\n    region: %s\n    endpoint: %s\n", id, localKMSRegion, l.Endpoint)
 			}
 		}},
-		{"Clef", func(t *testing.T) (common.Address, func(*testing.T, contracts) string) {
+		{"Clef", func(t testing.TB) (common.Address, func(testing.TB, contracts) string) {
 			key, err := crypto.GenerateKey()
 			if err != nil {
 				t.Fatal(err)
 			}
 			addr := crypto.PubkeyToAddress(key.PublicKey)
-			return addr, func(t *testing.T, c contracts) string {
+			return addr, func(t testing.TB, c contracts) string {
 				rules := clefRulesFor(t, clefConfig(c.ChainID, addr.Hex(), c.Orchestrator.Hex(), c.BondingManager.Hex(), c.Rounds.Hex()))
 				p := startClef(t, key, rules, c.ChainID)
 				return fmt.Sprintf("signer:\n  kind: clef\n  clef:\n    endpoint: %s\n    address: \"%s\"\n", p.HTTP, addr.Hex())
@@ -82,7 +82,7 @@ func backendCases() []backendCase {
 
 // openSection loads a configuration holding section and opens its signer
 // as the daemon does.
-func openSection(t *testing.T, section string, chainID uint64, readOnly bool) Backend {
+func openSection(t testing.TB, section string, chainID uint64, readOnly bool) Backend {
 	t.Helper()
 	c, err := config.Parse([]byte(fmt.Sprintf("network: custom\nchain_id: %d\ncontroller: \"0x5FbDB2315678afecb367f032d93F642f64180aa3\"\nrpc:\n  - url: http://127.0.0.1:8545\norchestrator: \"0x1c1c9817f4b8f07efb298a17102531cdd09cef68\"\n%s", chainID, section)), "lpops.yaml")
 	if err != nil {
@@ -163,6 +163,44 @@ func TestBackendsRewardOnAnvil(t *testing.T) {
 			start := time.Now()
 			tx := e.rewardNextRound(t, lp, addr)
 			t.Logf("%s-signed reward transaction %s from %s, mined on anvil (round wait %s)", bc.Name, tx.Hash().Hex(), addr.Hex(), time.Since(start).Round(time.Second))
+		})
+	}
+}
+
+// BenchmarkBackendsSign measures one signature of a reward transaction by
+// each backend, against the real thing holding the key on this machine
+// (local-kms and clef over loopback HTTP; a real KMS adds the network).
+// The keystore's in-process signature is the baseline each ratio is to.
+func BenchmarkBackendsSign(b *testing.B) {
+	c := contracts{ChainID: 42161, Orchestrator: common.HexToAddress("0x1c1c9817f4b8f07efb298a17102531cdd09cef68"),
+		BondingManager: common.HexToAddress("0x35Bcf3c30594191d53231E4FF333E8A770453e40"), Rounds: common.HexToAddress("0xdd6f56DcC28D3F5f27084381fE8Df634985cc39f")}
+	chainID := new(big.Int).SetUint64(c.ChainID)
+	data, err := livepeer.BondingManagerABI.Pack("rewardForTranscoder", c.Orchestrator)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var baseline float64
+	for _, bc := range backendCases() {
+		b.Run(bc.Name, func(b *testing.B) {
+			_, serve := bc.New(b)
+			s := openSection(b, serve(b, c), c.ChainID, false)
+			bm := c.BondingManager
+			var n uint64
+			start := time.Now()
+			for b.Loop() {
+				n++
+				tx := types.NewTx(&types.DynamicFeeTx{ChainID: chainID, Nonce: n, GasTipCap: big.NewInt(1), GasFeeCap: big.NewInt(1e9), Gas: 500000, To: &bm, Data: data})
+				if _, err := s.Sign(tx); err != nil {
+					b.Fatal(err)
+				}
+			}
+			per := float64(time.Since(start).Nanoseconds()) / float64(n)
+			if bc.Name == "Keystore" {
+				baseline = per
+			}
+			if baseline > 0 {
+				b.ReportMetric(per/baseline, "x_keystore")
+			}
 		})
 	}
 }

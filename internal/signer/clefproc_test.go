@@ -36,7 +36,7 @@ const (
 
 // clefRulesFor renders the rule file for signer on chainID with the given
 // contracts, orchestrator and caps, as lpops render does.
-func clefRulesFor(t *testing.T, cfg *config.Config) []byte {
+func clefRulesFor(t testing.TB, cfg *config.Config) []byte {
 	t.Helper()
 	b, err := render.ClefRulesFile(cfg, "lpops.yaml")
 	if err != nil {
@@ -66,7 +66,7 @@ type clefProc struct {
 }
 
 // runClefCmd runs a clef subcommand with stdin lines and fails on error.
-func runClefCmd(t *testing.T, bin string, stdin []string, args ...string) string {
+func runClefCmd(t testing.TB, bin string, stdin []string, args ...string) string {
 	t.Helper()
 	cmd := exec.Command(bin, args...)
 	cmd.Stdin = strings.NewReader(strings.Join(stdin, "\n") + "\n")
@@ -79,7 +79,7 @@ func runClefCmd(t *testing.T, bin string, stdin []string, args ...string) string
 
 // startClef sets clef up for key with rules attested and serves it over
 // HTTP (on a free loopback port) and IPC.
-func startClef(t *testing.T, key *ecdsa.PrivateKey, rules []byte, chainID uint64) *clefProc {
+func startClef(t testing.TB, key *ecdsa.PrivateKey, rules []byte, chainID uint64) *clefProc {
 	t.Helper()
 	bin := testenv.RequireTool(t, "clef")
 	// A short directory: the IPC socket path must fit in sun_path.

@@ -15,7 +15,7 @@ import (
 	"github.com/ethereum/go-ethereum/core/types"
 )
 
-func openTestKMS(t *testing.T, l *localKMS, keyID string, chainID *big.Int) *KMS {
+func openTestKMS(t testing.TB, l *localKMS, keyID string, chainID *big.Int) *KMS {
 	t.Helper()
 	k, err := OpenKMS(t.Context(), KMSOptions{KeyID: keyID, Region: localKMSRegion, Endpoint: l.Endpoint, Timeout: 30 * time.Second, ChainID: chainID})
 	if err != nil {

@@ -32,7 +32,7 @@ type localKMS struct {
 // startLocalKMS runs local-kms on a free loopback port with its data in a
 // temporary directory, and sets AWS credentials for the SDK in this test's
 // environment (inherited by an lpops the test starts).
-func startLocalKMS(t *testing.T) *localKMS {
+func startLocalKMS(t testing.TB) *localKMS {
 	t.Helper()
 	bin := testenv.RequireTool(t, "local-kms")
 	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDLPOPSTEST")
@@ -80,7 +80,7 @@ func startLocalKMS(t *testing.T) *localKMS {
 }
 
 // createKey creates a signing key of spec and returns its id.
-func (l *localKMS) createKey(t *testing.T, spec kmstypes.KeySpec) string {
+func (l *localKMS) createKey(t testing.TB, spec kmstypes.KeySpec) string {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 	defer cancel()
@@ -92,7 +92,7 @@ func (l *localKMS) createKey(t *testing.T, spec kmstypes.KeySpec) string {
 }
 
 // keyARN returns the key's ARN.
-func (l *localKMS) keyARN(t *testing.T, id string) string {
+func (l *localKMS) keyARN(t testing.TB, id string) string {
 	t.Helper()
 	out, err := l.client.DescribeKey(t.Context(), &kms.DescribeKeyInput{KeyId: aws.String(id)})
 	if err != nil {
