@@ -114,8 +114,29 @@ func startClef(t testing.TB, key *ecdsa.PrivateKey, rules []byte, chainID uint64
 	if err := os.WriteFile(pwFile, []byte(clefMasterPassword+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	// Another process may take the free port before clef binds it: then
+	// clef exits at once, and another port is tried.
+	for attempt := 1; ; attempt++ {
+		p, out, ok := serveClef(t, bin, base, dir, chainID, rulesPath, fourByte, pwFile)
+		if ok {
+			// Without an attested rule file clef would prompt for every request.
+			if !strings.Contains(out, "Rule engine configured") {
+				t.Fatalf("clef did not load the rule file:\n%s", out)
+			}
+			return p
+		}
+		if attempt == 3 || !strings.Contains(out, "address already in use") {
+			t.Fatalf("clef exited at start:\n%s", out)
+		}
+	}
+}
+
+// serveClef starts clef serving and waits until it listens, or exits (ok
+// false, with its output).
+func serveClef(t testing.TB, bin string, base []string, dir string, chainID uint64, rulesPath, fourByte, pwFile string) (p *clefProc, out string, ok bool) {
+	t.Helper()
 	port := testenv.FreePort(t)
-	p := &clefProc{HTTP: fmt.Sprintf("http://127.0.0.1:%d", port), IPC: filepath.Join(dir, "clef.ipc"), out: filepath.Join(dir, "clef.out")}
+	p = &clefProc{HTTP: fmt.Sprintf("http://127.0.0.1:%d", port), IPC: filepath.Join(dir, "clef.ipc"), out: filepath.Join(dir, fmt.Sprintf("clef-%d.out", port))}
 	stdin, err := os.Open(pwFile)
 	if err != nil {
 		t.Fatal(err)
@@ -165,12 +186,5 @@ func startClef(t testing.TB, key *ecdsa.PrivateKey, rules []byte, chainID uint64
 		return strings.Contains(string(b), "HTTP endpoint opened") && strings.Contains(string(b), "IPC endpoint opened")
 	})
 	b, _ := os.ReadFile(p.out)
-	if exited() {
-		t.Fatalf("clef exited at start:\n%s", b)
-	}
-	// Without an attested rule file clef would prompt for every request.
-	if !strings.Contains(string(b), "Rule engine configured") {
-		t.Fatalf("clef did not load the rule file:\n%s", b)
-	}
-	return p
+	return p, string(b), !exited()
 }
