@@ -1,6 +1,7 @@
 package signer
 
 import (
+	"errors"
 	"math/big"
 	"strings"
 	"testing"
@@ -118,5 +119,24 @@ func TestClefRefusesWhatTheRulesDoNotAllow(t *testing.T) {
 				})
 			}
 		})
+	}
+}
+
+// TestClefCallsAreBounded: a clef that does not answer (a rule file that
+// sends a request to a human, a hung clef) makes Sign fail after the
+// timeout instead of holding the keeper.
+func TestClefCallsAreBounded(t *testing.T) {
+	release := make(chan struct{})
+	defer close(release)
+	_, err := bounded(t.Context(), 50*time.Millisecond, func() (int, error) {
+		<-release
+		return 0, nil
+	})
+	if !errors.Is(err, ErrClefTimeout) {
+		t.Fatalf("bounded: %v, want ErrClefTimeout", err)
+	}
+	v, err := bounded(t.Context(), time.Minute, func() (int, error) { return 7, nil })
+	if v != 7 || err != nil {
+		t.Fatalf("bounded: %d, %v; want 7, nil", v, err)
 	}
 }
