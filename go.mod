@@ -3,7 +3,7 @@ module github.com/lpops/lpops
 go 1.26.8
 
 require (
-	// The AWS SDK: KMS keys (lpops signer new --kind aws-kms, internal/kmskey).
+	// The AWS SDK: KMS keys (signer.kind aws-kms, lpops signer new --kind aws-kms).
 	github.com/aws/aws-sdk-go-v2 v1.48.0
 	github.com/aws/aws-sdk-go-v2/config v1.33.19
 	github.com/aws/aws-sdk-go-v2/service/kms v1.63.0

@@ -8,6 +8,9 @@
 #   .tools/bin/geth    go install github.com/ethereum/go-ethereum/cmd/geth@GETH_VERSION
 #   .tools/bin/staticcheck
 #                      go install honnef.co/go/tools/cmd/staticcheck@STATICCHECK_VERSION
+#   .tools/bin/clef    go install github.com/ethereum/go-ethereum/cmd/clef@CLEF_VERSION
+#   .tools/bin/local-kms
+#                      go install github.com/nsmithuk/local-kms@LOCAL_KMS_VERSION
 #   .tools/bin/{promtool, alertmanager, chronyd, cloud-init, nft, logrotate,
 #     mkfs.ext4, shellcheck, systemd-analyze, dbus-daemon, zsh, fish, chromium}
 #                      Debian 12 packages unpacked (apt-get download + dpkg -x)
@@ -24,6 +27,14 @@ GETH_VERSION=v1.17.10
 # Module v0.8.2 is staticcheck release 2026.2.2, the newest on the proxy; it
 # builds with and analyses Go 1.26 code.
 STATICCHECK_VERSION=v0.8.2
+# clef left the go-ethereum tree in v1.17.4 (see its release notes); v1.17.3
+# is the last release holding cmd/clef. Its external-signer API
+# (account_signTransaction, the rule engine) is what lpops'
+# accounts/external at GETH_VERSION speaks.
+CLEF_VERSION=v1.17.3
+# local-kms (AWS KMS stand-in implementing ECC_SECG_P256K1 keys) has no
+# release tags on the proxy: a pseudo-version pins one commit.
+LOCAL_KMS_VERSION=v0.0.0-20260228092603-2a5e92d09ab6
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$PWD
@@ -107,6 +118,43 @@ install_staticcheck() {
 	has_version "$BIN/staticcheck" "\\(${v//./\\.}\\)" -version ||
 		die "installed staticcheck does not report version $STATICCHECK_VERSION"
 	log "staticcheck $STATICCHECK_VERSION installed"
+}
+
+# ---------------------------------------------------------------------------
+# Signer backends (internal/signer): clef, go-ethereum's external signer, at
+# CLEF_VERSION, and local-kms, a KMS-compatible server for the
+# aws-kms signer. Built outside the repository like geth.
+# ---------------------------------------------------------------------------
+install_clef() {
+	local v=${CLEF_VERSION#v}
+	if has_version "$BIN/clef" "version ${v//./\\.}-" --version; then
+		log "clef $CLEF_VERSION already installed"
+		return
+	fi
+	command -v go >/dev/null || die "go not found in PATH"
+	log "go install github.com/ethereum/go-ethereum/cmd/clef@$CLEF_VERSION (takes a few minutes cold)"
+	(cd "$TOOLS" && GOBIN=$BIN GOWORK=off GOFLAGS=-buildvcs=false \
+		go install "github.com/ethereum/go-ethereum/cmd/clef@$CLEF_VERSION")
+	has_version "$BIN/clef" "version ${v//./\\.}-" --version ||
+		die "installed clef does not report version $CLEF_VERSION"
+	log "clef $CLEF_VERSION installed"
+}
+
+# install_local_kms: local-kms prints no version, so a stamp file beside the
+# binary records the module version it was built from.
+install_local_kms() {
+	local stamp=$TOOLS/local-kms.version
+	if [[ -x $BIN/local-kms && -f $stamp && $(<"$stamp") == "$LOCAL_KMS_VERSION" ]]; then
+		log "local-kms $LOCAL_KMS_VERSION already installed"
+		return
+	fi
+	command -v go >/dev/null || die "go not found in PATH"
+	log "go install github.com/nsmithuk/local-kms@$LOCAL_KMS_VERSION"
+	(cd "$TOOLS" && GOBIN=$BIN GOWORK=off GOFLAGS=-buildvcs=false \
+		go install "github.com/nsmithuk/local-kms@$LOCAL_KMS_VERSION")
+	[[ -x $BIN/local-kms ]] || die "local-kms was not installed into $BIN"
+	echo "$LOCAL_KMS_VERSION" >"$stamp"
+	log "local-kms $LOCAL_KMS_VERSION installed"
 }
 
 # ---------------------------------------------------------------------------
@@ -469,6 +517,8 @@ install_node() {
 install_anvil
 install_geth
 install_staticcheck
+install_local_kms
+install_clef
 install_debs
 
 log "tools ready in .tools/bin"

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math/big"
 	"os"
 	"strings"
 
@@ -46,7 +47,7 @@ Example:
 
 const checkConfigShortUsage = "Usage: lpops check-config [--syntax-only] [FILE | --config FILE]\nRun 'lpops check-config --help' for details.\n"
 
-func runCheckConfig(_ context.Context, args []string, stdout, stderr io.Writer) int {
+func runCheckConfig(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("check-config", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	cf := addConfigFlags(fs, true)
@@ -79,7 +80,7 @@ func runCheckConfig(_ context.Context, args []string, stdout, stderr io.Writer) 
 	if c == nil {
 		return code
 	}
-	signer, err := checkSecrets(c)
+	signer, err := checkSecrets(ctx, c)
 	if err != nil {
 		fmt.Fprintln(stderr, config.InSource(cf.file, c.Place(err)))
 		if cf.mapped > 0 {
@@ -125,10 +126,20 @@ func checkSyntax(flagPath string, stdout, stderr io.Writer) int {
 // checkSecrets does what Load does not: it reads the keystore file, the
 // passphrase and the endpoint URLs kept outside the file, so a missing
 // credential shows up now rather than when the daemon first needs it. It
-// returns the keystore's address ("" without a keystore).
-func checkSecrets(c *config.Config) (signer string, err error) {
+// returns the keystore's address ("" without a keystore). A remote signer
+// is reached as the daemon would: KMS answers GetPublicKey (credentials, key
+// spec and usage checked), clef answers its version.
+func checkSecrets(ctx context.Context, c *config.Config) (signer string, err error) {
 	var errs []error
-	if c.Signer.Keystore != "" {
+	if k := c.Signer.Kind; k == config.SignerKindAWSKMS || k == config.SignerKindClef {
+		s, err := openSigner(ctx, c, k == config.SignerKindAWSKMS)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("signer: %w", err))
+		} else {
+			signer = s.Address().Hex()
+			s.Close()
+		}
+	} else if c.Signer.Keystore != "" {
 		addr, err := keystoreAddress(c.Signer.Keystore)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("signer.keystore: %w", err))
@@ -157,6 +168,12 @@ func checkSecrets(c *config.Config) (signer string, err error) {
 		errs = append(errs, err)
 	}
 	return signer, errors.Join(errs...)
+}
+
+// openSigner opens the configured signer backend, read-only (the account
+// only) or able to sign.
+func openSigner(ctx context.Context, c *config.Config, readOnly bool) (signer.Backend, error) {
+	return signer.Open(ctx, c.Signer, new(big.Int).SetUint64(c.ChainID), readOnly)
 }
 
 // keystoreAddress reads a go-ethereum keystore file far enough to know it is

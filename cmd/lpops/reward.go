@@ -47,8 +47,8 @@ func runReward(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if cfg == nil {
 		return code
 	}
-	if cfg.Signer.Keystore == "" {
-		fmt.Fprintln(stderr, "lpops reward: signer.keystore is not configured")
+	if !cfg.Signer.Configured() {
+		fmt.Fprintln(stderr, "lpops reward: signer.keystore is not configured (nor signer.kind aws-kms or clef)")
 		return rewardError
 	}
 	if *submit {

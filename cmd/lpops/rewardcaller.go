@@ -171,9 +171,12 @@ func runRewardCaller(ctx context.Context, args []string, stdout, stderr io.Write
 		return exitError
 	}
 	if sub == "show" {
-		if cfg.Signer.Keystore != "" {
-			if s, err := signer.Watch(cfg.Signer.Keystore); err == nil {
+		if cfg.Signer.Configured() {
+			// Read-only: names the account of whatever kind signs
+			// (keystore, aws-kms, clef) without decrypting or signing.
+			if s, err := signer.Open(ctx, cfg.Signer, new(big.Int).SetUint64(cfg.ChainID), true); err == nil {
 				st.Signer = s.Address().Hex()
+				s.Close()
 			}
 		}
 		if *asJSON {

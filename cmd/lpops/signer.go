@@ -248,7 +248,7 @@ func newKMSKey(ctx context.Context, region, endpoint, alias string) (*newKey, er
 // kmsConfigLines are the signer lines that select the new KMS key.
 func kmsConfigLines(k *newKey) string {
 	var b strings.Builder
-	b.WriteString("signer:\n  kind: aws-kms\n  aws_kms:\n")
+	b.WriteString("signer:\n  kind: aws-kms\n  kms:\n")
 	id := k.KeyARN
 	if id == "" {
 		id = k.KeyID

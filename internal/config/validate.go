@@ -265,7 +265,51 @@ func (v *validator) node(n Node) {
 
 func (v *validator) signer(c *Config) {
 	s := c.Signer
-	if s.Keystore == "" {
+	v.oneOf("signer.kind", s.Kind, SignerKindKeystore, SignerKindAWSKMS, SignerKindClef)
+	if s.Kind != SignerKindKeystore {
+		for _, f := range []struct{ key, val string }{
+			{"signer.keystore", s.Keystore}, {"signer.passphrase_file", s.PassphraseFile}, {"signer.passphrase_env", s.PassphraseEnv},
+		} {
+			if f.val != "" {
+				v.add(f.key, f.val, fmt.Sprintf("is for signer.kind keystore, not %s", s.Kind))
+			}
+		}
+	}
+	switch s.Kind {
+	case SignerKindAWSKMS:
+		if s.KMS.KeyID == "" {
+			v.add("signer.kms.key_id", "", "is required when signer.kind is aws-kms (a key id, key ARN or alias/NAME)")
+		}
+		if s.KMS.Endpoint != "" {
+			if u, err := url.Parse(s.KMS.Endpoint); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+				v.add("signer.kms.endpoint", s.KMS.Endpoint, "must be an http or https URL, such as https://kms.us-east-1.amazonaws.com")
+			}
+		}
+		v.positive("signer.kms.timeout", s.KMS.Timeout)
+	case SignerKindClef:
+		switch e := s.Clef.Endpoint; {
+		case e == "":
+			v.add("signer.clef.endpoint", "", "is required when signer.kind is clef (clef's IPC socket path or http URL)")
+		case strings.HasPrefix(e, "http://") || strings.HasPrefix(e, "https://"):
+			if u, err := url.Parse(e); err != nil || u.Host == "" {
+				v.add("signer.clef.endpoint", e, "must be an http(s) URL with a host, or an absolute IPC socket path")
+			}
+		case !filepath.IsAbs(e):
+			v.add("signer.clef.endpoint", e, "must be an absolute IPC socket path (such as /run/clef/clef.ipc) or an http(s) URL")
+		}
+		v.requiredAddress("signer.clef.address", s.Clef.Address)
+		if s.Clef.BondingManager != "" {
+			v.address("signer.clef.bonding_manager", s.Clef.BondingManager)
+		}
+		if s.Clef.RoundsManager != "" {
+			v.address("signer.clef.rounds_manager", s.Clef.RoundsManager)
+		}
+		if s.Clef.MaxGas == 0 {
+			v.add("signer.clef.max_gas", "0", "must be positive")
+		}
+		v.positive("signer.clef.timeout", s.Clef.Timeout)
+	}
+	if s.Kind == SignerKindKeystore && s.Keystore == "" {
 		switch {
 		case c.Reward.Mode == RewardModeAct:
 			v.add("signer.keystore", "", "is required when reward.mode is act")
@@ -273,7 +317,7 @@ func (v *validator) signer(c *Config) {
 			v.add("signer.keystore", "", "is required when initialize_round.enabled is true")
 		}
 	}
-	if s.Keystore != "" {
+	if s.Kind == SignerKindKeystore && s.Keystore != "" {
 		switch {
 		case s.PassphraseFile == "" && s.PassphraseEnv == "":
 			v.add("signer", "", "needs passphrase_file or passphrase_env to unlock the keystore")

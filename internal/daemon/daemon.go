@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"math/big"
 	"net"
@@ -109,23 +110,10 @@ func New(ctx context.Context, cfg *config.Config, o Options) (*Daemon, error) {
 		return nil, fmt.Errorf("rpc: %w", err)
 	}
 	d.signer = o.Signer
-	if d.signer == nil && cfg.Signer.Keystore != "" && o.ReadOnly {
-		// A look needs the account, not the key: no passphrase.
-		s, err := signer.Watch(cfg.Signer.Keystore)
-		if err != nil {
-			d.pool.Close()
-			return nil, fmt.Errorf("signer: %w", err)
-		}
-		d.signer = s
-	}
-	if d.signer == nil && cfg.Signer.Keystore != "" {
-		pass, err := cfg.Signer.Passphrase()
-		if err != nil {
-			d.pool.Close()
-			return nil, fmt.Errorf("signer: %w", err)
-		}
-		s, err := signer.Load(cfg.Signer.Keystore, pass, new(big.Int).SetUint64(cfg.ChainID))
-		clear(pass)
+	if d.signer == nil && cfg.Signer.Configured() {
+		// A look (o.ReadOnly) needs the account, not the key: no passphrase,
+		// and a remote signer is never asked to sign.
+		s, err := signer.Open(ctx, cfg.Signer, new(big.Int).SetUint64(cfg.ChainID), o.ReadOnly)
 		if err != nil {
 			d.pool.Close()
 			return nil, fmt.Errorf("signer: %w", err)
@@ -335,6 +323,9 @@ func (d *Daemon) Close() error {
 		d.rpcProbe.Close()
 	}
 	d.pool.Close()
+	if c, ok := d.signer.(io.Closer); ok {
+		c.Close()
+	}
 	if d.store == nil {
 		return nil
 	}

@@ -121,6 +121,12 @@ func Render(c *config.Config, opts Options) ([]File, error) {
 		{"livepeer.service.tmpl", "livepeer.service", "/etc/systemd/system/livepeer.service", 0o644,
 			"systemd unit of the go-livepeer orchestrator",
 			"systemctl daemon-reload && systemctl enable --now livepeer.service", true},
+		{"clef.service.tmpl", "clef.service", "/etc/systemd/system/clef.service", 0o644,
+			"systemd unit of clef, the external signer lpops signs with (its own user; master password as a credential on stdin)",
+			"systemctl daemon-reload && systemctl enable --now clef.service", m.Clef != nil},
+		{"clef-rules.js.tmpl", "clef/rules.js", ClefRules, 0o444,
+			"clef's rule file: approves only lpops' reward and initializeRound calls below the fee caps, rejects everything else",
+			"install -D -m 0444 clef/rules.js " + ClefRules + " && sudo -u " + ClefUser + " " + ClefBinary + " --configdir " + ClefHome + " attest $(sha256sum " + ClefRules + " | cut -d' ' -f1)", m.Clef != nil},
 		{"lpops.service.tmpl", "lpops.service", "/etc/systemd/system/lpops.service", 0o644,
 			"systemd unit of lpops (Type=notify, watchdog)",
 			"systemctl daemon-reload && systemctl enable --now lpops.service", true},
@@ -155,6 +161,12 @@ func Render(c *config.Config, opts Options) ([]File, error) {
 		if err := add(f.tmpl, f.path, f.dest, f.mode, f.summary, f.apply); err != nil {
 			return nil, err
 		}
+	}
+	if m.Clef != nil {
+		// Not a template: the selectors come from lpops' own ABIs.
+		files = append(files, File{Path: "clef/4byte.json", Dest: ClefFourByte, Mode: 0o444, Content: ClefFourByteFile(),
+			Summary: "clef's custom 4-byte database: names lpops' calls, which clef's validator must know to sign them",
+			Apply:   "install -D -m 0444 clef/4byte.json " + ClefFourByte})
 	}
 	ud, err := userData(m, files)
 	if err != nil {
@@ -200,6 +212,11 @@ type model struct {
 	Transcoder *config.HostTranscoder
 	// ChainUnit is the chain node's unit livepeer.service waits for, or "".
 	ChainUnit string
+	// Clef is set when signer.kind is clef: its rule file and unit.
+	Clef *ClefModel
+	// KMSKeyARN is the KMS signing key's ARN (an Fn::Sub string) when
+	// signer.kind is aws-kms: the instance role may use it and nothing else.
+	KMSKeyARN string
 
 	NodeArgs, GethArgs, NitroArgs, LpopsArgs []string
 	NodeRW                                   []string
@@ -282,6 +299,17 @@ func newModel(c *config.Config, opts Options) (*model, error) {
 	users := []string{h.Node.User, h.Lpops.User}
 	if m.Geth != nil {
 		users = append(users, m.Geth.User)
+	}
+	if c.Signer.Kind == config.SignerKindAWSKMS {
+		m.KMSKeyARN = kmsKeyARN(c)
+	}
+	if c.Signer.Kind == config.SignerKindClef {
+		cm, err := newClefModel(c)
+		if err != nil {
+			return nil, err
+		}
+		m.Clef = cm
+		users = append(users, ClefUser)
 	}
 	for _, u := range users {
 		if !slices.Contains(m.Users, u) {
