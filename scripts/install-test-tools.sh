@@ -8,6 +8,7 @@
 #   .tools/bin/geth    go install github.com/ethereum/go-ethereum/cmd/geth@GETH_VERSION
 #   .tools/bin/staticcheck
 #                      go install honnef.co/go/tools/cmd/staticcheck@STATICCHECK_VERSION
+#   .tools/bin/minio   go install github.com/minio/minio@MINIO_VERSION
 #   .tools/bin/{promtool, alertmanager, chronyd, cloud-init, nft, logrotate,
 #     mkfs.ext4, shellcheck, systemd-analyze, dbus-daemon, zsh, fish, chromium}
 #                      Debian 12 packages unpacked (apt-get download + dpkg -x)
@@ -24,6 +25,11 @@ GETH_VERSION=v1.17.10
 # Module v0.8.2 is staticcheck release 2026.2.2, the newest on the proxy; it
 # builds with and analyses Go 1.26 code.
 STATICCHECK_VERSION=v0.8.2
+# MinIO (internal/backup's S3 destination, test/disaster): MinIO tags its
+# releases RELEASE.<date>, which are not semver, so the proxy serves its
+# commits as pseudo-versions; this is the newest (2026-02-12) at the time it
+# was pinned. A cold build takes long (see install_minio).
+MINIO_VERSION=v0.0.0-20260212201848-7aac2a2c5b7c
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$PWD
@@ -453,6 +459,29 @@ install_debs() {
 }
 
 # ---------------------------------------------------------------------------
+# MinIO: the S3-compatible server the backup tests store archives in
+# (`minio server DIR --address 127.0.0.1:PORT`, internal/testenv.StartMinIO).
+# Built the way geth is, outside the repository, at the pinned commit. The
+# binary prints no module version, so the pin is checked with go version -m.
+# ---------------------------------------------------------------------------
+install_minio() {
+	local out
+	if [[ -x $BIN/minio ]] && out=$(go version -m "$BIN/minio" 2>/dev/null) &&
+		grep -qE "^[[:space:]]+mod[[:space:]]+github.com/minio/minio[[:space:]]+${MINIO_VERSION}([[:space:]]|$)" <<<"$out"; then
+		log "minio $MINIO_VERSION already installed"
+		return
+	fi
+	command -v go >/dev/null || die "go not found in PATH"
+	log "go install github.com/minio/minio@$MINIO_VERSION (a large build: tens of minutes cold on 2 cores)"
+	(cd "$TOOLS" && GOBIN=$BIN GOWORK=off GOFLAGS=-buildvcs=false \
+		go install "github.com/minio/minio@$MINIO_VERSION")
+	out=$(go version -m "$BIN/minio") || die "go version -m $BIN/minio failed"
+	grep -qE "^[[:space:]]+mod[[:space:]]+github.com/minio/minio[[:space:]]+${MINIO_VERSION}([[:space:]]|$)" <<<"$out" ||
+		die "installed minio is not module version $MINIO_VERSION"
+	log "minio $MINIO_VERSION installed"
+}
+
+# ---------------------------------------------------------------------------
 # Node.js: node (internal/render/polkit_test.go evaluates the polkit rule in
 # it) and npm (installs anvil above) are taken from the host and never
 # installed by this script: it installs nothing system-wide. Machines of
@@ -469,6 +498,7 @@ install_node() {
 install_anvil
 install_geth
 install_staticcheck
+install_minio
 install_debs
 
 log "tools ready in .tools/bin"
