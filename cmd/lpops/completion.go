@@ -72,6 +72,7 @@ type flagSpec struct {
 var (
 	argWords = map[string][]string{
 		"alerts":     {"list", "silence", "unsilence"},
+		"backup":     {"create", "verify", "list", "restore"},
 		"completion": {"bash", "zsh", "fish"},
 	}
 	argFiles = map[string]bool{"check-config": true}
@@ -101,7 +102,7 @@ func completionSpecs() []cmdSpec {
 }
 
 func actionsHelp(name string) [][]string {
-	if name != "alerts" {
+	if name != "alerts" && name != "backup" {
 		return nil
 	}
 	var out [][]string

@@ -29,6 +29,7 @@ func commands() []command {
 		{"txs", "list the account's recent transactions, decoded", runTxs},
 		{"alerts", "list alerts and silences; silence or unsilence alerts", runAlerts},
 		{"render", "render host configuration (systemd, firewall, cloud-init, AWS) from the config", runRender},
+		{"backup", "encrypted backups of this host's identity and state: create, verify, list, restore", runBackup},
 		{"doctor", "audit this host against the config's policy: pass, warn or fail, with fixes", runDoctor},
 		{"check-config", "validate a configuration file without running", runCheckConfig},
 		{"completion", "print a shell completion script (bash, zsh, fish)", runCompletion},
