@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math/big"
 	"os"
 	"path/filepath"
 	"strings"
@@ -436,7 +437,7 @@ func checkRestored(ctx context.Context, dir string, a *backup.Archive, idle uint
 	if err != nil {
 		return fail("%v", err)
 	}
-	s, err := signer.Load(cfg.Signer.Keystore, pass, nil)
+	s, err := signer.Load(cfg.Signer.Keystore, pass, new(big.Int).SetUint64(cfg.ChainID))
 	clear(pass)
 	if err != nil {
 		return fail("the restored keystore does not open: %v", err)
