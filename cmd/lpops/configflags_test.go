@@ -56,6 +56,8 @@ func TestExitCodes(t *testing.T) {
 	readers := map[string][]string{
 		"run": nil, "status": nil, "reward": nil, "rounds": nil, "txs": nil,
 		"alerts": nil, "doctor": nil, "check-config": nil, "render": {"--out", t.TempDir()},
+		// backup: the action first; its create and list read the config.
+		"backup": {"create"},
 	}
 	type tc struct {
 		name string
