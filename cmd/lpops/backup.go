@@ -415,7 +415,28 @@ func backupRestore(ctx context.Context, args []string, stdout, stderr io.Writer)
 		return exitError
 	}
 	fmt.Fprintf(stdout, "restored into %s; start it with: lpops run --config %s\n", dir, filepath.Join(dir, backup.ConfigName))
+	warnMissingHostFiles(filepath.Join(dir, backup.ConfigName), stdout)
 	return exitOK
+}
+
+// warnMissingHostFiles names the files the restored config needs that an
+// archive never holds (the S3 credentials): the daemon
+// does not start until they are in place on this host.
+func warnMissingHostFiles(cfgPath string, w io.Writer) {
+	cfg, err := config.Load(cfgPath)
+	if err != nil {
+		return
+	}
+	for field, p := range map[string]string{
+		"backup.s3.access_key_id_file": cfg.Backup.S3.AccessKeyIDFile, "backup.s3.secret_access_key_file": cfg.Backup.S3.SecretAccessKeyFile,
+	} {
+		if p == "" {
+			continue
+		}
+		if _, err := os.Stat(p); err != nil {
+			fmt.Fprintf(w, "note: %s names %s, which is not on this host (backups do not hold it); lpops run needs it\n", field, p)
+		}
+	}
 }
 
 // checkRestored opens the restored keystore and checks it against the

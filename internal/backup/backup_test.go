@@ -269,6 +269,7 @@ func TestCollectAndRestore(t *testing.T) {
 	write("rpcurl", "http://127.0.0.1:8545\n", 0o600)
 	write("node/keystore/UTC--node", `{"address":"3333333333333333333333333333333333333333"}`, 0o600)
 	write("rendered/lpops.service", "[Unit]\n", 0o644)
+	write("recipients.txt", "# ops\nage10y5qs5d8s8c732dkwr3tgd65x3s8yt7943u3ywv78dchlr2xk4aql8sy6n\n", 0o644)
 	cfgText := `# the operator's comment stays
 network: custom
 chain_id: 412346
@@ -285,6 +286,7 @@ state_dir: state
 backup:
   node_keystore: node/keystore
   rendered_dir: rendered
+  recipients_file: recipients.txt
 `
 	cfgPath := write("lpops.yaml", cfgText, 0o600)
 	cfg, err := config.Load(cfgPath)
@@ -327,7 +329,8 @@ backup:
 		t.Fatal(err)
 	}
 	for field, p := range map[string]string{"signer.keystore": rcfg.Signer.Keystore, "signer.passphrase_file": rcfg.Signer.PassphraseFile,
-		"api.token_file": rcfg.API.TokenFile, "rpc[0].url_file": rcfg.RPC[0].URLFile, "state_dir": rcfg.StateDir} {
+		"api.token_file": rcfg.API.TokenFile, "rpc[0].url_file": rcfg.RPC[0].URLFile, "state_dir": rcfg.StateDir,
+		"backup.recipients_file": rcfg.Backup.RecipientsFile} {
 		if !strings.HasPrefix(p, dst+string(filepath.Separator)) {
 			t.Errorf("%s = %s, not under %s", field, p, dst)
 		}

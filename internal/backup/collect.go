@@ -28,6 +28,7 @@ const (
 	StateName      = "state/" + store.FileName
 	PassphraseName = "secrets/signer-passphrase"
 	APITokenName   = "secrets/api-token"
+	RecipientsName = "backup-recipients"
 	keystoreDir    = "keystore/"
 	nodeKeystore   = "node-keystore/"
 	renderedDir    = "rendered/"
@@ -101,6 +102,11 @@ func Collect(ctx context.Context, h Host) (Manifest, []Entry, error) {
 			if err := add("secrets/rpc-"+strconv.Itoa(i), RoleRPCURL, e.URLFile); err != nil {
 				return m, nil, err
 			}
+		}
+	}
+	if p := c.Backup.RecipientsFile; p != "" {
+		if err := add(RecipientsName, RoleRecipients, p); err != nil {
+			return m, nil, err
 		}
 	}
 	if p := c.Backup.NodeKeystore; p != "" {

@@ -20,6 +20,7 @@ const (
 	RoleState            = "state"
 	RoleNodeKeystore     = "node_keystore"
 	RoleRendered         = "rendered"
+	RoleRecipients       = "backup_recipients"
 )
 
 // Manifest describes an archive: where it came from and what it holds.

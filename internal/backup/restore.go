@@ -16,7 +16,7 @@ import (
 // Restore writes the archive's files under dir (directories 0700, files
 // 0600), with lpops.yaml rewritten so that every path it names for a file
 // of the archive (signer.keystore, signer.passphrase_file, api.token_file,
-// rpc[].url_file, state_dir) points into dir, relative to the restored
+// rpc[].url_file, backup.recipients_file, state_dir) points into dir, relative to the restored
 // config. A file already in dir is not overwritten: restore onto an empty
 // directory.
 func Restore(a *Archive, dir string) error {
@@ -92,6 +92,8 @@ func RewriteConfig(cfg []byte, m *Manifest) ([]byte, error) {
 			err = set(f.Name, "signer", "passphrase_file")
 		case RoleAPIToken:
 			err = set(f.Name, "api", "token_file")
+		case RoleRecipients:
+			err = set(f.Name, "backup", "recipients_file")
 		case RoleRPCURL:
 			i, _ := strconv.Atoi(strings.TrimPrefix(f.Name, "secrets/rpc-"))
 			err = setRPC(root, i, f.Name)
