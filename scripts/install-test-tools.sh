@@ -11,6 +11,7 @@
 #   .tools/bin/clef    go install github.com/ethereum/go-ethereum/cmd/clef@CLEF_VERSION
 #   .tools/bin/local-kms
 #                      go install github.com/nsmithuk/local-kms@LOCAL_KMS_VERSION
+#   .tools/bin/minio   go install github.com/minio/minio@MINIO_VERSION
 #   .tools/bin/{promtool, alertmanager, chronyd, cloud-init, nft, logrotate,
 #     mkfs.ext4, shellcheck, systemd-analyze, dbus-daemon, zsh, fish, chromium}
 #                      Debian 12 packages unpacked (apt-get download + dpkg -x)
@@ -35,6 +36,11 @@ CLEF_VERSION=v1.17.3
 # local-kms (AWS KMS stand-in implementing ECC_SECG_P256K1 keys) has no
 # release tags on the proxy: a pseudo-version pins one commit.
 LOCAL_KMS_VERSION=v0.0.0-20260228092603-2a5e92d09ab6
+# MinIO (internal/backup's S3 destination, test/disaster): MinIO tags its
+# releases RELEASE.<date>, which are not semver, so the proxy serves its
+# commits as pseudo-versions; this is the newest (2026-02-12) at the time it
+# was pinned. A cold build takes long (see install_minio).
+MINIO_VERSION=v0.0.0-20260212201848-7aac2a2c5b7c
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$PWD
@@ -501,6 +507,29 @@ install_debs() {
 }
 
 # ---------------------------------------------------------------------------
+# MinIO: the S3-compatible server the backup tests store archives in
+# (`minio server DIR --address 127.0.0.1:PORT`, internal/testenv.StartMinIO).
+# Built the way geth is, outside the repository, at the pinned commit. The
+# binary prints no module version, so the pin is checked with go version -m.
+# ---------------------------------------------------------------------------
+install_minio() {
+	local out
+	if [[ -x $BIN/minio ]] && out=$(go version -m "$BIN/minio" 2>/dev/null) &&
+		grep -qE "^[[:space:]]+mod[[:space:]]+github.com/minio/minio[[:space:]]+${MINIO_VERSION}([[:space:]]|$)" <<<"$out"; then
+		log "minio $MINIO_VERSION already installed"
+		return
+	fi
+	command -v go >/dev/null || die "go not found in PATH"
+	log "go install github.com/minio/minio@$MINIO_VERSION (a large build: tens of minutes cold on 2 cores)"
+	(cd "$TOOLS" && GOBIN=$BIN GOWORK=off GOFLAGS=-buildvcs=false \
+		go install "github.com/minio/minio@$MINIO_VERSION")
+	out=$(go version -m "$BIN/minio") || die "go version -m $BIN/minio failed"
+	grep -qE "^[[:space:]]+mod[[:space:]]+github.com/minio/minio[[:space:]]+${MINIO_VERSION}([[:space:]]|$)" <<<"$out" ||
+		die "installed minio is not module version $MINIO_VERSION"
+	log "minio $MINIO_VERSION installed"
+}
+
+# ---------------------------------------------------------------------------
 # Node.js: node (internal/render/polkit_test.go evaluates the polkit rule in
 # it) and npm (installs anvil above) are taken from the host and never
 # installed by this script: it installs nothing system-wide. Machines of
@@ -519,6 +548,7 @@ install_geth
 install_staticcheck
 install_local_kms
 install_clef
+install_minio
 install_debs
 
 log "tools ready in .tools/bin"

@@ -72,6 +72,7 @@ type flagSpec struct {
 var (
 	argWords = map[string][]string{
 		"alerts":        {"list", "silence", "unsilence"},
+		"backup":        {"create", "verify", "list", "restore"},
 		"completion":    {"bash", "zsh", "fish"},
 		"signer":        {"new"},
 		"reward-caller": {"set", "show"},

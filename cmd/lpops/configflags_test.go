@@ -57,6 +57,8 @@ func TestExitCodes(t *testing.T) {
 		"run": nil, "status": nil, "reward": nil, "rounds": nil, "txs": nil,
 		"alerts": nil, "doctor": nil, "check-config": nil, "render": {"--out", t.TempDir()},
 		"reward-caller": {"show"},
+		// backup: the action first; its create and list read the config.
+		"backup": {"create"},
 	}
 	type tc struct {
 		name string

@@ -31,6 +31,7 @@ func commands() []command {
 		{"reward-caller", "set or show the orchestrator's LIP-118 reward caller", runRewardCaller},
 		{"alerts", "list alerts and silences; silence or unsilence alerts", runAlerts},
 		{"render", "render host configuration (systemd, firewall, cloud-init, AWS) from the config", runRender},
+		{"backup", "encrypted backups of this host's identity and state: create, verify, list, restore", runBackup},
 		{"doctor", "audit this host against the config's policy: pass, warn or fail, with fixes", runDoctor},
 		{"check-config", "validate a configuration file without running", runCheckConfig},
 		{"completion", "print a shell completion script (bash, zsh, fish)", runCompletion},

@@ -59,6 +59,8 @@ type Config struct {
 	Host Host `yaml:"host"`
 	// Remediation: runbooks bound to alert states; see remediation.go.
 	Remediation Remediation `yaml:"remediation"`
+	// Backup: encrypted backups of keys, config and state; see backup.go.
+	Backup Backup `yaml:"backup"`
 
 	// positions is where each key path was read from, for Place; nil for a
 	// Config not parsed from a file.
@@ -241,6 +243,7 @@ func Default() Config {
 		Probes:      DefaultProbes(),
 		Host:        DefaultHost(),
 		Remediation: DefaultRemediation(),
+		Backup:      DefaultBackup(),
 		Alerts:      DefaultAlerts(),
 		StateDir:    "/var/lib/lpops",
 		Listen:      "127.0.0.1:7940",

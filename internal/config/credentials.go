@@ -69,5 +69,8 @@ func (c *Config) MapCredentials() int {
 	}
 	m(&c.Alerts.Heartbeat.URLFile)
 	m(&c.API.TokenFile)
+	m(&c.Backup.RecipientsFile)
+	m(&c.Backup.S3.AccessKeyIDFile)
+	m(&c.Backup.S3.SecretAccessKeyFile)
 	return n
 }

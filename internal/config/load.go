@@ -179,6 +179,7 @@ func (c *Config) resolvePaths(dir string) {
 	}
 	abs(&c.API.TokenFile)
 	abs(&c.Alerts.Heartbeat.URLFile)
+	c.Backup.resolvePaths(abs)
 }
 
 var (

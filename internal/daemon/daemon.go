@@ -22,6 +22,7 @@ import (
 
 	"github.com/lpops/lpops/internal/alert"
 	"github.com/lpops/lpops/internal/api"
+	"github.com/lpops/lpops/internal/backup"
 	"github.com/lpops/lpops/internal/chain"
 	"github.com/lpops/lpops/internal/config"
 	"github.com/lpops/lpops/internal/keeper"
@@ -44,6 +45,9 @@ type Options struct {
 	// (api.public_listen).
 	OnPublicListen func(net.Addr)
 	Version        string
+	// ConfigFile is the configuration file's path, archived by the
+	// scheduled backups (backup.destination).
+	ConfigFile string
 	// ReadOnly opens the state store read-only, if it can be opened at all,
 	// for commands that run beside a daemon (status, reward simulation), and
 	// reads the signer's account from the keystore without decrypting it:
@@ -73,6 +77,8 @@ type Daemon struct {
 	remediator *remediate.Remediator
 	rpcProbe   *probe.RPC
 	readOnly   bool
+	// backups makes the scheduled backups; nil without backup.destination.
+	backups *backup.Scheduler
 
 	mu     sync.Mutex
 	keeper *keeper.Keeper
@@ -138,6 +144,10 @@ func New(ctx context.Context, cfg *config.Config, o Options) (*Daemon, error) {
 			return nil, err
 		}
 		if err := d.buildRemediation(cfg, eps); err != nil {
+			d.Close()
+			return nil, err
+		}
+		if err := d.buildBackup(cfg, o.ConfigFile); err != nil {
 			d.Close()
 			return nil, err
 		}
@@ -231,6 +241,9 @@ func (d *Daemon) Run(ctx context.Context) error {
 	}
 	if d.remediator != nil {
 		g.Go(func() error { return d.remediator.Run(ctx) })
+	}
+	if d.backups != nil {
+		g.Go(func() error { return d.backups.Run(ctx) })
 	}
 	// Ready before the chain answers: see systemd.go.
 	d.sdNotify("READY=1\nSTATUS=waiting for chain: resolving the Livepeer contracts")
@@ -375,6 +388,7 @@ type StatusDoc struct {
 	Probes      []probe.Result         `json:"probes"`
 	Remediation *remediate.Status      `json:"remediation,omitempty"`
 	Endpoints   []chain.EndpointStatus `json:"endpoints"`
+	Backup      *backup.Status         `json:"backup,omitempty"`
 }
 
 // Status implements api.StatusSource.
@@ -395,6 +409,10 @@ func (d *Daemon) Status() any {
 	if k != nil {
 		s := k.Status()
 		doc.Keeper = &s
+	}
+	if d.backups != nil {
+		b := d.backups.Status()
+		doc.Backup = &b
 	}
 	return doc
 }

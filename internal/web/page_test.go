@@ -383,7 +383,8 @@ func TestStatusPageSections(t *testing.T) {
 	}{
 		{"ProbesAlertsActions", "status-probes.json", true, true, func(t *testing.T, ctx context.Context, _ func()) {
 			facts := text(t, ctx, "orch-facts")
-			for _, want := range []string{"Reward cut 10 %", "Fee share 50 %", "412,346 LPT vs cut-off 358,000 LPT (+15.18 %)", "412,345.68 LPT"} {
+			for _, want := range []string{"Reward cut 10 %", "Fee share 50 %", "412,346 LPT vs cut-off 358,000 LPT (+15.18 %)", "412,345.68 LPT",
+				"Last backup 13 h 00 min ago stale"} {
 				if !strings.Contains(facts, want) {
 					t.Errorf("orchestrator facts lack %q:\n%s", want, facts)
 				}

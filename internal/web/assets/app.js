@@ -259,7 +259,19 @@
       ['Active set', position],
       ['Reward caller', caller],
       ['lpops signs as', signer],
+      ['Last backup', backupLine(probe(st, 'backup'))],
     ]);
+  }
+
+  // backupLine is the age of the newest encrypted backup (backup.destination),
+  // marked stale past backup.stale_after; null (no row) without scheduled
+  // backups.
+  function backupLine(b) {
+    if (!b) return null;
+    const t = b.last_success_timestamp_seconds;
+    const stale = b.stale_after_seconds > 0 && (!t || b.age_seconds > b.stale_after_seconds);
+    const text = t ? ago(new Date(t * 1000).toISOString()) : 'none yet';
+    return el('span', { id: 'backup-age' }, text, stale ? ' ' : '', stale ? pill('stale', 'bad') : '');
   }
 
   const BAD_STATES = new Set(['would_revert', 'insufficient_funds', 'fee_above_cap', 'gas_above_bound', 'unknown_in_flight', 'cannot_sign', 'too_late']);
