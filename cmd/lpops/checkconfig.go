@@ -148,10 +148,8 @@ func checkSecrets(c *config.Config) (signer string, err error) {
 	if _, err := notify.NewAll(c.Alerts.Channels); err != nil {
 		errs = append(errs, err)
 	}
-	if c.API.TokenFile != "" {
-		if _, err := api.LoadToken(c.API.TokenFile); err != nil {
-			errs = append(errs, err)
-		}
+	if _, err := api.ConfigToken(c.API); err != nil {
+		errs = append(errs, err)
 	}
 	if _, err := c.Alerts.Heartbeat.URL(); err != nil {
 		errs = append(errs, err)
@@ -194,8 +192,11 @@ func printSummary(w io.Writer, c *config.Config, signer string) {
 	}
 	if c.Signer.Keystore != "" {
 		source := "file " + c.Signer.PassphraseFile
-		if c.Signer.PassphraseEnv != "" {
+		switch {
+		case c.Signer.PassphraseEnv != "":
 			source = "environment variable " + c.Signer.PassphraseEnv
+		case c.Signer.PassphraseSecret.IsSet():
+			source = "secret " + c.Signer.PassphraseSecret.Ref
 		}
 		who := signer
 		if who == "" { // --syntax-only: the keystore was not opened

@@ -17,8 +17,10 @@
 // Secrets stay out of the Config's printable surface: a provider URL that
 // embeds an API key may come from url_file or url_env, and endpoints are
 // named by scheme://host[:port] so logs and metrics never show the key; the
-// keystore passphrase only ever comes from a file or an environment variable
-// and is read on demand by Signer.Passphrase. No error produced here quotes the
+// keystore passphrase only ever comes from a file, an environment variable
+// or a secret store (a *_secret key: Vault, SSM Parameter Store or a sops
+// file; see secretstores.go and internal/secrets) and is read on demand by
+// Signer.Passphrase. No error produced here quotes the
 // content of a secret.
 package config
 
@@ -59,6 +61,9 @@ type Config struct {
 	Host Host `yaml:"host"`
 	// Remediation: runbooks bound to alert states; see remediation.go.
 	Remediation Remediation `yaml:"remediation"`
+	// Secrets: the secret stores *_secret keys read from; see
+	// secretstores.go.
+	Secrets Secrets `yaml:"secrets"`
 
 	// positions is where each key path was read from, for Place; nil for a
 	// Config not parsed from a file.
@@ -73,6 +78,8 @@ type Endpoint struct {
 	URL     string `yaml:"url"`
 	URLFile string `yaml:"url_file"`
 	URLEnv  string `yaml:"url_env"`
+	// URLSecret reads the URL from a secret store.
+	URLSecret SecretRef `yaml:"url_secret"`
 }
 
 // Chain tunes how lpops reads the chain.
@@ -103,12 +110,13 @@ type Node struct {
 }
 
 // Signer names the go-ethereum keystore file lpops signs with and where its
-// passphrase comes from: a file or a named environment variable, never a
-// literal and never argv.
+// passphrase comes from: a file, a named environment variable or a secret
+// store, never a literal and never argv.
 type Signer struct {
-	Keystore       string `yaml:"keystore"`
-	PassphraseFile string `yaml:"passphrase_file"`
-	PassphraseEnv  string `yaml:"passphrase_env"`
+	Keystore         string    `yaml:"keystore"`
+	PassphraseFile   string    `yaml:"passphrase_file"`
+	PassphraseEnv    string    `yaml:"passphrase_env"`
+	PassphraseSecret SecretRef `yaml:"passphrase_secret"`
 }
 
 // Reward configures the reward duty.
@@ -183,6 +191,7 @@ func Default() Config {
 		Host:        DefaultHost(),
 		Remediation: DefaultRemediation(),
 		Alerts:      DefaultAlerts(),
+		Secrets:     Secrets{Timeout: Duration{DefaultSecretsTimeout}},
 		StateDir:    "/var/lib/lpops",
 		Listen:      "127.0.0.1:7940",
 		Log: Log{

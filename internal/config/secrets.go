@@ -3,10 +3,10 @@ package config
 import (
 	"errors"
 	"fmt"
-	"io"
 	"os"
-	"path/filepath"
 	"strings"
+
+	"github.com/lpops/lpops/internal/secrets"
 )
 
 // ResolvedEndpoint is an endpoint with its URL read from wherever the
@@ -17,7 +17,7 @@ type ResolvedEndpoint struct {
 }
 
 // EndpointURLs returns every endpoint's URL in configuration order, reading
-// url_file (surrounding whitespace trimmed) and url_env as needed. An error
+// url_file, url_env and url_secret (surrounding whitespace trimmed) as needed. An error
 // names the key path and the file or variable, never what it holds; problems
 // with several endpoints are joined.
 func (c *Config) EndpointURLs() ([]ResolvedEndpoint, error) {
@@ -65,8 +65,19 @@ func (e Endpoint) Resolve(field string) (ResolvedEndpoint, error) {
 		if msg, _ := checkEndpointURL(raw); msg != "" {
 			return ResolvedEndpoint{}, fmt.Errorf("%s.url_env: the URL in %s %s", p, e.URLEnv, msg)
 		}
+	case e.URLSecret.IsSet():
+		b, err := e.URLSecret.Value(p + ".url_secret")
+		if err != nil {
+			return ResolvedEndpoint{}, err
+		}
+		if raw = strings.TrimSpace(string(b)); raw == "" {
+			return ResolvedEndpoint{}, fmt.Errorf("%s.url_secret: %s is empty", p, e.URLSecret.Ref)
+		}
+		if msg, _ := checkEndpointURL(raw); msg != "" {
+			return ResolvedEndpoint{}, fmt.Errorf("%s.url_secret: the URL in %s %s", p, e.URLSecret.Ref, msg)
+		}
 	default:
-		return ResolvedEndpoint{}, fmt.Errorf("%s: needs one of url, url_file or url_env", p)
+		return ResolvedEndpoint{}, fmt.Errorf("%s: needs one of url, url_file, url_env or url_secret", p)
 	}
 	name := e.Name
 	if name == "" {
@@ -75,8 +86,8 @@ func (e Endpoint) Resolve(field string) (ResolvedEndpoint, error) {
 	return ResolvedEndpoint{Name: name, URL: raw}, nil
 }
 
-// Passphrase reads the keystore passphrase from passphrase_file or
-// passphrase_env. One trailing newline is stripped (echo and editors add it);
+// Passphrase reads the keystore passphrase from passphrase_file,
+// passphrase_env or passphrase_secret. One trailing newline is stripped (echo and editors add it);
 // other whitespace is kept, as it may be part of the passphrase. The caller
 // should zero the result once the key is unlocked. Errors never include it.
 func (s Signer) Passphrase() ([]byte, error) {
@@ -96,15 +107,20 @@ func (s Signer) Passphrase() ([]byte, error) {
 		if len(pass) == 0 {
 			return nil, fmt.Errorf("signer.passphrase_env: environment variable %s is not set or empty", s.PassphraseEnv)
 		}
+	case s.PassphraseSecret.IsSet():
+		b, err := s.PassphraseSecret.Value("signer.passphrase_secret")
+		if err != nil {
+			return nil, err
+		}
+		pass = trimNewline(b)
+		if len(pass) == 0 {
+			return nil, fmt.Errorf("signer.passphrase_secret: %s is empty", s.PassphraseSecret.Ref)
+		}
 	default:
-		return nil, errors.New("signer: no passphrase source; set passphrase_file or passphrase_env")
+		return nil, errors.New("signer: no passphrase source; set passphrase_file, passphrase_env or passphrase_secret")
 	}
 	return pass, nil
 }
-
-// credentialsDir is where systemd's LoadCredential= and SetCredential= put a
-// unit's credentials (also named by $CREDENTIALS_DIRECTORY).
-const credentialsDir = "/run/credentials/"
 
 // ReadSecretFile reads the secret file at path (a passphrase, a token, a
 // webhook secret), refusing one that others than its owner may read or
@@ -113,42 +129,11 @@ const credentialsDir = "/run/credentials/"
 // (/run/credentials/<unit>/ or $CREDENTIALS_DIRECTORY) may be group-readable
 // (systemd makes credentials 0400 or, for a unit whose user reaches them
 // through the group, 0440), since only the unit can enter that directory.
-// Errors start with key and name the file, never what it holds.
+// Errors start with key and name the file, never what it holds. The secret
+// stores read their own credential files (a Vault token, an age identity)
+// the same way: this is secrets.ReadSecretFile.
 func ReadSecretFile(key, path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", key, err)
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", key, err)
-	}
-	perm := fi.Mode().Perm()
-	allowed := os.FileMode(0o700)
-	if inCredentialsDir(path) {
-		allowed |= 0o040
-	}
-	if perm&^allowed != 0 {
-		return nil, fmt.Errorf("%s: %s is accessible to group or others (mode %04o); run chmod 600 %s", key, path, perm, path)
-	}
-	b, err := io.ReadAll(f)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", key, err)
-	}
-	return b, nil
-}
-
-func inCredentialsDir(path string) bool {
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		return false
-	}
-	if strings.HasPrefix(abs, credentialsDir) {
-		return true
-	}
-	dir := os.Getenv("CREDENTIALS_DIRECTORY")
-	return dir != "" && strings.HasPrefix(abs, filepath.Clean(dir)+string(filepath.Separator))
+	return secrets.ReadSecretFile(key, path)
 }
 
 func trimNewline(b []byte) []byte {

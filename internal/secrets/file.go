@@ -4,14 +4,23 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"strings"
 )
 
-// ReadSecretFile reads a file holding a credential (a Vault token, an
-// AppRole secret id, an age identity), refusing one that group or others may
-// read or write. lpops' configuration passes its own reader, which also
-// accepts systemd's credentials directory; this is the default for a
-// Resolver built without one. Errors start with key and name the file,
-// never what it holds.
+// credentialsDir is where systemd's LoadCredential= and SetCredential= put a
+// unit's credentials (also named by $CREDENTIALS_DIRECTORY).
+const credentialsDir = "/run/credentials/"
+
+// ReadSecretFile reads the secret file at path (a passphrase, a token, a
+// Vault secret id, an age identity), refusing one that others than its
+// owner may read or write: any permission bit for others, or for the group,
+// fails with the chmod to run. One exception: a file in systemd's
+// credentials directory (/run/credentials/<unit>/ or $CREDENTIALS_DIRECTORY)
+// may be group-readable (systemd makes credentials 0400 or, for a unit whose
+// user reaches them through the group, 0440), since only the unit can enter
+// that directory. Errors start with key and name the file, never what it
+// holds.
 func ReadSecretFile(key, path string) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -22,7 +31,12 @@ func ReadSecretFile(key, path string) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", key, err)
 	}
-	if perm := fi.Mode().Perm(); perm&0o077 != 0 {
+	perm := fi.Mode().Perm()
+	allowed := os.FileMode(0o700)
+	if inCredentialsDir(path) {
+		allowed |= 0o040
+	}
+	if perm&^allowed != 0 {
 		return nil, fmt.Errorf("%s: %s is accessible to group or others (mode %04o); run chmod 600 %s", key, path, perm, path)
 	}
 	b, err := io.ReadAll(f)
@@ -30,4 +44,16 @@ func ReadSecretFile(key, path string) ([]byte, error) {
 		return nil, fmt.Errorf("%s: %w", key, err)
 	}
 	return b, nil
+}
+
+func inCredentialsDir(path string) bool {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return false
+	}
+	if strings.HasPrefix(abs, credentialsDir) {
+		return true
+	}
+	dir := os.Getenv("CREDENTIALS_DIRECTORY")
+	return dir != "" && strings.HasPrefix(abs, filepath.Clean(dir)+string(filepath.Separator))
 }

@@ -26,8 +26,6 @@ type SopsOptions struct {
 	// BaseDir is what a relative file in a reference is relative to (the
 	// configuration file's directory); "" means the working directory.
 	BaseDir string
-	// ReadFile checks the identity file's permissions; nil: ReadSecretFile.
-	ReadFile func(key, path string) ([]byte, error)
 }
 
 // Sops reads values from sops-encrypted files.
@@ -37,9 +35,6 @@ type Sops struct {
 
 // NewSops returns the sops store for opts.
 func NewSops(opts SopsOptions) (*Sops, error) {
-	if opts.ReadFile == nil {
-		opts.ReadFile = ReadSecretFile
-	}
 	return &Sops{opts: opts}, nil
 }
 
@@ -56,7 +51,7 @@ func (s *Sops) Fetch(ctx context.Context, ref Ref) ([]byte, error) {
 	}
 	where := "sops " + path
 	if k := s.opts.AgeKeyFile; k != "" {
-		b, err := s.opts.ReadFile("secrets.sops.age_key_file", k)
+		b, err := ReadSecretFile("secrets.sops.age_key_file", k)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", where, err)
 		}

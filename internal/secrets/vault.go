@@ -33,10 +33,6 @@ type VaultOptions struct {
 	TokenEnv  string
 	// AppRole logs in with a role id and secret id instead.
 	AppRole *AppRoleOptions
-
-	// ReadFile reads a secret file (the token or secret id file), refusing
-	// one that others may read. nil: ReadSecretFile.
-	ReadFile func(key, path string) ([]byte, error)
 }
 
 // AppRoleOptions is AppRole auth: POST /v1/auth/<Mount>/login.
@@ -68,9 +64,6 @@ func NewVault(opts VaultOptions) (*Vault, error) {
 	u, err := url.Parse(opts.Address)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, errors.New("vault: address must be an http or https URL")
-	}
-	if opts.ReadFile == nil {
-		opts.ReadFile = ReadSecretFile
 	}
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	if opts.CAFile != "" {
@@ -236,7 +229,7 @@ func (v *Vault) loginToken(ctx context.Context) (string, error) {
 	o := v.opts
 	switch {
 	case o.TokenFile != "":
-		b, err := o.ReadFile("secrets.vault.token_file", o.TokenFile)
+		b, err := ReadSecretFile("secrets.vault.token_file", o.TokenFile)
 		if err != nil {
 			return "", fmt.Errorf("%s: %w", v.name(), err)
 		}
@@ -268,7 +261,7 @@ func (v *Vault) appRoleToken(ctx context.Context) (string, error) {
 	var sid []byte
 	switch {
 	case a.SecretIDFile != "":
-		b, err := v.opts.ReadFile("secrets.vault.approle.secret_id_file", a.SecretIDFile)
+		b, err := ReadSecretFile("secrets.vault.approle.secret_id_file", a.SecretIDFile)
 		if err != nil {
 			return "", fmt.Errorf("%s: %w", v.name(), err)
 		}
