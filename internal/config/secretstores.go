@@ -12,14 +12,15 @@ import (
 	"strings"
 	"time"
 
-	"github.com/lpops/lpops/internal/secrets"
+	"github.com/lpops/lpops/internal/secretref"
 	"go.yaml.in/yaml/v3"
 )
 
 // Secrets configures the secret stores that *_secret keys read from
 // (passphrase_secret, url_secret, token_secret, ...). A store is contacted
 // only when a secret it holds is read (check-config, the daemon's start,
-// building a notifier), never by Load. See internal/secrets.
+// building a notifier), never by Load. See internal/secrets, and
+// SecretStores for how a program links them.
 type Secrets struct {
 	// Timeout bounds one read from a store, a Vault login included.
 	Timeout Duration     `yaml:"timeout"`
@@ -70,18 +71,36 @@ type SopsSecrets struct {
 	AgeKeyFile string `yaml:"age_key_file"`
 }
 
-// DefaultSecretsTimeout bounds one read from a secret store.
+// DefaultSecretsTimeout bounds one read from a secret store (internal/secrets'
+// DefaultTimeout).
 const DefaultSecretsTimeout = 10 * time.Second
 
 // SecretRef is the value of a *_secret key: a reference to a secret in a
 // store (vault:secret/lpops#passphrase, ssm:/lpops/passphrase,
 // sops:secrets.enc.yaml#passphrase). The reference itself is not secret and
-// may be shown; what it names is read only by Value. Load ties each
-// SecretRef to the stores the file's secrets section describes.
+// may be shown; what it names is read only by Value. Load and Parse tie each
+// SecretRef that is set to the stores the file's secrets section describes.
 type SecretRef struct {
 	Ref string
-	r   *secrets.Resolver
+	r   SecretResolver
 }
+
+// SecretResolver reads the secret a reference names. internal/secrets'
+// Resolver is the one lpops uses.
+type SecretResolver interface {
+	Resolve(ctx context.Context, ref string) ([]byte, error)
+}
+
+// SecretStores builds the resolver for a configuration's secrets section.
+// It is nil until a program links the stores: lpops does, by importing
+// internal/secrets/fromconfig, which sets it. The configuration package
+// itself does not link the stores' clients (sops with its key services,
+// the AWS SDK), so the many packages and tests that only read settings stay
+// small. Set it once, before loading a configuration.
+var SecretStores func(Secrets) SecretResolver
+
+// errNoStores is Value's error in a program that does not link the stores.
+var errNoStores = errors.New("this program reads no secret store (it does not import internal/secrets/fromconfig)")
 
 var (
 	_ yaml.Unmarshaler = (*SecretRef)(nil)
@@ -109,7 +128,7 @@ func (s SecretRef) IsSet() bool { return s.Ref != "" }
 // store, and never hold the value.
 func (s SecretRef) Value(field string) ([]byte, error) {
 	if s.r == nil {
-		return nil, fmt.Errorf("%s: %s: no secret stores: the configuration was not loaded with config.Load or config.Parse", field, s.Ref)
+		return nil, fmt.Errorf("%s: %s: %w", field, s.Ref, errNoStores)
 	}
 	b, err := s.r.Resolve(context.Background(), s.Ref)
 	if err != nil {
@@ -121,8 +140,8 @@ func (s SecretRef) Value(field string) ([]byte, error) {
 // resolvePath makes the file of a sops: reference relative to dir, as Load
 // does for every other path in the file.
 func (s *SecretRef) resolvePath(dir string) {
-	r, err := secrets.ParseRef(s.Ref)
-	if err != nil || r.Scheme != secrets.SchemeSops || filepath.IsAbs(r.Path) {
+	r, err := secretref.Parse(s.Ref)
+	if err != nil || r.Scheme != secretref.SchemeSops || filepath.IsAbs(r.Path) {
 		return
 	}
 	r.Path = filepath.Join(dir, r.Path)
@@ -149,27 +168,14 @@ func (c *Config) secretRefs() map[string]*SecretRef {
 	return refs
 }
 
-// attachSecrets ties every SecretRef of c to one resolver built from the
-// secrets section. It builds no store and touches nothing outside the
-// process.
+// attachSecrets ties every SecretRef of c that is set to one resolver
+// built from the secrets section (none when SecretStores is nil). It builds
+// no store and touches nothing outside the process.
 func (c *Config) attachSecrets() {
-	s := c.Secrets
-	opts := secrets.Options{
-		Timeout: s.Timeout.Duration,
-		SSM:     secrets.SSMOptions{Region: s.SSM.Region, Endpoint: s.SSM.Endpoint},
-		Sops:    secrets.SopsOptions{AgeKeyFile: s.Sops.AgeKeyFile},
+	var r SecretResolver
+	if SecretStores != nil {
+		r = SecretStores(c.Secrets)
 	}
-	if v := s.Vault; v.Address != "" {
-		opts.Vault = &secrets.VaultOptions{
-			Address: v.Address, Namespace: v.Namespace, CAFile: v.TLSCAFile,
-			TokenFile: v.TokenFile, TokenEnv: v.TokenEnv,
-		}
-		if v.AppRole.set() {
-			opts.Vault.AppRole = &secrets.AppRoleOptions{Mount: v.AppRole.Mount, RoleID: v.AppRole.RoleID,
-				SecretIDFile: v.AppRole.SecretIDFile, SecretIDEnv: v.AppRole.SecretIDEnv}
-		}
-	}
-	r := secrets.NewResolver(opts)
 	for _, ref := range c.secretRefs() {
 		if ref.IsSet() { // an unset key stays the zero SecretRef
 			ref.r = r
@@ -215,13 +221,13 @@ func (v *validator) secretsSection(c *Config) {
 		if ref == "" {
 			continue
 		}
-		r, err := secrets.ParseRef(ref)
+		r, err := secretref.Parse(ref)
 		switch {
-		case errors.Is(err, secrets.ErrNotReference):
+		case errors.Is(err, secretref.ErrNotReference):
 			v.add(field, "", err.Error()) // not a reference: it may be the secret itself
 		case err != nil:
 			v.add(field, "", err.Error()) // the message quotes the reference
-		case r.Scheme == secrets.SchemeVault:
+		case r.Scheme == secretref.SchemeVault:
 			usesVault = true
 		}
 	}

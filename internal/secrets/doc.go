@@ -9,6 +9,11 @@
 //	ssm:<parameter name or ARN>     AWS SSM Parameter Store SecureString
 //	sops:<file>[#<key>]             a sops-encrypted YAML, JSON or binary file
 //
+// References are parsed by package secretref, which the configuration uses
+// to check them without linking any store; package fromconfig builds a
+// Resolver from the configuration's secrets section and hands it to the
+// configuration (config.SecretStores) in the programs that import it: lpops.
+//
 // Each kind of store is one backend behind the small Store interface, chosen
 // once from the reference's scheme; Resolver builds a backend the first time
 // a reference needs it, so loading a configuration never touches the network

@@ -20,7 +20,9 @@ const credentialsDir = "/run/credentials/"
 // may be group-readable (systemd makes credentials 0400 or, for a unit whose
 // user reaches them through the group, 0440), since only the unit can enter
 // that directory. Errors start with key and name the file, never what it
-// holds.
+// holds. It is config.ReadSecretFile's twin: the configuration package
+// does not import this one (see config.SecretStores), and this one does not
+// import the configuration.
 func ReadSecretFile(key, path string) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {

@@ -6,7 +6,25 @@ import (
 	"fmt"
 	"sync"
 	"time"
+
+	"github.com/lpops/lpops/internal/secretref"
 )
+
+// Ref is a parsed reference; see package secretref.
+type Ref = secretref.Ref
+
+// Schemes a reference may start with.
+const (
+	SchemeVault = secretref.SchemeVault
+	SchemeSSM   = secretref.SchemeSSM
+	SchemeSops  = secretref.SchemeSops
+)
+
+// ErrNotReference is secretref.ErrNotReference.
+var ErrNotReference = secretref.ErrNotReference
+
+// ParseRef parses a reference: secretref.Parse.
+func ParseRef(s string) (Ref, error) { return secretref.Parse(s) }
 
 // DefaultTimeout bounds one fetch (an AppRole login included) when
 // Options.Timeout is zero.

@@ -1,29 +1,29 @@
-package secrets_test
+package secretref_test
 
 import (
 	"errors"
 	"testing"
 
-	"github.com/lpops/lpops/internal/secrets"
+	"github.com/lpops/lpops/internal/secretref"
 )
 
-func TestParseRef(t *testing.T) {
+func TestParse(t *testing.T) {
 	good := []struct {
 		in   string
-		want secrets.Ref
+		want secretref.Ref
 	}{
-		{"vault:secret/lpops#passphrase", secrets.Ref{Scheme: "vault", Mount: "secret", Path: "lpops", Key: "passphrase"}},
-		{"vault:kv/hosts/orch-1#rpc_url", secrets.Ref{Scheme: "vault", Mount: "kv", Path: "hosts/orch-1", Key: "rpc_url"}},
-		{"vault:team/kv/data/lpops#token", secrets.Ref{Scheme: "vault", Mount: "team/kv", Path: "lpops", Key: "token"}},
-		{"ssm:/lpops/passphrase", secrets.Ref{Scheme: "ssm", Path: "/lpops/passphrase"}},
-		{"ssm:arn:aws:ssm:us-east-1:123456789012:parameter/lpops/pass", secrets.Ref{Scheme: "ssm", Path: "arn:aws:ssm:us-east-1:123456789012:parameter/lpops/pass"}},
-		{"sops:secrets.enc.yaml#rpc_url", secrets.Ref{Scheme: "sops", Path: "secrets.enc.yaml", Key: "rpc_url"}},
-		{"sops:/etc/lpops/s.enc.json#a.b", secrets.Ref{Scheme: "sops", Path: "/etc/lpops/s.enc.json", Key: "a.b"}},
-		{"sops:/etc/lpops/passphrase.enc", secrets.Ref{Scheme: "sops", Path: "/etc/lpops/passphrase.enc"}},
+		{"vault:secret/lpops#passphrase", secretref.Ref{Scheme: "vault", Mount: "secret", Path: "lpops", Key: "passphrase"}},
+		{"vault:kv/hosts/orch-1#rpc_url", secretref.Ref{Scheme: "vault", Mount: "kv", Path: "hosts/orch-1", Key: "rpc_url"}},
+		{"vault:team/kv/data/lpops#token", secretref.Ref{Scheme: "vault", Mount: "team/kv", Path: "lpops", Key: "token"}},
+		{"ssm:/lpops/passphrase", secretref.Ref{Scheme: "ssm", Path: "/lpops/passphrase"}},
+		{"ssm:arn:aws:ssm:us-east-1:123456789012:parameter/lpops/pass", secretref.Ref{Scheme: "ssm", Path: "arn:aws:ssm:us-east-1:123456789012:parameter/lpops/pass"}},
+		{"sops:secretref.enc.yaml#rpc_url", secretref.Ref{Scheme: "sops", Path: "secretref.enc.yaml", Key: "rpc_url"}},
+		{"sops:/etc/lpops/s.enc.json#a.b", secretref.Ref{Scheme: "sops", Path: "/etc/lpops/s.enc.json", Key: "a.b"}},
+		{"sops:/etc/lpops/passphrase.enc", secretref.Ref{Scheme: "sops", Path: "/etc/lpops/passphrase.enc"}},
 	}
 	for _, tc := range good {
 		t.Run(tc.in, func(t *testing.T) {
-			got, err := secrets.ParseRef(tc.in)
+			got, err := secretref.Parse(tc.in)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -36,8 +36,8 @@ func TestParseRef(t *testing.T) {
 		})
 	}
 	bad := []struct{ in, want string }{
-		{"hunter2", secrets.ErrNotReference.Error()},
-		{"file:/etc/x", secrets.ErrNotReference.Error()},
+		{"hunter2", secretref.ErrNotReference.Error()},
+		{"file:/etc/x", secretref.ErrNotReference.Error()},
 		{"vault:secret/lpops", "vault:secret/lpops: names no key: a KV v2 secret holds several, add #<key>, such as vault:secret/lpops#passphrase"},
 		{"vault:lpops#x", "vault:lpops#x: must be vault:<mount>/<path>#<key>, such as vault:secret/lpops#passphrase"},
 		{"vault:secret/lpops#", "vault:secret/lpops#: nothing after #: name the key to read"},
@@ -48,11 +48,11 @@ func TestParseRef(t *testing.T) {
 	}
 	for _, tc := range bad {
 		t.Run(tc.in, func(t *testing.T) {
-			_, err := secrets.ParseRef(tc.in)
+			_, err := secretref.Parse(tc.in)
 			if err == nil || err.Error() != tc.want {
 				t.Fatalf("ParseRef(%q) error = %v, want %s", tc.in, err, tc.want)
 			}
-			if tc.want == secrets.ErrNotReference.Error() && !errors.Is(err, secrets.ErrNotReference) {
+			if tc.want == secretref.ErrNotReference.Error() && !errors.Is(err, secretref.ErrNotReference) {
 				t.Errorf("not ErrNotReference")
 			}
 		})

@@ -1,4 +1,8 @@
-package secrets
+// Package secretref parses references to secrets kept in a store
+// (vault:, ssm:, sops:). It is apart from internal/secrets, which reads
+// them, so that the configuration can check a reference's form without
+// linking the stores' clients.
+package secretref
 
 import (
 	"errors"
@@ -14,7 +18,7 @@ const (
 	SchemeSops  = "sops"
 )
 
-// ErrNotReference is returned by ParseRef for a string that does not start
+// ErrNotReference is returned by Parse for a string that does not start
 // with a known scheme. Its message never repeats the string: a value put
 // where a reference belongs is most likely the secret itself.
 var ErrNotReference = errors.New("must be a secret reference: vault:<mount>/<path>#<key>, ssm:<parameter name> or sops:<file>#<key>")
@@ -48,12 +52,12 @@ func (r Ref) String() string {
 	return s
 }
 
-// ParseRef parses a secret reference. A Vault reference names its KV v2
+// Parse parses a secret reference. A Vault reference names its KV v2
 // mount as its first path segment (vault:secret/lpops#passphrase); a mount
 // whose own path has several segments is written with the API's /data/
 // between mount and path (vault:team/kv/data/lpops#passphrase). Errors
 // quote the reference only once its scheme is known to be one of ours.
-func ParseRef(s string) (Ref, error) {
+func Parse(s string) (Ref, error) {
 	scheme, rest, ok := strings.Cut(s, ":")
 	if !ok {
 		return Ref{}, ErrNotReference
