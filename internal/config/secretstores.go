@@ -260,7 +260,7 @@ func (v *validator) secretsSection(c *Config) {
 		}
 	}
 	if e := s.SSM.Endpoint; e != "" {
-		if u, err := url.Parse(e); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		if u, err := url.Parse(e); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil {
 			v.add("secrets.ssm.endpoint", e, "must be an http or https URL, such as https://ssm.eu-west-1.amazonaws.com")
 		}
 	}

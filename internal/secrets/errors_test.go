@@ -2,10 +2,14 @@ package secrets_test
 
 import (
 	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/lpops/lpops/internal/secrets"
 	"github.com/lpops/lpops/internal/secrets/secretstest"
@@ -126,5 +130,36 @@ func TestVaultAppRoleLogsInAgain(t *testing.T) {
 	read()
 	if n := v.Logins(); n != 2 {
 		t.Fatalf("%d logins after the token was revoked, want 2", n)
+	}
+}
+
+// TestStoreThatDoesNotAnswer: a store that accepts the connection and never
+// answers fails the read once the resolver's timeout ends, naming the
+// reference, instead of hanging the caller.
+func TestStoreThatDoesNotAnswer(t *testing.T) {
+	awsEnv(t)
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+		case <-release:
+		}
+	}))
+	t.Cleanup(srv.Close)
+	t.Cleanup(func() { close(release) })
+	t.Setenv("LPOPS_TEST_VAULT_TOKEN", "hvs.any")
+	opts := secrets.Options{
+		Timeout: 300 * time.Millisecond,
+		Vault:   &secrets.VaultOptions{Address: srv.URL, TokenEnv: "LPOPS_TEST_VAULT_TOKEN"},
+		SSM:     secrets.SSMOptions{Region: "us-east-1", Endpoint: srv.URL},
+	}
+	for _, ref := range []string{"vault:secret/lpops#passphrase", "ssm:/lpops/passphrase"} {
+		t.Run(strings.Split(ref, ":")[0], func(t *testing.T) {
+			_, err := secrets.NewResolver(opts).Resolve(context.Background(), ref)
+			t.Log(err)
+			if err == nil || !strings.HasPrefix(err.Error(), ref+": ") || !errors.Is(err, context.DeadlineExceeded) {
+				t.Fatalf("Resolve(%s) error = %v; want the reference and context.DeadlineExceeded", ref, err)
+			}
+		})
 	}
 }

@@ -96,7 +96,7 @@ func (r *Resolver) ResolveRef(ctx context.Context, ref Ref) ([]byte, error) {
 	defer cancel()
 	v, err := s.Fetch(ctx, ref)
 	if err != nil {
-		if ctx.Err() != nil && !errors.Is(err, context.DeadlineExceeded) {
+		if ctx.Err() != nil {
 			err = fmt.Errorf("%w (no answer within %s)", err, r.opts.Timeout)
 		}
 		return nil, fmt.Errorf("%s: %w", ref, err)
