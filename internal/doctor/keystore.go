@@ -55,6 +55,10 @@ func (d *Doctor) secretFiles() []secretFile {
 	}
 	add("signer.keystore", c.Signer.Keystore)
 	add("signer.passphrase_file", c.Signer.PassphraseFile)
+	// The secret stores' own credentials unlock the passphrase as surely.
+	add("secrets.vault.token_file", c.Secrets.Vault.TokenFile)
+	add("secrets.vault.approle.secret_id_file", c.Secrets.Vault.AppRole.SecretIDFile)
+	add("secrets.sops.age_key_file", c.Secrets.Sops.AgeKeyFile)
 	out = append(out,
 		secretFile{key: "host.node.keystore_path", path: h.Node.KeystorePath, owner: h.Node.User, privateDir: true, mayBeDir: true},
 		secretFile{key: "host.node.passphrase_credential", path: h.Node.PassphraseCredential, owner: "root", privateDir: true},
