@@ -723,7 +723,7 @@ func TestChainNodeMismatch(t *testing.T) {
 			`run one there (host.chain_node.kind nitro for Arbitrum One) or use a hosted endpoint (got "http://127.0.0.1:8547")`},
 		{"RestartsUnitNotRendered", func(c *config.Config) {
 			c.Remediation.Runbooks[0].Steps[0].Unit = "arbitrum.service"
-		}, `787:17: remediation.runbooks[0].steps[0].unit: is not a unit render writes (livepeer.service, lpops.service, nitro.service): ` +
+		}, `816:17: remediation.runbooks[0].steps[0].unit: is not a unit render writes (livepeer.service, lpops.service, nitro.service): ` +
 			`the polkit rule would let lpops restart a unit this host does not have (got "arbitrum.service")`},
 	}
 	for _, tt := range tests {
