@@ -159,10 +159,8 @@ func checkSecrets(ctx context.Context, c *config.Config) (signer string, err err
 	if _, err := notify.NewAll(c.Alerts.Channels); err != nil {
 		errs = append(errs, err)
 	}
-	if c.API.TokenFile != "" {
-		if _, err := api.LoadToken(c.API.TokenFile); err != nil {
-			errs = append(errs, err)
-		}
+	if _, err := api.ConfigToken(c.API); err != nil {
+		errs = append(errs, err)
 	}
 	if _, err := c.Alerts.Heartbeat.URL(); err != nil {
 		errs = append(errs, err)
@@ -211,8 +209,11 @@ func printSummary(w io.Writer, c *config.Config, signer string) {
 	}
 	if c.Signer.Keystore != "" {
 		source := "file " + c.Signer.PassphraseFile
-		if c.Signer.PassphraseEnv != "" {
+		switch {
+		case c.Signer.PassphraseEnv != "":
 			source = "environment variable " + c.Signer.PassphraseEnv
+		case c.Signer.PassphraseSecret.IsSet():
+			source = "secret " + c.Signer.PassphraseSecret.Ref
 		}
 		who := signer
 		if who == "" { // --syntax-only: the keystore was not opened

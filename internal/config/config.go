@@ -17,8 +17,10 @@
 // Secrets stay out of the Config's printable surface: a provider URL that
 // embeds an API key may come from url_file or url_env, and endpoints are
 // named by scheme://host[:port] so logs and metrics never show the key; the
-// keystore passphrase only ever comes from a file or an environment variable
-// and is read on demand by Signer.Passphrase. No error produced here quotes the
+// keystore passphrase only ever comes from a file, an environment variable
+// or a secret store (a *_secret key: Vault, SSM Parameter Store or a sops
+// file; see secretstores.go and internal/secrets) and is read on demand by
+// Signer.Passphrase. No error produced here quotes the
 // content of a secret.
 package config
 
@@ -61,6 +63,9 @@ type Config struct {
 	Remediation Remediation `yaml:"remediation"`
 	// Backup: encrypted backups of keys, config and state; see backup.go.
 	Backup Backup `yaml:"backup"`
+	// Secrets: the secret stores *_secret keys read from; see
+	// secretstores.go.
+	Secrets Secrets `yaml:"secrets"`
 
 	// positions is where each key path was read from, for Place; nil for a
 	// Config not parsed from a file.
@@ -75,6 +80,8 @@ type Endpoint struct {
 	URL     string `yaml:"url"`
 	URLFile string `yaml:"url_file"`
 	URLEnv  string `yaml:"url_env"`
+	// URLSecret reads the URL from a secret store.
+	URLSecret SecretRef `yaml:"url_secret"`
 }
 
 // Chain tunes how lpops reads the chain.
@@ -109,16 +116,17 @@ type Node struct {
 
 // Signer chooses how lpops signs (Kind) and configures that backend. The
 // keystore kind names the go-ethereum keystore file and where its passphrase
-// comes from: a file or a named environment variable, never a literal and
-// never argv. The aws-kms and clef kinds keep the key off the host.
+// comes from: a file, a named environment variable or a secret store, never
+// a literal and never argv. The aws-kms and clef kinds keep the key off the host.
 type Signer struct {
 	// Kind is keystore (the default), aws-kms or clef.
-	Kind           string     `yaml:"kind"`
-	Keystore       string     `yaml:"keystore"`
-	PassphraseFile string     `yaml:"passphrase_file"`
-	PassphraseEnv  string     `yaml:"passphrase_env"`
-	KMS            SignerKMS  `yaml:"kms"`
-	Clef           SignerClef `yaml:"clef"`
+	Kind             string     `yaml:"kind"`
+	Keystore         string     `yaml:"keystore"`
+	PassphraseFile   string     `yaml:"passphrase_file"`
+	PassphraseEnv    string     `yaml:"passphrase_env"`
+	PassphraseSecret SecretRef  `yaml:"passphrase_secret"`
+	KMS              SignerKMS  `yaml:"kms"`
+	Clef             SignerClef `yaml:"clef"`
 }
 
 // Signer kinds.
@@ -245,6 +253,7 @@ func Default() Config {
 		Remediation: DefaultRemediation(),
 		Backup:      DefaultBackup(),
 		Alerts:      DefaultAlerts(),
+		Secrets:     Secrets{Timeout: Duration{DefaultSecretsTimeout}},
 		StateDir:    "/var/lib/lpops",
 		Listen:      "127.0.0.1:7940",
 		Log: Log{

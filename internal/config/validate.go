@@ -46,6 +46,7 @@ func (c *Config) Validate() error {
 	v.remediation(c.Remediation)
 	v.remediationEndpoints(c.Remediation, c.RPC)
 	v.backup(c.Backup)
+	v.secretsSection(c)
 	return errors.Join(v.errs...)
 }
 
@@ -132,16 +133,16 @@ func (v *validator) rpc(eps []Endpoint) {
 	for i, e := range eps {
 		p := fmt.Sprintf("rpc[%d]", i)
 		var set []string
-		for _, s := range []struct{ key, val string }{{"url", e.URL}, {"url_file", e.URLFile}, {"url_env", e.URLEnv}} {
+		for _, s := range []struct{ key, val string }{{"url", e.URL}, {"url_file", e.URLFile}, {"url_env", e.URLEnv}, {"url_secret", e.URLSecret.Ref}} {
 			if s.val != "" {
 				set = append(set, s.key)
 			}
 		}
 		switch {
 		case len(set) == 0:
-			v.add(p, "", "needs one of url, url_file or url_env")
+			v.add(p, "", "needs one of url, url_file, url_env or url_secret")
 		case len(set) > 1:
-			v.add(p, "", fmt.Sprintf("sets %s; set exactly one of url, url_file or url_env", strings.Join(set, " and ")))
+			v.add(p, "", fmt.Sprintf("sets %s; set exactly one of url, url_file, url_env or url_secret", strings.Join(set, " and ")))
 		case e.URL != "":
 			if msg, shown := checkEndpointURL(e.URL); msg != "" {
 				v.add(p+".url", shown, msg)
@@ -213,6 +214,8 @@ func (e Endpoint) defaultName() string {
 		return "file:" + filepath.Base(e.URLFile)
 	case e.URLEnv != "":
 		return "env:" + e.URLEnv
+	case e.URLSecret.IsSet():
+		return e.URLSecret.Ref
 	}
 	return ""
 }
@@ -275,6 +278,9 @@ func (v *validator) signer(c *Config) {
 				v.add(f.key, f.val, fmt.Sprintf("is for signer.kind keystore, not %s", s.Kind))
 			}
 		}
+		if s.PassphraseSecret.IsSet() {
+			v.add("signer.passphrase_secret", "", fmt.Sprintf("is for signer.kind keystore, not %s", s.Kind))
+		}
 	}
 	switch s.Kind {
 	case SignerKindAWSKMS:
@@ -319,12 +325,11 @@ func (v *validator) signer(c *Config) {
 		}
 	}
 	if s.Kind == SignerKindKeystore && s.Keystore != "" {
-		switch {
-		case s.PassphraseFile == "" && s.PassphraseEnv == "":
-			v.add("signer", "", "needs passphrase_file or passphrase_env to unlock the keystore")
-		case s.PassphraseFile != "" && s.PassphraseEnv != "":
-			v.add("signer", "", "sets both passphrase_file and passphrase_env; set only one")
+		if s.PassphraseFile == "" && s.PassphraseEnv == "" && !s.PassphraseSecret.IsSet() {
+			v.add("signer", "", "needs passphrase_file, passphrase_env or passphrase_secret to unlock the keystore")
 		}
+		v.oneSecretSource("signer", "a passphrase", false, secretSource{"passphrase_file", s.PassphraseFile != ""},
+			secretSource{"passphrase_env", s.PassphraseEnv != ""}, secretSource{"passphrase_secret", s.PassphraseSecret.IsSet()})
 	}
 	if s.PassphraseEnv != "" {
 		v.envName("signer.passphrase_env", s.PassphraseEnv)

@@ -169,7 +169,7 @@ func (d *Daemon) buildRemediation(cfg *config.Config, eps []config.ResolvedEndpo
 	if d.remediator, err = remediate.New(ro); err != nil {
 		return err
 	}
-	tok, err := api.LoadToken(cfg.API.TokenFile)
+	tok, err := api.ConfigToken(cfg.API)
 	if err != nil {
 		return err
 	}
@@ -200,7 +200,7 @@ func (d *Daemon) buildAlerts(cfg *config.Config) error {
 	if d.alerts, err = alert.New(ao); err != nil {
 		return err
 	}
-	tok, err := api.LoadToken(cfg.API.TokenFile)
+	tok, err := api.ConfigToken(cfg.API)
 	if err != nil {
 		return err
 	}

@@ -62,6 +62,10 @@ func (d *Doctor) secretFiles() []secretFile {
 		out = append(out, secretFile{key: "signer.clef (clef master password)", owner: "root", privateDir: true, required: true,
 			path: strings.TrimSuffix(h.Lpops.CredentialsDir, "/") + "/" + render.ClefMasterCredential})
 	}
+	// The secret stores' own credentials unlock the passphrase as surely.
+	add("secrets.vault.token_file", c.Secrets.Vault.TokenFile)
+	add("secrets.vault.approle.secret_id_file", c.Secrets.Vault.AppRole.SecretIDFile)
+	add("secrets.sops.age_key_file", c.Secrets.Sops.AgeKeyFile)
 	out = append(out,
 		secretFile{key: "host.node.keystore_path", path: h.Node.KeystorePath, owner: h.Node.User, privateDir: true, mayBeDir: true},
 		secretFile{key: "host.node.passphrase_credential", path: h.Node.PassphraseCredential, owner: "root", privateDir: true},

@@ -66,6 +66,16 @@ func (d *Doctor) readSecrets(env *runEnv) (out []secret, notes []string, incompl
 			notes = append(notes, fmt.Sprintf("signer.passphrase_env: %s is not set in doctor's environment", s.PassphraseEnv))
 			incomplete = true
 		}
+	case s.PassphraseSecret.IsSet():
+		// From a secret store: read it as lpops does, to look for copies
+		// of it on the host.
+		if v, err := s.Passphrase(); err == nil {
+			env.addSecret(v)
+			out = append(out, secret{source: "signer.passphrase_secret", value: v})
+		} else {
+			notes = append(notes, shortErr(err))
+			incomplete = true
+		}
 	}
 	if p := d.cfg.Host.Node.PassphraseCredential; p != "" {
 		readFile("host.node.passphrase_credential", p)
