@@ -59,6 +59,8 @@ type Config struct {
 	Host Host `yaml:"host"`
 	// Remediation: runbooks bound to alert states; see remediation.go.
 	Remediation Remediation `yaml:"remediation"`
+	// HA: instances sharing one orchestrator on etcd; see ha.go.
+	HA HA `yaml:"ha"`
 
 	// positions is where each key path was read from, for Place; nil for a
 	// Config not parsed from a file.
@@ -183,6 +185,7 @@ func Default() Config {
 		Host:        DefaultHost(),
 		Remediation: DefaultRemediation(),
 		Alerts:      DefaultAlerts(),
+		HA:          DefaultHA(),
 		StateDir:    "/var/lib/lpops",
 		Listen:      "127.0.0.1:7940",
 		Log: Log{

@@ -45,6 +45,7 @@ func (c *Config) Validate() error {
 	v.chainNode(c)
 	v.remediation(c.Remediation)
 	v.remediationEndpoints(c.Remediation, c.RPC)
+	v.ha(c.HA)
 	return errors.Join(v.errs...)
 }
 
