@@ -72,6 +72,7 @@ type flagSpec struct {
 var (
 	argWords = map[string][]string{
 		"alerts":     {"list", "silence", "unsilence"},
+		"ha":         {"step-down"},
 		"completion": {"bash", "zsh", "fish"},
 	}
 	argFiles = map[string]bool{"check-config": true}

@@ -55,7 +55,7 @@ func TestExitCodes(t *testing.T) {
 	// Commands that read a configuration, and the flags each needs besides.
 	readers := map[string][]string{
 		"run": nil, "status": nil, "reward": nil, "rounds": nil, "txs": nil,
-		"alerts": nil, "doctor": nil, "check-config": nil, "render": {"--out", t.TempDir()},
+		"alerts": nil, "ha": nil, "doctor": nil, "check-config": nil, "render": {"--out", t.TempDir()},
 	}
 	type tc struct {
 		name string

@@ -28,6 +28,7 @@ func commands() []command {
 		{"rounds", "show round history: who rewarded, LPT earned, lpops' fees", runRounds},
 		{"txs", "list the account's recent transactions, decoded", runTxs},
 		{"alerts", "list alerts and silences; silence or unsilence alerts", runAlerts},
+		{"ha", "high availability on etcd: step-down (the leader resigns)", runHA},
 		{"render", "render host configuration (systemd, firewall, cloud-init, AWS) from the config", runRender},
 		{"doctor", "audit this host against the config's policy: pass, warn or fail, with fixes", runDoctor},
 		{"check-config", "validate a configuration file without running", runCheckConfig},

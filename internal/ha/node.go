@@ -264,9 +264,8 @@ func (n *Node) poll(ctx context.Context) {
 
 // Status is what status, the page and `lpops status` show of HA.
 type Status struct {
-	Enabled bool   `json:"enabled"`
-	Name    string `json:"name"`
-	Role    string `json:"role"`
+	Name string `json:"name"`
+	Role string `json:"role"`
 	// Leader is the leading instance's name; empty while nobody leads.
 	Leader string `json:"leader,omitempty"`
 	// LeaderSince is when this instance saw the current leader take over
@@ -287,7 +286,7 @@ func (n *Node) Status() Status {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	now := time.Now()
-	s := Status{Enabled: true, Name: n.o.Name, Leader: n.leader, LeaderSince: n.since,
+	s := Status{Name: n.o.Name, Leader: n.leader, LeaderSince: n.since,
 		Members: append([]Member{}, n.members...), LastOK: n.lastOK, LastError: n.lastErr,
 		LeaseTTL: int64(n.o.TTL / time.Second)}
 	s.Quorum = !n.lastOK.IsZero() && now.Sub(n.lastOK) < n.o.TTL
