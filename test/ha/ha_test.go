@@ -11,6 +11,9 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/lpops/lpops/internal/rpcproxy"
+	"github.com/lpops/lpops/internal/testenv"
 )
 
 // beforeSend waits until lp is in round r and has not sent its reward yet.
@@ -97,6 +100,50 @@ func TestLeaderKilledFollowerTakesOver(t *testing.T) {
 	a.role("leader")
 	a.rewarded(r3)
 	e.wantOnePerRound(r1, r2, r3)
+}
+
+// TestLeaderKilledBetweenSignAndBroadcast: the leader signs the reward and
+// records it in etcd, and dies while its broadcast is still on the way (held
+// by a proxy, then dropped: it never reaches the chain). The follower takes
+// over, finds the signed transaction in the round's record and broadcasts
+// it: the round is rewarded by that very transaction, none signed anew.
+func TestLeaderKilledBetweenSignAndBroadcast(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	px, err := rpcproxy.New(e.chain.URL, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { px.Close() })
+	a := e.startOn("a", px.URL)
+	a.role("leader")
+	b := e.start("b")
+	b.wait("follower of a", func(s *statusDoc) bool { return s.HA.Leader == "a" && len(s.HA.Members) == 2 })
+	r1 := firstRewarded(e, a)
+	r2 := r1 + 1
+	a.beforeSend(r2)
+	// Initialized by someone else (as nodes do), so a's only send is the
+	// reward.
+	if err := e.dep.EnsureRoundInitialized(e.ctx, e.owner); err != nil {
+		t.Fatal(err)
+	}
+	px.HoldSends()
+	testenv.WaitFor(t, statusTimeout, "a's reward broadcast to reach the proxy", func() bool { return px.HeldSends() > 0 })
+	a.kill()
+	px.DropSends()
+	b.role("leader")
+	b.rewarded(r2)
+	s := b.wait("round r2 settled", func(s *statusDoc) bool { return s.Keeper.Round == r2 && s.Keeper.State == "done" })
+	var rewards int
+	for _, tx := range s.Keeper.Txs {
+		if tx.Kind == "reward" {
+			rewards++
+		}
+	}
+	if rewards != 1 {
+		t.Errorf("round %d's record holds %d reward transactions; want 1, a's, broadcast by b", r2, rewards)
+	}
+	e.wantOnePerRound(r1, r2)
 }
 
 // TestFrozenLeaderIsFenced: the leader frozen (SIGSTOP) past its lease; the

@@ -93,6 +93,13 @@ type lpops struct {
 // the chain.
 func (e *env) start(name string) *lpops {
 	e.t.Helper()
+	return e.startOn(name, e.chain.URL)
+}
+
+// startOn is start with lpops reading and sending through rpcURL (a proxy
+// in front of the chain).
+func (e *env) startOn(name, rpcURL string) *lpops {
+	e.t.Helper()
 	dir := e.t.TempDir()
 	keystore, err := signer.WriteKeystore(filepath.Join(dir, "keystore"), e.signer, passphrase, true)
 	if err != nil {
@@ -137,7 +144,7 @@ ha:
 %s  key_prefix: %s
   lease_ttl: %s
   name: %s
-`, e.chain.ChainID.Uint64(), e.dep.Controller.Hex(), e.chain.URL, addr(e.orch).Hex(), keystore, pass, grace,
+`, e.chain.ChainID.Uint64(), e.dep.Controller.Hex(), rpcURL, addr(e.orch).Hex(), keystore, pass, grace,
 		filepath.Join(dir, "state"), eps.String(), e.prefix, leaseTTL, name)
 	return &lpops{name: name, t: e.t, Lpops: testenv.StartLpops(e.t, testenv.LpopsOptions{
 		Dir: dir, Config: cfg, Timeout: 60 * time.Second, ReadyWhat: "lpops " + name + " to read the chain and see the election",
