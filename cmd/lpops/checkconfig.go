@@ -11,6 +11,7 @@ import (
 
 	"github.com/lpops/lpops/internal/api"
 	"github.com/lpops/lpops/internal/config"
+	"github.com/lpops/lpops/internal/ha"
 	"github.com/lpops/lpops/internal/notify"
 	"github.com/lpops/lpops/internal/signer"
 )
@@ -156,6 +157,9 @@ func checkSecrets(c *config.Config) (signer string, err error) {
 	if _, err := c.Alerts.Heartbeat.URL(); err != nil {
 		errs = append(errs, err)
 	}
+	if err := ha.CheckSecrets(c.HA); err != nil {
+		errs = append(errs, err)
+	}
 	return signer, errors.Join(errs...)
 }
 
@@ -208,6 +212,9 @@ func printSummary(w io.Writer, c *config.Config, signer string) {
 	}
 	line("state dir", "%s", c.StateDir)
 	line("listen", "%s", c.Listen)
+	if c.HA.Enabled() {
+		line("ha", "%s on %d etcd endpoints under %s (lease %s)", c.HA.InstanceName(), len(c.HA.Endpoints), c.HA.KeyPrefix, c.HA.LeaseTTL)
+	}
 }
 
 func fmtGwei(g float64) string {

@@ -3,6 +3,7 @@ package ha
 import (
 	"crypto/tls"
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"os"
 	"time"
@@ -21,6 +22,39 @@ const dialTimeout = 5 * time.Second
 // The connection is lazy: an unreachable cluster is an error of the first
 // request, not of Dial, so an instance starts (and alerts) without quorum.
 func Dial(c config.HA) (*clientv3.Client, error) {
+	cc, err := clientConfig(c)
+	if err != nil {
+		return nil, err
+	}
+	cli, err := clientv3.New(cc)
+	if err != nil {
+		return nil, fmt.Errorf("ha: etcd client: %w", err)
+	}
+	return cli, nil
+}
+
+// CheckSecrets reads what Dial reads (the TLS files, the password) without
+// connecting: `lpops check-config` reports a missing one before the daemon
+// needs it.
+func CheckSecrets(c config.HA) error {
+	if !c.Enabled() {
+		return nil
+	}
+	var errs []error
+	if c.TLS != (config.HATLS{}) {
+		if _, err := tlsConfig(c.TLS); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if c.Auth.Username != "" {
+		if _, err := c.Auth.Password(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func clientConfig(c config.HA) (clientv3.Config, error) {
 	cc := clientv3.Config{
 		Endpoints:   c.Endpoints,
 		DialTimeout: dialTimeout,
@@ -33,22 +67,18 @@ func Dial(c config.HA) (*clientv3.Client, error) {
 	if c.TLS != (config.HATLS{}) {
 		t, err := tlsConfig(c.TLS)
 		if err != nil {
-			return nil, err
+			return cc, err
 		}
 		cc.TLS = t
 	}
 	if c.Auth.Username != "" {
 		p, err := c.Auth.Password()
 		if err != nil {
-			return nil, err
+			return cc, err
 		}
 		cc.Username, cc.Password = c.Auth.Username, p
 	}
-	cli, err := clientv3.New(cc)
-	if err != nil {
-		return nil, fmt.Errorf("ha: etcd client: %w", err)
-	}
-	return cli, nil
+	return cc, nil
 }
 
 func tlsConfig(c config.HATLS) (*tls.Config, error) {

@@ -2,8 +2,11 @@ package ha
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"math/big"
+	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -266,5 +269,57 @@ func TestStoreScanAndMove(t *testing.T) {
 	var r keeper.Record
 	if err := a.store.Get("keeper.rounds.quarantine", key, &r); err != nil || r.Round != 5 {
 		t.Fatalf("moved record = %+v, %v", r, err)
+	}
+}
+
+// TestStepDownAPI: the route needs the bearer token; with it, the leader
+// resigns and another instance leads.
+func TestStepDownAPI(t *testing.T) {
+	c := testenv.StartEtcd(t, testenv.EtcdOptions{})
+	a := start(t, c, "a")
+	waitLeader(t, a)
+	b := start(t, c, "b")
+	testenv.WaitFor(t, 10*time.Second, "b to campaign", func() bool { return len(b.node.Status().Members) == 2 })
+	const token = "0123456789abcdef0123456789abcdef"
+	mux := http.NewServeMux()
+	mux.Handle(PathStepDown, StepDownHandler(a.node, token))
+	mux.Handle("POST /off", StepDownHandler(a.node, ""))
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	post := func(path, auth string) (int, StepDownDoc) {
+		req, _ := http.NewRequest(http.MethodPost, srv.URL+path, nil)
+		if auth != "" {
+			req.Header.Set("Authorization", auth)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var doc StepDownDoc
+		if err := json.NewDecoder(resp.Body).Decode(&doc); err != nil {
+			t.Fatal(err)
+		}
+		return resp.StatusCode, doc
+	}
+	if code, doc := post("/off", "Bearer "+token); code != http.StatusForbidden || doc.SteppedDown {
+		t.Errorf("without api.token_file: %d %+v; want 403", code, doc)
+	}
+	if code, _ := post("/api/v1/ha/step-down", ""); code != http.StatusUnauthorized {
+		t.Errorf("without a token: %d; want 401", code)
+	}
+	if code, _ := post("/api/v1/ha/step-down", "Bearer wrong"); code != http.StatusUnauthorized {
+		t.Errorf("with a wrong token: %d; want 401", code)
+	}
+	if !a.node.Leading() {
+		t.Fatal("a refused request changed the leader")
+	}
+	code, doc := post("/api/v1/ha/step-down", "Bearer "+token)
+	if code != http.StatusOK || !doc.SteppedDown || doc.Name != "a" {
+		t.Fatalf("step-down: %d %+v; want 200, stepped down", code, doc)
+	}
+	waitLeader(t, b)
+	if code, doc := post("/api/v1/ha/step-down", "Bearer "+token); code != http.StatusOK || doc.SteppedDown {
+		t.Errorf("step-down of a follower: %d %+v; want 200, not stepped down", code, doc)
 	}
 }
