@@ -100,6 +100,13 @@ func (e *env) start(name string) *lpops {
 // in front of the chain).
 func (e *env) startOn(name, rpcURL string) *lpops {
 	e.t.Helper()
+	return e.startWith(name, rpcURL, e.etcd.Endpoints)
+}
+
+// startWith is startOn with the etcd endpoints given (proxies in front of
+// the members).
+func (e *env) startWith(name, rpcURL string, etcdEndpoints []string) *lpops {
+	e.t.Helper()
 	dir := e.t.TempDir()
 	keystore, err := signer.WriteKeystore(filepath.Join(dir, "keystore"), e.signer, passphrase, true)
 	if err != nil {
@@ -110,7 +117,7 @@ func (e *env) startOn(name, rpcURL string) *lpops {
 		e.t.Fatal(err)
 	}
 	var eps strings.Builder
-	for _, u := range e.etcd.Endpoints {
+	for _, u := range etcdEndpoints {
 		fmt.Fprintf(&eps, "    - %s\n", u)
 	}
 	cfg := fmt.Sprintf(`# Written by test/ha.
