@@ -148,6 +148,11 @@ func (n *Node) term(ctx context.Context) error {
 			return errors.New("lease lost while campaigning")
 		default:
 		}
+		// Revoke the lease: a key this campaign wrote must not hold the
+		// others back until it expires.
+		rctx, rcancel := context.WithTimeout(context.Background(), n.o.TTL)
+		_, _ = n.cli.Revoke(rctx, s.Lease())
+		rcancel()
 		return err
 	}
 	n.mu.Lock()

@@ -47,8 +47,19 @@ type env struct {
 	prefix string
 }
 
+// slots bounds how many scenarios (each a chain, three etcd members and two
+// lpops) run at once: CI shares two cores.
+var slots = make(chan struct{}, 3)
+
 func newEnv(t testing.TB) *env {
 	t.Helper()
+	select {
+	case slots <- struct{}{}:
+	case <-t.Context().Done():
+		t.Fatal("test ended while waiting for a slot")
+	}
+	// Registered first, so it runs last: after the processes are gone.
+	t.Cleanup(func() { <-slots })
 	ctx, cancel := context.WithTimeout(t.Context(), setupTimeout)
 	t.Cleanup(cancel)
 	e := &env{t: t, ctx: ctx, prefix: "/lpops/" + strings.ToLower(t.Name()) + "/"}
