@@ -323,3 +323,33 @@ func TestStepDownAPI(t *testing.T) {
 		t.Errorf("step-down of a follower: %d %+v; want 200, not stepped down", code, doc)
 	}
 }
+
+// TestProbeLeaderMissing: the cluster answers, nobody campaigns: after a
+// lease TTL the probe raises HALeaderMissing; once an instance leads it
+// resolves. HAQuorumLost stays quiet throughout.
+func TestProbeLeaderMissing(t *testing.T) {
+	c := testenv.StartEtcd(t, testenv.EtcdOptions{})
+	n := NewNode(dial(t, c), Options{Prefix: "/lpops-test/", Name: "watcher", TTL: testTTL})
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	go n.watch(ctx) // watching only: it does not campaign
+	p := NewProbe(n)
+	firing := func(name string) bool {
+		for _, o := range p.Check(ctx).Observations {
+			if o.Name == AlertHAQuorumLost && o.Firing {
+				t.Errorf("HAQuorumLost fires with the cluster up: %s", o.Description)
+			}
+			if o.Name == name && o.Firing {
+				return true
+			}
+		}
+		return false
+	}
+	testenv.WaitFor(t, 20*time.Second, "HALeaderMissing to fire", func() bool { return firing(AlertHALeaderMissing) })
+	a := start(t, c, "a")
+	waitLeader(t, a)
+	testenv.WaitFor(t, 20*time.Second, "HALeaderMissing to resolve", func() bool { return !firing(AlertHALeaderMissing) })
+	if s := n.Status(); s.Leader != "a" || s.Role != RoleFollower {
+		t.Errorf("watcher sees leader %q, role %s; want a, follower", s.Leader, s.Role)
+	}
+}

@@ -56,9 +56,12 @@ func (p *Probe) Check(_ context.Context) probe.Result {
 	r.Values["quorum"] = b2f(s.Quorum)
 	r.Values["members"] = float64(len(s.Members))
 
-	quorum := alert.Observation{Name: AlertHAQuorumLost, Severity: alert.Critical, Firing: !s.Quorum,
+	// Lost: no answer within a lease TTL and a request that failed (before
+	// the first request there is nothing to say).
+	lost := !s.Quorum && s.LastError != ""
+	quorum := alert.Observation{Name: AlertHAQuorumLost, Severity: alert.Critical, Firing: lost,
 		Summary: "this instance reaches the etcd cluster"}
-	if !s.Quorum {
+	if lost {
 		quorum.Summary = "HA: the etcd cluster does not answer this instance: no lpops instance can record a transaction, so none sends"
 		quorum.Description = fmt.Sprintf("Instance %s; last answer from etcd: %s; last error: %s.", s.Name, when(s.LastOK), s.LastError)
 		r.Success, r.Error = false, quorum.Summary
