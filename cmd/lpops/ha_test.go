@@ -40,3 +40,14 @@ func TestPrintHA(t *testing.T) {
 		t.Errorf("printHA:\n%s\nwant:\n%s", b.String(), want)
 	}
 }
+
+// TestRewardSubmitRefusedInHA: a one-shot command holds no leadership, so
+// it must not send beside the leading daemon.
+func TestRewardSubmitRefusedInHA(t *testing.T) {
+	noDefaultConfig(t)
+	cfg := minimalConfig(t, "signer:\n  keystore: /nonexistent/keystore\n  passphrase_env: LPOPS_TEST_NOPASS\nha:\n  endpoints:\n    - http://127.0.0.1:1\n")
+	code, _, errOut := runCLI(t, "reward", "--config", cfg, "--submit")
+	if code == 0 || !strings.Contains(errOut, "--submit is refused with ha: configured") {
+		t.Errorf("exit %d, stderr %q; want a refusal naming ha", code, errOut)
+	}
+}
