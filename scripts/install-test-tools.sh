@@ -16,6 +16,9 @@
 #     mkfs.ext4, shellcheck, systemd-analyze, dbus-daemon, zsh, fish, chromium}
 #                      Debian 12 packages unpacked (apt-get download + dpkg -x)
 #                      into .tools/deb/root, never installed (install_debs)
+#   .tools/bin/{etcd, etcdctl}
+#                      Debian 12's etcd-server and etcd-client at ETCD_VERSION,
+#                      unpacked the same way (install_etcd)
 #
 # Nothing is installed system-wide: node and npm come from the host (the
 # script stops, naming them, when they are missing). `apt-get update` when the
@@ -543,6 +546,49 @@ install_node() {
 		die "${missing[*]} not found on PATH: the tests need Node.js (node evaluates the rendered polkit rule, npm fetches anvil); install it first (Debian: apt-get install nodejs npm), this script installs nothing system-wide"
 }
 
+# ---------------------------------------------------------------------------
+# etcd (internal/ha, test/ha, bench/failover: a 3-member cluster on loopback).
+# Debian 12's etcd-server and etcd-client (etcd and etcdctl, ETCD_VERSION),
+# fetched with apt-get download and unpacked with dpkg -x into .tools/deb/root
+# like the packages above, but on their own: both are static Go binaries with
+# no library to unpack, and a stamp of their own keeps install_debs' closure
+# (and its stamp) untouched. Nothing is installed, enabled or started.
+# ---------------------------------------------------------------------------
+ETCD_VERSION=3.4.23-4+b4
+install_etcd() {
+	local v=${ETCD_VERSION%%-*}
+	if has_version "$BIN/etcd" "^etcd Version: ${v//./\\.}$" --version &&
+		has_version "$BIN/etcdctl" "^etcdctl version: ${v//./\\.}$" version; then
+		log "etcd $ETCD_VERSION already installed"
+		return
+	fi
+	if ! command -v apt-get >/dev/null || ! command -v dpkg >/dev/null; then
+		die "apt-get and dpkg not found: etcd comes from Debian 12's etcd-server"
+	fi
+	local p file
+	mkdir -p "$DEB/archives" "$DEBROOT"
+	LC_ALL=C apt-cache policy etcd-server etcd-client 2>/dev/null | grep -q "^  Candidate: ${ETCD_VERSION//+/\\+}$" ||
+		apt_update
+	for p in etcd-server etcd-client; do
+		file=$(compgen -G "$DEB/archives/${p}_${ETCD_VERSION}_*.deb" | head -n1) || true
+		if [[ -z $file ]]; then
+			log "apt-get download $p=$ETCD_VERSION into .tools/deb/archives"
+			(cd "$DEB/archives" && apt-get download -q "$p=$ETCD_VERSION") >"$DEB/download-etcd.log" 2>&1 ||
+				die "apt-get download $p=$ETCD_VERSION failed: $(tail -n 5 "$DEB/download-etcd.log")"
+			file=$(compgen -G "$DEB/archives/${p}_${ETCD_VERSION}_*.deb" | head -n1) ||
+				die "apt-get download did not fetch $p $ETCD_VERSION"
+		fi
+		dpkg -x "$file" "$DEBROOT"
+	done
+	write_wrapper etcd usr/bin/etcd
+	write_wrapper etcdctl usr/bin/etcdctl
+	has_version "$BIN/etcd" "^etcd Version: ${v//./\\.}$" --version ||
+		die "installed etcd does not report version $v"
+	has_version "$BIN/etcdctl" "^etcdctl version: ${v//./\\.}$" version ||
+		die "installed etcdctl does not report version $v"
+	log "etcd $ETCD_VERSION installed"
+}
+
 install_anvil
 install_geth
 install_staticcheck
@@ -550,5 +596,6 @@ install_local_kms
 install_clef
 install_minio
 install_debs
+install_etcd
 
 log "tools ready in .tools/bin"

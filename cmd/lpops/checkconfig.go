@@ -12,6 +12,7 @@ import (
 
 	"github.com/lpops/lpops/internal/api"
 	"github.com/lpops/lpops/internal/config"
+	"github.com/lpops/lpops/internal/ha"
 	"github.com/lpops/lpops/internal/notify"
 	"github.com/lpops/lpops/internal/signer"
 )
@@ -165,6 +166,9 @@ func checkSecrets(ctx context.Context, c *config.Config) (signer string, err err
 	if _, err := c.Alerts.Heartbeat.URL(); err != nil {
 		errs = append(errs, err)
 	}
+	if err := ha.CheckSecrets(c.HA); err != nil {
+		errs = append(errs, err)
+	}
 	return signer, errors.Join(errs...)
 }
 
@@ -226,6 +230,9 @@ func printSummary(w io.Writer, c *config.Config, signer string) {
 	}
 	line("state dir", "%s", c.StateDir)
 	line("listen", "%s", c.Listen)
+	if c.HA.Enabled() {
+		line("ha", "%s on %d etcd endpoints under %s (lease %s)", c.HA.InstanceName(), len(c.HA.Endpoints), c.HA.KeyPrefix, c.HA.LeaseTTL)
+	}
 }
 
 func fmtGwei(g float64) string {

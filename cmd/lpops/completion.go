@@ -74,6 +74,7 @@ var (
 		"alerts":        {"list", "silence", "unsilence"},
 		"backup":        {"create", "verify", "list", "restore"},
 		"completion":    {"bash", "zsh", "fish"},
+		"ha":            {"step-down"},
 		"signer":        {"new"},
 		"reward-caller": {"set", "show"},
 	}

@@ -30,6 +30,7 @@ func commands() []command {
 		{"signer", "create a hot key for lpops to sign with (keystore or AWS KMS)", runSigner},
 		{"reward-caller", "set or show the orchestrator's LIP-118 reward caller", runRewardCaller},
 		{"alerts", "list alerts and silences; silence or unsilence alerts", runAlerts},
+		{"ha", "high availability on etcd: step-down (the leader resigns)", runHA},
 		{"render", "render host configuration (systemd, firewall, cloud-init, AWS) from the config", runRender},
 		{"backup", "encrypted backups of this host's identity and state: create, verify, list, restore", runBackup},
 		{"doctor", "audit this host against the config's policy: pass, warn or fail, with fixes", runDoctor},

@@ -187,6 +187,7 @@ func printStatus(w io.Writer, rep *statusReport) {
 	if k := d.Keeper; k != nil {
 		printKeeper(row, k, rep.FromDaemon)
 	}
+	printHA(row, d.HA)
 	for _, e := range d.Endpoints {
 		h := "healthy"
 		if !e.Healthy {

@@ -66,6 +66,8 @@ type Config struct {
 	// Secrets: the secret stores *_secret keys read from; see
 	// secretstores.go.
 	Secrets Secrets `yaml:"secrets"`
+	// HA: instances sharing one orchestrator on etcd; see ha.go.
+	HA HA `yaml:"ha"`
 
 	// positions is where each key path was read from, for Place; nil for a
 	// Config not parsed from a file.
@@ -254,6 +256,7 @@ func Default() Config {
 		Backup:      DefaultBackup(),
 		Alerts:      DefaultAlerts(),
 		Secrets:     Secrets{Timeout: Duration{DefaultSecretsTimeout}},
+		HA:          DefaultHA(),
 		StateDir:    "/var/lib/lpops",
 		Listen:      "127.0.0.1:7940",
 		Log: Log{

@@ -473,7 +473,7 @@ func keyPaths(t reflect.Type, prefix string) []string {
 		}
 		p := joinPath(prefix, yamlKey(f))
 		ft := f.Type
-		if ft.Kind() == reflect.Slice {
+		if ft.Kind() == reflect.Slice && ft.Elem().Kind() == reflect.Struct {
 			ft, p = ft.Elem(), p+"[]"
 		}
 		if ft.Kind() == reflect.Struct && !reflect.PointerTo(ft).Implements(unmarshalerType) {

@@ -47,6 +47,7 @@ func (c *Config) Validate() error {
 	v.remediationEndpoints(c.Remediation, c.RPC)
 	v.backup(c.Backup)
 	v.secretsSection(c)
+	v.ha(c.HA)
 	return errors.Join(v.errs...)
 }
 

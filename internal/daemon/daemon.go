@@ -25,6 +25,7 @@ import (
 	"github.com/lpops/lpops/internal/backup"
 	"github.com/lpops/lpops/internal/chain"
 	"github.com/lpops/lpops/internal/config"
+	"github.com/lpops/lpops/internal/ha"
 	"github.com/lpops/lpops/internal/keeper"
 	"github.com/lpops/lpops/internal/livepeer"
 	"github.com/lpops/lpops/internal/notify"
@@ -79,6 +80,8 @@ type Daemon struct {
 	readOnly   bool
 	// backups makes the scheduled backups; nil without backup.destination.
 	backups *backup.Scheduler
+	// ha is HA mode's etcd parts; nil on a single host.
+	ha *haParts
 
 	mu     sync.Mutex
 	keeper *keeper.Keeper
@@ -150,6 +153,12 @@ func New(ctx context.Context, cfg *config.Config, o Options) (*Daemon, error) {
 		if err := d.buildBackup(cfg, o.ConfigFile); err != nil {
 			d.Close()
 			return nil, err
+		}
+		if cfg.HA.Enabled() {
+			if err := d.buildHA(cfg); err != nil {
+				d.Close()
+				return nil, err
+			}
 		}
 		d.buildPages(cfg)
 	}
@@ -245,6 +254,9 @@ func (d *Daemon) Run(ctx context.Context) error {
 	if d.backups != nil {
 		g.Go(func() error { return d.backups.Run(ctx) })
 	}
+	if d.ha != nil {
+		g.Go(func() error { return d.runHA(ctx) })
+	}
 	// Ready before the chain answers: see systemd.go.
 	d.sdNotify("READY=1\nSTATUS=waiting for chain: resolving the Livepeer contracts")
 	g.Go(func() error {
@@ -323,11 +335,15 @@ func (d *Daemon) buildKeeper(addrs livepeer.Addresses) *keeper.Keeper {
 	if c.Reward.MaxPriorityFeeGwei > 0 {
 		kc.MaxTip = config.GweiToWei(c.Reward.MaxPriorityFeeGwei)
 	}
-	return keeper.New(kc, keeper.Options{
+	o := keeper.Options{
 		Chain: d.pool, Reader: livepeer.NewReader(d.pool, addrs, d.orch, accounts, nil),
-		Signer: d.signer, Records: keeper.NewRecords(d.store), Addrs: addrs,
+		Signer: d.signer, Records: d.records(), Addrs: addrs,
 		Logger: d.log, Metrics: keeper.NewMetrics(d.reg),
-	})
+	}
+	if d.ha != nil {
+		o.Standby = d.standby
+	}
+	return keeper.New(kc, o)
 }
 
 // Close releases the store and connections.
@@ -338,6 +354,9 @@ func (d *Daemon) Close() error {
 	d.pool.Close()
 	if c, ok := d.signer.(io.Closer); ok {
 		c.Close()
+	}
+	if d.ha != nil {
+		d.ha.cli.Close()
 	}
 	if d.store == nil {
 		return nil
@@ -389,12 +408,15 @@ type StatusDoc struct {
 	Remediation *remediate.Status      `json:"remediation,omitempty"`
 	Endpoints   []chain.EndpointStatus `json:"endpoints"`
 	Backup      *backup.Status         `json:"backup,omitempty"`
+	// HA is this instance's view of the election (ha: in the config).
+	HA *ha.Status `json:"ha,omitempty"`
 }
 
 // Status implements api.StatusSource.
 func (d *Daemon) Status() any {
 	ready, why := d.Ready()
-	doc := StatusDoc{Version: d.version, Time: time.Now().UTC(), Ready: ready, NotReady: why, ChainID: d.cfg.ChainID, Endpoints: d.pool.Health()}
+	doc := StatusDoc{Version: d.version, Time: time.Now().UTC(), Ready: ready, NotReady: why, ChainID: d.cfg.ChainID, Endpoints: d.pool.Health(),
+		HA: d.haStatus()}
 	d.mu.Lock()
 	k, addrs := d.keeper, d.addrs
 	d.mu.Unlock()

@@ -260,7 +260,22 @@
       ['Reward caller', caller],
       ['lpops signs as', signer],
       ['Last backup', backupLine(probe(st, 'backup'))],
-    ]);
+    ].concat(haFacts(st.ha)));
+  }
+
+  // haFacts shows high availability (ha: in the configuration; absent
+  // otherwise, and from the public view): this instance's role, the leader
+  // and for how long it has led, the members.
+  function haFacts(h) {
+    if (!h) return [];
+    const role = h.role === 'leader' ? 'leader: this instance sends' :
+      h.role === 'follower' ? 'follower: watches, the leader sends' : 'unknown: etcd does not answer';
+    const leader = h.leader ? h.leader + ' for ' + Math.round(h.lease_age_seconds || 0) + ' s' : 'none';
+    return [
+      ['HA role', (h.name || '') + ' · ' + role],
+      ['HA leader', leader],
+      ['HA members', (h.members || []).map((m) => m.name).join(', ') || '—'],
+    ];
   }
 
   // backupLine is the age of the newest encrypted backup (backup.destination),
