@@ -354,13 +354,19 @@ type observation struct {
 // observed. ep is asked its chain id when that is unknown or ep is not
 // healthy, which makes the round trip a health check.
 func (p *Pool) exchange(ctx context.Context, ep *endpoint, user []rpc.BatchElem, label string) (*answer, error) {
+	ans, _, err := p.exchangeObs(ctx, ep, user, label)
+	return ans, err
+}
+
+// exchangeObs is exchange that also returns what the round trip observed.
+func (p *Pool) exchangeObs(ctx context.Context, ep *endpoint, user []rpc.BatchElem, label string) (*answer, observation, error) {
 	p.mu.Lock()
 	askChain := !ep.chainKnown || !ep.healthy
 	p.mu.Unlock()
 	ans, obs := p.roundTrip(ctx, ep, user, askChain, label)
 	if obs.err != nil && ctx.Err() != nil {
 		// The caller gave up; that says nothing about the endpoint.
-		return nil, obs.err
+		return nil, obs, obs.err
 	}
 	p.mu.Lock()
 	p.apply(ep, obs)
@@ -370,9 +376,56 @@ func (p *Pool) exchange(ctx context.Context, ep *endpoint, user []rpc.BatchElem,
 	p.emit(events)
 	p.notifyRecovered()
 	if obs.err != nil {
-		return nil, fmt.Errorf("%s: %w", ep.name, obs.err)
+		return nil, obs, fmt.Errorf("%s: %w", ep.name, obs.err)
 	}
-	return ans, nil
+	return ans, obs, nil
+}
+
+// ErrUnknownEndpoint is returned by BatchCallTo for a name no endpoint has.
+var ErrUnknownEndpoint = errors.New("no rpc endpoint of that name")
+
+// BatchCallTo sends b to the endpoint named name only, never failing over:
+// for the read scheduler's per-endpoint reads (the RPC probe's), which must
+// attribute an answer, or its absence, to one endpoint. Like BatchCall it
+// appends the Pool's own head read (and eth_chainId where the endpoint is
+// not known healthy), so the round trip is also that endpoint's health
+// check, and it returns the head the endpoint reported in it. The error says
+// the round trip failed, or its head read did; then b is untouched. An empty
+// b still sends the head read.
+func (p *Pool) BatchCallTo(ctx context.Context, name string, b []rpc.BatchElem) (Head, error) {
+	p.mu.Lock()
+	closed := p.closed
+	var ep *endpoint
+	for _, e := range p.eps {
+		if e.name == name {
+			ep = e
+		}
+	}
+	p.mu.Unlock()
+	switch {
+	case closed:
+		return Head{}, errClosed
+	case ep == nil:
+		return Head{}, fmt.Errorf("%w: %q", ErrUnknownEndpoint, name)
+	}
+	label := "batch"
+	if len(b) == 1 {
+		label = b[0].Method
+	} else if len(b) == 0 {
+		label = "health_check"
+	}
+	ans, obs, err := p.exchangeObs(ctx, ep, b, label)
+	if err != nil {
+		return Head{}, err
+	}
+	if !obs.headOK {
+		return Head{}, fmt.Errorf("%s: eth_getBlockByNumber: %w", ep.name, obs.headErr)
+	}
+	h := obs.head
+	if h.BaseFee != nil {
+		h.BaseFee = new(big.Int).Set(h.BaseFee)
+	}
+	return h, ans.deliver(b)
 }
 
 // roundTrip sends one batch: user's elements, then eth_getBlockByNumber, then
