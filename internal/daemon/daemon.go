@@ -22,6 +22,7 @@ import (
 	"github.com/lpops/lpops/internal/alert"
 	"github.com/lpops/lpops/internal/api"
 	"github.com/lpops/lpops/internal/chain"
+	"github.com/lpops/lpops/internal/chain/reads"
 	"github.com/lpops/lpops/internal/config"
 	"github.com/lpops/lpops/internal/keeper"
 	"github.com/lpops/lpops/internal/livepeer"
@@ -57,6 +58,7 @@ type Daemon struct {
 	version  string
 	reg      *prometheus.Registry
 	pool     *chain.Pool
+	reads    *reads.Scheduler // every chain read but the keeper's transactions goes through it
 	store    *store.Store
 	signer   keeper.TxSigner
 	api      *api.Server
@@ -108,6 +110,9 @@ func New(ctx context.Context, cfg *config.Config, o Options) (*Daemon, error) {
 	if err != nil {
 		return nil, fmt.Errorf("rpc: %w", err)
 	}
+	// One send may fail over through every endpoint.
+	d.reads = reads.New(d.pool, reads.Options{Round: d.currentRound, MaxRoundAge: cfg.Chain.HealthInterval.Duration,
+		Timeout: time.Duration(len(pcfg)) * cfg.Chain.RequestTimeout.Duration})
 	d.signer = o.Signer
 	if d.signer == nil && cfg.Signer.Keystore != "" && o.ReadOnly {
 		// A look needs the account, not the key: no passphrase.
@@ -323,7 +328,7 @@ func (d *Daemon) buildKeeper(addrs livepeer.Addresses) *keeper.Keeper {
 		kc.MaxTip = config.GweiToWei(c.Reward.MaxPriorityFeeGwei)
 	}
 	return keeper.New(kc, keeper.Options{
-		Chain: d.pool, Reader: livepeer.NewReader(d.pool, addrs, d.orch, accounts, nil),
+		Chain: d.pool, Reader: livepeer.NewReader(d.reads, addrs, d.orch, accounts, nil),
 		Signer: d.signer, Records: keeper.NewRecords(d.store), Addrs: addrs,
 		Logger: d.log, Metrics: keeper.NewMetrics(d.reg),
 	})
@@ -334,6 +339,7 @@ func (d *Daemon) Close() error {
 	if d.rpcProbe != nil {
 		d.rpcProbe.Close()
 	}
+	d.reads.Close()
 	d.pool.Close()
 	if d.store == nil {
 		return nil

@@ -448,7 +448,11 @@ func (s *Scheduler) send(l *lane, q []*request) {
 		clear(l.cache)
 		l.mu.Unlock()
 	}
-	cur, hasRound := s.round()
+	var cur uint64
+	var hasRound bool
+	if l.name != poolLane {
+		cur, hasRound = s.round() // the pool lane caches nothing
+	}
 	now := s.o.Now()
 	for _, r := range q {
 		r.head = head
