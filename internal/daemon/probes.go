@@ -129,6 +129,9 @@ func (d *Daemon) sentTxs() []probe.SentTx {
 // the duty, the accounts, stake and standing, and fees.
 func (d *Daemon) chainProbes(addrs livepeer.Addresses, k *keeper.Keeper) []probe.Probe {
 	c, pc := d.cfg, d.cfg.Probes
+	// The chain probes run on one schedule: a tenth of probes.interval lets
+	// what they read at the same moment go out in one batch.
+	lane := d.reads.Lane("chain-probes", pc.Interval.Duration/10)
 	accts := []probe.Account{{Role: probe.RoleOrchestrator, Address: d.orch}}
 	if d.signer != nil && d.signer.Address() != d.orch {
 		accts = append(accts, probe.Account{Role: probe.RoleSigner, Address: d.signer.Address()})
@@ -137,14 +140,14 @@ func (d *Daemon) chainProbes(addrs livepeer.Addresses, k *keeper.Keeper) []probe
 		probe.NewDuty(k.Status, k.History, probe.DutyConfig{Orchestrator: d.orch, StuckAfter: c.Reward.StuckAfter.Duration,
 			MaxStatusAge:   3*c.Chain.PollInterval.Duration + c.Chain.RequestTimeout.Duration,
 			UnreadableHold: pc.RPC.Interval.Duration + c.Chain.RequestTimeout.Duration + c.Chain.PollInterval.Duration + pc.Interval.Duration}, nil),
-		probe.NewAccounts(d.reads, k.History, probe.AccountsConfig{Orchestrator: d.orch, Accounts: accts, RewardCaller: d.rewardCaller,
+		probe.NewAccounts(lane, k.History, probe.AccountsConfig{Orchestrator: d.orch, Accounts: accts, RewardCaller: d.rewardCaller,
 			WarnETH: pc.Accounts.WarnETH, CriticalETH: pc.Accounts.CriticalETH, RunwayWarnRounds: pc.Accounts.RunwayWarnRounds,
 			RunwayCriticalRounds: pc.Accounts.RunwayCriticalRounds, MaxFee: config.GweiToWei(c.Reward.MaxFeeGwei)}, nil),
-		probe.NewStake(d.reads, d.store, probe.StakeConfig{Orchestrator: d.orch, Contracts: addrs, Confirmations: pc.Stake.Confirmations,
+		probe.NewStake(lane, d.store, probe.StakeConfig{Orchestrator: d.orch, Contracts: addrs, Confirmations: pc.Stake.Confirmations,
 			MaxLogRange: pc.Stake.MaxLogRange, StakeChangeWarnPercent: pc.Stake.StakeChangeWarnPercent, CutoffWarnPercent: pc.Stake.CutoffWarnPercent}, nil),
 	}
 	if pc.Fees.Enabled {
-		ps = append(ps, probe.NewFees(d.reads, d.store, probe.FeesConfig{Orchestrator: d.orch, Contracts: addrs,
+		ps = append(ps, probe.NewFees(lane, d.store, probe.FeesConfig{Orchestrator: d.orch, Contracts: addrs,
 			Confirmations: pc.Stake.Confirmations, MaxLogRange: pc.Stake.MaxLogRange}, nil))
 	}
 	return ps

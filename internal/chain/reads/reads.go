@@ -32,6 +32,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -173,6 +174,8 @@ const poolLane = "\x00pool"
 // lane is where the reads for one endpoint (or the pool) queue.
 type lane struct {
 	name     string
+	failover bool // BatchCall through the pool, not one endpoint
+	window   time.Duration
 	mu       sync.Mutex
 	queue    []*request
 	flushing bool
@@ -202,10 +205,37 @@ func (s *Scheduler) lane(name string) *lane {
 	defer s.mu.Unlock()
 	l := s.lanes[name]
 	if l == nil {
-		l = &lane{name: name, kick: make(chan struct{}, 1), cache: map[string]cached{}}
+		l = &lane{name: name, failover: strings.HasPrefix(name, poolLane), window: s.o.Window,
+			kick: make(chan struct{}, 1), cache: map[string]cached{}}
 		s.lanes[name] = l
 	}
 	return l
+}
+
+// Lane is a pool lane of its own: reads sent through it fail over like
+// BatchCall's and are coalesced with each other, waiting up to its window
+// for others to join, not with the Scheduler's BatchCall. It satisfies
+// livepeer.Caller.
+type Lane struct {
+	s *Scheduler
+	l *lane
+}
+
+// Lane returns the pool lane named name, created with window on first use:
+// for consumers that run on a common schedule (the chain probes), so that
+// what they need at the same moment goes out in one batch, their identical
+// calls once, without making the keeper's reads wait.
+func (s *Scheduler) Lane(name string, window time.Duration) *Lane {
+	l := s.lane(poolLane + name)
+	l.mu.Lock()
+	l.window = window
+	l.mu.Unlock()
+	return &Lane{s: s, l: l}
+}
+
+// BatchCall is Scheduler.BatchCall on this lane.
+func (c *Lane) BatchCall(ctx context.Context, b []rpc.BatchElem) error {
+	return c.s.batchCall(ctx, c.l, b)
 }
 
 // key identifies a call: its method and arguments as sent.
@@ -224,7 +254,7 @@ func key(r Read) (string, error) {
 // round trip (or its head read) failed: nothing of it is that endpoint's
 // answer.
 func (s *Scheduler) ReadFrom(ctx context.Context, endpoint string, rs []Read) (chain.Head, []Value, error) {
-	if endpoint == poolLane {
+	if strings.HasPrefix(endpoint, poolLane) {
 		return chain.Head{}, nil, errors.New("read scheduler: reserved endpoint name")
 	}
 	l := s.lane(endpoint)
@@ -273,6 +303,10 @@ func (s *Scheduler) ReadFrom(ctx context.Context, endpoint string, rs []Read) (c
 // JSON-RPC errors in elem.Error, the returned error when no endpoint
 // answered.
 func (s *Scheduler) BatchCall(ctx context.Context, b []rpc.BatchElem) error {
+	return s.batchCall(ctx, s.lane(poolLane), b)
+}
+
+func (s *Scheduler) batchCall(ctx context.Context, l *lane, b []rpc.BatchElem) error {
 	if len(b) == 0 {
 		return nil
 	}
@@ -280,7 +314,7 @@ func (s *Scheduler) BatchCall(ctx context.Context, b []rpc.BatchElem) error {
 	for i, e := range b {
 		rs[i] = Read{Method: e.Method, Args: e.Args}
 	}
-	req, err := s.submit(ctx, s.lane(poolLane), rs)
+	req, err := s.submit(ctx, l, rs)
 	if err != nil {
 		return err
 	}
@@ -340,33 +374,49 @@ func (s *Scheduler) submit(ctx context.Context, l *lane, rs []Read) (*request, e
 }
 
 // Queued returns how many reads wait for the next batch of endpoint ("" for
-// the pool lane): for tests that coalesce deterministically.
+// the pool lane of BatchCall): for tests that coalesce deterministically.
 func (s *Scheduler) Queued(endpoint string) int {
 	if endpoint == "" {
 		endpoint = poolLane
 	}
-	l := s.lane(endpoint)
+	return s.lane(endpoint).queued()
+}
+
+// Kick ends the current window of endpoint's lane ("" for the pool lane of
+// BatchCall) now, sending what is queued.
+func (s *Scheduler) Kick(endpoint string) {
+	if endpoint == "" {
+		endpoint = poolLane
+	}
+	s.lane(endpoint).kickNow()
+}
+
+// Queued is Scheduler.Queued for this lane.
+func (c *Lane) Queued() int { return c.l.queued() }
+
+// Kick is Scheduler.Kick for this lane.
+func (c *Lane) Kick() { c.l.kickNow() }
+
+func (l *lane) queued() int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return len(l.queue)
 }
 
-// Kick ends the current window of endpoint's lane ("" for the pool lane)
-// now, sending what is queued.
-func (s *Scheduler) Kick(endpoint string) {
-	if endpoint == "" {
-		endpoint = poolLane
-	}
+func (l *lane) kickNow() {
 	select {
-	case s.lane(endpoint).kick <- struct{}{}:
+	case l.kick <- struct{}{}:
 	default:
 	}
 }
 
 // flush sends l's queue, then whatever queued meanwhile, until it is empty.
 func (s *Scheduler) flush(l *lane) {
-	if s.o.Window > 0 {
-		t := time.NewTimer(s.o.Window)
+	l.mu.Lock()
+	window := l.window
+	l.mu.Unlock()
+	if window > 0 {
+		t := time.NewTimer(window)
 		select {
 		case <-t.C:
 		case <-l.kick:
@@ -424,7 +474,7 @@ func (s *Scheduler) send(l *lane, q []*request) {
 			b[i] = rpc.BatchElem{Method: calls[lo+i].Method, Args: calls[lo+i].Args, Result: &raws[lo+i]}
 		}
 		var err error
-		if l.name == poolLane {
+		if l.failover {
 			err = s.s.BatchCall(ctx, b)
 		} else {
 			var h chain.Head
@@ -450,8 +500,8 @@ func (s *Scheduler) send(l *lane, q []*request) {
 	}
 	var cur uint64
 	var hasRound bool
-	if l.name != poolLane {
-		cur, hasRound = s.round() // the pool lane caches nothing
+	if !l.failover {
+		cur, hasRound = s.round() // the pool lanes cache nothing
 	}
 	now := s.o.Now()
 	for _, r := range q {

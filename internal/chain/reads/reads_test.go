@@ -290,3 +290,37 @@ func TestConsumerGivesUpAlone(t *testing.T) {
 		t.Errorf("the other consumer failed with it: %v", stayErr)
 	}
 }
+
+func TestLaneCoalescesItsConsumersOnly(t *testing.T) {
+	f := start(t)
+	s := reads.New(f.pool, reads.Options{})
+	t.Cleanup(s.Close)
+	probes := s.Lane("probes", time.Hour)
+	round := func() []rpc.BatchElem {
+		return []rpc.BatchElem{{Method: "eth_blockNumber", Result: new(hexutil.Uint64)}}
+	}
+	before := f.a.Counts()
+	one, two := round(), append(round(), rpc.BatchElem{Method: "eth_getBalance", Args: []any{acct, "latest"}, Result: new(hexutil.Big)})
+	errs := make([]error, 2)
+	var wg sync.WaitGroup
+	wg.Go(func() { errs[0] = probes.BatchCall(context.Background(), one) })
+	wg.Go(func() { errs[1] = probes.BatchCall(context.Background(), two) })
+	testenv.WaitFor(t, 10*time.Second, "both batches queued on the lane", func() bool { return probes.Queued() == 2 })
+	// Meanwhile the Scheduler's own pool lane does not wait for the window.
+	k := round()
+	if err := s.BatchCall(context.Background(), k); err != nil || k[0].Error != nil {
+		t.Fatalf("pool lane: %v, %v", err, k[0].Error)
+	}
+	probes.Kick()
+	wg.Wait()
+	if err := errors.Join(append(errs, one[0].Error, two[0].Error, two[1].Error)...); err != nil {
+		t.Fatal(err)
+	}
+	if *one[0].Result.(*hexutil.Uint64) != *two[0].Result.(*hexutil.Uint64) {
+		t.Error("the shared eth_blockNumber differs between its consumers")
+	}
+	// The pool lane's request, then the probes' one: eth_blockNumber once in it.
+	if http, _, m := since(f.a, before); http != 2 || m["eth_blockNumber"] != 2 {
+		t.Errorf("%d requests, %d eth_blockNumber; want 2 and 2 (one per lane)", http, m["eth_blockNumber"])
+	}
+}
