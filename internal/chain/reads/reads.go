@@ -124,8 +124,9 @@ type Stats struct {
 	// calls they carried (not the pool's piggybacked reads).
 	Requests, Calls uint64
 	// Shared are calls answered by an identical call of the same batch;
-	// Cached calls answered from the round cache.
-	Shared, Cached uint64
+	// Cached calls answered from the round cache; Merged eth_getLogs calls
+	// answered by another's merged call (see logs.go).
+	Shared, Cached, Merged uint64
 }
 
 // Scheduler coalesces, shares and caches chain reads. It is safe for
@@ -139,7 +140,7 @@ type Scheduler struct {
 	mu    sync.Mutex
 	lanes map[string]*lane
 
-	requests, calls, shared, cached atomic.Uint64
+	requests, calls, shared, cached, merged atomic.Uint64
 }
 
 // New returns a Scheduler over s. Close it when done.
@@ -165,7 +166,7 @@ func (s *Scheduler) Close() { s.stop() }
 
 // Stats returns the counters.
 func (s *Scheduler) Stats() Stats {
-	return Stats{Requests: s.requests.Load(), Calls: s.calls.Load(), Shared: s.shared.Load(), Cached: s.cached.Load()}
+	return Stats{Requests: s.requests.Load(), Calls: s.calls.Load(), Shared: s.shared.Load(), Cached: s.cached.Load(), Merged: s.merged.Load()}
 }
 
 // poolLane names the lane of BatchCall, which the pool fails over.
@@ -461,17 +462,19 @@ func (s *Scheduler) send(l *lane, q []*request) {
 			calls = append(calls, r.reads[i])
 		}
 	}
-	raws := make([]json.RawMessage, len(calls))
-	errs := make([]error, len(calls))   // per call
-	failed := make([]error, len(calls)) // the round trip that carried it
+	wire, at, picks := mergeLogs(calls)
+	s.merged.Add(uint64(len(calls) - len(wire)))
+	wraws := make([]json.RawMessage, len(wire))
+	werrs := make([]error, len(wire))   // per call
+	wfailed := make([]error, len(wire)) // the round trip that carried it
 	var head chain.Head
 	var headErr error
-	chunks := max((len(calls)+s.o.MaxBatch-1)/s.o.MaxBatch, 1)
+	chunks := max((len(wire)+s.o.MaxBatch-1)/s.o.MaxBatch, 1)
 	for c := range chunks {
-		lo, hi := c*s.o.MaxBatch, min((c+1)*s.o.MaxBatch, len(calls))
+		lo, hi := c*s.o.MaxBatch, min((c+1)*s.o.MaxBatch, len(wire))
 		b := make([]rpc.BatchElem, hi-lo)
 		for i := range b {
-			b[i] = rpc.BatchElem{Method: calls[lo+i].Method, Args: calls[lo+i].Args, Result: &raws[lo+i]}
+			b[i] = rpc.BatchElem{Method: wire[lo+i].Method, Args: wire[lo+i].Args, Result: &wraws[lo+i]}
 		}
 		var err error
 		if l.failover {
@@ -489,7 +492,16 @@ func (s *Scheduler) send(l *lane, q []*request) {
 		s.requests.Add(1)
 		s.calls.Add(uint64(len(b)))
 		for i := range b {
-			errs[lo+i], failed[lo+i] = b[i].Error, err
+			werrs[lo+i], wfailed[lo+i] = b[i].Error, err
+		}
+	}
+	raws := make([]json.RawMessage, len(calls))
+	errs := make([]error, len(calls))
+	failed := make([]error, len(calls))
+	for j, w := range at {
+		raws[j], errs[j], failed[j] = wraws[w], werrs[w], wfailed[w]
+		if f := picks[j]; f != nil && failed[j] == nil && errs[j] == nil {
+			raws[j], errs[j] = f.pick(wraws[w])
 		}
 	}
 	if headErr != nil {
