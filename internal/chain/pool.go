@@ -196,17 +196,31 @@ func (p *Pool) BatchCall(ctx context.Context, b []rpc.BatchElem) error {
 	if len(b) == 0 {
 		return nil
 	}
+	_, err := p.BatchCallHead(ctx, b)
+	return err
+}
+
+// BatchCallHead is BatchCall that also returns the head the answering
+// endpoint reported in the same round trip (its piggybacked head read; zero
+// when that read failed), for the read scheduler, which answers its
+// consumers' eth_blockNumber from it instead of sending one. An empty b
+// still makes the round trip.
+func (p *Pool) BatchCallHead(ctx context.Context, b []rpc.BatchElem) (Head, error) {
 	label := "batch"
-	if len(b) == 1 {
+	switch len(b) {
+	case 0:
+		label = "head"
+	case 1:
 		label = b[0].Method
 	}
 	cands, err := p.candidates()
 	if err != nil {
-		return err
+		return Head{}, err
 	}
 	var (
-		fallback *answer
-		lastErr  error
+		fallback     *answer
+		fallbackHead Head
+		lastErr      error
 	)
 	for _, c := range cands {
 		if fallback != nil && !c.wasHealthy {
@@ -214,10 +228,14 @@ func (p *Pool) BatchCall(ctx context.Context, b []rpc.BatchElem) error {
 			// than one from an endpoint already known to be unhealthy.
 			break
 		}
-		ans, err := p.exchange(ctx, c.ep, b, label)
+		ans, obs, err := p.exchangeObs(ctx, c.ep, b, label)
+		var head Head
+		if err == nil && obs.headOK {
+			head = obs.head
+		}
 		if err != nil {
 			if ctx.Err() != nil {
-				return fmt.Errorf("rpc %s: %w", label, ctx.Err())
+				return Head{}, fmt.Errorf("rpc %s: %w", label, ctx.Err())
 			}
 			lastErr = err
 			continue
@@ -225,29 +243,29 @@ func (p *Pool) BatchCall(ctx context.Context, b []rpc.BatchElem) error {
 		healthy, wrongChain, reason := p.verdict(c.ep)
 		switch {
 		case healthy:
-			return ans.deliver(b)
+			return head, ans.deliver(b)
 		case wrongChain:
 			lastErr = fmt.Errorf("%s: %s", c.ep.name, reason)
 		case c.wasHealthy:
 			// The piggybacked head shows this endpoint just went stale or
 			// fell behind: prefer a healthy endpoint's answer if one exists.
 			if fallback == nil {
-				fallback = ans
+				fallback, fallbackHead = ans, head
 			}
 			lastErr = fmt.Errorf("%s: %s", c.ep.name, reason)
 		default:
 			// No healthy endpoint is left: an unhealthy one's answer is the
 			// best there is.
-			return ans.deliver(b)
+			return head, ans.deliver(b)
 		}
 	}
 	if fallback != nil {
-		return fallback.deliver(b)
+		return fallbackHead, fallback.deliver(b)
 	}
 	if lastErr == nil {
 		lastErr = errors.New("every endpoint is on the wrong chain")
 	}
-	return fmt.Errorf("rpc %s: %w: %w", label, ErrNoEndpoint, lastErr)
+	return Head{}, fmt.Errorf("rpc %s: %w: %w", label, ErrNoEndpoint, lastErr)
 }
 
 // Head returns the newest head seen on the active endpoint, or the highest

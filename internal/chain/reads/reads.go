@@ -20,6 +20,10 @@
 //     never served from a cache: a consumer gets an answer from the round
 //     trip its own read went out in. So the keeper can never act on a value
 //     older than the head its snapshot names.
+//   - eth_blockNumber is answered from the head read the pool piggybacks on
+//     the same round trip, never sent: the same moment, one call less.
+//   - eth_getLogs calls of one batch over the same block range are sent as
+//     one (logs.go).
 //   - Round-scoped reads (chain id, peer count, syncing while the endpoint is
 //     healthy) are kept per endpoint until the protocol round changes
 //     (Options.Round) or Options.MaxRoundAge passes, and forgotten when a
@@ -37,6 +41,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/ethereum/go-ethereum/rpc"
 
 	"github.com/lpops/lpops/internal/chain"
@@ -44,8 +49,10 @@ import (
 
 // Sender sends batches; *chain.Pool satisfies it.
 type Sender interface {
-	// BatchCall sends b with failover (chain.Pool.BatchCall).
-	BatchCall(ctx context.Context, b []rpc.BatchElem) error
+	// BatchCallHead sends b with failover and returns the head the
+	// answering endpoint reported in the same round trip
+	// (chain.Pool.BatchCallHead).
+	BatchCallHead(ctx context.Context, b []rpc.BatchElem) (chain.Head, error)
 	// BatchCallTo sends b to one endpoint and returns the head it reported
 	// in the same round trip (chain.Pool.BatchCallTo).
 	BatchCallTo(ctx context.Context, endpoint string, b []rpc.BatchElem) (chain.Head, error)
@@ -125,8 +132,9 @@ type Stats struct {
 	Requests, Calls uint64
 	// Shared are calls answered by an identical call of the same batch;
 	// Cached calls answered from the round cache; Merged eth_getLogs calls
-	// answered by another's merged call (see logs.go).
-	Shared, Cached, Merged uint64
+	// answered by another's merged call (see logs.go); FromHead
+	// eth_blockNumber calls answered from the round trip's head read.
+	Shared, Cached, Merged, FromHead uint64
 }
 
 // Scheduler coalesces, shares and caches chain reads. It is safe for
@@ -140,7 +148,7 @@ type Scheduler struct {
 	mu    sync.Mutex
 	lanes map[string]*lane
 
-	requests, calls, shared, cached, merged atomic.Uint64
+	requests, calls, shared, cached, merged, fromHead atomic.Uint64
 }
 
 // New returns a Scheduler over s. Close it when done.
@@ -166,7 +174,7 @@ func (s *Scheduler) Close() { s.stop() }
 
 // Stats returns the counters.
 func (s *Scheduler) Stats() Stats {
-	return Stats{Requests: s.requests.Load(), Calls: s.calls.Load(), Shared: s.shared.Load(), Cached: s.cached.Load(), Merged: s.merged.Load()}
+	return Stats{Requests: s.requests.Load(), Calls: s.calls.Load(), Shared: s.shared.Load(), Cached: s.cached.Load(), Merged: s.merged.Load(), FromHead: s.fromHead.Load()}
 }
 
 // poolLane names the lane of BatchCall, which the pool fails over.
@@ -467,32 +475,68 @@ func (s *Scheduler) send(l *lane, q []*request) {
 	wraws := make([]json.RawMessage, len(wire))
 	werrs := make([]error, len(wire))   // per call
 	wfailed := make([]error, len(wire)) // the round trip that carried it
-	var head chain.Head
-	var headErr error
-	chunks := max((len(wire)+s.o.MaxBatch-1)/s.o.MaxBatch, 1)
-	for c := range chunks {
-		lo, hi := c*s.o.MaxBatch, min((c+1)*s.o.MaxBatch, len(wire))
-		b := make([]rpc.BatchElem, hi-lo)
-		for i := range b {
-			b[i] = rpc.BatchElem{Method: wire[lo+i].Method, Args: wire[lo+i].Args, Result: &wraws[lo+i]}
-		}
-		var err error
-		if l.failover {
-			err = s.s.BatchCall(ctx, b)
+	// eth_blockNumber is answered from the head read every round trip
+	// carries anyway: the same moment, one call less.
+	var fromHead, sendIdx []int
+	for w, c := range wire {
+		if c.Method == "eth_blockNumber" && len(c.Args) == 0 {
+			fromHead = append(fromHead, w)
 		} else {
-			var h chain.Head
-			h, err = s.s.BatchCallTo(ctx, l.name, b)
-			if err == nil && h.Number >= head.Number {
+			sendIdx = append(sendIdx, w)
+		}
+	}
+	var (
+		head             chain.Head // the newest head a round trip reported
+		headErr, tripErr error      // an endpoint lane's failure; any round trip's
+	)
+	trip := func(idx []int) {
+		chunks := max((len(idx)+s.o.MaxBatch-1)/s.o.MaxBatch, 1)
+		for c := range chunks {
+			part := idx[min(c*s.o.MaxBatch, len(idx)):min((c+1)*s.o.MaxBatch, len(idx))]
+			b := make([]rpc.BatchElem, len(part))
+			for i, w := range part {
+				b[i] = rpc.BatchElem{Method: wire[w].Method, Args: wire[w].Args, Result: &wraws[w]}
+			}
+			var (
+				h   chain.Head
+				err error
+			)
+			if l.failover {
+				h, err = s.s.BatchCallHead(ctx, b)
+			} else {
+				h, err = s.s.BatchCallTo(ctx, l.name, b)
+				if err != nil && headErr == nil {
+					headErr = err
+				}
+			}
+			if err == nil && h.Number >= head.Number && !h.Time.IsZero() {
 				head = h
 			}
-			if err != nil && headErr == nil {
-				headErr = err
+			if err != nil && tripErr == nil {
+				tripErr = err
+			}
+			s.requests.Add(1)
+			s.calls.Add(uint64(len(b)))
+			for i, w := range part {
+				werrs[w], wfailed[w] = b[i].Error, err
 			}
 		}
-		s.requests.Add(1)
-		s.calls.Add(uint64(len(b)))
-		for i := range b {
-			werrs[lo+i], wfailed[lo+i] = b[i].Error, err
+	}
+	trip(sendIdx)
+	if len(fromHead) > 0 {
+		switch {
+		case !head.Time.IsZero():
+			for _, w := range fromHead {
+				wraws[w], _ = json.Marshal(hexutil.Uint64(head.Number))
+			}
+			s.fromHead.Add(uint64(len(fromHead)))
+		case tripErr != nil:
+			for _, w := range fromHead {
+				wfailed[w] = tripErr
+			}
+		default:
+			// The round trip answered but its head read did not: ask.
+			trip(fromHead)
 		}
 	}
 	raws := make([]json.RawMessage, len(calls))
