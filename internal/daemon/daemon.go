@@ -24,6 +24,7 @@ import (
 	"github.com/lpops/lpops/internal/api"
 	"github.com/lpops/lpops/internal/backup"
 	"github.com/lpops/lpops/internal/chain"
+	"github.com/lpops/lpops/internal/chain/reads"
 	"github.com/lpops/lpops/internal/config"
 	"github.com/lpops/lpops/internal/ha"
 	"github.com/lpops/lpops/internal/keeper"
@@ -63,6 +64,7 @@ type Daemon struct {
 	version  string
 	reg      *prometheus.Registry
 	pool     *chain.Pool
+	reads    *reads.Scheduler // every chain read but the keeper's transactions goes through it
 	store    *store.Store
 	signer   keeper.TxSigner
 	api      *api.Server
@@ -118,6 +120,9 @@ func New(ctx context.Context, cfg *config.Config, o Options) (*Daemon, error) {
 	if err != nil {
 		return nil, fmt.Errorf("rpc: %w", err)
 	}
+	// One send may fail over through every endpoint.
+	d.reads = reads.New(d.pool, reads.Options{Round: d.currentRound, MaxRoundAge: cfg.Chain.HealthInterval.Duration,
+		Timeout: time.Duration(len(pcfg)) * cfg.Chain.RequestTimeout.Duration})
 	d.signer = o.Signer
 	if d.signer == nil && cfg.Signer.Configured() {
 		// A look (o.ReadOnly) needs the account, not the key: no passphrase,
@@ -336,7 +341,7 @@ func (d *Daemon) buildKeeper(addrs livepeer.Addresses) *keeper.Keeper {
 		kc.MaxTip = config.GweiToWei(c.Reward.MaxPriorityFeeGwei)
 	}
 	o := keeper.Options{
-		Chain: d.pool, Reader: livepeer.NewReader(d.pool, addrs, d.orch, accounts, nil),
+		Chain: d.pool, Reader: livepeer.NewReader(d.reads, addrs, d.orch, accounts, nil),
 		Signer: d.signer, Records: d.records(), Addrs: addrs,
 		Logger: d.log, Metrics: keeper.NewMetrics(d.reg),
 	}
@@ -351,6 +356,7 @@ func (d *Daemon) Close() error {
 	if d.rpcProbe != nil {
 		d.rpcProbe.Close()
 	}
+	d.reads.Close()
 	d.pool.Close()
 	if c, ok := d.signer.(io.Closer); ok {
 		c.Close()
