@@ -36,6 +36,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/lpops/lpops/internal/alert"
+	"github.com/lpops/lpops/internal/backup"
 	"github.com/lpops/lpops/internal/chain"
 	"github.com/lpops/lpops/internal/keeper"
 	"github.com/lpops/lpops/internal/notify"
@@ -336,6 +337,8 @@ func lpopsRegistry(t *testing.T) (*prometheus.Registry, map[string]descInfo) {
 	if _, err := remediate.New(remediate.Options{Store: st, Registerer: d, Logger: discard}); err != nil {
 		t.Fatal(err)
 	}
+
+	backup.NewScheduler(backup.SchedulerOptions{Target: &backup.Dir{Path: t.TempDir()}, Registerer: d, Logger: discard})
 
 	r, err := probe.NewRunner(probe.RunnerOptions{Interval: time.Minute, Registerer: d, Logger: discard})
 	if err != nil {

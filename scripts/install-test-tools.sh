@@ -8,11 +8,18 @@
 #   .tools/bin/geth    go install github.com/ethereum/go-ethereum/cmd/geth@GETH_VERSION
 #   .tools/bin/staticcheck
 #                      go install honnef.co/go/tools/cmd/staticcheck@STATICCHECK_VERSION
+#   .tools/bin/clef    go install github.com/ethereum/go-ethereum/cmd/clef@CLEF_VERSION
+#   .tools/bin/local-kms
+#                      go install github.com/nsmithuk/local-kms@LOCAL_KMS_VERSION
+#   .tools/bin/minio   go install github.com/minio/minio@MINIO_VERSION
 #   .tools/bin/{promtool, alertmanager, chronyd, cloud-init, nft, logrotate,
 #     mkfs.ext4, shellcheck, systemd-analyze, dbus-daemon, zsh, fish, chromium,
 #     ffmpeg, ffprobe}
 #                      Debian 12 packages unpacked (apt-get download + dpkg -x)
 #                      into .tools/deb/root, never installed (install_debs)
+#   .tools/bin/{etcd, etcdctl}
+#                      Debian 12's etcd-server and etcd-client at ETCD_VERSION,
+#                      unpacked the same way (install_etcd)
 #
 # Nothing is installed system-wide: node and npm come from the host (the
 # script stops, naming them, when they are missing). `apt-get update` when the
@@ -25,6 +32,19 @@ GETH_VERSION=v1.17.10
 # Module v0.8.2 is staticcheck release 2026.2.2, the newest on the proxy; it
 # builds with and analyses Go 1.26 code.
 STATICCHECK_VERSION=v0.8.2
+# clef left the go-ethereum tree in v1.17.4 (see its release notes); v1.17.3
+# is the last release holding cmd/clef. Its external-signer API
+# (account_signTransaction, the rule engine) is what lpops'
+# accounts/external at GETH_VERSION speaks.
+CLEF_VERSION=v1.17.3
+# local-kms (AWS KMS stand-in implementing ECC_SECG_P256K1 keys) has no
+# release tags on the proxy: a pseudo-version pins one commit.
+LOCAL_KMS_VERSION=v0.0.0-20260228092603-2a5e92d09ab6
+# MinIO (internal/backup's S3 destination, test/disaster): MinIO tags its
+# releases RELEASE.<date>, which are not semver, so the proxy serves its
+# commits as pseudo-versions; this is the newest (2026-02-12) at the time it
+# was pinned. A cold build takes long (see install_minio).
+MINIO_VERSION=v0.0.0-20260212201848-7aac2a2c5b7c
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$PWD
@@ -108,6 +128,43 @@ install_staticcheck() {
 	has_version "$BIN/staticcheck" "\\(${v//./\\.}\\)" -version ||
 		die "installed staticcheck does not report version $STATICCHECK_VERSION"
 	log "staticcheck $STATICCHECK_VERSION installed"
+}
+
+# ---------------------------------------------------------------------------
+# Signer backends (internal/signer): clef, go-ethereum's external signer, at
+# CLEF_VERSION, and local-kms, a KMS-compatible server for the
+# aws-kms signer. Built outside the repository like geth.
+# ---------------------------------------------------------------------------
+install_clef() {
+	local v=${CLEF_VERSION#v}
+	if has_version "$BIN/clef" "version ${v//./\\.}-" --version; then
+		log "clef $CLEF_VERSION already installed"
+		return
+	fi
+	command -v go >/dev/null || die "go not found in PATH"
+	log "go install github.com/ethereum/go-ethereum/cmd/clef@$CLEF_VERSION (takes a few minutes cold)"
+	(cd "$TOOLS" && GOBIN=$BIN GOWORK=off GOFLAGS=-buildvcs=false \
+		go install "github.com/ethereum/go-ethereum/cmd/clef@$CLEF_VERSION")
+	has_version "$BIN/clef" "version ${v//./\\.}-" --version ||
+		die "installed clef does not report version $CLEF_VERSION"
+	log "clef $CLEF_VERSION installed"
+}
+
+# install_local_kms: local-kms prints no version, so a stamp file beside the
+# binary records the module version it was built from.
+install_local_kms() {
+	local stamp=$TOOLS/local-kms.version
+	if [[ -x $BIN/local-kms && -f $stamp && $(<"$stamp") == "$LOCAL_KMS_VERSION" ]]; then
+		log "local-kms $LOCAL_KMS_VERSION already installed"
+		return
+	fi
+	command -v go >/dev/null || die "go not found in PATH"
+	log "go install github.com/nsmithuk/local-kms@$LOCAL_KMS_VERSION"
+	(cd "$TOOLS" && GOBIN=$BIN GOWORK=off GOFLAGS=-buildvcs=false \
+		go install "github.com/nsmithuk/local-kms@$LOCAL_KMS_VERSION")
+	[[ -x $BIN/local-kms ]] || die "local-kms was not installed into $BIN"
+	echo "$LOCAL_KMS_VERSION" >"$stamp"
+	log "local-kms $LOCAL_KMS_VERSION installed"
 }
 
 # ---------------------------------------------------------------------------
@@ -481,6 +538,29 @@ install_debs() {
 }
 
 # ---------------------------------------------------------------------------
+# MinIO: the S3-compatible server the backup tests store archives in
+# (`minio server DIR --address 127.0.0.1:PORT`, internal/testenv.StartMinIO).
+# Built the way geth is, outside the repository, at the pinned commit. The
+# binary prints no module version, so the pin is checked with go version -m.
+# ---------------------------------------------------------------------------
+install_minio() {
+	local out
+	if [[ -x $BIN/minio ]] && out=$(go version -m "$BIN/minio" 2>/dev/null) &&
+		grep -qE "^[[:space:]]+mod[[:space:]]+github.com/minio/minio[[:space:]]+${MINIO_VERSION}([[:space:]]|$)" <<<"$out"; then
+		log "minio $MINIO_VERSION already installed"
+		return
+	fi
+	command -v go >/dev/null || die "go not found in PATH"
+	log "go install github.com/minio/minio@$MINIO_VERSION (a large build: tens of minutes cold on 2 cores)"
+	(cd "$TOOLS" && GOBIN=$BIN GOWORK=off GOFLAGS=-buildvcs=false \
+		go install "github.com/minio/minio@$MINIO_VERSION")
+	out=$(go version -m "$BIN/minio") || die "go version -m $BIN/minio failed"
+	grep -qE "^[[:space:]]+mod[[:space:]]+github.com/minio/minio[[:space:]]+${MINIO_VERSION}([[:space:]]|$)" <<<"$out" ||
+		die "installed minio is not module version $MINIO_VERSION"
+	log "minio $MINIO_VERSION installed"
+}
+
+# ---------------------------------------------------------------------------
 # Node.js: node (internal/render/polkit_test.go evaluates the polkit rule in
 # it) and npm (installs anvil above) are taken from the host and never
 # installed by this script: it installs nothing system-wide. Machines of
@@ -494,9 +574,56 @@ install_node() {
 		die "${missing[*]} not found on PATH: the tests need Node.js (node evaluates the rendered polkit rule, npm fetches anvil); install it first (Debian: apt-get install nodejs npm), this script installs nothing system-wide"
 }
 
+# ---------------------------------------------------------------------------
+# etcd (internal/ha, test/ha, bench/failover: a 3-member cluster on loopback).
+# Debian 12's etcd-server and etcd-client (etcd and etcdctl, ETCD_VERSION),
+# fetched with apt-get download and unpacked with dpkg -x into .tools/deb/root
+# like the packages above, but on their own: both are static Go binaries with
+# no library to unpack, and a stamp of their own keeps install_debs' closure
+# (and its stamp) untouched. Nothing is installed, enabled or started.
+# ---------------------------------------------------------------------------
+ETCD_VERSION=3.4.23-4+b4
+install_etcd() {
+	local v=${ETCD_VERSION%%-*}
+	if has_version "$BIN/etcd" "^etcd Version: ${v//./\\.}$" --version &&
+		has_version "$BIN/etcdctl" "^etcdctl version: ${v//./\\.}$" version; then
+		log "etcd $ETCD_VERSION already installed"
+		return
+	fi
+	if ! command -v apt-get >/dev/null || ! command -v dpkg >/dev/null; then
+		die "apt-get and dpkg not found: etcd comes from Debian 12's etcd-server"
+	fi
+	local p file
+	mkdir -p "$DEB/archives" "$DEBROOT"
+	LC_ALL=C apt-cache policy etcd-server etcd-client 2>/dev/null | grep -q "^  Candidate: ${ETCD_VERSION//+/\\+}$" ||
+		apt_update
+	for p in etcd-server etcd-client; do
+		file=$(compgen -G "$DEB/archives/${p}_${ETCD_VERSION}_*.deb" | head -n1) || true
+		if [[ -z $file ]]; then
+			log "apt-get download $p=$ETCD_VERSION into .tools/deb/archives"
+			(cd "$DEB/archives" && apt-get download -q "$p=$ETCD_VERSION") >"$DEB/download-etcd.log" 2>&1 ||
+				die "apt-get download $p=$ETCD_VERSION failed: $(tail -n 5 "$DEB/download-etcd.log")"
+			file=$(compgen -G "$DEB/archives/${p}_${ETCD_VERSION}_*.deb" | head -n1) ||
+				die "apt-get download did not fetch $p $ETCD_VERSION"
+		fi
+		dpkg -x "$file" "$DEBROOT"
+	done
+	write_wrapper etcd usr/bin/etcd
+	write_wrapper etcdctl usr/bin/etcdctl
+	has_version "$BIN/etcd" "^etcd Version: ${v//./\\.}$" --version ||
+		die "installed etcd does not report version $v"
+	has_version "$BIN/etcdctl" "^etcdctl version: ${v//./\\.}$" version ||
+		die "installed etcdctl does not report version $v"
+	log "etcd $ETCD_VERSION installed"
+}
+
 install_anvil
 install_geth
 install_staticcheck
+install_local_kms
+install_clef
+install_minio
 install_debs
+install_etcd
 
 log "tools ready in .tools/bin"

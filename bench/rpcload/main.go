@@ -3,7 +3,7 @@
 // side by side in the same run with a go-livepeer-style 5 s poller reading the
 // same state, and lpops' RSS and CPU while idle.
 //
-//	go run ./bench/rpcload [-scale 200] [-round-length 576] [-rounds 2] [-v]
+//	go run ./bench/rpcload [-scale 200] [-round-length 576] [-rounds 2] [-v] [-compare BIN]
 //
 // One run starts the embedded devnet (in-process go-ethereum, JSON-RPC over
 // HTTP on loopback), deploys the test contracts, registers an orchestrator
@@ -15,6 +15,10 @@
 // the poller ticks every 5 s / S, and every lpops interval is its default
 // divided by S, so each side does in one wall second what it would do in S
 // seconds, and requests per round keep their real ratio. See bench/README.md.
+//
+// With -compare, a second lpops binary (another build, such as main before a
+// change) runs beside the first against the same devnet, behind a third
+// counting proxy, so a before/after is measured over the same blocks.
 package main
 
 import (
@@ -71,6 +75,7 @@ type params struct {
 	rounds      int
 	verbose     bool
 	lpopsBin    string
+	compareBin  string
 
 	blockTime, pollerEvery                          time.Duration
 	lpopsPoll, lpopsActive, lpopsHealth, lpopsStuck time.Duration
@@ -110,6 +115,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	rounds := fs.Int("rounds", 2, "full rounds to measure, after one warm-up round")
 	verbose := fs.Bool("v", false, "show progress, the node's actions and lpops' log path (kept)")
 	lpopsBin := fs.String("lpops", "", "lpops `binary` to run instead of building ./cmd/lpops")
+	compareBin := fs.String("compare", "", "a second lpops `binary` (say, built from main) to run beside the first and report as \"before\"")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -117,7 +123,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	p := newParams(*scale, *roundLength, *rounds)
-	p.verbose, p.lpopsBin = *verbose, *lpopsBin
+	p.verbose, p.lpopsBin, p.compareBin = *verbose, *lpopsBin, *compareBin
 	switch {
 	case *scale < 1:
 		fmt.Fprintln(stderr, "rpcload: -scale must be at least 1")
@@ -151,6 +157,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 // result is what one run measured over the measured rounds.
 type result struct {
 	lpops, poller      rpcproxy.Counts
+	compare            *rpcproxy.Counts // the -compare binary's, when run
 	pollerTicks        int64
 	pollerErrors       int64
 	firstRound         uint64
@@ -275,6 +282,29 @@ func measure(ctx context.Context, p params, say func(string, ...any)) (*result, 
 		return nil, err
 	}
 	defer lp.Stop()
+
+	// The binary to compare with, the same configuration behind its own proxy.
+	var cmpProxy *rpcproxy.Proxy
+	if p.compareBin != "" {
+		if cmpProxy, err = rpcproxy.New(ch.URL, &measuring); err != nil {
+			return nil, err
+		}
+		defer cmpProxy.Close()
+		cmpCfg := filepath.Join(dir, "compare.yaml")
+		if err := writeConfig(cmpCfg, lpopsConfig{
+			RPC: cmpProxy.URL, Controller: dep.Controller, Orchestrator: orch,
+			PollInterval: p.lpopsPoll, ActivePollInterval: p.lpopsActive, HealthInterval: p.lpopsHealth,
+			StuckAfter: p.lpopsStuck, GraceBlocks: p.grace, StateDir: filepath.Join(dir, "compare-state"),
+			ProbeInterval: p.probeInterval, ProbeChain: p.probeChain, ProbeRPC: p.probeRPC,
+		}); err != nil {
+			return nil, err
+		}
+		cmp, err := benchkit.StartLpops(ctx, p.compareBin, cmpCfg, filepath.Join(dir, "compare.log"))
+		if err != nil {
+			return nil, fmt.Errorf("-compare binary: %w", err)
+		}
+		defer cmp.Stop()
+	}
 	if p.verbose {
 		say("lpops pid %d, API http://%s, config %s, log %s (kept)", lp.Pid(), lp.API, cfgPath, lp.LogPath)
 	}
@@ -383,6 +413,10 @@ func measure(ctx context.Context, p params, say func(string, ...any)) (*result, 
 		return nil, fmt.Errorf("lpops process: %w", err)
 	}
 	res.lpops, res.poller = lpopsProxy.Counts(), pollerProxy.Counts()
+	if cmpProxy != nil {
+		c := cmpProxy.Counts()
+		res.compare = &c
+	}
 	res.pollerTicks = pl.ticks.Load() - ticks0
 	res.pollerErrors = pl.errors.Load() - errs0
 	res.start, res.end, res.window, res.blocks = t0, t1, t1.Sub(t0), bEnd-b0
@@ -417,6 +451,9 @@ func report(w io.Writer, p params, r *result) {
 	say("%-28s %16s %17s", "poller (same state)", benchkit.Num(perRound(r.poller.HTTP)), benchkit.Num(perRound(r.poller.Calls)))
 	say("%-28s %16s %17s", "poller (head only)", benchkit.Num(perRound(headOnly)), benchkit.Num(perRound(headOnly)))
 	say("%-28s %16s %17s", "lpops", benchkit.Num(perRound(r.lpops.HTTP)), benchkit.Num(perRound(r.lpops.Calls)))
+	if c := r.compare; c != nil {
+		say("%-28s %16s %17s", "lpops before (-compare)", benchkit.Num(perRound(c.HTTP)), benchkit.Num(perRound(c.Calls)))
+	}
 	ratio := func(name string, http, calls int) {
 		h, c := share(r.lpops.HTTP, http), share(r.lpops.Calls, calls)
 		say("lpops / %-20s %6.2f%% of http requests (%s), %6.2f%% of calls (%s)   goal <= %.0f%%",
@@ -424,6 +461,10 @@ func report(w io.Writer, p params, r *result) {
 	}
 	ratio("poller (same state)", r.poller.HTTP, r.poller.Calls)
 	ratio("poller (head only)", headOnly, headOnly)
+	if c := r.compare; c != nil {
+		say("lpops before / poller (same state): %6.2f%% of http requests, %6.2f%% of calls; lpops / lpops before: %.2f of http requests, %.2f of calls",
+			100*share(c.HTTP, r.poller.HTTP), 100*share(c.Calls, r.poller.Calls), share(r.lpops.HTTP, c.HTTP), share(r.lpops.Calls, c.Calls))
+	}
 
 	// The health checks lpops would make at the real cadence (see health.go).
 	tick := max(p.lpopsHealth/4, time.Duration(float64(time.Second)/p.scale))
@@ -453,6 +494,12 @@ func report(w io.Writer, p params, r *result) {
 	say("lpops http requests per round by content:")
 	for _, kv := range benchkit.SortedCounts(r.lpops.Shapes) {
 		say("  %-72s %8s", kv.K, benchkit.Num(perRound(kv.V)))
+	}
+	if c := r.compare; c != nil {
+		say("lpops before (-compare) calls per round by method:")
+		for _, kv := range benchkit.SortedCounts(c.Methods) {
+			say("  %-40s %8s", kv.K, benchkit.Num(perRound(kv.V)))
+		}
 	}
 	if p.verbose {
 		say("poller calls per round by method:")

@@ -125,9 +125,9 @@ func runAlerts(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	}
 	c := &apiClient{base: "http://" + dialAddr(cfg.Listen)}
 	if sub != "list" {
-		tok, err := api.LoadToken(cfg.API.TokenFile)
+		tok, err := api.ConfigToken(cfg.API)
 		if err == nil && tok == "" {
-			err = errors.New("api.token_file is not set; the daemon accepts silences only with a token")
+			err = errors.New("api.token_file is not set (nor api.token_secret); the daemon accepts silences only with a token")
 		}
 		if err != nil {
 			fmt.Fprintln(stderr, "lpops alerts:", err)

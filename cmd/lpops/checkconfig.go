@@ -6,11 +6,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math/big"
 	"os"
 	"strings"
 
 	"github.com/lpops/lpops/internal/api"
 	"github.com/lpops/lpops/internal/config"
+	"github.com/lpops/lpops/internal/ha"
 	"github.com/lpops/lpops/internal/notify"
 	"github.com/lpops/lpops/internal/signer"
 )
@@ -46,7 +48,7 @@ Example:
 
 const checkConfigShortUsage = "Usage: lpops check-config [--syntax-only] [FILE | --config FILE]\nRun 'lpops check-config --help' for details.\n"
 
-func runCheckConfig(_ context.Context, args []string, stdout, stderr io.Writer) int {
+func runCheckConfig(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("check-config", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	cf := addConfigFlags(fs, true)
@@ -79,7 +81,7 @@ func runCheckConfig(_ context.Context, args []string, stdout, stderr io.Writer) 
 	if c == nil {
 		return code
 	}
-	signer, err := checkSecrets(c)
+	signer, err := checkSecrets(ctx, c)
 	if err != nil {
 		fmt.Fprintln(stderr, config.InSource(cf.file, c.Place(err)))
 		if cf.mapped > 0 {
@@ -125,10 +127,20 @@ func checkSyntax(flagPath string, stdout, stderr io.Writer) int {
 // checkSecrets does what Load does not: it reads the keystore file, the
 // passphrase and the endpoint URLs kept outside the file, so a missing
 // credential shows up now rather than when the daemon first needs it. It
-// returns the keystore's address ("" without a keystore).
-func checkSecrets(c *config.Config) (signer string, err error) {
+// returns the keystore's address ("" without a keystore). A remote signer
+// is reached as the daemon would: KMS answers GetPublicKey (credentials, key
+// spec and usage checked), clef answers its version.
+func checkSecrets(ctx context.Context, c *config.Config) (signer string, err error) {
 	var errs []error
-	if c.Signer.Keystore != "" {
+	if k := c.Signer.Kind; k == config.SignerKindAWSKMS || k == config.SignerKindClef {
+		s, err := openSigner(ctx, c, k == config.SignerKindAWSKMS)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("signer: %w", err))
+		} else {
+			signer = s.Address().Hex()
+			s.Close()
+		}
+	} else if c.Signer.Keystore != "" {
 		addr, err := keystoreAddress(c.Signer.Keystore)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("signer.keystore: %w", err))
@@ -148,15 +160,22 @@ func checkSecrets(c *config.Config) (signer string, err error) {
 	if _, err := notify.NewAll(c.Alerts.Channels); err != nil {
 		errs = append(errs, err)
 	}
-	if c.API.TokenFile != "" {
-		if _, err := api.LoadToken(c.API.TokenFile); err != nil {
-			errs = append(errs, err)
-		}
+	if _, err := api.ConfigToken(c.API); err != nil {
+		errs = append(errs, err)
 	}
 	if _, err := c.Alerts.Heartbeat.URL(); err != nil {
 		errs = append(errs, err)
 	}
+	if err := ha.CheckSecrets(c.HA); err != nil {
+		errs = append(errs, err)
+	}
 	return signer, errors.Join(errs...)
+}
+
+// openSigner opens the configured signer backend, read-only (the account
+// only) or able to sign.
+func openSigner(ctx context.Context, c *config.Config, readOnly bool) (signer.Backend, error) {
+	return signer.Open(ctx, c.Signer, new(big.Int).SetUint64(c.ChainID), readOnly)
 }
 
 // keystoreAddress reads a go-ethereum keystore file far enough to know it is
@@ -194,8 +213,11 @@ func printSummary(w io.Writer, c *config.Config, signer string) {
 	}
 	if c.Signer.Keystore != "" {
 		source := "file " + c.Signer.PassphraseFile
-		if c.Signer.PassphraseEnv != "" {
+		switch {
+		case c.Signer.PassphraseEnv != "":
 			source = "environment variable " + c.Signer.PassphraseEnv
+		case c.Signer.PassphraseSecret.IsSet():
+			source = "secret " + c.Signer.PassphraseSecret.Ref
 		}
 		who := signer
 		if who == "" { // --syntax-only: the keystore was not opened
@@ -208,6 +230,9 @@ func printSummary(w io.Writer, c *config.Config, signer string) {
 	}
 	line("state dir", "%s", c.StateDir)
 	line("listen", "%s", c.Listen)
+	if c.HA.Enabled() {
+		line("ha", "%s on %d etcd endpoints under %s (lease %s)", c.HA.InstanceName(), len(c.HA.Endpoints), c.HA.KeyPrefix, c.HA.LeaseTTL)
+	}
 }
 
 func fmtGwei(g float64) string {

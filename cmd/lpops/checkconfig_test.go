@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -274,4 +275,28 @@ func TestCheckConfigRefusesReadablePassphrase(t *testing.T) {
 	if code != 1 || stdout != "" || stderr != want {
 		t.Errorf("exit %d, stdout %q, stderr\n got: %s\nwant: %s", code, stdout, stderr, want)
 	}
+}
+
+// TestCheckConfigReachesRemoteSigner: with signer.kind clef, check-config
+// asks clef for its version as the daemon would, and says when it cannot.
+func TestCheckConfigReachesRemoteSigner(t *testing.T) {
+	port := closedPort(t)
+	file := writeConfig(t, "rpc:\n  - url: http://127.0.0.1:8545\n",
+		fmt.Sprintf("signer:\n  kind: clef\n  clef:\n    endpoint: http://127.0.0.1:%d\n    address: \"0x1c1c9817f4b8f07efb298a17102531cdd09cef68\"\n", port))
+	code, _, stderr := checkConfig(t, file)
+	if want := fmt.Sprintf("signer: clef http://127.0.0.1:%d: ", port); code != 1 || !strings.Contains(stderr, want) || !strings.Contains(stderr, "connection refused") {
+		t.Fatalf("exit %d, stderr %q; want 1 and %q ... connection refused", code, stderr, want)
+	}
+}
+
+// closedPort returns a loopback port nothing listens on.
+func closedPort(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close()
+	return port
 }

@@ -71,8 +71,12 @@ type flagSpec struct {
 // Arguments that are not flags, which --help states only in prose.
 var (
 	argWords = map[string][]string{
-		"alerts":     {"list", "silence", "unsilence"},
-		"completion": {"bash", "zsh", "fish"},
+		"alerts":        {"list", "silence", "unsilence"},
+		"backup":        {"create", "verify", "list", "restore"},
+		"completion":    {"bash", "zsh", "fish"},
+		"ha":            {"step-down"},
+		"signer":        {"new"},
+		"reward-caller": {"set", "show"},
 	}
 	argFiles = map[string]bool{"check-config": true}
 )
@@ -101,7 +105,7 @@ func completionSpecs() []cmdSpec {
 }
 
 func actionsHelp(name string) [][]string {
-	if name != "alerts" {
+	if name == "completion" {
 		return nil
 	}
 	var out [][]string

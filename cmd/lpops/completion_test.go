@@ -139,7 +139,9 @@ func TestCompletionBash(t *testing.T) {
 		Want  string
 	}{
 		{"Command", "lpops tx", "txs"},
-		{"Commands", "lpops r", "run reward rounds render"},
+		{"Commands", "lpops r", "run reward rounds reward-caller render"},
+		{"RewardCallerAction", "lpops reward-caller s", "set show"},
+		{"RewardCallerFlag", "lpops reward-caller set --ca", "--caller"},
 		{"Flags", "lpops txs --c", "--chunk --config --credentials-dir"},
 		{"Version", "lpops --v", "--version"},
 		{"CheckConfigFlags", "lpops check-config --", "--config --credentials-dir --syntax-only --help"},

@@ -55,7 +55,10 @@ func TestExitCodes(t *testing.T) {
 	// Commands that read a configuration, and the flags each needs besides.
 	readers := map[string][]string{
 		"run": nil, "status": nil, "reward": nil, "rounds": nil, "txs": nil,
-		"alerts": nil, "doctor": nil, "check-config": nil, "render": {"--out", t.TempDir()},
+		"alerts": nil, "ha": nil, "doctor": nil, "check-config": nil, "render": {"--out", t.TempDir()},
+		"reward-caller": {"show"},
+		// backup: the action first; its create and list read the config.
+		"backup": {"create"},
 	}
 	// Commands whose configuration is optional: without one they still
 	// run (lpops bench measures the host; a configuration only names where
@@ -198,7 +201,7 @@ func TestCheckConfigSyntaxOnlyExample(t *testing.T) {
 	}
 	code, _, errOut = runCLI(t, "check-config", "--credentials-dir", t.TempDir(), file)
 	if code != 1 || !strings.Contains(errOut, "signer.passphrase_file") || !strings.Contains(errOut, "LPOPS_RPC_ALCHEMY") ||
-		!strings.Contains(errOut, "note: outside lpops.service, the 7 files under /run/credentials/lpops.service/ were read from") {
+		!strings.Contains(errOut, "note: outside lpops.service, the 9 files under /run/credentials/lpops.service/ were read from") {
 		t.Errorf("without --syntax-only: exit %d, stderr %q; want 1, the missing secrets and where the credentials were looked for", code, errOut)
 	}
 	// An error in the file itself is still found.

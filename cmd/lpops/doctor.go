@@ -49,6 +49,9 @@ Checks:
                             polkit rule 'lpops render' writes
                             (/etc/polkit-1/rules.d/50-lpops.rules) naming
                             lpops' user and every such unit (else warn)
+  backup.fresh              the newest backup in backup.destination is
+                            younger than backup.stale_after (else fail;
+                            skip without a destination)
 
 Some things only root may read (other users' environments and sockets,
 root-only credential files): run it as root, or it warns about what it could

@@ -47,8 +47,14 @@ func runReward(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if cfg == nil {
 		return code
 	}
-	if cfg.Signer.Keystore == "" {
-		fmt.Fprintln(stderr, "lpops reward: signer.keystore is not configured")
+	if !cfg.Signer.Configured() {
+		fmt.Fprintln(stderr, "lpops reward: signer.keystore is not configured (nor signer.kind aws-kms or clef)")
+		return rewardError
+	}
+	if *submit && cfg.HA.Enabled() {
+		// Only the leader's daemon may send (it records under its etcd
+		// lease); a one-shot command holds no leadership.
+		fmt.Fprintln(stderr, "lpops reward: --submit is refused with ha: configured: only the leading daemon sends (it acts on its own when the reward is due; 'lpops ha step-down' moves the leadership)")
 		return rewardError
 	}
 	if *submit {

@@ -24,7 +24,7 @@ func runDaemon(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	log := newLogger(cfg.Log, stderr)
-	d, err := daemon.New(ctx, cfg, daemon.Options{Logger: log, Version: buildVersion()})
+	d, err := daemon.New(ctx, cfg, daemon.Options{Logger: log, Version: buildVersion(), ConfigFile: cf.file})
 	if err != nil {
 		fmt.Fprintln(stderr, "lpops:", err)
 		return 1

@@ -26,7 +26,6 @@ import (
 	"github.com/lpops/lpops/internal/keeper"
 	"github.com/lpops/lpops/internal/probe"
 	"github.com/lpops/lpops/internal/remediate"
-	"github.com/lpops/lpops/internal/signer"
 )
 
 const statusSummary = `Show what the operator needs at a glance: the round and blocks left, the last reward
@@ -132,15 +131,16 @@ func statusFromDaemon(ctx context.Context, listen string) (*statusReport, error)
 
 // statusFromChain reads the chain once, as the daemon's keeper would, with
 // the state store opened read-only for lpops' own records. It never sends:
-// the signer only knows its address (signer.Watch reads it from the keystore
-// file, without the passphrase), so a reward that is due shows as
+// the signer only knows its address (signer.Open read-only reads it from the
+// keystore file without the passphrase, from KMS's GetPublicKey, or from
+// signer.clef.address), so a reward that is due shows as
 // cannot_sign.
 func statusFromChain(ctx context.Context, cfg *config.Config, stderr io.Writer) (*statusReport, error) {
 	opts := daemon.Options{Logger: slog.New(slog.DiscardHandler), Version: buildVersion(), ReadOnly: true}
-	if cfg.Signer.Keystore != "" {
-		s, err := signer.Watch(cfg.Signer.Keystore)
+	if cfg.Signer.Configured() {
+		s, err := openSigner(ctx, cfg, true)
 		if err != nil {
-			fmt.Fprintf(stderr, "lpops status: signer.keystore: %v; the signer's balance and reward method are not shown\n", err)
+			fmt.Fprintf(stderr, "lpops status: signer: %v; the signer's balance and reward method are not shown\n", err)
 			c := *cfg
 			c.Signer = config.Signer{}
 			cfg = &c
@@ -187,6 +187,7 @@ func printStatus(w io.Writer, rep *statusReport) {
 	if k := d.Keeper; k != nil {
 		printKeeper(row, k, rep.FromDaemon)
 	}
+	printHA(row, d.HA)
 	for _, e := range d.Endpoints {
 		h := "healthy"
 		if !e.Healthy {

@@ -46,6 +46,25 @@ func LoadToken(path string) (string, error) {
 	return tok, nil
 }
 
+// ConfigToken reads the bearer token from api.token_file, as LoadToken
+// does, or from the secret store api.token_secret names. Neither set
+// returns "" without error. Errors never include the token.
+func ConfigToken(a config.API) (string, error) {
+	if !a.TokenSecret.IsSet() {
+		return LoadToken(a.TokenFile)
+	}
+	b, err := a.TokenSecret.Value("api.token_secret")
+	if err != nil {
+		return "", err
+	}
+	tok := strings.TrimSpace(string(b))
+	clear(b)
+	if len(tok) < minTokenLen {
+		return "", fmt.Errorf("api.token_secret: the token in %s is shorter than %d characters; generate one with: openssl rand -hex 32", a.TokenSecret.Ref, minTokenLen)
+	}
+	return tok, nil
+}
+
 // EnableAlerts adds the alert routes: GET /api/v1/alerts, and, guarded by
 // the bearer token, POST /api/v1/silences and DELETE /api/v1/silences/{id}.
 // With an empty token (no api.token_file) the guarded routes answer 403.

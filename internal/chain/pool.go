@@ -196,17 +196,31 @@ func (p *Pool) BatchCall(ctx context.Context, b []rpc.BatchElem) error {
 	if len(b) == 0 {
 		return nil
 	}
+	_, err := p.BatchCallHead(ctx, b)
+	return err
+}
+
+// BatchCallHead is BatchCall that also returns the head the answering
+// endpoint reported in the same round trip (its piggybacked head read; zero
+// when that read failed), for the read scheduler, which answers its
+// consumers' eth_blockNumber from it instead of sending one. An empty b
+// still makes the round trip.
+func (p *Pool) BatchCallHead(ctx context.Context, b []rpc.BatchElem) (Head, error) {
 	label := "batch"
-	if len(b) == 1 {
+	switch len(b) {
+	case 0:
+		label = "head"
+	case 1:
 		label = b[0].Method
 	}
 	cands, err := p.candidates()
 	if err != nil {
-		return err
+		return Head{}, err
 	}
 	var (
-		fallback *answer
-		lastErr  error
+		fallback     *answer
+		fallbackHead Head
+		lastErr      error
 	)
 	for _, c := range cands {
 		if fallback != nil && !c.wasHealthy {
@@ -214,10 +228,14 @@ func (p *Pool) BatchCall(ctx context.Context, b []rpc.BatchElem) error {
 			// than one from an endpoint already known to be unhealthy.
 			break
 		}
-		ans, err := p.exchange(ctx, c.ep, b, label)
+		ans, obs, err := p.exchangeObs(ctx, c.ep, b, label)
+		var head Head
+		if err == nil && obs.headOK {
+			head = obs.head
+		}
 		if err != nil {
 			if ctx.Err() != nil {
-				return fmt.Errorf("rpc %s: %w", label, ctx.Err())
+				return Head{}, fmt.Errorf("rpc %s: %w", label, ctx.Err())
 			}
 			lastErr = err
 			continue
@@ -225,29 +243,29 @@ func (p *Pool) BatchCall(ctx context.Context, b []rpc.BatchElem) error {
 		healthy, wrongChain, reason := p.verdict(c.ep)
 		switch {
 		case healthy:
-			return ans.deliver(b)
+			return head, ans.deliver(b)
 		case wrongChain:
 			lastErr = fmt.Errorf("%s: %s", c.ep.name, reason)
 		case c.wasHealthy:
 			// The piggybacked head shows this endpoint just went stale or
 			// fell behind: prefer a healthy endpoint's answer if one exists.
 			if fallback == nil {
-				fallback = ans
+				fallback, fallbackHead = ans, head
 			}
 			lastErr = fmt.Errorf("%s: %s", c.ep.name, reason)
 		default:
 			// No healthy endpoint is left: an unhealthy one's answer is the
 			// best there is.
-			return ans.deliver(b)
+			return head, ans.deliver(b)
 		}
 	}
 	if fallback != nil {
-		return fallback.deliver(b)
+		return fallbackHead, fallback.deliver(b)
 	}
 	if lastErr == nil {
 		lastErr = errors.New("every endpoint is on the wrong chain")
 	}
-	return fmt.Errorf("rpc %s: %w: %w", label, ErrNoEndpoint, lastErr)
+	return Head{}, fmt.Errorf("rpc %s: %w: %w", label, ErrNoEndpoint, lastErr)
 }
 
 // Head returns the newest head seen on the active endpoint, or the highest
@@ -354,13 +372,19 @@ type observation struct {
 // observed. ep is asked its chain id when that is unknown or ep is not
 // healthy, which makes the round trip a health check.
 func (p *Pool) exchange(ctx context.Context, ep *endpoint, user []rpc.BatchElem, label string) (*answer, error) {
+	ans, _, err := p.exchangeObs(ctx, ep, user, label)
+	return ans, err
+}
+
+// exchangeObs is exchange that also returns what the round trip observed.
+func (p *Pool) exchangeObs(ctx context.Context, ep *endpoint, user []rpc.BatchElem, label string) (*answer, observation, error) {
 	p.mu.Lock()
 	askChain := !ep.chainKnown || !ep.healthy
 	p.mu.Unlock()
 	ans, obs := p.roundTrip(ctx, ep, user, askChain, label)
 	if obs.err != nil && ctx.Err() != nil {
 		// The caller gave up; that says nothing about the endpoint.
-		return nil, obs.err
+		return nil, obs, obs.err
 	}
 	p.mu.Lock()
 	p.apply(ep, obs)
@@ -370,9 +394,56 @@ func (p *Pool) exchange(ctx context.Context, ep *endpoint, user []rpc.BatchElem,
 	p.emit(events)
 	p.notifyRecovered()
 	if obs.err != nil {
-		return nil, fmt.Errorf("%s: %w", ep.name, obs.err)
+		return nil, obs, fmt.Errorf("%s: %w", ep.name, obs.err)
 	}
-	return ans, nil
+	return ans, obs, nil
+}
+
+// ErrUnknownEndpoint is returned by BatchCallTo for a name no endpoint has.
+var ErrUnknownEndpoint = errors.New("no rpc endpoint of that name")
+
+// BatchCallTo sends b to the endpoint named name only, never failing over:
+// for the read scheduler's per-endpoint reads (the RPC probe's), which must
+// attribute an answer, or its absence, to one endpoint. Like BatchCall it
+// appends the Pool's own head read (and eth_chainId where the endpoint is
+// not known healthy), so the round trip is also that endpoint's health
+// check, and it returns the head the endpoint reported in it. The error says
+// the round trip failed, or its head read did; then b is untouched. An empty
+// b still sends the head read.
+func (p *Pool) BatchCallTo(ctx context.Context, name string, b []rpc.BatchElem) (Head, error) {
+	p.mu.Lock()
+	closed := p.closed
+	var ep *endpoint
+	for _, e := range p.eps {
+		if e.name == name {
+			ep = e
+		}
+	}
+	p.mu.Unlock()
+	switch {
+	case closed:
+		return Head{}, errClosed
+	case ep == nil:
+		return Head{}, fmt.Errorf("%w: %q", ErrUnknownEndpoint, name)
+	}
+	label := "batch"
+	if len(b) == 1 {
+		label = b[0].Method
+	} else if len(b) == 0 {
+		label = "health_check"
+	}
+	ans, obs, err := p.exchangeObs(ctx, ep, b, label)
+	if err != nil {
+		return Head{}, err
+	}
+	if !obs.headOK {
+		return Head{}, fmt.Errorf("%s: eth_getBlockByNumber: %w", ep.name, obs.headErr)
+	}
+	h := obs.head
+	if h.BaseFee != nil {
+		h.BaseFee = new(big.Int).Set(h.BaseFee)
+	}
+	return h, ans.deliver(b)
 }
 
 // roundTrip sends one batch: user's elements, then eth_getBlockByNumber, then

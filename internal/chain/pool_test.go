@@ -840,3 +840,66 @@ func TestRecoveryIsRecheckedAndNotified(t *testing.T) {
 		t.Fatalf("OnRecover called %d times for one recovery, want 1", got)
 	}
 }
+
+func TestBatchCallToOneEndpointNoFailover(t *testing.T) {
+	clock := newFakeClock()
+	a := newTestNode(t, "a", testChainID, clock)
+	b := newTestNode(t, "b", testChainID, clock)
+	b.svc.SetHead(777, clock.Now().Add(-3*time.Second))
+	p := dialNodes(t, clock, Options{}, a, b)
+
+	before := b.roundTrips.Load()
+	var out hexutil.Bytes
+	batch := []rpc.BatchElem{{Method: "eth_call", Args: []any{map[string]any{"to": common.Address{1}}, "latest"}, Result: &out}}
+	head, err := p.BatchCallTo(context.Background(), "b", batch)
+	if err != nil || batch[0].Error != nil {
+		t.Fatalf("BatchCallTo: %v, %v", err, batch[0].Error)
+	}
+	if string(out) != "b" || head.Number != 777 || !head.Time.Equal(clock.Now().Add(-3*time.Second)) {
+		t.Errorf("answer %q, head %+v; want b's answer and head 777", out, head)
+	}
+	if got := b.roundTrips.Load() - before; got != 1 {
+		t.Errorf("%d round trips, want 1", got)
+	}
+	// An empty batch is a health check of that endpoint alone.
+	if head, err := p.BatchCallTo(context.Background(), "b", nil); err != nil || head.Number != 777 {
+		t.Errorf("empty batch: head %+v, %v", head, err)
+	}
+
+	// A dead endpoint is its own error, never another's answer.
+	b.srv.Close()
+	aBefore := a.roundTrips.Load()
+	_, err = p.BatchCallTo(context.Background(), "b", batch)
+	if err == nil || !strings.HasPrefix(err.Error(), "b: ") || strings.Contains(err.Error(), apiKey) {
+		t.Errorf("dead endpoint: error %v; want one naming b, without the URL", err)
+	}
+	if got := a.roundTrips.Load() - aBefore; got != 0 {
+		t.Errorf("endpoint a got %d round trips for b's batch", got)
+	}
+	if st := status(t, p, "b"); st.ConsecutiveErrors != 1 {
+		t.Errorf("pool did not record b's failure: %+v", st)
+	}
+	if _, err := p.BatchCallTo(context.Background(), "nope", nil); !errors.Is(err, ErrUnknownEndpoint) {
+		t.Errorf("unknown endpoint: %v", err)
+	}
+}
+
+func TestBatchCallHeadReturnsTheAnsweringEndpointsHead(t *testing.T) {
+	clock := newFakeClock()
+	a := newTestNode(t, "a", testChainID, clock)
+	b := newTestNode(t, "b", testChainID, clock)
+	a.svc.SetHead(500, clock.Now().Add(-time.Second))
+	b.svc.SetHead(501, clock.Now().Add(-time.Second))
+	p := dialNodes(t, clock, Options{}, a, b)
+	head, err := p.BatchCallHead(context.Background(), nil)
+	if err != nil || head.Number != 500 {
+		t.Fatalf("head %+v, %v; want a's 500", head, err)
+	}
+	a.srv.Close()
+	var out hexutil.Bytes
+	batch := []rpc.BatchElem{{Method: "eth_call", Args: []any{map[string]any{"to": common.Address{1}}, "latest"}, Result: &out}}
+	head, err = p.BatchCallHead(context.Background(), batch)
+	if err != nil || string(out) != "b" || head.Number != 501 {
+		t.Errorf("after a failed: answer %q, head %+v, %v; want b's answer and head 501", out, head, err)
+	}
+}

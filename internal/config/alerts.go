@@ -39,16 +39,17 @@ type RepeatInterval struct {
 // fires. The URL embeds the service's token, so it comes only from a file or
 // an environment variable.
 type Heartbeat struct {
-	URLFile  string   `yaml:"url_file"`
-	URLEnv   string   `yaml:"url_env"`
-	Interval Duration `yaml:"interval"`
+	URLFile   string    `yaml:"url_file"`
+	URLEnv    string    `yaml:"url_env"`
+	URLSecret SecretRef `yaml:"url_secret"`
+	Interval  Duration  `yaml:"interval"`
 }
 
 // Enabled reports whether a heartbeat URL source is configured.
-func (h Heartbeat) Enabled() bool { return h.URLFile != "" || h.URLEnv != "" }
+func (h Heartbeat) Enabled() bool { return h.URLFile != "" || h.URLEnv != "" || h.URLSecret.IsSet() }
 
-// URL reads the heartbeat URL from url_file (surrounding whitespace trimmed)
-// or url_env. It returns "" without error when neither is set. Errors name
+// URL reads the heartbeat URL from url_file, url_env or url_secret
+// (surrounding whitespace trimmed). It returns "" without error when neither is set. Errors name
 // the key and the file or variable, never the URL.
 func (h Heartbeat) URL() (string, error) {
 	var raw string
@@ -64,6 +65,14 @@ func (h Heartbeat) URL() (string, error) {
 	case h.URLEnv != "":
 		if raw = strings.TrimSpace(os.Getenv(h.URLEnv)); raw == "" {
 			return "", fmt.Errorf("alerts.heartbeat.url_env: environment variable %s is not set or empty", h.URLEnv)
+		}
+	case h.URLSecret.IsSet():
+		b, err := h.URLSecret.Value("alerts.heartbeat.url_secret")
+		if err != nil {
+			return "", err
+		}
+		if raw = strings.TrimSpace(string(b)); raw == "" {
+			return "", fmt.Errorf("alerts.heartbeat.url_secret: %s is empty", h.URLSecret.Ref)
 		}
 	default:
 		return "", nil
@@ -130,6 +139,8 @@ type API struct {
 	// (silences). The file must not be readable by group or others. Empty:
 	// those routes answer 403.
 	TokenFile string `yaml:"token_file"`
+	// TokenSecret reads the token from a secret store instead.
+	TokenSecret SecretRef `yaml:"token_secret"`
 	// PublicListen is host:port of a second listener that serves only the
 	// public status page: read-only, allowlisted fields, accounts named by
 	// role. Empty: no public page. `listen` keeps the API and the full page.
@@ -161,9 +172,8 @@ func (v *validator) alerts(a Alerts) {
 	v.positive("alerts.repeat_interval.info", a.RepeatInterval.Info)
 	v.positive("alerts.resolved_retention", a.ResolvedRetention)
 	h := a.Heartbeat
-	if h.URLFile != "" && h.URLEnv != "" {
-		v.add("alerts.heartbeat", "", "sets both url_file and url_env; set only one")
-	}
+	v.oneSecretSource("alerts.heartbeat", "a URL", false, secretSource{"url_file", h.URLFile != ""},
+		secretSource{"url_env", h.URLEnv != ""}, secretSource{"url_secret", h.URLSecret.IsSet()})
 	if h.URLEnv != "" {
 		v.envName("alerts.heartbeat.url_env", h.URLEnv)
 	}
@@ -198,6 +208,9 @@ func (v *validator) alerts(a Alerts) {
 func (v *validator) api(a API, listen string) {
 	if strings.TrimSpace(a.TokenFile) != a.TokenFile {
 		v.add("api.token_file", a.TokenFile, "must not start or end with spaces")
+	}
+	if a.TokenFile != "" && a.TokenSecret.IsSet() {
+		v.add("api", "", "sets both token_file and token_secret; set only one")
 	}
 	if a.PublicListen == "" || !v.listenAddr("api.public_listen", a.PublicListen) {
 		return

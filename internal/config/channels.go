@@ -61,8 +61,9 @@ const (
 // token_file on a slack channel is an error, not a silently ignored line.
 //
 // Secrets (webhook URLs of Slack and Discord, which embed their token; bot
-// tokens; routing keys; passwords; HMAC keys) come only from a file or an
-// environment variable, never from this file, and are read by the methods
+// tokens; routing keys; passwords; HMAC keys) come only from a file, an
+// environment variable or a secret store (the *_secret keys), never from
+// this file, and are read by the methods
 // below when the notifier is built. No error quotes their content.
 type Channel struct {
 	// Name identifies the channel in logs, metrics and the outbox. Unique.
@@ -77,37 +78,44 @@ type Channel struct {
 	// URL is where to send: the receiver (webhook), the Alertmanager base
 	// URL, the Telegram Bot API base or the PagerDuty events endpoint. Slack
 	// and Discord webhook URLs are secrets and only come from URLFile/URLEnv.
-	URL     string `yaml:"url"`
-	URLFile string `yaml:"url_file"`
-	URLEnv  string `yaml:"url_env"`
+	URL       string    `yaml:"url"`
+	URLFile   string    `yaml:"url_file"`
+	URLEnv    string    `yaml:"url_env"`
+	URLSecret SecretRef `yaml:"url_secret"`
 
-	// SecretFile or SecretEnv holds the webhook's HMAC-SHA256 key (optional).
-	SecretFile string `yaml:"secret_file"`
-	SecretEnv  string `yaml:"secret_env"`
+	// SecretFile, SecretEnv or SecretSecret (a secret store reference)
+	// holds the webhook's HMAC-SHA256 key (optional).
+	SecretFile   string    `yaml:"secret_file"`
+	SecretEnv    string    `yaml:"secret_env"`
+	SecretSecret SecretRef `yaml:"secret_secret"`
 
-	// TokenFile or TokenEnv holds the Telegram bot token.
-	TokenFile string `yaml:"token_file"`
-	TokenEnv  string `yaml:"token_env"`
+	// TokenFile, TokenEnv or TokenSecret holds the Telegram bot token.
+	TokenFile   string    `yaml:"token_file"`
+	TokenEnv    string    `yaml:"token_env"`
+	TokenSecret SecretRef `yaml:"token_secret"`
 	// ChatID is the Telegram chat: a number (negative for groups) or
 	// @channelusername.
 	ChatID string `yaml:"chat_id"`
 
-	// RoutingKeyFile or RoutingKeyEnv holds the PagerDuty integration key.
-	RoutingKeyFile string `yaml:"routing_key_file"`
-	RoutingKeyEnv  string `yaml:"routing_key_env"`
+	// RoutingKeyFile, RoutingKeyEnv or RoutingKeySecret holds the PagerDuty
+	// integration key.
+	RoutingKeyFile   string    `yaml:"routing_key_file"`
+	RoutingKeyEnv    string    `yaml:"routing_key_env"`
+	RoutingKeySecret SecretRef `yaml:"routing_key_secret"`
 
 	// ResolveTimeout is how far ahead endsAt is set on a firing alert sent to
 	// Alertmanager. 0: DefaultResolveTimeout.
 	ResolveTimeout Duration `yaml:"resolve_timeout"`
 
 	// Email over SMTP.
-	Smarthost    string `yaml:"smarthost"` // host:port
-	From         string `yaml:"from"`
-	To           List   `yaml:"to"`
-	Username     string `yaml:"username"` // AUTH PLAIN when set
-	PasswordFile string `yaml:"password_file"`
-	PasswordEnv  string `yaml:"password_env"`
-	SMTPTLS      string `yaml:"smtp_tls"` // starttls (default) | implicit | none
+	Smarthost      string    `yaml:"smarthost"` // host:port
+	From           string    `yaml:"from"`
+	To             List      `yaml:"to"`
+	Username       string    `yaml:"username"` // AUTH PLAIN when set
+	PasswordFile   string    `yaml:"password_file"`
+	PasswordEnv    string    `yaml:"password_env"`
+	PasswordSecret SecretRef `yaml:"password_secret"`
+	SMTPTLS        string    `yaml:"smtp_tls"` // starttls (default) | implicit | none
 
 	// TLSCAFile is a PEM bundle trusted instead of the system roots (a
 	// private CA, a self-signed receiver).
@@ -174,12 +182,19 @@ func (c Channel) TargetURL() (string, error) {
 			return "", err
 		}
 		raw = strings.TrimSpace(s)
+	case c.URLSecret.IsSet():
+		key, src = "url_secret", c.URLSecret.Ref
+		b, err := c.URLSecret.Value(key)
+		if err != nil {
+			return "", err
+		}
+		raw = strings.TrimSpace(string(b))
 	case c.Type == ChannelTelegram:
 		return DefaultTelegramAPI, nil
 	case c.Type == ChannelPagerDuty:
 		return DefaultPagerDutyURL, nil
 	default:
-		return "", errors.New("url: needs one of url, url_file or url_env")
+		return "", errors.New("url: needs one of url, url_file, url_env or url_secret")
 	}
 	if raw == "" {
 		return "", fmt.Errorf("%s: %s is empty", key, src)
@@ -193,37 +208,40 @@ func (c Channel) TargetURL() (string, error) {
 // Secret returns the webhook's HMAC key from secret_file or secret_env
 // (surrounding whitespace trimmed), or "" when neither is set.
 func (c Channel) Secret() (string, error) {
-	return c.secret("secret_file", c.SecretFile, "secret_env", c.SecretEnv, strings.TrimSpace)
+	return c.secret("secret", c.SecretFile, c.SecretEnv, c.SecretSecret, strings.TrimSpace)
 }
 
 // Token returns the Telegram bot token from token_file or token_env
 // (surrounding whitespace trimmed).
 func (c Channel) Token() (string, error) {
-	return c.requiredSecret("token", c.TokenFile, c.TokenEnv, strings.TrimSpace)
+	return c.requiredSecret("token", c.TokenFile, c.TokenEnv, c.TokenSecret, strings.TrimSpace)
 }
 
 // RoutingKey returns the PagerDuty routing (integration) key from
 // routing_key_file or routing_key_env (surrounding whitespace trimmed).
 func (c Channel) RoutingKey() (string, error) {
-	return c.requiredSecret("routing_key", c.RoutingKeyFile, c.RoutingKeyEnv, strings.TrimSpace)
+	return c.requiredSecret("routing_key", c.RoutingKeyFile, c.RoutingKeyEnv, c.RoutingKeySecret, strings.TrimSpace)
 }
 
 // Password returns the SMTP password from password_file or password_env. One
 // trailing newline is stripped; other whitespace is kept, as it may belong to
 // the password. "" when neither is set.
 func (c Channel) Password() (string, error) {
-	return c.secret("password_file", c.PasswordFile, "password_env", c.PasswordEnv,
+	return c.secret("password", c.PasswordFile, c.PasswordEnv, c.PasswordSecret,
 		func(s string) string { return string(trimNewline([]byte(s))) })
 }
 
-func (c Channel) requiredSecret(key, file, env string, clean func(string) string) (string, error) {
-	if file == "" && env == "" {
-		return "", fmt.Errorf("%s: needs %s_file or %s_env", key, key, key)
+func (c Channel) requiredSecret(key, file, env string, ref SecretRef, clean func(string) string) (string, error) {
+	if file == "" && env == "" && !ref.IsSet() {
+		return "", fmt.Errorf("%s: needs %s_file, %s_env or %s_secret", key, key, key, key)
 	}
-	return c.secret(key+"_file", file, key+"_env", env, clean)
+	return c.secret(key, file, env, ref, clean)
 }
 
-func (Channel) secret(fileKey, file, envKey, env string, clean func(string) string) (string, error) {
+// secret reads the secret named key from key_file, key_env or key_secret,
+// or returns "" when none is set.
+func (Channel) secret(key, file, env string, ref SecretRef, clean func(string) string) (string, error) {
+	fileKey, envKey, refKey := key+"_file", key+"_env", key+"_secret"
 	var s string
 	var err error
 	switch {
@@ -240,6 +258,14 @@ func (Channel) secret(fileKey, file, envKey, env string, clean func(string) stri
 		}
 		if s = clean(s); s == "" {
 			return "", fmt.Errorf("%s: environment variable %s is not set or empty", envKey, env)
+		}
+	case ref.IsSet():
+		b, err := ref.Value(refKey)
+		if err != nil {
+			return "", err
+		}
+		if s = clean(string(b)); s == "" {
+			return "", fmt.Errorf("%s: %s is empty", refKey, ref.Ref)
 		}
 	}
 	return s, nil
@@ -274,13 +300,13 @@ func (c *Channel) resolvePaths(dir string) {
 // channelKeys lists, per type, the keys that apply to it besides the common
 // ones (name, type, severities, timeout and the TLS keys).
 var channelKeys = map[string][]string{
-	ChannelWebhook:      {"url", "url_file", "url_env", "secret_file", "secret_env"},
-	ChannelSlack:        {"url_file", "url_env"},
-	ChannelDiscord:      {"url_file", "url_env"},
-	ChannelTelegram:     {"url", "token_file", "token_env", "chat_id"},
-	ChannelPagerDuty:    {"url", "routing_key_file", "routing_key_env"},
-	ChannelEmail:        {"smarthost", "from", "to", "username", "password_file", "password_env", "smtp_tls"},
-	ChannelAlertmanager: {"url", "url_file", "url_env", "resolve_timeout"},
+	ChannelWebhook:      {"url", "url_file", "url_env", "url_secret", "secret_file", "secret_env", "secret_secret"},
+	ChannelSlack:        {"url_file", "url_env", "url_secret"},
+	ChannelDiscord:      {"url_file", "url_env", "url_secret"},
+	ChannelTelegram:     {"url", "token_file", "token_env", "token_secret", "chat_id"},
+	ChannelPagerDuty:    {"url", "routing_key_file", "routing_key_env", "routing_key_secret"},
+	ChannelEmail:        {"smarthost", "from", "to", "username", "password_file", "password_env", "password_secret", "smtp_tls"},
+	ChannelAlertmanager: {"url", "url_file", "url_env", "url_secret", "resolve_timeout"},
 }
 
 var commonChannelKeys = []string{"name", "type", "severities", "timeout", "tls_ca_file", "tls_insecure_skip_verify"}
@@ -349,8 +375,11 @@ func (v *validator) channelKeys(p string, c Channel, keys []string) {
 		if allowed[key] || rv.Field(i).IsZero() {
 			continue
 		}
+		if ref, ok := rv.Field(i).Interface().(SecretRef); ok && !ref.IsSet() {
+			continue
+		}
 		if key == "url" && (c.Type == ChannelSlack || c.Type == ChannelDiscord) {
-			v.add(p+".url", "", fmt.Sprintf("a %s webhook URL holds its token, so it is not accepted here; use url_file or url_env", channelTitle(c.Type)))
+			v.add(p+".url", "", fmt.Sprintf("a %s webhook URL holds its token, so it is not accepted here; use url_file, url_env or url_secret", channelTitle(c.Type)))
 			continue
 		}
 		v.add(p+"."+key, "", "does not apply to type "+c.Type)
@@ -360,22 +389,22 @@ func (v *validator) channelKeys(p string, c Channel, keys []string) {
 func (v *validator) channelType(p string, c Channel) {
 	switch c.Type {
 	case ChannelWebhook:
-		v.exactlyOne(p, true, source{"url", c.URL}, source{"url_file", c.URLFile}, source{"url_env", c.URLEnv})
+		v.exactlyOne(p, true, source{"url", c.URL}, source{"url_file", c.URLFile}, source{"url_env", c.URLEnv}, source{"url_secret", c.URLSecret.Ref})
 		v.channelURL(p, c)
-		v.exactlyOne(p, false, source{"secret_file", c.SecretFile}, source{"secret_env", c.SecretEnv})
+		v.exactlyOne(p, false, source{"secret_file", c.SecretFile}, source{"secret_env", c.SecretEnv}, source{"secret_secret", c.SecretSecret.Ref})
 	case ChannelAlertmanager:
-		v.exactlyOne(p, true, source{"url", c.URL}, source{"url_file", c.URLFile}, source{"url_env", c.URLEnv})
+		v.exactlyOne(p, true, source{"url", c.URL}, source{"url_file", c.URLFile}, source{"url_env", c.URLEnv}, source{"url_secret", c.URLSecret.Ref})
 		v.channelURL(p, c)
 		if c.ResolveTimeout.Duration < 0 {
 			v.add(p+".resolve_timeout", c.ResolveTimeout.String(), "must not be negative (0 means the default, 48h)")
 		}
 	case ChannelSlack, ChannelDiscord:
 		if c.URL == "" { // a literal url is already reported
-			v.exactlyOne(p, true, source{"url_file", c.URLFile}, source{"url_env", c.URLEnv})
+			v.exactlyOne(p, true, source{"url_file", c.URLFile}, source{"url_env", c.URLEnv}, source{"url_secret", c.URLSecret.Ref})
 		}
 	case ChannelTelegram:
 		v.channelURL(p, c)
-		v.exactlyOne(p, true, source{"token_file", c.TokenFile}, source{"token_env", c.TokenEnv})
+		v.exactlyOne(p, true, source{"token_file", c.TokenFile}, source{"token_env", c.TokenEnv}, source{"token_secret", c.TokenSecret.Ref})
 		switch {
 		case c.ChatID == "":
 			v.add(p+".chat_id", "", "is required: the chat's numeric id or @channelusername")
@@ -384,7 +413,7 @@ func (v *validator) channelType(p string, c Channel) {
 		}
 	case ChannelPagerDuty:
 		v.channelURL(p, c)
-		v.exactlyOne(p, true, source{"routing_key_file", c.RoutingKeyFile}, source{"routing_key_env", c.RoutingKeyEnv})
+		v.exactlyOne(p, true, source{"routing_key_file", c.RoutingKeyFile}, source{"routing_key_env", c.RoutingKeyEnv}, source{"routing_key_secret", c.RoutingKeySecret.Ref})
 	case ChannelEmail:
 		v.email(p, c)
 	}
@@ -414,8 +443,8 @@ func (v *validator) email(p string, c Channel) {
 		}
 	}
 	if c.Username != "" {
-		v.exactlyOne(p, true, source{"password_file", c.PasswordFile}, source{"password_env", c.PasswordEnv})
-	} else if c.PasswordFile != "" || c.PasswordEnv != "" {
+		v.exactlyOne(p, true, source{"password_file", c.PasswordFile}, source{"password_env", c.PasswordEnv}, source{"password_secret", c.PasswordSecret.Ref})
+	} else if c.PasswordFile != "" || c.PasswordEnv != "" || c.PasswordSecret.IsSet() {
 		v.add(p+".username", "", "is required when a password is set (AUTH PLAIN needs both)")
 	}
 	switch c.SMTPTLS {

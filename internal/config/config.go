@@ -17,8 +17,10 @@
 // Secrets stay out of the Config's printable surface: a provider URL that
 // embeds an API key may come from url_file or url_env, and endpoints are
 // named by scheme://host[:port] so logs and metrics never show the key; the
-// keystore passphrase only ever comes from a file or an environment variable
-// and is read on demand by Signer.Passphrase. No error produced here quotes the
+// keystore passphrase only ever comes from a file, an environment variable
+// or a secret store (a *_secret key: Vault, SSM Parameter Store or a sops
+// file; see secretstores.go and internal/secrets) and is read on demand by
+// Signer.Passphrase. No error produced here quotes the
 // content of a secret.
 package config
 
@@ -59,6 +61,13 @@ type Config struct {
 	Host Host `yaml:"host"`
 	// Remediation: runbooks bound to alert states; see remediation.go.
 	Remediation Remediation `yaml:"remediation"`
+	// Backup: encrypted backups of keys, config and state; see backup.go.
+	Backup Backup `yaml:"backup"`
+	// Secrets: the secret stores *_secret keys read from; see
+	// secretstores.go.
+	Secrets Secrets `yaml:"secrets"`
+	// HA: instances sharing one orchestrator on etcd; see ha.go.
+	HA HA `yaml:"ha"`
 
 	// positions is where each key path was read from, for Place; nil for a
 	// Config not parsed from a file.
@@ -73,6 +82,8 @@ type Endpoint struct {
 	URL     string `yaml:"url"`
 	URLFile string `yaml:"url_file"`
 	URLEnv  string `yaml:"url_env"`
+	// URLSecret reads the URL from a secret store.
+	URLSecret SecretRef `yaml:"url_secret"`
 }
 
 // Chain tunes how lpops reads the chain.
@@ -100,15 +111,70 @@ type Chain struct {
 type Node struct {
 	CLIURL  string   `yaml:"cli_url"`
 	Timeout Duration `yaml:"timeout"`
+	// Transcoders is what lpops expects of the remote transcoders connected
+	// to the orchestrator (see transcoders.go).
+	Transcoders NodeTranscoders `yaml:"transcoders"`
 }
 
-// Signer names the go-ethereum keystore file lpops signs with and where its
-// passphrase comes from: a file or a named environment variable, never a
-// literal and never argv.
+// Signer chooses how lpops signs (Kind) and configures that backend. The
+// keystore kind names the go-ethereum keystore file and where its passphrase
+// comes from: a file, a named environment variable or a secret store, never
+// a literal and never argv. The aws-kms and clef kinds keep the key off the host.
 type Signer struct {
-	Keystore       string `yaml:"keystore"`
-	PassphraseFile string `yaml:"passphrase_file"`
-	PassphraseEnv  string `yaml:"passphrase_env"`
+	// Kind is keystore (the default), aws-kms or clef.
+	Kind             string     `yaml:"kind"`
+	Keystore         string     `yaml:"keystore"`
+	PassphraseFile   string     `yaml:"passphrase_file"`
+	PassphraseEnv    string     `yaml:"passphrase_env"`
+	PassphraseSecret SecretRef  `yaml:"passphrase_secret"`
+	KMS              SignerKMS  `yaml:"kms"`
+	Clef             SignerClef `yaml:"clef"`
+}
+
+// Signer kinds.
+const (
+	SignerKindKeystore = "keystore"
+	SignerKindAWSKMS   = "aws-kms"
+	SignerKindClef     = "clef"
+)
+
+// SignerKMS configures the aws-kms signer: an asymmetric KMS key of spec
+// ECC_SECG_P256K1 and usage SIGN_VERIFY. Credentials come the usual AWS way
+// (environment, shared config, instance role), never from this file.
+type SignerKMS struct {
+	// KeyID is the key's id, ARN, alias name (alias/...) or alias ARN.
+	KeyID string `yaml:"key_id"`
+	// Region overrides the SDK's region (AWS_REGION, shared config).
+	Region string `yaml:"region"`
+	// Endpoint overrides the KMS endpoint URL (a VPC endpoint, a test server).
+	Endpoint string `yaml:"endpoint"`
+	// Timeout bounds each KMS call (GetPublicKey, Sign).
+	Timeout Duration `yaml:"timeout"`
+}
+
+// SignerClef configures the clef signer: go-ethereum's external signer,
+// reached over its IPC socket or HTTP API, holding Address's key and
+// approving transactions by the rule file lpops render writes.
+type SignerClef struct {
+	// Endpoint is clef's IPC socket path or its http(s) URL.
+	Endpoint string `yaml:"endpoint"`
+	// Address is the account clef signs with.
+	Address string `yaml:"address"`
+	// Timeout bounds each signing request.
+	Timeout Duration `yaml:"timeout"`
+	// BondingManager and RoundsManager are the contracts the rendered rule
+	// file lets clef sign for (lpops render --resolve reads them from the
+	// Controller once and prints them).
+	BondingManager string `yaml:"bonding_manager"`
+	RoundsManager  string `yaml:"rounds_manager"`
+	// MaxGas is the rule file's cap on a transaction's gas limit.
+	MaxGas uint64 `yaml:"max_gas"`
+}
+
+// Configured reports whether a signer is set up at all: a keystore file, or
+// the aws-kms or clef kind.
+func (s Signer) Configured() bool {
+	return s.Kind == SignerKindAWSKMS || s.Kind == SignerKindClef || s.Keystore != ""
 }
 
 // Reward configures the reward duty.
@@ -166,6 +232,11 @@ func Default() Config {
 		Node: Node{
 			Timeout: Duration{5 * time.Second},
 		},
+		Signer: Signer{
+			Kind: SignerKindKeystore,
+			KMS:  SignerKMS{Timeout: Duration{10 * time.Second}},
+			Clef: SignerClef{Timeout: Duration{30 * time.Second}, MaxGas: 3_000_000},
+		},
 		Reward: Reward{
 			Mode:               RewardModeAct,
 			GraceBlocks:        20,
@@ -182,7 +253,10 @@ func Default() Config {
 		Probes:      DefaultProbes(),
 		Host:        DefaultHost(),
 		Remediation: DefaultRemediation(),
+		Backup:      DefaultBackup(),
 		Alerts:      DefaultAlerts(),
+		Secrets:     Secrets{Timeout: Duration{DefaultSecretsTimeout}},
+		HA:          DefaultHA(),
 		StateDir:    "/var/lib/lpops",
 		Listen:      "127.0.0.1:7940",
 		Log: Log{
@@ -201,7 +275,7 @@ const (
 )
 
 // NeedsSigner reports whether the configuration sends transactions and so
-// needs signer.keystore.
+// needs a signer (signer.keystore, or signer.kind aws-kms or clef).
 func (c *Config) NeedsSigner() bool {
 	return c.Reward.Mode == RewardModeAct || c.InitializeRound.Enabled
 }

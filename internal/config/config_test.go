@@ -121,7 +121,8 @@ func TestLoadValid(t *testing.T) {
 			}
 			want.Orchestrator = "0x1c1c9817f4b8f07efb298a17102531cdd09cef68"
 			want.Node.CLIURL = "http://127.0.0.1:7935"
-			want.Signer = Signer{Keystore: keystore, PassphraseFile: filepath.Join(testdataDir, "keystore", "passphrase")}
+			want.Signer.Keystore = keystore
+			want.Signer.PassphraseFile = filepath.Join(testdataDir, "keystore", "passphrase")
 			want.Reward.GraceBlocks = 5
 			want.Reward.MaxFeeGwei = 2.5
 			want.Reward.MaxPriorityFeeGwei = 0.1
@@ -472,7 +473,7 @@ func keyPaths(t reflect.Type, prefix string) []string {
 		}
 		p := joinPath(prefix, yamlKey(f))
 		ft := f.Type
-		if ft.Kind() == reflect.Slice {
+		if ft.Kind() == reflect.Slice && ft.Elem().Kind() == reflect.Struct {
 			ft, p = ft.Elem(), p+"[]"
 		}
 		if ft.Kind() == reflect.Struct && !reflect.PointerTo(ft).Implements(unmarshalerType) {

@@ -43,7 +43,9 @@ func CredentialSource(p, dir string) (src string, ok bool) {
 // MapCredentials rewrites, with CredentialPath, every file path of c that
 // may name a systemd credential (the keystore, the passphrase file, endpoint
 // and heartbeat url_file, every channel's secret files and CA, the API token
-// file), taking them from host.lpops.credentials_dir. Every command calls it
+// file, the secret stores' token, secret id, CA and age identity files, ha's
+// TLS files and password file), taking them from host.lpops.credentials_dir.
+// Every command calls it
 // after loading the configuration, so that lpops reads the same secrets in a
 // shell as in lpops.service; render and doctor, which name the unit's paths,
 // do not. It returns how many paths it rewrote.
@@ -69,5 +71,17 @@ func (c *Config) MapCredentials() int {
 	}
 	m(&c.Alerts.Heartbeat.URLFile)
 	m(&c.API.TokenFile)
+	for _, p := range []*string{&c.HA.TLS.CAFile, &c.HA.TLS.CertFile, &c.HA.TLS.KeyFile, &c.HA.Auth.PasswordFile} {
+		m(p)
+	}
+	m(&c.Backup.RecipientsFile)
+	m(&c.Backup.S3.AccessKeyIDFile)
+	m(&c.Backup.S3.SecretAccessKeyFile)
+	for _, p := range []*string{&c.Secrets.Vault.TokenFile, &c.Secrets.Vault.TLSCAFile, &c.Secrets.Vault.AppRole.SecretIDFile, &c.Secrets.Sops.AgeKeyFile} {
+		m(p)
+	}
+	if n > 0 {
+		c.attachSecrets()
+	}
 	return n
 }

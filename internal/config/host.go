@@ -26,18 +26,20 @@ type Host struct {
 	// name). Empty: left as the image sets it.
 	Hostname string `yaml:"hostname"`
 
-	Node      HostNode      `yaml:"node"`
-	ChainNode HostChainNode `yaml:"chain_node"`
-	Geth      HostGeth      `yaml:"geth"`
-	Nitro     HostNitro     `yaml:"nitro"`
-	Lpops     HostLpops     `yaml:"lpops"`
-	Volumes   HostVolumes   `yaml:"volumes"`
-	Firewall  HostFirewall  `yaml:"firewall"`
-	Journald  HostJournald  `yaml:"journald"`
-	Logrotate HostLogrotate `yaml:"logrotate"`
-	Chrony    HostChrony    `yaml:"chrony"`
-	Sysctl    HostSysctl    `yaml:"sysctl"`
-	AWS       HostAWS       `yaml:"aws"`
+	Node HostNode `yaml:"node"`
+	// Transcoder is the remote transcoder hosts' role (transcoders.go).
+	Transcoder HostTranscoder `yaml:"transcoder"`
+	ChainNode  HostChainNode  `yaml:"chain_node"`
+	Geth       HostGeth       `yaml:"geth"`
+	Nitro      HostNitro      `yaml:"nitro"`
+	Lpops      HostLpops      `yaml:"lpops"`
+	Volumes    HostVolumes    `yaml:"volumes"`
+	Firewall   HostFirewall   `yaml:"firewall"`
+	Journald   HostJournald   `yaml:"journald"`
+	Logrotate  HostLogrotate  `yaml:"logrotate"`
+	Chrony     HostChrony     `yaml:"chrony"`
+	Sysctl     HostSysctl     `yaml:"sysctl"`
+	AWS        HostAWS        `yaml:"aws"`
 }
 
 // HostNode is the go-livepeer orchestrator as it runs on the host: its
@@ -362,6 +364,7 @@ func DefaultHost() Host {
 			Reward:               true,
 			LimitNOFILE:          65536,
 		},
+		Transcoder: DefaultHostTranscoder(),
 		Geth: HostGeth{
 			Binary:      "/usr/local/bin/geth",
 			User:        "geth",
@@ -450,6 +453,7 @@ func (v *validator) host(h Host) {
 		}
 	}
 	v.hostNode(h.Node)
+	v.hostTranscoder(h)
 	v.hostGeth(h.Geth)
 	v.hostLpops(h.Lpops)
 	v.hostVolume("host.volumes.data", h.Volumes.Data)
@@ -748,6 +752,8 @@ func (v *validator) extraFlags(field string, flags []string, livepeer bool, set 
 			v.add(p, f, "must be a flag starting with -, such as -maxGasPrice=1000000000")
 		case livepeer && strings.EqualFold(name, "ethPassword"):
 			v.add(p, "", "must not pass the passphrase on the command line; it comes from host.node.passphrase_credential")
+		case livepeer && strings.EqualFold(name, "orchSecret"):
+			v.add(p, "", "must not pass the orchestrator secret on the command line; it comes from host.transcoder.secret_credential")
 		case !argSafe(f):
 			v.add(p, f, "must be one argument without spaces, quotes, $ or %; write -flag=value")
 		default:

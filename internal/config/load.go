@@ -26,6 +26,7 @@ func Load(path string) (*Config, error) {
 		return nil, err
 	}
 	c.resolvePaths(filepath.Dir(path))
+	c.attachSecrets()
 	return c, nil
 }
 
@@ -74,6 +75,7 @@ func parse(data []byte) (*Config, error) {
 		return nil, w.place(err)
 	}
 	c.positions = w.pos
+	c.attachSecrets()
 	return &c, nil
 }
 
@@ -179,6 +181,11 @@ func (c *Config) resolvePaths(dir string) {
 	}
 	abs(&c.API.TokenFile)
 	abs(&c.Alerts.Heartbeat.URLFile)
+	c.Backup.resolvePaths(abs)
+	c.Secrets.resolvePaths(dir)
+	for _, ref := range c.secretRefs() {
+		ref.resolvePath(dir)
+	}
 }
 
 var (
@@ -266,7 +273,7 @@ func (w *walker) checkMapping(n *yaml.Node, t reflect.Type, path string, seen ma
 			errs = append(errs, w.checkNode(v, f.Type, p)...)
 		case literalSecretKeys[p]:
 			errs = append(errs, at(k, &ValidationError{Field: p,
-				Msg: "a literal passphrase is not accepted; use passphrase_file or passphrase_env"}))
+				Msg: "a literal passphrase is not accepted; use passphrase_file, passphrase_env or passphrase_secret"}))
 		default:
 			errs = append(errs, at(k, &unknownKeyError{p, suggestKey(t, k.Value)}))
 		}

@@ -30,6 +30,8 @@ func FuzzParse(f *testing.F) {
 	// A merge key that includes its own anchor overflowed the stack before
 	// the loader's cycle check.
 	f.Add([]byte(minimal + "reward: &r {<<: *r}\n"))
+	// Secret references: each parse ties them to its own stores.
+	f.Add([]byte(minimal + "api:\n  token_secret: ssm:/lpops/api\nsecrets:\n  vault:\n    address: https://vault.example.com\n    token_env: VAULT_TOKEN\n"))
 
 	const source = "fuzz.yaml"
 	f.Fuzz(func(t *testing.T, data []byte) {

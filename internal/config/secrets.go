@@ -17,7 +17,7 @@ type ResolvedEndpoint struct {
 }
 
 // EndpointURLs returns every endpoint's URL in configuration order, reading
-// url_file (surrounding whitespace trimmed) and url_env as needed. An error
+// url_file, url_env and url_secret (surrounding whitespace trimmed) as needed. An error
 // names the key path and the file or variable, never what it holds; problems
 // with several endpoints are joined.
 func (c *Config) EndpointURLs() ([]ResolvedEndpoint, error) {
@@ -65,8 +65,19 @@ func (e Endpoint) Resolve(field string) (ResolvedEndpoint, error) {
 		if msg, _ := checkEndpointURL(raw); msg != "" {
 			return ResolvedEndpoint{}, fmt.Errorf("%s.url_env: the URL in %s %s", p, e.URLEnv, msg)
 		}
+	case e.URLSecret.IsSet():
+		b, err := e.URLSecret.Value(p + ".url_secret")
+		if err != nil {
+			return ResolvedEndpoint{}, err
+		}
+		if raw = strings.TrimSpace(string(b)); raw == "" {
+			return ResolvedEndpoint{}, fmt.Errorf("%s.url_secret: %s is empty", p, e.URLSecret.Ref)
+		}
+		if msg, _ := checkEndpointURL(raw); msg != "" {
+			return ResolvedEndpoint{}, fmt.Errorf("%s.url_secret: the URL in %s %s", p, e.URLSecret.Ref, msg)
+		}
 	default:
-		return ResolvedEndpoint{}, fmt.Errorf("%s: needs one of url, url_file or url_env", p)
+		return ResolvedEndpoint{}, fmt.Errorf("%s: needs one of url, url_file, url_env or url_secret", p)
 	}
 	name := e.Name
 	if name == "" {
@@ -75,8 +86,8 @@ func (e Endpoint) Resolve(field string) (ResolvedEndpoint, error) {
 	return ResolvedEndpoint{Name: name, URL: raw}, nil
 }
 
-// Passphrase reads the keystore passphrase from passphrase_file or
-// passphrase_env. One trailing newline is stripped (echo and editors add it);
+// Passphrase reads the keystore passphrase from passphrase_file,
+// passphrase_env or passphrase_secret. One trailing newline is stripped (echo and editors add it);
 // other whitespace is kept, as it may be part of the passphrase. The caller
 // should zero the result once the key is unlocked. Errors never include it.
 func (s Signer) Passphrase() ([]byte, error) {
@@ -96,8 +107,17 @@ func (s Signer) Passphrase() ([]byte, error) {
 		if len(pass) == 0 {
 			return nil, fmt.Errorf("signer.passphrase_env: environment variable %s is not set or empty", s.PassphraseEnv)
 		}
+	case s.PassphraseSecret.IsSet():
+		b, err := s.PassphraseSecret.Value("signer.passphrase_secret")
+		if err != nil {
+			return nil, err
+		}
+		pass = trimNewline(b)
+		if len(pass) == 0 {
+			return nil, fmt.Errorf("signer.passphrase_secret: %s is empty", s.PassphraseSecret.Ref)
+		}
 	default:
-		return nil, errors.New("signer: no passphrase source; set passphrase_file or passphrase_env")
+		return nil, errors.New("signer: no passphrase source; set passphrase_file, passphrase_env or passphrase_secret")
 	}
 	return pass, nil
 }

@@ -45,6 +45,9 @@ func (c *Config) Validate() error {
 	v.chainNode(c)
 	v.remediation(c.Remediation)
 	v.remediationEndpoints(c.Remediation, c.RPC)
+	v.backup(c.Backup)
+	v.secretsSection(c)
+	v.ha(c.HA)
 	return errors.Join(v.errs...)
 }
 
@@ -131,16 +134,16 @@ func (v *validator) rpc(eps []Endpoint) {
 	for i, e := range eps {
 		p := fmt.Sprintf("rpc[%d]", i)
 		var set []string
-		for _, s := range []struct{ key, val string }{{"url", e.URL}, {"url_file", e.URLFile}, {"url_env", e.URLEnv}} {
+		for _, s := range []struct{ key, val string }{{"url", e.URL}, {"url_file", e.URLFile}, {"url_env", e.URLEnv}, {"url_secret", e.URLSecret.Ref}} {
 			if s.val != "" {
 				set = append(set, s.key)
 			}
 		}
 		switch {
 		case len(set) == 0:
-			v.add(p, "", "needs one of url, url_file or url_env")
+			v.add(p, "", "needs one of url, url_file, url_env or url_secret")
 		case len(set) > 1:
-			v.add(p, "", fmt.Sprintf("sets %s; set exactly one of url, url_file or url_env", strings.Join(set, " and ")))
+			v.add(p, "", fmt.Sprintf("sets %s; set exactly one of url, url_file, url_env or url_secret", strings.Join(set, " and ")))
 		case e.URL != "":
 			if msg, shown := checkEndpointURL(e.URL); msg != "" {
 				v.add(p+".url", shown, msg)
@@ -212,6 +215,8 @@ func (e Endpoint) defaultName() string {
 		return "file:" + filepath.Base(e.URLFile)
 	case e.URLEnv != "":
 		return "env:" + e.URLEnv
+	case e.URLSecret.IsSet():
+		return e.URLSecret.Ref
 	}
 	return ""
 }
@@ -260,11 +265,59 @@ func (v *validator) node(n Node) {
 		}
 	}
 	v.positive("node.timeout", n.Timeout)
+	v.nodeTranscoders(n)
 }
 
 func (v *validator) signer(c *Config) {
 	s := c.Signer
-	if s.Keystore == "" {
+	v.oneOf("signer.kind", s.Kind, SignerKindKeystore, SignerKindAWSKMS, SignerKindClef)
+	if s.Kind != SignerKindKeystore {
+		for _, f := range []struct{ key, val string }{
+			{"signer.keystore", s.Keystore}, {"signer.passphrase_file", s.PassphraseFile}, {"signer.passphrase_env", s.PassphraseEnv},
+		} {
+			if f.val != "" {
+				v.add(f.key, f.val, fmt.Sprintf("is for signer.kind keystore, not %s", s.Kind))
+			}
+		}
+		if s.PassphraseSecret.IsSet() {
+			v.add("signer.passphrase_secret", "", fmt.Sprintf("is for signer.kind keystore, not %s", s.Kind))
+		}
+	}
+	switch s.Kind {
+	case SignerKindAWSKMS:
+		if s.KMS.KeyID == "" {
+			v.add("signer.kms.key_id", "", "is required when signer.kind is aws-kms (a key id, key ARN or alias/NAME)")
+		}
+		if s.KMS.Endpoint != "" {
+			if u, err := url.Parse(s.KMS.Endpoint); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+				v.add("signer.kms.endpoint", s.KMS.Endpoint, "must be an http or https URL, such as https://kms.us-east-1.amazonaws.com")
+			}
+		}
+		v.positive("signer.kms.timeout", s.KMS.Timeout)
+	case SignerKindClef:
+		switch e := s.Clef.Endpoint; {
+		case e == "":
+			v.add("signer.clef.endpoint", "", "is required when signer.kind is clef (clef's IPC socket path or http URL)")
+		case strings.HasPrefix(e, "http://") || strings.HasPrefix(e, "https://"):
+			if u, err := url.Parse(e); err != nil || u.Host == "" {
+				v.add("signer.clef.endpoint", e, "must be an http(s) URL with a host, or an absolute IPC socket path")
+			}
+		case !filepath.IsAbs(e):
+			v.add("signer.clef.endpoint", e, "must be an absolute IPC socket path (such as /run/clef/clef.ipc) or an http(s) URL")
+		}
+		v.requiredAddress("signer.clef.address", s.Clef.Address)
+		if s.Clef.BondingManager != "" {
+			v.address("signer.clef.bonding_manager", s.Clef.BondingManager)
+		}
+		if s.Clef.RoundsManager != "" {
+			v.address("signer.clef.rounds_manager", s.Clef.RoundsManager)
+		}
+		if s.Clef.MaxGas == 0 {
+			v.add("signer.clef.max_gas", "0", "must be positive")
+		}
+		v.positive("signer.clef.timeout", s.Clef.Timeout)
+	}
+	if s.Kind == SignerKindKeystore && s.Keystore == "" {
 		switch {
 		case c.Reward.Mode == RewardModeAct:
 			v.add("signer.keystore", "", "is required when reward.mode is act")
@@ -272,13 +325,12 @@ func (v *validator) signer(c *Config) {
 			v.add("signer.keystore", "", "is required when initialize_round.enabled is true")
 		}
 	}
-	if s.Keystore != "" {
-		switch {
-		case s.PassphraseFile == "" && s.PassphraseEnv == "":
-			v.add("signer", "", "needs passphrase_file or passphrase_env to unlock the keystore")
-		case s.PassphraseFile != "" && s.PassphraseEnv != "":
-			v.add("signer", "", "sets both passphrase_file and passphrase_env; set only one")
+	if s.Kind == SignerKindKeystore && s.Keystore != "" {
+		if s.PassphraseFile == "" && s.PassphraseEnv == "" && !s.PassphraseSecret.IsSet() {
+			v.add("signer", "", "needs passphrase_file, passphrase_env or passphrase_secret to unlock the keystore")
 		}
+		v.oneSecretSource("signer", "a passphrase", false, secretSource{"passphrase_file", s.PassphraseFile != ""},
+			secretSource{"passphrase_env", s.PassphraseEnv != ""}, secretSource{"passphrase_secret", s.PassphraseSecret.IsSet()})
 	}
 	if s.PassphraseEnv != "" {
 		v.envName("signer.passphrase_env", s.PassphraseEnv)

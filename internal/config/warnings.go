@@ -21,6 +21,10 @@ func (c *Config) Warnings() []string {
 			"down node shows only on the status page and /metrics, and nobody is told; add a channel "+
 			"(slack, discord, telegram, pagerduty, email, webhook or alertmanager)")
 	}
+	if c.Host.Transcoder.Enabled() && !c.Node.Transcoders.Enabled() {
+		w = append(w, "node.transcoders: host.transcoder renders remote transcoders but lpops does not watch them: "+
+			"set node.transcoders.expected (and min_capacity) so TranscoderMissing tells you when they drop off")
+	}
 	if m := c.ChainNodeMismatch(); m != nil {
 		w = append(w, m.Error()+"; lpops render refuses this host")
 	}

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"math/big"
 	"net"
@@ -21,8 +22,11 @@ import (
 
 	"github.com/lpops/lpops/internal/alert"
 	"github.com/lpops/lpops/internal/api"
+	"github.com/lpops/lpops/internal/backup"
 	"github.com/lpops/lpops/internal/chain"
+	"github.com/lpops/lpops/internal/chain/reads"
 	"github.com/lpops/lpops/internal/config"
+	"github.com/lpops/lpops/internal/ha"
 	"github.com/lpops/lpops/internal/keeper"
 	"github.com/lpops/lpops/internal/livepeer"
 	"github.com/lpops/lpops/internal/notify"
@@ -43,6 +47,9 @@ type Options struct {
 	// (api.public_listen).
 	OnPublicListen func(net.Addr)
 	Version        string
+	// ConfigFile is the configuration file's path, archived by the
+	// scheduled backups (backup.destination).
+	ConfigFile string
 	// ReadOnly opens the state store read-only, if it can be opened at all,
 	// for commands that run beside a daemon (status, reward simulation), and
 	// reads the signer's account from the keystore without decrypting it:
@@ -57,6 +64,7 @@ type Daemon struct {
 	version  string
 	reg      *prometheus.Registry
 	pool     *chain.Pool
+	reads    *reads.Scheduler // every chain read but the keeper's transactions goes through it
 	store    *store.Store
 	signer   keeper.TxSigner
 	api      *api.Server
@@ -72,6 +80,10 @@ type Daemon struct {
 	remediator *remediate.Remediator
 	rpcProbe   *probe.RPC
 	readOnly   bool
+	// backups makes the scheduled backups; nil without backup.destination.
+	backups *backup.Scheduler
+	// ha is HA mode's etcd parts; nil on a single host.
+	ha *haParts
 
 	mu     sync.Mutex
 	keeper *keeper.Keeper
@@ -108,24 +120,14 @@ func New(ctx context.Context, cfg *config.Config, o Options) (*Daemon, error) {
 	if err != nil {
 		return nil, fmt.Errorf("rpc: %w", err)
 	}
+	// One send may fail over through every endpoint.
+	d.reads = reads.New(d.pool, reads.Options{Round: d.currentRound, MaxRoundAge: cfg.Chain.HealthInterval.Duration,
+		Timeout: time.Duration(len(pcfg)) * cfg.Chain.RequestTimeout.Duration})
 	d.signer = o.Signer
-	if d.signer == nil && cfg.Signer.Keystore != "" && o.ReadOnly {
-		// A look needs the account, not the key: no passphrase.
-		s, err := signer.Watch(cfg.Signer.Keystore)
-		if err != nil {
-			d.pool.Close()
-			return nil, fmt.Errorf("signer: %w", err)
-		}
-		d.signer = s
-	}
-	if d.signer == nil && cfg.Signer.Keystore != "" {
-		pass, err := cfg.Signer.Passphrase()
-		if err != nil {
-			d.pool.Close()
-			return nil, fmt.Errorf("signer: %w", err)
-		}
-		s, err := signer.Load(cfg.Signer.Keystore, pass, new(big.Int).SetUint64(cfg.ChainID))
-		clear(pass)
+	if d.signer == nil && cfg.Signer.Configured() {
+		// A look (o.ReadOnly) needs the account, not the key: no passphrase,
+		// and a remote signer is never asked to sign.
+		s, err := signer.Open(ctx, cfg.Signer, new(big.Int).SetUint64(cfg.ChainID), o.ReadOnly)
 		if err != nil {
 			d.pool.Close()
 			return nil, fmt.Errorf("signer: %w", err)
@@ -153,6 +155,16 @@ func New(ctx context.Context, cfg *config.Config, o Options) (*Daemon, error) {
 			d.Close()
 			return nil, err
 		}
+		if err := d.buildBackup(cfg, o.ConfigFile); err != nil {
+			d.Close()
+			return nil, err
+		}
+		if cfg.HA.Enabled() {
+			if err := d.buildHA(cfg); err != nil {
+				d.Close()
+				return nil, err
+			}
+		}
 		d.buildPages(cfg)
 	}
 	return d, nil
@@ -171,7 +183,7 @@ func (d *Daemon) buildRemediation(cfg *config.Config, eps []config.ResolvedEndpo
 	if d.remediator, err = remediate.New(ro); err != nil {
 		return err
 	}
-	tok, err := api.LoadToken(cfg.API.TokenFile)
+	tok, err := api.ConfigToken(cfg.API)
 	if err != nil {
 		return err
 	}
@@ -202,7 +214,7 @@ func (d *Daemon) buildAlerts(cfg *config.Config) error {
 	if d.alerts, err = alert.New(ao); err != nil {
 		return err
 	}
-	tok, err := api.LoadToken(cfg.API.TokenFile)
+	tok, err := api.ConfigToken(cfg.API)
 	if err != nil {
 		return err
 	}
@@ -243,6 +255,12 @@ func (d *Daemon) Run(ctx context.Context) error {
 	}
 	if d.remediator != nil {
 		g.Go(func() error { return d.remediator.Run(ctx) })
+	}
+	if d.backups != nil {
+		g.Go(func() error { return d.backups.Run(ctx) })
+	}
+	if d.ha != nil {
+		g.Go(func() error { return d.runHA(ctx) })
 	}
 	// Ready before the chain answers: see systemd.go.
 	d.sdNotify("READY=1\nSTATUS=waiting for chain: resolving the Livepeer contracts")
@@ -322,11 +340,15 @@ func (d *Daemon) buildKeeper(addrs livepeer.Addresses) *keeper.Keeper {
 	if c.Reward.MaxPriorityFeeGwei > 0 {
 		kc.MaxTip = config.GweiToWei(c.Reward.MaxPriorityFeeGwei)
 	}
-	return keeper.New(kc, keeper.Options{
-		Chain: d.pool, Reader: livepeer.NewReader(d.pool, addrs, d.orch, accounts, nil),
-		Signer: d.signer, Records: keeper.NewRecords(d.store), Addrs: addrs,
+	o := keeper.Options{
+		Chain: d.pool, Reader: livepeer.NewReader(d.reads, addrs, d.orch, accounts, nil),
+		Signer: d.signer, Records: d.records(), Addrs: addrs,
 		Logger: d.log, Metrics: keeper.NewMetrics(d.reg),
-	})
+	}
+	if d.ha != nil {
+		o.Standby = d.standby
+	}
+	return keeper.New(kc, o)
 }
 
 // Close releases the store and connections.
@@ -334,7 +356,14 @@ func (d *Daemon) Close() error {
 	if d.rpcProbe != nil {
 		d.rpcProbe.Close()
 	}
+	d.reads.Close()
 	d.pool.Close()
+	if c, ok := d.signer.(io.Closer); ok {
+		c.Close()
+	}
+	if d.ha != nil {
+		d.ha.cli.Close()
+	}
 	if d.store == nil {
 		return nil
 	}
@@ -384,12 +413,16 @@ type StatusDoc struct {
 	Probes      []probe.Result         `json:"probes"`
 	Remediation *remediate.Status      `json:"remediation,omitempty"`
 	Endpoints   []chain.EndpointStatus `json:"endpoints"`
+	Backup      *backup.Status         `json:"backup,omitempty"`
+	// HA is this instance's view of the election (ha: in the config).
+	HA *ha.Status `json:"ha,omitempty"`
 }
 
 // Status implements api.StatusSource.
 func (d *Daemon) Status() any {
 	ready, why := d.Ready()
-	doc := StatusDoc{Version: d.version, Time: time.Now().UTC(), Ready: ready, NotReady: why, ChainID: d.cfg.ChainID, Endpoints: d.pool.Health()}
+	doc := StatusDoc{Version: d.version, Time: time.Now().UTC(), Ready: ready, NotReady: why, ChainID: d.cfg.ChainID, Endpoints: d.pool.Health(),
+		HA: d.haStatus()}
 	d.mu.Lock()
 	k, addrs := d.keeper, d.addrs
 	d.mu.Unlock()
@@ -404,6 +437,10 @@ func (d *Daemon) Status() any {
 	if k != nil {
 		s := k.Status()
 		doc.Keeper = &s
+	}
+	if d.backups != nil {
+		b := d.backups.Status()
+		doc.Backup = &b
 	}
 	return doc
 }

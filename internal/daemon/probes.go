@@ -29,7 +29,7 @@ func (d *Daemon) buildProbes(pcfg []chain.EndpointConfig) error {
 	d.rpcProbe, err = probe.NewRPC(probe.RPCOptions{
 		Endpoints: pcfg, ChainID: c.ChainID, MaxHeadAge: c.Chain.MaxHeadAge.Duration, MaxLagBlocks: c.Chain.MaxLagBlocks,
 		Timeout: c.Chain.RequestTimeout.Duration, Accounts: d.watchedAccounts, MaxPendingBlocks: c.Probes.RPC.MaxPendingBlocks,
-		Sent: d.sentTxs,
+		Sent: d.sentTxs, Reads: d.reads,
 	})
 	if err != nil {
 		return err
@@ -55,6 +55,14 @@ func (d *Daemon) buildProbes(pcfg []chain.EndpointConfig) error {
 			}
 			r.Add(cp, probe.Schedule{})
 		}
+		if t := c.Node.Transcoders; t.Enabled() {
+			tp, err := probe.NewTranscoders(probe.TranscodersOptions{CLI: cli, Orchestrator: d.orch,
+				Expected: t.Expected, MinCapacity: t.MinCapacity, Sessions: d.nodeSessions})
+			if err != nil {
+				return err
+			}
+			r.Add(tp, probe.Schedule{})
+		}
 		if c.Probes.Releases.URL != "" {
 			rp, err := probe.NewReleases(probe.ReleasesOptions{URL: c.Probes.Releases.URL, CLI: cli})
 			if err != nil {
@@ -65,6 +73,22 @@ func (d *Daemon) buildProbes(pcfg []chain.EndpointConfig) error {
 	}
 	d.probes = r
 	return nil
+}
+
+// nodeSessions is the node's current sessions as the node probe last read
+// them from its -monitor metrics, for the transcoders probe's sessions vs
+// capacity.
+func (d *Daemon) nodeSessions() (float64, bool) {
+	if d.probes == nil {
+		return 0, false
+	}
+	for _, r := range d.probes.Results() {
+		if r.Probe == "node" {
+			v, ok := r.Values["current_sessions"]
+			return v, ok
+		}
+	}
+	return 0, false
 }
 
 // chainState is the keeper's latest chain read, for the node probe; nil until
@@ -98,6 +122,17 @@ func (d *Daemon) watchedAccounts() []probe.WatchedAccount {
 	return out
 }
 
+// currentRound is the protocol round of the keeper's last snapshot, for the
+// read scheduler's round-scoped reads; false until it has read one.
+func (d *Daemon) currentRound() (uint64, bool) {
+	k := d.Keeper()
+	if k == nil {
+		return 0, false
+	}
+	s := k.Status()
+	return s.Round, s.ChainOK && !s.LastRead.IsZero()
+}
+
 // rewardCaller is the orchestrator's LIP-118 reward caller as the keeper last
 // read it (transcoderToRewardCaller); zero when none is set or not read yet.
 func (d *Daemon) rewardCaller() common.Address {
@@ -128,6 +163,9 @@ func (d *Daemon) sentTxs() []probe.SentTx {
 // the duty, the accounts, stake and standing, and fees.
 func (d *Daemon) chainProbes(addrs livepeer.Addresses, k *keeper.Keeper) []probe.Probe {
 	c, pc := d.cfg, d.cfg.Probes
+	// The chain probes run on one schedule: a tenth of probes.interval lets
+	// what they read at the same moment go out in one batch.
+	lane := d.reads.Lane("chain-probes", pc.Interval.Duration/10)
 	accts := []probe.Account{{Role: probe.RoleOrchestrator, Address: d.orch}}
 	if d.signer != nil && d.signer.Address() != d.orch {
 		accts = append(accts, probe.Account{Role: probe.RoleSigner, Address: d.signer.Address()})
@@ -136,14 +174,14 @@ func (d *Daemon) chainProbes(addrs livepeer.Addresses, k *keeper.Keeper) []probe
 		probe.NewDuty(k.Status, k.History, probe.DutyConfig{Orchestrator: d.orch, StuckAfter: c.Reward.StuckAfter.Duration,
 			MaxStatusAge:   3*c.Chain.PollInterval.Duration + c.Chain.RequestTimeout.Duration,
 			UnreadableHold: pc.RPC.Interval.Duration + c.Chain.RequestTimeout.Duration + c.Chain.PollInterval.Duration + pc.Interval.Duration}, nil),
-		probe.NewAccounts(d.pool, k.History, probe.AccountsConfig{Orchestrator: d.orch, Accounts: accts, RewardCaller: d.rewardCaller,
+		probe.NewAccounts(lane, k.History, probe.AccountsConfig{Orchestrator: d.orch, Accounts: accts, RewardCaller: d.rewardCaller,
 			WarnETH: pc.Accounts.WarnETH, CriticalETH: pc.Accounts.CriticalETH, RunwayWarnRounds: pc.Accounts.RunwayWarnRounds,
 			RunwayCriticalRounds: pc.Accounts.RunwayCriticalRounds, MaxFee: config.GweiToWei(c.Reward.MaxFeeGwei)}, nil),
-		probe.NewStake(d.pool, d.store, probe.StakeConfig{Orchestrator: d.orch, Contracts: addrs, Confirmations: pc.Stake.Confirmations,
+		probe.NewStake(lane, d.store, probe.StakeConfig{Orchestrator: d.orch, Contracts: addrs, Confirmations: pc.Stake.Confirmations,
 			MaxLogRange: pc.Stake.MaxLogRange, StakeChangeWarnPercent: pc.Stake.StakeChangeWarnPercent, CutoffWarnPercent: pc.Stake.CutoffWarnPercent}, nil),
 	}
 	if pc.Fees.Enabled {
-		ps = append(ps, probe.NewFees(d.pool, d.store, probe.FeesConfig{Orchestrator: d.orch, Contracts: addrs,
+		ps = append(ps, probe.NewFees(lane, d.store, probe.FeesConfig{Orchestrator: d.orch, Contracts: addrs,
 			Confirmations: pc.Stake.Confirmations, MaxLogRange: pc.Stake.MaxLogRange}, nil))
 	}
 	return ps

@@ -48,6 +48,29 @@ type Node struct {
 	lastRound  uint64
 	rewardErrs int
 	events     chan NodeEvent
+	// remote are the transcoders connected to an orchestrator started
+	// without -transcoder; nil: the node transcodes itself.
+	remote []RemoteTranscoder
+}
+
+// RemoteTranscoder is one entry of /status' RegisteredTranscoders
+// (go-livepeer's common.RemoteTranscoderInfo).
+type RemoteTranscoder struct {
+	Address  string
+	Capacity int
+}
+
+// SetRemoteTranscoders makes the node an orchestrator without -transcoder
+// with these transcoders connected (an empty list: none); nil makes it
+// transcode itself again (LocalTranscoding, no RegisteredTranscoders).
+func (n *Node) SetRemoteTranscoders(ts []RemoteTranscoder) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if ts == nil {
+		n.remote = nil
+		return
+	}
+	n.remote = append([]RemoteTranscoder{}, ts...)
 }
 
 // NodeEvent reports what the simulated node did.
@@ -140,9 +163,17 @@ func (n *Node) Serve(ctx context.Context, ln net.Listener) error {
 func (n *Node) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /status", func(w http.ResponseWriter, r *http.Request) {
+		n.mu.Lock()
+		remote, _ := json.Marshal(n.remote)
+		count, local := len(n.remote), n.remote == nil
+		n.mu.Unlock()
+		if local {
+			remote = []byte("[]")
+		}
 		writeRawJSON(w, `{"Manifests":{},"InternalManifests":{},"StreamInfo":{},"OrchestratorPool":[],"OrchestratorPoolInfos":null,`+
-			`"Version":"0.9.1","GolangRuntimeVersion":"go1.26.8","GOArch":"amd64","GOOS":"linux","RegisteredTranscodersNumber":0,`+
-			`"RegisteredTranscoders":[],"LocalTranscoding":true,"BroadcasterPrices":{"default":"1"}}`)
+			`"Version":"0.9.1","GolangRuntimeVersion":"go1.26.8","GOArch":"amd64","GOOS":"linux",`+
+			fmt.Sprintf(`"RegisteredTranscodersNumber":%d,"RegisteredTranscoders":%s,"LocalTranscoding":%t,`, count, remote, local)+
+			`"BroadcasterPrices":{"default":"1"}}`)
 	})
 	mux.HandleFunc("GET /EthChainID", func(w http.ResponseWriter, r *http.Request) { writeText(w, fmt.Sprint(n.chainID)) })
 	mux.HandleFunc("GET /ethAddr", func(w http.ResponseWriter, r *http.Request) { writeText(w, strings.ToLower(n.addr.Hex())) })

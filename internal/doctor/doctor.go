@@ -260,6 +260,7 @@ func (d *Doctor) checks() []check {
 		{[]string{CheckRPCSynced}, d.checkRPC},
 		{[]string{CheckNodeVersion}, d.checkNodeVersion},
 		{[]string{CheckPolkit}, d.checkPolkit},
+		{[]string{CheckBackup}, d.checkBackup},
 	}
 }
 

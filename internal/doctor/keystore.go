@@ -11,6 +11,7 @@ import (
 	"syscall"
 
 	"github.com/lpops/lpops/internal/config"
+	"github.com/lpops/lpops/internal/render"
 )
 
 // credentialSource maps a path lpops reads inside lpops.service to the file
@@ -55,6 +56,16 @@ func (d *Doctor) secretFiles() []secretFile {
 	}
 	add("signer.keystore", c.Signer.Keystore)
 	add("signer.passphrase_file", c.Signer.PassphraseFile)
+	if c.Signer.Kind == config.SignerKindClef {
+		// clef.service reads its master password from this root-only
+		// credential (lpops render); with it and clef's home, the key signs.
+		out = append(out, secretFile{key: "signer.clef (clef master password)", owner: "root", privateDir: true, required: true,
+			path: strings.TrimSuffix(h.Lpops.CredentialsDir, "/") + "/" + render.ClefMasterCredential})
+	}
+	// The secret stores' own credentials unlock the passphrase as surely.
+	add("secrets.vault.token_file", c.Secrets.Vault.TokenFile)
+	add("secrets.vault.approle.secret_id_file", c.Secrets.Vault.AppRole.SecretIDFile)
+	add("secrets.sops.age_key_file", c.Secrets.Sops.AgeKeyFile)
 	out = append(out,
 		secretFile{key: "host.node.keystore_path", path: h.Node.KeystorePath, owner: h.Node.User, privateDir: true, mayBeDir: true},
 		secretFile{key: "host.node.passphrase_credential", path: h.Node.PassphraseCredential, owner: "root", privateDir: true},
@@ -164,8 +175,10 @@ func (d *Doctor) auditSecretFile(s secretFile) Finding {
 
 func modeRisk(mode fs.FileMode) string {
 	switch {
-	case mode&0o044 != 0:
+	case mode&0o004 != 0:
 		return "readable by other users"
+	case mode&0o040 != 0:
+		return "readable by its group"
 	case mode&0o022 != 0:
 		return "writable by other users"
 	}

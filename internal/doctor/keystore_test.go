@@ -66,8 +66,12 @@ host:
 		{name: "AllPrivate", want: []string{"pass", "pass", "pass", "pass"}},
 		{name: "KeyReadableByOthers", change: chmod("lpops/key.json", 0o644),
 			want: []string{"fail", "pass", "pass", "pass"}, texts: []string{"key.json is mode 0644: readable by other users", "chmod 600 "}},
+		{name: "PassphraseGroupReadable", change: chmod("lpops/passphrase", 0o440),
+			want: []string{"pass", "fail", "pass", "pass"}, texts: []string{"passphrase is mode 0440: readable by its group", "chmod 600 "}},
+		{name: "PassphraseWorldReadable", change: chmod("lpops/passphrase", 0o604),
+			want: []string{"pass", "fail", "pass", "pass"}, texts: []string{"passphrase is mode 0604: readable by other users"}},
 		{name: "NodeKeyFileOpen", change: chmod("node-keystore/UTC--2026-key", 0o640),
-			want: []string{"pass", "pass", "fail", "pass"}, texts: []string{"UTC--2026-key is mode 0640"}},
+			want: []string{"pass", "pass", "fail", "pass"}, texts: []string{"UTC--2026-key is mode 0640: readable by its group"}},
 		{name: "KeystoreDirOpen", change: chmod("node-keystore", 0o755),
 			want: []string{"pass", "pass", "fail", "pass"}, texts: []string{"node-keystore is mode 0755: others may list", "chmod 700 "}},
 		{name: "CredentialsDirOpen", change: chmod("creds", 0o711),
@@ -129,6 +133,60 @@ host:
 				if !strings.Contains(all.String(), s) {
 					t.Errorf("findings lack %q:\n%s", s, all.String())
 				}
+			}
+		})
+	}
+}
+
+// TestKeystoreClefMasterPassword: with signer.kind clef, clef's master
+// password credential is audited like the passphrases: root's, private.
+func TestKeystoreClefMasterPassword(t *testing.T) {
+	for _, tc := range []struct {
+		Name string
+		Mode os.FileMode
+		Want Status
+		Text string
+	}{
+		{"Private", 0o600, Pass, ""},
+		{"GroupReadable", 0o640, Fail, "clef-master-password is mode 0640: readable by its group"},
+		{"WorldReadable", 0o644, Fail, "clef-master-password is mode 0644: readable by other users"},
+	} {
+		t.Run(tc.Name, func(t *testing.T) {
+			dir := t.TempDir()
+			creds := filepath.Join(dir, "creds")
+			if err := os.Mkdir(creds, 0o700); err != nil {
+				t.Fatal(err)
+			}
+			p := filepath.Join(creds, "clef-master-password")
+			if err := os.WriteFile(p, []byte("x"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Chmod(p, tc.Mode); err != nil {
+				t.Fatal(err)
+			}
+			cfg := fmt.Sprintf(`signer:
+  kind: clef
+  clef:
+    endpoint: http://127.0.0.1:8550
+    address: "0x1c1c9817f4b8f07efb298a17102531cdd09cef68"
+host:
+  lpops:
+    credentials_dir: %s
+`, creds)
+			sys := fixtureSystem(t.TempDir())
+			me := os.Getuid()
+			sys.LookupUser = func(string) (int, error) { return me, nil }
+			var got *Finding
+			for _, f := range runOnly(t, testConfig(t, cfg), sys, Options{}, CheckKeystore) {
+				if f.Subject == "signer.clef (clef master password)" {
+					got = &f
+				}
+			}
+			if got == nil {
+				t.Fatal("no finding for clef's master password")
+			}
+			if got.Status != tc.Want || !strings.Contains(got.Evidence, tc.Text) {
+				t.Fatalf("finding %+v; want %s saying %q", *got, tc.Want, tc.Text)
 			}
 		})
 	}

@@ -66,6 +66,16 @@ func (d *Doctor) readSecrets(env *runEnv) (out []secret, notes []string, incompl
 			notes = append(notes, fmt.Sprintf("signer.passphrase_env: %s is not set in doctor's environment", s.PassphraseEnv))
 			incomplete = true
 		}
+	case s.PassphraseSecret.IsSet():
+		// From a secret store: read it as lpops does, to look for copies
+		// of it on the host.
+		if v, err := s.Passphrase(); err == nil {
+			env.addSecret(v)
+			out = append(out, secret{source: "signer.passphrase_secret", value: v})
+		} else {
+			notes = append(notes, shortErr(err))
+			incomplete = true
+		}
 	}
 	if p := d.cfg.Host.Node.PassphraseCredential; p != "" {
 		readFile("host.node.passphrase_credential", p)
@@ -96,10 +106,15 @@ func holds(s string, sec []byte) bool {
 
 // ethPasswordArg returns the value given to go-livepeer's -ethPassword
 // (-ethPassword X, -ethPassword=X, with one or two dashes).
-func ethPasswordArg(argv []string) (string, bool) {
+func ethPasswordArg(argv []string) (string, bool) { return flagArg(argv, "ethPassword") }
+
+// flagArg returns the value given to go-livepeer's flag -name (-name X,
+// -name=X, with one or two dashes). -orchSecret, like -ethPassword, takes
+// the secret itself or a file holding it.
+func flagArg(argv []string, flag string) (string, bool) {
 	for i, a := range argv {
 		name, value, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
-		if !strings.HasPrefix(a, "-") || !strings.EqualFold(name, "ethPassword") {
+		if !strings.HasPrefix(a, "-") || !strings.EqualFold(name, flag) {
 			continue
 		}
 		if hasValue {
@@ -130,6 +145,9 @@ type exposure struct {
 	environ  bool
 	reasons  []string
 	byDesign string // the signer.passphrase_env variable lpops is told to read
+	// orchSecret: the reasons include a literal -orchSecret (the secret an
+	// orchestrator shares with its remote transcoders).
+	orchSecret bool
 }
 
 // checkPassphrase looks for the keystore passphrases in every process's
@@ -167,7 +185,7 @@ func (d *Doctor) checkPassphrase(_ context.Context, env *runEnv) []Finding {
 	for _, e := range found {
 		out = append(out, exposureFinding(e))
 	}
-	sources := []string{"a literal -ethPassword"}
+	sources := []string{"a literal -ethPassword", "a literal -orchSecret"}
 	for _, s := range secrets {
 		sources = append(sources, "the passphrase of "+s.source)
 	}
@@ -205,6 +223,10 @@ func (d *Doctor) scanCmdline(p process, secrets []secret) *exposure {
 	}
 	if v, ok := ethPasswordArg(p.Argv); ok && d.literalPassword(p, v) && len(e.reasons) == 0 {
 		e.reasons = append(e.reasons, fmt.Sprintf("a literal -ethPassword value (%d characters, not a file)", len(v)))
+	}
+	if v, ok := flagArg(p.Argv, "orchSecret"); ok && d.literalPassword(p, v) {
+		e.reasons = append(e.reasons, fmt.Sprintf("a literal -orchSecret value (%d characters, not a file)", len(v)))
+		e.orchSecret = true
 	}
 	if len(e.reasons) == 0 {
 		return nil
@@ -247,6 +269,10 @@ func exposureFinding(e exposure) Finding {
 			strings.Join(e.reasons, " and "), e.p.PID)
 		f.Fix = "give it a file instead (-ethPassword=/path/to/file, or a systemd credential as lpops render's livepeer.service does: " +
 			"LoadCredential= with -ethPassword=${CREDENTIALS_DIRECTORY}/passphrase), restart it, then change the passphrase: every user of this host could read it"
+		if e.orchSecret {
+			f.Fix += "; for -orchSecret the same: a file (-orchSecret=${CREDENTIALS_DIRECTORY}/orch-secret with LoadCredential=, as lpops render's " +
+				"units for host.transcoder do), then a new secret on the orchestrator and every transcoder: whoever holds it can register a transcoder and receive your streams"
+		}
 	case len(e.reasons) > 0:
 		f.Evidence = fmt.Sprintf("%s in its environment (/proc/%d/environ)", strings.Join(e.reasons, " and "), e.p.PID)
 		f.Fix = "pass the passphrase in a root-only file (systemd LoadCredential=) instead of the environment, restart the process, and change the passphrase if the environment was ever logged or shared"

@@ -39,6 +39,11 @@ func TestPassphrase(t *testing.T) {
 		}, want: []string{"passphrase.exposed pid 201 (bash)=fail"}, texts: []string{"host.node.passphrase_credential"}},
 		{name: "LiteralEthPassword", procs: []fakeProc{lp(202, "-ethPassword=literal123")},
 			want: []string{"passphrase.exposed pid 202 (livepeer)=fail"}, texts: []string{"a literal -ethPassword value (10 characters, not a file)"}},
+		{name: "LiteralOrchSecret", procs: []fakeProc{
+			lp(203, "-transcoder", "-orchAddr=10.0.1.10:8935", "-orchSecret", "hunter2hunter2"),
+			lp(204, "-orchestrator", "-orchSecret=${CREDENTIALS_DIRECTORY}/orch-secret"),
+		}, want: []string{"passphrase.exposed pid 203 (livepeer)=fail"},
+			texts: []string{"a literal -orchSecret value (14 characters, not a file)", "-orchSecret=${CREDENTIALS_DIRECTORY}/orch-secret"}},
 		{name: "Environment", procs: []fakeProc{
 			{pid: 300, comm: "sh", argv: []string{"sh"}, environ: []string{"HOME=/root", "PW=" + signerSecret}},
 			{pid: 301, comm: "livepeer", argv: []string{"livepeer"}, environ: []string{"LP_ETHPASSWORD=abcdef"}},
@@ -93,7 +98,7 @@ func TestPassphrase(t *testing.T) {
 					t.Errorf("report lacks %q:\n%s", s, text.String())
 				}
 			}
-			for _, s := range []string{secret, nodeSecret, "literal123", "abcdef"} {
+			for _, s := range []string{secret, nodeSecret, "literal123", "abcdef", "hunter2hunter2"} {
 				if len(s) > 3 && strings.Contains(text.String(), s) {
 					t.Errorf("report shows secret %q:\n%s", s, text.String())
 				}

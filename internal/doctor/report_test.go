@@ -93,7 +93,8 @@ func TestRedact(t *testing.T) {
 
 func TestCheckIDs(t *testing.T) {
 	want := []string{CheckNodeNOFILE, CheckGethNOFILE, CheckClock, CheckListenLoopback, CheckListenPublic,
-		CheckSSHRootLogin, CheckSSHPassword, CheckKeystore, CheckPassphrase, CheckDisk, CheckRPCSynced, CheckNodeVersion, CheckPolkit}
+		CheckSSHRootLogin, CheckSSHPassword, CheckKeystore, CheckPassphrase, CheckDisk, CheckRPCSynced, CheckNodeVersion, CheckPolkit,
+		CheckBackup}
 	if got := CheckIDs(); !slices.Equal(got, want) {
 		t.Errorf("CheckIDs() = %q, want %q", got, want)
 	}

@@ -68,6 +68,7 @@ type Keeper struct {
 	now     func() time.Time
 	log     *slog.Logger
 	m       *Metrics
+	standby func() string
 
 	clock blockClock
 	wake  chan struct{}
@@ -110,6 +111,11 @@ type Options struct {
 	Now     func() time.Time
 	Logger  *slog.Logger
 	Metrics *Metrics
+	// Standby, when set, is asked at every tick whether this instance must
+	// stand by (HA mode: another instance leads): a non-empty answer says
+	// why. A standby tick reads the chain and the round's record, reports
+	// them, and neither decides, writes nor sends.
+	Standby func() string
 }
 
 // New returns a Keeper.
@@ -126,7 +132,7 @@ func New(cfg Config, o Options) *Keeper {
 	k := &Keeper{
 		cfg: cfg, chain: o.Chain, reader: o.Reader, signer: o.Signer, records: o.Records,
 		addrs: o.Addrs, now: o.Now, log: o.Logger.With("component", "keeper"), m: o.Metrics,
-		wake: make(chan struct{}, 1),
+		wake: make(chan struct{}, 1), standby: o.Standby,
 	}
 	k.m.init(cfg.Orchestrator)
 	k.status.Orchestrator = cfg.Orchestrator
@@ -197,6 +203,11 @@ func (k *Keeper) Tick(ctx context.Context) time.Duration {
 	k.last, k.lastAt = snap, k.now()
 	k.clock.observe(snap.BlockNum, k.now())
 	k.m.observeSnapshot(snap, k.cfg.Orchestrator)
+	if k.standby != nil {
+		if why := k.standby(); why != "" {
+			return k.standbyTick(snap, why)
+		}
+	}
 
 	if err := k.finalizeOlder(ctx, snap); err != nil {
 		k.log.Error("finalize earlier rounds", "err", err)
@@ -220,6 +231,26 @@ func (k *Keeper) Tick(ctx context.Context) time.Duration {
 	if err := k.records.Save(rec); err != nil {
 		k.log.Error("save round record", "round", rec.Round, "err", err)
 	}
+	k.setStatus(snap, rec, nil)
+	k.prevHead = snap.Head
+	return k.nextDelay(rec, snap)
+}
+
+// standbyTick reports the round as the leader recorded it (or as the chain
+// shows it, before the leader wrote a record), writing nothing.
+func (k *Keeper) standbyTick(snap *livepeer.Snapshot, why string) time.Duration {
+	rec, err := k.records.Load(k.cfg.Orchestrator, snap.CurrentRound)
+	if err != nil {
+		k.log.Warn("read the leader's round record", "round", snap.CurrentRound, "err", err)
+	}
+	if rec == nil {
+		rec = &Record{Orchestrator: k.cfg.Orchestrator, Round: snap.CurrentRound,
+			StartBlock: snap.RoundStartBlock, Length: snap.RoundLength, State: StateStandby}
+	}
+	if rec.State == "" || !rec.final() && rec.State != StatePending {
+		rec.State = StateStandby
+	}
+	rec.Reason = why
 	k.setStatus(snap, rec, nil)
 	k.prevHead = snap.Head
 	return k.nextDelay(rec, snap)
@@ -686,7 +717,7 @@ func (k *Keeper) nextDelay(rec *Record, snap *livepeer.Snapshot) time.Duration {
 			return aim(snap.RoundStartBlock + k.cfg.InitAfterBlocks)
 		}
 		return aim(snap.RoundStartBlock + k.cfg.GraceBlocks)
-	case StateObserving, StateCannotSign, StateTooLate:
+	case StateObserving, StateCannotSign, StateTooLate, StateStandby:
 		return clamp(nextRound)
 	case StatePending:
 		// Our transaction can be mined in the next block, and what

@@ -102,7 +102,7 @@ func (k *Keeper) RewardNow(ctx context.Context, timeout time.Duration) (Status, 
 		s := k.Status()
 		switch s.State {
 		case StateDone, StateNotActive, StateNotRegistered, StateWouldRevert, StateInsufficientFunds,
-			StateFeeAboveCap, StateCannotSign, StateGasAboveBound, StateUnknownInFlight:
+			StateFeeAboveCap, StateCannotSign, StateGasAboveBound, StateUnknownInFlight, StateStandby:
 			return s, nil
 		case StateWaitingInit:
 			if !k.cfg.InitEnabled {

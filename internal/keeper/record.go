@@ -53,6 +53,9 @@ const (
 	// now would likely be mined in the next round and revert; nothing is
 	// sent.
 	StateTooLate = "too_late"
+	// StateStandby: HA mode, another instance leads and sends; this one
+	// watches (its keeper neither decides nor writes).
+	StateStandby = "standby"
 )
 
 // Transaction kinds.
@@ -231,16 +234,42 @@ func roundKey(orch common.Address, round uint64) []byte {
 	return store.Uint64Key(orch.Bytes(), round)
 }
 
+// Backend is where round records are kept: *store.Store, the embedded
+// bbolt file of a single host, or, in HA mode, etcd under the leader's lease
+// (internal/ha), where every write is fenced: an instance that is no longer
+// the leader cannot write, and since a signed transaction is written before
+// it is broadcast, it cannot send. Writes are durable when they return;
+// PutAll is all or nothing. Get returns store.ErrNotFound for an absent key
+// and wraps store.ErrCorrupt for bytes that do not decode.
+type Backend interface {
+	Get(bucket string, key []byte, v any) error
+	Put(bucket string, key []byte, v any) error
+	PutAll(entries ...store.Entry) error
+	Scan(bucket string, prefix []byte, reverse bool, fn func(key, val []byte) bool) error
+	Move(from string, key []byte, to string) error
+}
+
+var _ Backend = (*store.Store)(nil)
+
 // Records persists Records.
 type Records struct {
-	s *store.Store
+	s Backend
 	// beforeWrite, set by tests, runs before every Save and SaveAll; an
 	// error fails the write (a process killed there).
 	beforeWrite func() error
 }
 
-// NewRecords wraps a store.
-func NewRecords(s *store.Store) *Records { return &Records{s: s} }
+// NewRecords wraps a store; a nil store (a read-only look while the daemon
+// holds it) gives Records that know no history.
+func NewRecords(s *store.Store) *Records {
+	if s == nil {
+		return &Records{}
+	}
+	return &Records{s: s}
+}
+
+// NewRecordsOn keeps the records in b (etcd in HA mode).
+func NewRecordsOn(b Backend) *Records { return &Records{s: b} }
 
 // Available reports whether records can be read and written; without a
 // store (a read-only look while the daemon holds it) history is unknown.

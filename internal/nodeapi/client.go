@@ -74,14 +74,32 @@ func New(baseURL string, timeout time.Duration, hc *http.Client) (*Client, error
 	return &Client{base: u, http: hc, timeout: timeout}, nil
 }
 
-// Status is the part of GET /status lpops reads.
+// Status is the part of GET /status lpops reads (go-livepeer's
+// common.NodeStatus).
 type Status struct {
 	Version                     string `json:"Version"`
 	GolangRuntimeVersion        string `json:"GolangRuntimeVersion"`
 	GOArch                      string `json:"GOArch"`
 	GOOS                        string `json:"GOOS"`
 	RegisteredTranscodersNumber int    `json:"RegisteredTranscodersNumber"`
-	LocalTranscoding            bool   `json:"LocalTranscoding"`
+	// RegisteredTranscoders are the remote transcoders connected to an
+	// orchestrator started without -transcoder (go-livepeer's
+	// RemoteTranscoderManager); empty, never null, on a node that
+	// transcodes itself.
+	RegisteredTranscoders []RemoteTranscoder `json:"RegisteredTranscoders"`
+	// LocalTranscoding is true when the node transcodes itself: it then
+	// accepts no remote transcoders.
+	LocalTranscoding bool `json:"LocalTranscoding"`
+}
+
+// RemoteTranscoder is one entry of /status' RegisteredTranscoders
+// (go-livepeer's common.RemoteTranscoderInfo).
+type RemoteTranscoder struct {
+	// Address is the transcoder's address as the orchestrator sees its
+	// connection (host:port), text the transcoder's network decides.
+	Address string `json:"Address"`
+	// Capacity is the sessions it accepts: its -maxSessions.
+	Capacity int `json:"Capacity"`
 }
 
 // Transcoder is the orchestrator as the node reads it from the chain.
@@ -112,9 +130,18 @@ type OrchestratorInfo struct {
 
 // Status reads GET /status.
 func (c *Client) Status(ctx context.Context) (*Status, error) {
+	const path = "/status"
 	var s Status
-	if err := c.getJSON(ctx, "/status", &s); err != nil {
+	if err := c.getJSON(ctx, path, &s); err != nil {
 		return nil, err
+	}
+	if s.RegisteredTranscodersNumber < 0 {
+		return nil, fmt.Errorf("GET %s: field RegisteredTranscodersNumber %d is negative", path, s.RegisteredTranscodersNumber)
+	}
+	for i, t := range s.RegisteredTranscoders {
+		if t.Capacity < 0 {
+			return nil, fmt.Errorf("GET %s: field RegisteredTranscoders[%d].Capacity %d is negative", path, i, t.Capacity)
+		}
 	}
 	return &s, nil
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"math/big"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -159,6 +160,9 @@ func FuzzStatus(f *testing.F) {
 	f.Add([]byte(realStatus))
 	f.Add([]byte(`{"Version":"0.9.1-abcdef","RegisteredTranscodersNumber":2,"RegisteredTranscoders":[{"Address":"10.0.0.2:6935","Capacity":10}]}`))
 	f.Add([]byte(`{"RegisteredTranscodersNumber":1e400}`))
+	f.Add([]byte(`{"RegisteredTranscodersNumber":3,"RegisteredTranscoders":[{"Address":"10.0.1.7:40312","Capacity":10},{"Address":"10.0.1.8:40313","Capacity":-1}],"LocalTranscoding":false}`))
+	f.Add([]byte(`{"RegisteredTranscoders":[{"Address":"10.0.1.7:40312","Capacity":1.5}]}`))
+	f.Add([]byte(`{"RegisteredTranscoders":null}`))
 	f.Add([]byte(`null`))
 	f.Add([]byte(`<html>`))
 
@@ -174,7 +178,7 @@ func FuzzStatus(f *testing.F) {
 			t.Fatal(err)
 		}
 		again, err := cannedClient(t, 200, b).Status(context.Background())
-		if err != nil || *again != *st {
+		if err != nil || !reflect.DeepEqual(again, st) {
 			t.Fatalf("round trip: %+v, %v; first %+v", again, err, st)
 		}
 	})

@@ -7,6 +7,7 @@ import (
 	"math/big"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -111,6 +112,48 @@ func TestReadsTheDocumentedWireFormat(t *testing.T) {
 	}
 	if b, err := c.EthBalance(ctx); err != nil || b.String() != "998877665544332211" {
 		t.Errorf("EthBalance = %v, %v", b, err)
+	}
+}
+
+// realStatusRemote is /status of an orchestrator started without -transcoder
+// with two remote transcoders connected: go-livepeer's common.NodeStatus
+// with RegisteredTranscoders of common.RemoteTranscoderInfo{Address string,
+// Capacity int}, as its server/handlers_test.go TestGetStatus expects it
+// ("RegisteredTranscoders":[{"Address":"TestAddress","Capacity":5}]), the
+// address being the transcoder's connection as the orchestrator sees it.
+const realStatusRemote = `{"Manifests":{},"InternalManifests":{},"StreamInfo":{},"OrchestratorPool":[],"OrchestratorPoolInfos":null,"Version":"0.9.1","GolangRuntimeVersion":"go1.26.8","GOArch":"amd64","GOOS":"linux","RegisteredTranscodersNumber":2,"RegisteredTranscoders":[{"Address":"10.0.1.7:40312","Capacity":10},{"Address":"10.0.1.8:51022","Capacity":20}],"LocalTranscoding":false,"BroadcasterPrices":{}}`
+
+func TestStatusRemoteTranscoders(t *testing.T) {
+	js := func(s string) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, s) }
+	}
+	c := newClient(t, liveNode(t, map[string]http.HandlerFunc{"/status": js(realStatusRemote)}).URL, 0)
+	st, err := c.Status(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []RemoteTranscoder{{Address: "10.0.1.7:40312", Capacity: 10}, {Address: "10.0.1.8:51022", Capacity: 20}}
+	if st.LocalTranscoding || st.RegisteredTranscodersNumber != 2 || !slices.Equal(st.RegisteredTranscoders, want) {
+		t.Errorf("Status = %+v, want two remote transcoders %+v", st, want)
+	}
+
+	// A node transcoding itself lists none: an empty list, not an error.
+	st, err = newClient(t, liveNode(t, nil).URL, 0).Status(context.Background())
+	if err != nil || !st.LocalTranscoding || len(st.RegisteredTranscoders) != 0 {
+		t.Errorf("local node: Status = %+v, %v", st, err)
+	}
+
+	for name, body := range map[string]string{
+		"NegativeCapacity":   strings.Replace(realStatusRemote, `"Capacity":20`, `"Capacity":-20`, 1),
+		"FractionalCapacity": strings.Replace(realStatusRemote, `"Capacity":20`, `"Capacity":2.5`, 1),
+		"NegativeNumber":     strings.Replace(realStatusRemote, `"RegisteredTranscodersNumber":2`, `"RegisteredTranscodersNumber":-2`, 1),
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := newClient(t, liveNode(t, map[string]http.HandlerFunc{"/status": js(body)}).URL, 0).Status(context.Background())
+			if err == nil || !strings.HasPrefix(err.Error(), "GET /status: ") || !strings.Contains(err.Error(), "RegisteredTranscoders") {
+				t.Errorf("error = %v, want one naming GET /status and the RegisteredTranscoders field", err)
+			}
+		})
 	}
 }
 

@@ -116,6 +116,12 @@ var typedMetricList = []typedMetric{
 		Help: "1 when the node's CLI API answers."},
 	{Name: "lpops_node_service_up", Probe: "node", Key: "service_up",
 		Help: "1 when the node's public service port answers /healthz."},
+	{Name: "lpops_node_transcoders", Probe: "transcoders", Key: "transcoders",
+		Help: "Remote transcoders connected to the orchestrator (the node's /status RegisteredTranscoders)."},
+	{Name: "lpops_node_transcoder_capacity", Probe: "transcoders", Key: "capacity",
+		Help: "Sessions the connected remote transcoders accept in all (the sum of their -maxSessions)."},
+	{Name: "lpops_node_transcoder_capacity_used_ratio", Probe: "transcoders", Key: "capacity_utilization",
+		Help: "The node's current sessions as a share of the remote transcoders' capacity."},
 	{Name: "lpops_node_outdated", Probe: "releases", Key: "outdated",
 		Help: "1 when a newer go-livepeer release than the node's is out."},
 	// duty

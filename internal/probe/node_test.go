@@ -45,6 +45,10 @@ type fakeNode struct {
 	metricsCode     int
 	hang            map[string]bool // routes that never answer (a frozen chain)
 	release         chan struct{}
+	// remote are the transcoders connected to an orchestrator started
+	// without -transcoder; nil: the node transcodes itself
+	// (LocalTranscoding true, an empty RegisteredTranscoders).
+	remote []nodeapi.RemoteTranscoder
 }
 
 func newFakeNode(t *testing.T) (*fakeNode, *httptest.Server) {
@@ -84,8 +88,15 @@ func (n *fakeNode) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	switch r.URL.Path {
 	case "/status":
+		// go-livepeer's common.NodeStatus; RegisteredTranscoders are
+		// common.RemoteTranscoderInfo{Address string, Capacity int}.
+		remote := []string{}
+		for _, t := range n.remote {
+			remote = append(remote, fmt.Sprintf(`{"Address":%q,"Capacity":%d}`, t.Address, t.Capacity))
+		}
 		w.Header().Set("Content-Type", "application/json")
-		fmt.Fprint(w, `{"Manifests":{},"InternalManifests":{},"StreamInfo":{},"OrchestratorPool":[],"OrchestratorPoolInfos":null,"Version":"0.9.1","GolangRuntimeVersion":"go1.26.8","GOArch":"amd64","GOOS":"linux","RegisteredTranscodersNumber":0,"RegisteredTranscoders":[],"LocalTranscoding":true,"BroadcasterPrices":{"default":"1"}}`)
+		fmt.Fprintf(w, `{"Manifests":{},"InternalManifests":{},"StreamInfo":{},"OrchestratorPool":[],"OrchestratorPoolInfos":null,"Version":"0.9.1","GolangRuntimeVersion":"go1.26.8","GOArch":"amd64","GOOS":"linux","RegisteredTranscodersNumber":%d,"RegisteredTranscoders":[%s],"LocalTranscoding":%t,"BroadcasterPrices":{"default":"1"}}`,
+			len(n.remote), strings.Join(remote, ","), n.remote == nil)
 	case "/orchestratorInfo":
 		status := "Not Registered"
 		if n.registered {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/lpops/lpops/internal/alert"
 	"github.com/lpops/lpops/internal/chain"
+	"github.com/lpops/lpops/internal/chain/reads"
 	"github.com/lpops/lpops/internal/httpx"
 )
 
@@ -102,6 +103,21 @@ type RPCOptions struct {
 	// DropGrace: see DefaultDropGrace; zero means the default.
 	DropGrace time.Duration
 	Now       func() time.Time
+	// Reads, when set, is the read scheduler (*reads.Scheduler) the probe
+	// reads each endpoint through, on that endpoint alone (no failover), so
+	// its round trips are also the endpoint pool's health checks. The head
+	// is the pool's own piggybacked head read; eth_chainId and
+	// net_peerCount are read once per round (and after a failure), and
+	// eth_syncing too while the endpoint was healthy at the last run (at
+	// every run otherwise); an account's mined nonce is read only when its
+	// pending nonce is not the mined nonce last seen. nil dials the
+	// endpoints directly and sends the whole batch every run.
+	Reads EndpointReader
+}
+
+// EndpointReader reads from one endpoint; *reads.Scheduler satisfies it.
+type EndpointReader interface {
+	ReadFrom(ctx context.Context, endpoint string, rs []reads.Read) (chain.Head, []reads.Value, error)
 }
 
 // RPC checks every configured JSON-RPC endpoint with one batch each:
@@ -116,6 +132,11 @@ type RPCOptions struct {
 type RPC struct {
 	o   RPCOptions
 	eps []*rpcEndpoint
+
+	// nmu guards what the scheduled reads remember between runs.
+	nmu       sync.Mutex
+	lastNonce map[pendingKey]nonces
+	unhealthy map[string]bool // by endpoint, at the last run
 
 	mu          sync.Mutex
 	pendingFrom map[pendingKey]pendingSince
@@ -161,7 +182,7 @@ func NewRPC(o RPCOptions) (*RPC, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	p := &RPC{o: o, pendingFrom: map[pendingKey]pendingSince{}, dropped: map[common.Hash]bool{}, stuck: map[common.Address]bool{}}
+	p := &RPC{o: o, lastNonce: map[pendingKey]nonces{}, unhealthy: map[string]bool{}, pendingFrom: map[pendingKey]pendingSince{}, dropped: map[common.Hash]bool{}, stuck: map[common.Address]bool{}}
 	for _, e := range o.Endpoints {
 		name := e.Name
 		if name == "" {
@@ -259,6 +280,9 @@ func (p *RPC) Check(ctx context.Context) Result {
 	var healthyNames []string
 	for _, r := range readings {
 		p.judge(r, best)
+		p.nmu.Lock()
+		p.unhealthy[r.ep.name] = !r.healthy
+		p.nmu.Unlock()
 		if r.healthy {
 			healthy++
 			healthyNames = append(healthyNames, r.ep.name)
@@ -351,6 +375,13 @@ func (p *RPC) forgetAccounts(res *Result, accounts []WatchedAccount) {
 			delete(p.pendingFrom, k)
 		}
 	}
+	p.nmu.Lock()
+	for k := range p.lastNonce {
+		if !watched[k.account] {
+			delete(p.lastNonce, k)
+		}
+	}
+	p.nmu.Unlock()
 	for a := range p.stuck {
 		if watched[a] {
 			continue
@@ -366,6 +397,9 @@ func (p *RPC) forgetAccounts(res *Result, accounts []WatchedAccount) {
 
 // read sends the probe's batch to one endpoint.
 func (p *RPC) read(ctx context.Context, ep *rpcEndpoint, accounts []WatchedAccount, sent []SentTx) *epReading {
+	if p.o.Reads != nil {
+		return p.readScheduled(ctx, ep, accounts, sent)
+	}
 	r := &epReading{ep: ep}
 	ctx, cancel := context.WithTimeout(ctx, p.o.Timeout)
 	defer cancel()
@@ -715,4 +749,120 @@ func errText(err error) string {
 		return ""
 	}
 	return err.Error()
+}
+
+// readScheduled reads one endpoint through the read scheduler: what read
+// sends, less what the pool's head read and the round cache already carry.
+func (p *RPC) readScheduled(ctx context.Context, ep *rpcEndpoint, accounts []WatchedAccount, sent []SentTx) *epReading {
+	r := &epReading{ep: ep}
+	ctx, cancel := context.WithTimeout(ctx, p.o.Timeout)
+	defer cancel()
+	p.nmu.Lock()
+	syncScope := reads.Round
+	if p.unhealthy[ep.name] {
+		syncScope = reads.Tick
+	}
+	p.nmu.Unlock()
+	rs := []reads.Read{
+		{Method: "eth_chainId", Scope: reads.Round},
+		{Method: "eth_syncing", Scope: syncScope},
+		{Method: "net_peerCount", Scope: reads.Round},
+	}
+	nonceAt := len(rs)
+	for _, a := range accounts {
+		rs = append(rs, reads.Read{Method: "eth_getTransactionCount", Args: []any{a.Address, "pending"}})
+	}
+	// The mined nonce, where the last one seen cannot stand for it.
+	minedAt := map[common.Address]int{}
+	p.nmu.Lock()
+	for _, a := range accounts {
+		if last, ok := p.lastNonce[pendingKey{endpoint: ep.name, account: a.Address}]; !ok || last.pending > last.mined {
+			minedAt[a.Address] = len(rs)
+			rs = append(rs, reads.Read{Method: "eth_getTransactionCount", Args: []any{a.Address, "latest"}})
+		}
+	}
+	p.nmu.Unlock()
+	txAt := len(rs)
+	for _, t := range sent {
+		rs = append(rs, reads.Read{Method: "eth_getTransactionByHash", Args: []any{t.Hash}})
+	}
+	head, vals, err := p.o.Reads.ReadFrom(ctx, ep.name, rs)
+	r.observeAt = p.o.Now()
+	if err != nil {
+		r.err = ep.redact(rpcTimeoutError(ctx, err, p.o.Timeout))
+		return r
+	}
+	var chainID hexutil.Big
+	if err := vals[0].Decode(&chainID); err != nil {
+		r.err = ep.redact(fmt.Errorf("eth_chainId: %w", err))
+		return r
+	}
+	r.chainID = chainID.ToInt().Uint64()
+	r.number = head.Number
+	r.headTime = head.Time
+	if vals[1].Err == nil {
+		r.syncing, r.syncInfo = chain.DecodeSyncing(vals[1].Raw)
+	}
+	var peers hexutil.Uint64
+	if vals[2].Decode(&peers) == nil {
+		r.peers, r.hasPeers = uint64(peers), true
+	}
+
+	r.nonces = map[common.Address]nonces{}
+	var again []reads.Read // mined nonces the pending ones showed moving
+	var againFor []common.Address
+	p.nmu.Lock()
+	for i, a := range accounts {
+		var pending, mined hexutil.Uint64
+		if vals[nonceAt+i].Decode(&pending) != nil {
+			continue
+		}
+		key := pendingKey{endpoint: ep.name, account: a.Address}
+		if j, ok := minedAt[a.Address]; ok {
+			if vals[j].Decode(&mined) != nil {
+				continue
+			}
+		} else if last := p.lastNonce[key].mined; uint64(pending) == last {
+			// The mined nonce never passes the pending one, nor goes back.
+			mined = hexutil.Uint64(last)
+		} else {
+			again = append(again, reads.Read{Method: "eth_getTransactionCount", Args: []any{a.Address, "latest"}})
+			againFor = append(againFor, a.Address)
+			r.nonces[a.Address] = nonces{pending: uint64(pending)}
+			continue
+		}
+		r.nonces[a.Address] = nonces{pending: uint64(pending), mined: uint64(mined)}
+		p.lastNonce[key] = r.nonces[a.Address]
+	}
+	p.nmu.Unlock()
+	if len(again) > 0 {
+		// A transaction entered the pool since the last run: one more round
+		// trip, the only way to know whether it was mined too.
+		_, mv, err := p.o.Reads.ReadFrom(ctx, ep.name, again)
+		p.nmu.Lock()
+		for i, a := range againFor {
+			var mined hexutil.Uint64
+			if err != nil || mv[i].Decode(&mined) != nil {
+				delete(r.nonces, a)
+				continue
+			}
+			n := r.nonces[a]
+			n.mined = uint64(mined)
+			r.nonces[a] = n
+			p.lastNonce[pendingKey{endpoint: ep.name, account: a}] = n
+		}
+		p.nmu.Unlock()
+	}
+
+	r.txKnown = map[common.Hash]bool{}
+	r.txMined = map[common.Hash]bool{}
+	for i, t := range sent {
+		var tx *rpcTx
+		if vals[txAt+i].Decode(&tx) != nil {
+			continue // no answer is not "unknown"
+		}
+		r.txKnown[t.Hash] = tx != nil
+		r.txMined[t.Hash] = tx != nil && tx.BlockNumber != nil
+	}
+	return r
 }

@@ -223,7 +223,15 @@ func (r *Runner) due(s *scheduled) bool {
 func (r *Runner) run(ctx context.Context, s *scheduled) (Result, bool) {
 	start := r.now()
 	s.mu.Lock()
-	s.next = start.Add(s.interval)
+	// On the probe's grid, so probes of one interval added together stay
+	// in step (the read scheduler batches their reads together) instead
+	// of drifting apart by the timers' lateness; a run that starts a whole
+	// interval late starts a new grid.
+	if next := s.next.Add(s.interval); !s.next.IsZero() && start.Before(next) && !start.Before(s.next) {
+		s.next = next
+	} else {
+		s.next = start.Add(s.interval)
+	}
 	busy := s.running
 	s.running = true
 	s.mu.Unlock()

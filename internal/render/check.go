@@ -58,6 +58,8 @@ func Check(c *config.Config) error {
 		add(field, u, fmt.Sprintf("is -ethUrl of livepeer.service and points at this host, where no chain node listens: host.chain_node.kind is %s; "+
 			"run one there (host.chain_node.kind nitro for Arbitrum One) or use a hosted endpoint", h.ChainNodeKind()))
 	}
+	checkClef(c, add)
+	checkKMS(c, add)
 	rendered := []string{"livepeer.service", "lpops.service"}
 	if u := config.ChainNodeUnits[h.ChainNodeKind()]; u != "" {
 		rendered = append(rendered, u)

@@ -32,7 +32,11 @@ type File struct {
 	// Summary says what the file is, for README.txt.
 	Summary string
 	// Apply says how to apply it by hand.
-	Apply   string
+	Apply string
+	// Role is the host the file is installed on: "" for the orchestrator's,
+	// RoleTranscoder for a transcoder host's (user-data.yaml carries only
+	// the orchestrator's).
+	Role    string
 	Content []byte
 }
 
@@ -117,6 +121,12 @@ func Render(c *config.Config, opts Options) ([]File, error) {
 		{"livepeer.service.tmpl", "livepeer.service", "/etc/systemd/system/livepeer.service", 0o644,
 			"systemd unit of the go-livepeer orchestrator",
 			"systemctl daemon-reload && systemctl enable --now livepeer.service", true},
+		{"clef.service.tmpl", "clef.service", "/etc/systemd/system/clef.service", 0o644,
+			"systemd unit of clef, the external signer lpops signs with (its own user; master password as a credential on stdin)",
+			"systemctl daemon-reload && systemctl enable --now clef.service", m.Clef != nil},
+		{"clef-rules.js.tmpl", "clef/rules.js", ClefRules, 0o444,
+			"clef's rule file: approves only lpops' reward and initializeRound calls below the fee caps, rejects everything else",
+			"install -D -m 0444 clef/rules.js " + ClefRules + " && sudo -u " + ClefUser + " " + ClefBinary + " --configdir " + ClefHome + " attest $(sha256sum " + ClefRules + " | cut -d' ' -f1)", m.Clef != nil},
 		{"lpops.service.tmpl", "lpops.service", "/etc/systemd/system/lpops.service", 0o644,
 			"systemd unit of lpops (Type=notify, watchdog)",
 			"systemctl daemon-reload && systemctl enable --now lpops.service", true},
@@ -152,6 +162,12 @@ func Render(c *config.Config, opts Options) ([]File, error) {
 			return nil, err
 		}
 	}
+	if m.Clef != nil {
+		// Not a template: the selectors come from lpops' own ABIs.
+		files = append(files, File{Path: "clef/4byte.json", Dest: ClefFourByte, Mode: 0o444, Content: ClefFourByteFile(),
+			Summary: "clef's custom 4-byte database: names lpops' calls, which clef's validator must know to sign them",
+			Apply:   "install -D -m 0444 clef/4byte.json " + ClefFourByte})
+	}
 	ud, err := userData(m, files)
 	if err != nil {
 		return nil, err
@@ -161,6 +177,13 @@ func Render(c *config.Config, opts Options) ([]File, error) {
 		Apply:   "pass as the instance's user data on a fresh Ubuntu host; check with: cloud-init schema --config-file user-data.yaml"})
 	if err := m.setUserData(ud); err != nil {
 		return nil, err
+	}
+	if m.Transcoder != nil {
+		tf, err := m.renderTranscoder()
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, tf...)
 	}
 	if err := add("cloudformation.yaml.tmpl", "aws/cloudformation.yaml", "", 0o644,
 		"AWS CloudFormation: instance, data and chain EBS volumes, Elastic IP, security group, DLM snapshots",
@@ -185,8 +208,15 @@ type model struct {
 	Geth   *config.HostGeth
 	Nitro  *config.HostNitro
 	Lpops  config.HostLpops
+	// Transcoder is the remote transcoder hosts' role, or nil (transcoder.go).
+	Transcoder *config.HostTranscoder
 	// ChainUnit is the chain node's unit livepeer.service waits for, or "".
 	ChainUnit string
+	// Clef is set when signer.kind is clef: its rule file and unit.
+	Clef *ClefModel
+	// KMSKeyARN is the KMS signing key's ARN (an Fn::Sub string) when
+	// signer.kind is aws-kms: the instance role may use it and nothing else.
+	KMSKeyARN string
 
 	NodeArgs, GethArgs, NitroArgs, LpopsArgs []string
 	NodeRW                                   []string
@@ -206,6 +236,9 @@ type model struct {
 	UserData                                 string   // user-data.yaml as text, or
 	UserDataGzip                             string   // base64 of it gzipped, when too long
 	Files                                    []File
+	TranscoderArgs                           []string
+	TranscoderUserData                       string // transcoder/user-data.yaml as text, or
+	TranscoderUserDataGzip                   string // base64 of it gzipped, when too long
 }
 
 // credential is one LoadCredential= of lpops.service.
@@ -267,18 +300,37 @@ func newModel(c *config.Config, opts Options) (*model, error) {
 	if m.Geth != nil {
 		users = append(users, m.Geth.User)
 	}
+	if c.Signer.Kind == config.SignerKindAWSKMS {
+		m.KMSKeyARN = kmsKeyARN(c)
+	}
+	if c.Signer.Kind == config.SignerKindClef {
+		cm, err := newClefModel(c)
+		if err != nil {
+			return nil, err
+		}
+		m.Clef = cm
+		users = append(users, ClefUser)
+	}
 	for _, u := range users {
 		if !slices.Contains(m.Users, u) {
 			m.Users = append(m.Users, u)
 		}
 	}
 
+	if h.Transcoder.Enabled() {
+		t := h.Transcoder
+		m.Transcoder = &t
+		m.TranscoderArgs = transcoderArgs(t)
+	}
 	m.NodeArgs = nodeArgs(c, ethURL(c))
 	m.NodeRW = []string{h.Node.DataDir}
 	if !under(h.Node.KeystorePath, h.Node.DataDir) {
 		m.NodeRW = append(m.NodeRW, h.Node.KeystorePath)
 	}
 	m.NodeConditions = []string{h.Node.PassphraseCredential}
+	if m.Transcoder != nil {
+		m.NodeConditions = append(m.NodeConditions, m.Transcoder.SecretCredential)
+	}
 	if h.Node.EnvironmentFile != "" {
 		m.NodeConditions = append(m.NodeConditions, h.Node.EnvironmentFile)
 	}
@@ -354,6 +406,11 @@ func nodeArgs(c *config.Config, ethURL string) []string {
 	args = append(args,
 		"-ethKeystorePath="+n.KeystorePath,
 		"-ethPassword=${CREDENTIALS_DIRECTORY}/passphrase",
+	)
+	if c.Host.Transcoder.Enabled() {
+		args = append(args, orchSecretArg)
+	}
+	args = append(args,
 		"-datadir="+n.DataDir,
 		"-serviceAddr="+n.ServiceAddr,
 		"-httpAddr="+n.HTTPAddr,
@@ -508,19 +565,25 @@ const MaxUserData = 16384
 // EC2's 16 KiB limit, else gzipped (cloud-init recognises gzip and unpacks
 // it) and base64-encoded, as the template's UserData takes it.
 func (m *model) setUserData(ud []byte) error {
+	var err error
+	m.UserData, m.UserDataGzip, err = fitUserData("user-data.yaml", ud)
+	return err
+}
+
+// fitUserData returns ud as text while it fits EC2's limit, else gzipped and
+// base64-encoded; name names it in the error when even that is too long.
+func fitUserData(name string, ud []byte) (text, gz string, err error) {
 	if len(ud) <= MaxUserData {
-		m.UserData = string(ud)
-		return nil
+		return string(ud), "", nil
 	}
 	var b bytes.Buffer
 	zw, _ := gzip.NewWriterLevel(&b, gzip.BestCompression)
 	zw.Write(ud)
 	if err := zw.Close(); err != nil {
-		return err
+		return "", "", err
 	}
 	if b.Len() > MaxUserData {
-		return fmt.Errorf("render aws/cloudformation.yaml: user-data.yaml is %d bytes gzipped, over EC2's limit of %d", b.Len(), MaxUserData)
+		return "", "", fmt.Errorf("render aws/cloudformation.yaml: %s is %d bytes gzipped, over EC2's limit of %d", name, b.Len(), MaxUserData)
 	}
-	m.UserDataGzip = base64.StdEncoding.EncodeToString(b.Bytes())
-	return nil
+	return "", base64.StdEncoding.EncodeToString(b.Bytes()), nil
 }

@@ -94,7 +94,7 @@ func userData(m *model, files []File) ([]byte, error) {
 		cc.Users = append(cc.Users, cloudUser{Name: u, System: true, Shell: "/usr/sbin/nologin", LockPasswd: true, NoCreateHome: true})
 	}
 	for _, f := range files {
-		if f.Dest == "" {
+		if f.Dest == "" || f.Role != "" {
 			continue
 		}
 		if strings.Contains(string(f.Content), "\t") || strings.Contains(string(f.Content), " \n") {

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"time"
@@ -240,3 +241,39 @@ func prefixEnd(p []byte) []byte {
 	}
 	return nil
 }
+
+// WriteTo writes a consistent copy of the whole database (one read
+// transaction's view, as bbolt's Tx.WriteTo makes it while writers go on)
+// to w: a backup of the running daemon's state.
+func (s *Store) WriteTo(w io.Writer) (int64, error) {
+	var n int64
+	err := s.db.View(func(tx *bolt.Tx) error {
+		var err error
+		n, err = tx.WriteTo(w)
+		return err
+	})
+	return n, err
+}
+
+// Snapshot copies the store in dir to w without a running daemon: it opens
+// the file read-only, waiting at most wait for the lock. ErrLocked means a
+// process (the daemon) holds the store; ask it instead.
+func Snapshot(dir string, w io.Writer, wait time.Duration) (int64, error) {
+	path := filepath.Join(dir, FileName)
+	if _, err := os.Stat(path); err != nil {
+		return 0, fmt.Errorf("open state %s: %w", path, err)
+	}
+	db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, Timeout: wait})
+	if errors.Is(err, berrors.ErrTimeout) {
+		return 0, fmt.Errorf("open state %s: %w", path, ErrLocked)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("open state %s read-only: %w", path, err)
+	}
+	defer db.Close()
+	s := &Store{db: db}
+	return s.WriteTo(w)
+}
+
+// ErrLocked: another process holds the store's file lock.
+var ErrLocked = errors.New("locked by another process")

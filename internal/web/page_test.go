@@ -383,7 +383,8 @@ func TestStatusPageSections(t *testing.T) {
 	}{
 		{"ProbesAlertsActions", "status-probes.json", true, true, func(t *testing.T, ctx context.Context, _ func()) {
 			facts := text(t, ctx, "orch-facts")
-			for _, want := range []string{"Reward cut 10 %", "Fee share 50 %", "412,346 LPT vs cut-off 358,000 LPT (+15.18 %)", "412,345.68 LPT"} {
+			for _, want := range []string{"Reward cut 10 %", "Fee share 50 %", "412,346 LPT vs cut-off 358,000 LPT (+15.18 %)", "412,345.68 LPT",
+				"Last backup 13 h 00 min ago stale"} {
 				if !strings.Contains(facts, want) {
 					t.Errorf("orchestrator facts lack %q:\n%s", want, facts)
 				}
@@ -416,6 +417,13 @@ func TestStatusPageSections(t *testing.T) {
 			}
 			if e := text(t, ctx, "endpoint-table"); !strings.Contains(e, "unhealthy") || !strings.Contains(e, "head 95 s old") {
 				t.Errorf("endpoints: %q", e)
+			}
+			if tr := text(t, ctx, "transcoders"); !strings.Contains(tr, "2 of 3 connected") || !strings.Contains(tr, "capacity 20 below 30") ||
+				!strings.Contains(tr, "Sessions 15 of 20 (75 %)") || !strings.Contains(tr, "10.0.1.7:40312 (capacity 10)") {
+				t.Errorf("transcoders: %q", tr)
+			}
+			if w := js[string](t, ctx, `document.getElementById('transcoder-fill').style.width`); w != "75%" {
+				t.Errorf("sessions bar width %q, want 75%%", w)
 			}
 			if r := text(t, ctx, "round-reward"); !strings.Contains(r, "the node's turn until block 21,301,920") {
 				t.Errorf("round reward line: %q", r)

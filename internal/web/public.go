@@ -286,7 +286,7 @@ var (
 		}),
 		// Only the probes whose values the page shows; their value names
 		// are fixed words (accounts are named by role, never by address).
-		"probes": list(where("probe", []string{"stake", "accounts"}, object(map[string]shape{
+		"probes": list(where("probe", []string{"stake", "accounts", "transcoders"}, object(map[string]shape{
 			"probe": enum, "success": boolean, "at": timestamp, "values": mapOf(enumKey, number),
 		}))),
 		"endpoints": numbered("name", "endpoint", object(map[string]shape{

@@ -32,6 +32,7 @@ var leaks = []string{
 	"hooks.example.com", "/var/lib/livepeer", "/run/dbus", "/usr/local/bin", "/srv/", "/var/log", "livepeer.service",
 	"SECRETKEY", "alice@ops", "provider maintenance", "permission denied", "connection refused",
 	"has ETH for", "is unhealthy", "until block", "no healthy endpoint",
+	"10.0.1.7", "expected transcoders connected",
 }
 
 // safeText is what a string of a public document may look like: a word, an
@@ -114,7 +115,8 @@ func TestPublicViewKeeps(t *testing.T) {
 	}{
 		{"/ui/status.json", []string{`"orchestrator":"[orchestrator]"`, `"signer":"[signer]"`, `"[signer]":"41000000000000000"`,
 			`"[orchestrator]":"812000000000000000"`, `"round":3512`, `"state":"waiting_grace"`, `"reward_cut_percent":10`,
-			`"runway_rounds_signer":37.2`, `"name":"endpoint 2"`, `"healthy":false`, `"lag_blocks":467`, `"by":"lpops"`}},
+			`"runway_rounds_signer":37.2`, `"name":"endpoint 2"`, `"healthy":false`, `"lag_blocks":467`, `"by":"lpops"`,
+			`"probe":"transcoders"`, `"capacity":20`, `"current_sessions":15`}},
 		{"/ui/rounds.json", []string{`"outcome":"rewarded_by_lpops"`, `"reward_amount":"61234500000000000000"`, `"outcome":"missed"`}},
 		{"/ui/alerts.json", []string{`"alertname":"RunwayLow"`, `"severity":"warning"`, `"silenced_by":true`, `"name":"ops-webhook"`, `"pending":2`}},
 		{"/ui/actions.json", []string{`"runbook":"rpc-failover"`, `"type":"systemd_restart"`, `"outcome":"failed"`, `"dry_run":true`}},

@@ -229,6 +229,9 @@ type lpopsOptions struct {
 	rpc []rpcEntry
 	// nodeURL is node.cli_url; empty: no node probe.
 	nodeURL string
+	// transcoders are node.transcoders' expected and min_capacity; zero:
+	// not watched.
+	transcoders, minCapacity uint
 	// signer puts lpops in act mode with this key (the orchestrator's
 	// LIP-118 reward caller), initializing rounds too; nil: observe mode.
 	signer *ecdsa.PrivateKey
@@ -335,6 +338,9 @@ func (e *env) startLpops(o lpopsOptions) *lpops {
 	}
 	if o.nodeURL != "" {
 		fmt.Fprintf(&b, "node:\n  cli_url: %s\n  timeout: 2s\n", o.nodeURL)
+		if o.transcoders > 0 || o.minCapacity > 0 {
+			fmt.Fprintf(&b, "  transcoders:\n    expected: %d\n    min_capacity: %d\n", o.transcoders, o.minCapacity)
+		}
 	}
 	if o.signer != nil {
 		const pass = "lpops-alerting-passphrase"

@@ -24,7 +24,7 @@ import (
 func TestAlertNamesMatchTheCode(t *testing.T) {
 	root := filepath.Join("..", "..")
 	code := map[string]bool{}
-	for _, dir := range []string{"internal/probe", "internal/alert", "internal/remediate"} {
+	for _, dir := range []string{"internal/probe", "internal/alert", "internal/remediate", "internal/ha"} {
 		// The package's non-test files for this build (go/build applies the
 		// build constraints parser.ParseDir ignored).
 		pkg, err := build.ImportDir(filepath.Join(root, dir), 0)

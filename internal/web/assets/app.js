@@ -161,6 +161,14 @@
     return r && r.values ? r.values : null;
   }
 
+  // probeEvidence returns the named probe's evidence (absent in the
+  // public view, which keeps values only).
+  function probeEvidence(st, name) {
+    const p = st && st.probes;
+    const r = Array.isArray(p) ? p.find((x) => x && x.probe === name) : null;
+    return (r && r.evidence) || {};
+  }
+
   function secondsPerBlock(k) {
     return k && k.blocks_left > 0 && k.seconds_left_estimate > 0 ? k.seconds_left_estimate / k.blocks_left : 0;
   }
@@ -251,7 +259,34 @@
       ['Active set', position],
       ['Reward caller', caller],
       ['lpops signs as', signer],
-    ]);
+      ['Last backup', backupLine(probe(st, 'backup'))],
+    ].concat(haFacts(st.ha)));
+  }
+
+  // haFacts shows high availability (ha: in the configuration; absent
+  // otherwise, and from the public view): this instance's role, the leader
+  // and for how long it has led, the members.
+  function haFacts(h) {
+    if (!h) return [];
+    const role = h.role === 'leader' ? 'leader: this instance sends' :
+      h.role === 'follower' ? 'follower: watches, the leader sends' : 'unknown: etcd does not answer';
+    const leader = h.leader ? h.leader + ' for ' + Math.round(h.lease_age_seconds || 0) + ' s' : 'none';
+    return [
+      ['HA role', (h.name || '') + ' · ' + role],
+      ['HA leader', leader],
+      ['HA members', (h.members || []).map((m) => m.name).join(', ') || '—'],
+    ];
+  }
+
+  // backupLine is the age of the newest encrypted backup (backup.destination),
+  // marked stale past backup.stale_after; null (no row) without scheduled
+  // backups.
+  function backupLine(b) {
+    if (!b) return null;
+    const t = b.last_success_timestamp_seconds;
+    const stale = b.stale_after_seconds > 0 && (!t || b.age_seconds > b.stale_after_seconds);
+    const text = t ? ago(new Date(t * 1000).toISOString()) : 'none yet';
+    return el('span', { id: 'backup-age' }, text, stale ? ' ' : '', stale ? pill('stale', 'bad') : '');
   }
 
   const BAD_STATES = new Set(['would_revert', 'insufficient_funds', 'fee_above_cap', 'gas_above_bound', 'unknown_in_flight', 'cannot_sign', 'too_late']);
@@ -467,6 +502,33 @@
     }));
   }
 
+  // renderTranscoders shows the remote transcoders (the transcoders probe,
+  // present when node.transcoders is set): connected vs expected, their
+  // capacity vs the minimum, and the node's sessions against it.
+  function renderTranscoders(st) {
+    const v = probe(st, 'transcoders');
+    $('transcoders').hidden = !v;
+    if (!v) return;
+    const n = v.transcoders, want = v.transcoders_expected || 0;
+    const cap = v.capacity, min = v.min_capacity || 0;
+    const pills = [];
+    if (n === undefined) pills.push(pill('node not answering', 'bad'));
+    else if (v.local_transcoding === 1 && want > 0) pills.push(pill('node transcodes itself: no remote transcoders', 'bad'));
+    else pills.push(pill(num(n) + (want ? ' of ' + num(want) : '') + ' connected', n < want ? 'warn' : 'ok'));
+    if (cap !== undefined && min > 0) pills.push(pill('capacity ' + num(cap) + (cap < min ? ' below ' : ' ≥ ') + num(min), cap < min ? 'warn' : 'ok'));
+    $('transcoder-pills').replaceChildren(...pills);
+    const s = v.current_sessions;
+    const used = cap > 0 && s !== undefined ? Math.min(1, s / cap) : 0;
+    $('transcoder-fill').style.width = (used * 100).toFixed(1) + '%';
+    $('transcoder-bar').setAttribute('aria-valuenow', String(Math.round(used * 100)));
+    const ev = probeEvidence(st, 'transcoders');
+    facts($('transcoder-facts'), [
+      ['Sessions', s !== undefined && cap !== undefined ? num(s) + ' of ' + num(cap) + (cap > 0 ? ' (' + pct(s / cap * 100) + ')' : '') : '—'],
+      ['Capacity', cap !== undefined ? num(cap) + ' sessions' + (min ? ' (minimum ' + num(min) + ')' : '') : '—'],
+      ['Connected', ev.transcoders || null],
+    ]);
+  }
+
   function renderEndpoints(st) {
     const body = $('endpoint-table').tBodies[0];
     const eps = st.endpoints || [];
@@ -634,6 +696,7 @@
       safely('round', () => renderRound(st));
       safely('chart', renderChart);
       safely('balances', () => renderBalances(st));
+      safely('transcoders', () => renderTranscoders(st));
       safely('endpoints', () => renderEndpoints(st));
       const firing = safely('alerts', () => renderAlerts(alerts)) || 0;
       safely('actions', () => renderActions(actions));

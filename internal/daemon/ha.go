@@ -1,0 +1,91 @@
+package daemon
+
+import (
+	"context"
+	"fmt"
+
+	clientv3 "go.etcd.io/etcd/client/v3"
+
+	"github.com/lpops/lpops/internal/api"
+	"github.com/lpops/lpops/internal/config"
+	"github.com/lpops/lpops/internal/ha"
+	"github.com/lpops/lpops/internal/keeper"
+	"github.com/lpops/lpops/internal/probe"
+)
+
+// haParts is HA mode's share of the daemon (ha: in the config): the etcd
+// client, this instance's place in the election, and the fenced store the
+// keeper's round records live in.
+type haParts struct {
+	cli   *clientv3.Client
+	node  *ha.Node
+	store *ha.Store
+}
+
+// buildHA connects to etcd (lazily: an unreachable cluster is reported by
+// the ha probe, not a failed start) and prepares the election; Run runs it.
+func (d *Daemon) buildHA(cfg *config.Config) error {
+	cli, err := ha.Dial(cfg.HA)
+	if err != nil {
+		return err
+	}
+	name := cfg.HA.InstanceName()
+	n := ha.NewNode(cli, ha.Options{Prefix: cfg.HA.KeyPrefix, Name: name, TTL: cfg.HA.LeaseTTL.Duration, Logger: d.log,
+		OnChange: func(leading bool) {
+			// A new leader acts at once: its keeper may sleep until the
+			// round's end as a follower.
+			if k := d.Keeper(); k != nil {
+				k.Wake()
+			}
+		}})
+	d.ha = &haParts{cli: cli, node: n,
+		store: ha.NewStore(cli, cfg.HA.KeyPrefix, n.Fence, cfg.Chain.RequestTimeout.Duration)}
+	ha.RegisterMetrics(d.reg, n)
+	tok, err := api.LoadToken(cfg.API.TokenFile)
+	if err != nil {
+		return err
+	}
+	d.api.Handle(ha.PathStepDown, ha.StepDownHandler(n, tok))
+	if d.probes != nil {
+		d.probes.Add(ha.NewProbe(n), probe.Schedule{Interval: cfg.HA.LeaseTTL.Duration})
+	}
+	d.log.Info("high availability on etcd", "name", name, "endpoints", len(cfg.HA.Endpoints), "key_prefix", cfg.HA.KeyPrefix,
+		"lease_ttl", cfg.HA.LeaseTTL.Duration)
+	return nil
+}
+
+// records is where the keeper keeps its round records: etcd, fenced by the
+// leadership, in HA mode; the embedded store otherwise.
+func (d *Daemon) records() *keeper.Records {
+	if d.ha != nil {
+		return keeper.NewRecordsOn(d.ha.store)
+	}
+	return keeper.NewRecords(d.store)
+}
+
+// standby is the keeper's question in HA mode: "" while this instance
+// leads, else why it stands by.
+func (d *Daemon) standby() string {
+	s := d.ha.node.Status()
+	switch {
+	case s.Role == ha.RoleLeader:
+		return ""
+	case s.Leader != "":
+		return fmt.Sprintf("ha follower: %s leads and sends; this instance (%s) watches", s.Leader, s.Name)
+	case !s.Quorum:
+		return fmt.Sprintf("ha: etcd does not answer this instance (%s): nobody can record a transaction, so nobody sends", s.Name)
+	default:
+		return fmt.Sprintf("ha: no instance leads yet; this instance (%s) campaigns", s.Name)
+	}
+}
+
+func (d *Daemon) runHA(ctx context.Context) error { return d.ha.node.Run(ctx) }
+
+// haStatus is the status document's ha section; nil outside HA mode.
+func (d *Daemon) haStatus() *ha.Status {
+	if d.ha == nil {
+		return nil
+	}
+	s := d.ha.node.Status()
+	return &s
+}
