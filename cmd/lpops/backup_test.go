@@ -1,16 +1,22 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"filippo.io/age"
 	"github.com/ethereum/go-ethereum/crypto"
 
+	"github.com/lpops/lpops/internal/config"
+	"github.com/lpops/lpops/internal/ha"
 	"github.com/lpops/lpops/internal/signer"
 	"github.com/lpops/lpops/internal/store"
+	"github.com/lpops/lpops/internal/testenv"
 )
 
 // backupHost writes a host's files (keystore, passphrase, config with
@@ -118,4 +124,71 @@ func TestBackupUsageErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestBackupRestoreRefusesWhileHALeaderHolds: a restored config with ha:
+// asks its (real, 3-member) etcd cluster who leads. An instance holding the
+// leadership refuses the restore with exit 3 and leaves nothing behind;
+// --force goes on past the check; without a leader the check passes. (The
+// chain check after it fails here, on purpose: the config's rpc is closed,
+// so the restore stops at exit 1 with nothing left behind either.)
+func TestBackupRestoreRefusesWhileHALeaderHolds(t *testing.T) {
+	c := testenv.StartEtcd(t, testenv.EtcdOptions{})
+	cfgPath, idFile := backupHost(t)
+	f, err := os.OpenFile(cfgPath, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.WriteString("ha: {endpoints: [" + strings.Join(c.Endpoints, ", ") + "], key_prefix: /lpops-restore/, lease_ttl: 2s, name: old-host}\n")
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	archive := filepath.Join(t.TempDir(), "host.tar.age")
+	if code, stdout, stderr := runCLI(t, "backup", "create", "--config", cfgPath, "--to", archive); code != 0 {
+		t.Fatalf("create: exit %d\n%s%s", code, stdout, stderr)
+	}
+
+	h := config.DefaultHA()
+	h.Endpoints, h.KeyPrefix = c.Endpoints, "/lpops-restore/"
+	cli, err := ha.Dial(h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cli.Close()
+	node := ha.NewNode(cli, ha.Options{Prefix: h.KeyPrefix, Name: "old-host", TTL: 2 * time.Second})
+	ctx, stop := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); _ = node.Run(ctx) }()
+	defer func() { stop(); <-done }()
+	testenv.WaitFor(t, 20*time.Second, "old-host to lead", node.Leading)
+
+	to := filepath.Join(t.TempDir(), "restored")
+	left := func() {
+		t.Helper()
+		for _, p := range []string{to, to + ".restoring"} {
+			if _, err := os.Stat(p); !errors.Is(err, os.ErrNotExist) {
+				t.Fatalf("the stopped restore left %s behind (%v)", p, err)
+			}
+		}
+	}
+	code, stdout, stderr := runCLI(t, "backup", "restore", "--from", archive, "--to", to, "--identity", idFile)
+	if code != exitLiveSigner || !strings.Contains(stderr, `refused: ha: the identity may still be live elsewhere: instance "old-host" holds the leadership`) || !strings.Contains(stderr, "lease ") {
+		t.Fatalf("restore while old-host leads: exit %d, want 3 naming old-host and its lease\n%s%s", code, stdout, stderr)
+	}
+	left()
+
+	code, stdout, stderr = runCLI(t, "backup", "restore", "--from", archive, "--to", to, "--identity", idFile, "--force", "old host destroyed")
+	if !strings.Contains(stderr, "going on because of --force: old host destroyed") || !strings.Contains(stderr, "chain check") || code != exitError {
+		t.Fatalf("restore with --force: exit %d, want it past the ha check and stopped at the closed rpc (1)\n%s%s", code, stdout, stderr)
+	}
+	left()
+
+	stop()
+	<-done
+	code, stdout, stderr = runCLI(t, "backup", "restore", "--from", archive, "--to", to, "--identity", idFile)
+	if !strings.Contains(stdout, "ha: no instance holds the leadership") || code != exitError || strings.Contains(stderr, "restore: refused") {
+		t.Fatalf("restore without a leader: exit %d, want the ha check passed and a stop at the closed rpc (1)\n%s%s", code, stdout, stderr)
+	}
+	left()
 }
