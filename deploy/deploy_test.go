@@ -38,6 +38,7 @@ import (
 	"github.com/lpops/lpops/internal/alert"
 	"github.com/lpops/lpops/internal/backup"
 	"github.com/lpops/lpops/internal/chain"
+	"github.com/lpops/lpops/internal/ha"
 	"github.com/lpops/lpops/internal/keeper"
 	"github.com/lpops/lpops/internal/notify"
 	"github.com/lpops/lpops/internal/probe"
@@ -339,6 +340,8 @@ func lpopsRegistry(t *testing.T) (*prometheus.Registry, map[string]descInfo) {
 	}
 
 	backup.NewScheduler(backup.SchedulerOptions{Target: &backup.Dir{Path: t.TempDir()}, Registerer: d, Logger: discard})
+	// HA mode's gauges read the node's status; no etcd is needed to register them.
+	ha.RegisterMetrics(d, ha.NewNode(nil, ha.Options{Name: "a"}))
 
 	r, err := probe.NewRunner(probe.RunnerOptions{Interval: time.Minute, Registerer: d, Logger: discard})
 	if err != nil {
@@ -773,7 +776,8 @@ func TestDashboardQueriesParse(t *testing.T) {
 
 // TestEveryAlertDocumented: docs/alerts.md has an entry for every Prometheus
 // rule and for every alert lpops raises itself (the Alert* constants of
-// internal/probe, internal/alert and internal/keeper).
+// internal/probe, internal/alert, internal/keeper, internal/remediate and
+// internal/ha).
 func TestEveryAlertDocumented(t *testing.T) {
 	b, err := os.ReadFile(alertsDoc)
 	if err != nil {
@@ -792,7 +796,7 @@ func TestEveryAlertDocumented(t *testing.T) {
 			}
 		}
 	}
-	consts := alertConstants(t, []string{"../internal/probe", "../internal/alert", "../internal/keeper", "../internal/remediate"})
+	consts := alertConstants(t, []string{"../internal/probe", "../internal/alert", "../internal/keeper", "../internal/remediate", "../internal/ha"})
 	if len(consts) == 0 {
 		t.Fatal("found no Alert* constants")
 	}

@@ -79,17 +79,24 @@ func (g *fakeGitHub) last() *http.Request {
 	return g.requests[len(g.requests)-1]
 }
 
+// setupReleases gives the probe a timeout no loaded machine reaches; the
+// Hangs case uses setupReleasesTimeout with a short one.
 func setupReleases(t *testing.T, path string) (*Releases, *fakeGitHub, *fakeNode) {
+	t.Helper()
+	return setupReleasesTimeout(t, path, 10*time.Second)
+}
+
+func setupReleasesTimeout(t *testing.T, path string, timeout time.Duration) (*Releases, *fakeGitHub, *fakeNode) {
 	t.Helper()
 	gh := &fakeGitHub{release: make(chan struct{})}
 	srv := httptest.NewServer(gh)
 	t.Cleanup(func() { close(gh.release); srv.Close() })
 	node, nodeSrv := newFakeNode(t)
-	cli, err := nodeapi.New(nodeSrv.URL, 200*time.Millisecond, nil)
+	cli, err := nodeapi.New(nodeSrv.URL, timeout, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := NewReleases(ReleasesOptions{URL: srv.URL + path, CLI: cli, Timeout: 200 * time.Millisecond})
+	p, err := NewReleases(ReleasesOptions{URL: srv.URL + path, CLI: cli, Timeout: timeout})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -195,7 +202,11 @@ func TestReleasesAPIErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p, gh, _ := setupReleases(t, "/latest")
+			timeout := 10 * time.Second
+			if tt.name == "Hangs" {
+				timeout = 200 * time.Millisecond
+			}
+			p, gh, _ := setupReleasesTimeout(t, "/latest", timeout)
 			gh.set(tt.setup)
 			for range 3 {
 				res := check(t, p)
@@ -224,7 +235,7 @@ func TestReleasesAPIErrors(t *testing.T) {
 }
 
 func TestReleasesNodeDown(t *testing.T) {
-	p, gh, node := setupReleases(t, "/latest")
+	p, gh, node := setupReleasesTimeout(t, "/latest", 200*time.Millisecond)
 	gh.body = ghReleaseJSON("v0.9.9", false, false)
 	node.set(func(n *fakeNode) { n.hang["/status"] = true })
 	res := check(t, p)
