@@ -45,8 +45,9 @@ restore  verifies an archive and writes it into DIR (which must not exist or
          on chain it is the orchestrator or its reward caller, and refuses to
          bring up a second live signer: if the signer sent a transaction in
          the last --idle-blocks blocks, has one pending, or an lpops API still
-         answers at the config's listen address or --old-api, it stops,
-         unless --force gives the reason.
+         answers at the config's listen address or --old-api, or (with ha:)
+         an instance holds the leadership in etcd or etcd cannot be asked,
+         it stops, unless --force gives the reason.
 
 The age identity (AGE-SECRET-KEY-1… lines, or an unencrypted OpenSSH private
 key) comes from --identity FILE or the file named by $LPOPS_BACKUP_IDENTITY,
@@ -56,7 +57,8 @@ role; the endpoint and region of verify, list and restore without a config
 come from $LPOPS_BACKUP_S3_ENDPOINT and $LPOPS_BACKUP_S3_REGION.
 
 Exit status: 0 done; 1 an error (an archive that does not verify included);
-2 a usage error; 3 restore refused: the identity may be live elsewhere.
+2 a usage error; 3 restore refused: the identity may be live elsewhere (or,
+with ha:, the etcd cluster cannot say who leads).
 `
 
 const backupExample = `lpops backup restore --from s3://lpops-backups/orch-1 --to /etc/lpops/restored --identity /root/backup-identity.txt`
@@ -468,6 +470,9 @@ func checkRestored(ctx context.Context, dir string, a *backup.Archive, idle uint
 		return fail("the keystore is %s, the manifest says %s", addr.Hex(), a.Manifest.Signer)
 	}
 	fmt.Fprintf(stdout, "keystore opens: %s\n", addr.Hex())
+	if code := checkLeadership(ctx, cfg.HA, force, stdout, stderr); code != exitOK {
+		return code
+	}
 	eps, err := cfg.EndpointURLs()
 	if err != nil {
 		return fail("%v", err)
@@ -499,6 +504,32 @@ func checkRestored(ctx context.Context, dir string, a *backup.Archive, idle uint
 		return fail("liveness check: %v", err)
 	default:
 		fmt.Fprintf(stdout, "no sign of a live signer: no transaction of %s in the last %d blocks, none pending, no old lpops API answering\n", addr.Hex(), idle)
+	}
+	return exitOK
+}
+
+// leaseCheckTimeout bounds the question to the etcd cluster of ha:.
+const leaseCheckTimeout = 10 * time.Second
+
+// checkLeadership refuses a restore while an instance of the restored
+// config's HA election holds the leadership, or while the etcd cluster
+// cannot say whether one does, unless force gives the reason.
+func checkLeadership(ctx context.Context, h config.HA, force string, stdout, stderr io.Writer) int {
+	if !h.Enabled() {
+		return exitOK
+	}
+	l, err := backup.LeaseHolder(ctx, h, leaseCheckTimeout)
+	switch {
+	case err != nil && force != "":
+		fmt.Fprintf(stderr, "lpops backup restore: WARNING: ha: %v\nlpops backup restore: going on because of --force: %s\n", err, force)
+	case errors.Is(err, backup.ErrLiveSigner):
+		fmt.Fprintf(stderr, "lpops backup restore: refused: ha: %v\nStop that instance first (its lease ends when it stops, or lease_ttl after its host died), or give --force with the reason.\n", err)
+		return exitLiveSigner
+	case err != nil:
+		fmt.Fprintf(stderr, "lpops backup restore: refused: ha: %v\nWithout an answer from etcd another instance may be signing; put the ha.tls and ha.auth files on this host and make the cluster reachable, or give --force with the reason.\n", err)
+		return exitLiveSigner
+	default:
+		fmt.Fprintf(stdout, "ha: %s\n", l)
 	}
 	return exitOK
 }

@@ -168,6 +168,19 @@ func (c *Config) secretRefs() map[string]*SecretRef {
 	return refs
 }
 
+// SecretReferences returns the reference of every *_secret key of c that
+// is set, by its key path (`lpops render` grants the instance role the
+// ssm: parameters named here).
+func (c *Config) SecretReferences() map[string]string {
+	out := map[string]string{}
+	for field, ref := range c.secretRefs() {
+		if ref.IsSet() {
+			out[field] = ref.Ref
+		}
+	}
+	return out
+}
+
 // attachSecrets ties every SecretRef of c that is set to one resolver
 // built from the secrets section (none when SecretStores is nil). It builds
 // no store and touches nothing outside the process.

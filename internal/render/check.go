@@ -60,6 +60,7 @@ func Check(c *config.Config) error {
 	}
 	checkClef(c, add)
 	checkKMS(c, add)
+	checkSSM(c, add)
 	rendered := []string{"livepeer.service", "lpops.service"}
 	if u := config.ChainNodeUnits[h.ChainNodeKind()]; u != "" {
 		rendered = append(rendered, u)

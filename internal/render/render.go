@@ -217,6 +217,9 @@ type model struct {
 	// KMSKeyARN is the KMS signing key's ARN (an Fn::Sub string) when
 	// signer.kind is aws-kms: the instance role may use it and nothing else.
 	KMSKeyARN string
+	// SSMParameterARNs are the parameters (Fn::Sub strings) that ssm:
+	// secret references read: the instance role may get them and no other.
+	SSMParameterARNs []string
 
 	NodeArgs, GethArgs, NitroArgs, LpopsArgs []string
 	NodeRW                                   []string
@@ -303,6 +306,7 @@ func newModel(c *config.Config, opts Options) (*model, error) {
 	if c.Signer.Kind == config.SignerKindAWSKMS {
 		m.KMSKeyARN = kmsKeyARN(c)
 	}
+	m.SSMParameterARNs = ssmParameterARNs(c)
 	if c.Signer.Kind == config.SignerKindClef {
 		cm, err := newClefModel(c)
 		if err != nil {
