@@ -12,6 +12,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/lpops/lpops/internal/config"
+	"github.com/lpops/lpops/internal/ha"
 	"github.com/lpops/lpops/internal/keeper"
 	"github.com/lpops/lpops/internal/store"
 	"github.com/lpops/lpops/internal/txdecode"
@@ -21,7 +22,8 @@ func runRounds(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	fs := newFlags("rounds", "Show the orchestrator's round history, newest first: who called reward (the node or\n"+
 		"lpops), or whether the round was missed or nothing was due; the reward transaction;\n"+
 		"the LPT it earned; the transactions lpops sent and the fees they cost; then totals.\n"+
-		"Asks the running daemon's /api/v1/rounds; when none answers, reads the state store.",
+		"Asks the running daemon's /api/v1/rounds; when none answers, reads the state store\n"+
+		"(in HA mode, ha: in the config, the etcd cluster, read-only).",
 		"lpops rounds --config /etc/lpops/lpops.yaml --limit 50", stderr)
 	cf := addConfigFlags(fs, true)
 	limit := fs.Int("limit", 20, "show the newest `N` rounds (1 to 1000)")
@@ -63,6 +65,13 @@ func loadRounds(ctx context.Context, cfg *config.Config, n int) ([]*keeper.Recor
 	if apiErr == nil {
 		return recs, "daemon at " + cfg.Listen, nil
 	}
+	if cfg.HA.Enabled() {
+		recs, src, err := roundsFromEtcd(ctx, cfg, n)
+		if err != nil {
+			return nil, "", fmt.Errorf("no daemon answered at %s (%v), and in HA mode the round records are in etcd: %w", cfg.Listen, apiErr, err)
+		}
+		return recs, src + "; no daemon answered at " + cfg.Listen, nil
+	}
 	st, err := store.OpenReadOnly(cfg.StateDir)
 	if err != nil {
 		return nil, "", fmt.Errorf("%v; and the state store: %w", apiErr, err)
@@ -72,13 +81,51 @@ func loadRounds(ctx context.Context, cfg *config.Config, n int) ([]*keeper.Recor
 	if err != nil {
 		return nil, "", fmt.Errorf("read round records: %w", err)
 	}
-	// As the API does: what was sent, never a payload to re-broadcast.
+	stripRaw(recs)
+	return recs, "state store in " + cfg.StateDir + "; no daemon answered at " + cfg.Listen, nil
+}
+
+// stripRaw leaves out, as the API does, the signed payloads: what was
+// sent, never a payload to re-broadcast.
+func stripRaw(recs []*keeper.Record) {
 	for _, r := range recs {
 		for _, t := range r.Txs {
 			t.Raw = nil
 		}
 	}
-	return recs, "state store in " + cfg.StateDir + "; no daemon answered at " + cfg.Listen, nil
+}
+
+// roundsFromEtcd reads the newest n round records from the etcd cluster of
+// ha: (where they live in HA mode), read-only: it campaigns for nothing,
+// takes no lease and writes nothing. It says where it read them and who
+// leads.
+func roundsFromEtcd(ctx context.Context, cfg *config.Config, n int) ([]*keeper.Record, string, error) {
+	cli, err := ha.Dial(cfg.HA)
+	if err != nil {
+		return nil, "", err
+	}
+	defer cli.Close()
+	s, err := ha.Look(ctx, cli, cfg.HA.KeyPrefix, cfg.HA.InstanceName(), leaseCheckTimeout)
+	if err != nil {
+		return nil, "", err
+	}
+	st := ha.NewReadOnlyStore(cli, cfg.HA.KeyPrefix, cfg.Chain.RequestTimeout.Duration)
+	recs, err := keeper.NewRecordsOn(st).Recent(common.HexToAddress(cfg.Orchestrator), n)
+	if err != nil {
+		return nil, "", fmt.Errorf("read round records from etcd (%s): %w", strings.Join(cfg.HA.Endpoints, ", "), err)
+	}
+	stripRaw(recs)
+	return recs, etcdSource(cfg.HA, s), nil
+}
+
+// etcdSource names the etcd cluster and key prefix records were read
+// from, and who leads.
+func etcdSource(h config.HA, s ha.Status) string {
+	leader := "no instance leads"
+	if s.Leader != "" {
+		leader = s.Leader + " leads"
+	}
+	return fmt.Sprintf("etcd cluster %s, key prefix %s (%s)", strings.Join(h.Endpoints, ","), h.KeyPrefix, leader)
 }
 
 // outcomeText words a round's outcome for the table.

@@ -36,6 +36,8 @@ values, the remediation runbooks with their breaker state and the last runs.
 Asks the daemon on its listen address. When none answers, reads the chain directly
 (sending nothing, and without the keystore passphrase): alerts, probes and
 remediation run only in the daemon and are then not shown.
+In HA mode (ha: in the config) lpops' round records are then read from the
+etcd cluster, read-only; an unreachable cluster is an error.
 
 --json prints the /api/v1/status document (docs/api.md); alerts are in
 'lpops alerts --json', remediation runs in GET /api/v1/actions.
@@ -61,10 +63,17 @@ func runStatus(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if apiErr != nil {
 		var err error
 		if rep, err = statusFromChain(ctx, cfg, stderr); err != nil {
-			fmt.Fprintf(stderr, "lpops status: no daemon answered at %s (%v), and reading the chain failed: %v\n", cfg.Listen, apiErr, err)
+			what := "the chain"
+			if cfg.HA.Enabled() {
+				what = "the chain and the round records in etcd"
+			}
+			fmt.Fprintf(stderr, "lpops status: no daemon answered at %s (%v), and reading %s failed: %v\n", cfg.Listen, apiErr, what, err)
 			return 1
 		}
 		rep.Source = "the chain, read directly: no daemon answered at " + cfg.Listen
+		if rep.Doc.HA != nil {
+			rep.Source += "; lpops' round records from the " + etcdSource(cfg.HA, *rep.Doc.HA)
+		}
 		var ue *url.Error
 		if !errors.As(apiErr, &ue) { // it answered, but not with a status
 			rep.Source += " (" + apiErr.Error() + ")"

@@ -142,6 +142,12 @@ func New(ctx context.Context, cfg *config.Config, o Options) (*Daemon, error) {
 	}
 	d.api = api.New(d, d.reg, log)
 	d.readOnly = o.ReadOnly
+	if o.ReadOnly && cfg.HA.Enabled() {
+		if err := d.viewHA(ctx, cfg); err != nil {
+			d.Close()
+			return nil, err
+		}
+	}
 	if !o.ReadOnly {
 		if err := d.buildAlerts(cfg); err != nil {
 			d.Close()
@@ -259,7 +265,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 	if d.backups != nil {
 		g.Go(func() error { return d.backups.Run(ctx) })
 	}
-	if d.ha != nil {
+	if d.ha != nil && d.ha.node != nil {
 		g.Go(func() error { return d.runHA(ctx) })
 	}
 	// Ready before the chain answers: see systemd.go.
@@ -345,7 +351,7 @@ func (d *Daemon) buildKeeper(addrs livepeer.Addresses) *keeper.Keeper {
 		Signer: d.signer, Records: d.records(), Addrs: addrs,
 		Logger: d.log, Metrics: keeper.NewMetrics(d.reg),
 	}
-	if d.ha != nil {
+	if d.ha != nil && d.ha.node != nil {
 		o.Standby = d.standby
 	}
 	return keeper.New(kc, o)

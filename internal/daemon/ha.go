@@ -3,6 +3,7 @@ package daemon
 import (
 	"context"
 	"fmt"
+	"time"
 
 	clientv3 "go.etcd.io/etcd/client/v3"
 
@@ -18,8 +19,33 @@ import (
 // keeper's round records live in.
 type haParts struct {
 	cli   *clientv3.Client
-	node  *ha.Node
+	node  *ha.Node // nil in a read-only look
 	store *ha.Store
+	// view is what a read-only look (Options.ReadOnly) read of the
+	// election once; nil in a running daemon.
+	view *ha.Status
+}
+
+// viewTimeout bounds a read-only look's question to etcd.
+const viewTimeout = 10 * time.Second
+
+// viewHA is HA mode in a read-only look (lpops status without a daemon):
+// the round records are read from etcd through a store that refuses every
+// write, and the election is read once; it campaigns for nothing and takes
+// no lease. An etcd cluster that does not answer is an error naming its
+// endpoints: the local state store holds no records in HA mode.
+func (d *Daemon) viewHA(ctx context.Context, cfg *config.Config) error {
+	cli, err := ha.Dial(cfg.HA)
+	if err != nil {
+		return err
+	}
+	s, err := ha.Look(ctx, cli, cfg.HA.KeyPrefix, cfg.HA.InstanceName(), viewTimeout)
+	if err != nil {
+		cli.Close()
+		return err
+	}
+	d.ha = &haParts{cli: cli, view: &s, store: ha.NewReadOnlyStore(cli, cfg.HA.KeyPrefix, cfg.Chain.RequestTimeout.Duration)}
+	return nil
 }
 
 // buildHA connects to etcd (lazily: an unreachable cluster is reported by
@@ -85,6 +111,9 @@ func (d *Daemon) runHA(ctx context.Context) error { return d.ha.node.Run(ctx) }
 func (d *Daemon) haStatus() *ha.Status {
 	if d.ha == nil {
 		return nil
+	}
+	if d.ha.view != nil {
+		return d.ha.view
 	}
 	s := d.ha.node.Status()
 	return &s
