@@ -200,8 +200,19 @@ func TestMemberLossAndQuorum(t *testing.T) {
 	a := start(t, c, "a")
 	waitLeader(t, a)
 	c.Kill(2)
-	if err := a.recs.Save(signedRecord(12, 1)); err != nil {
-		t.Fatalf("write with one member down: %v", err)
+	// When the killed member was etcd's own raft leader, a write made
+	// during the re-election (election timeout 500 ms here) times out
+	// ("request timed out, possibly due to previous leader failure"), as the
+	// keeper's would, to be retried on its next tick: the write must go
+	// through once etcd has a leader again, with lpops' leadership intact.
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		err := a.recs.Save(signedRecord(12, 1))
+		if err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("write with one member down: %v", err)
+		}
 	}
 	if !a.node.Leading() {
 		t.Fatal("one member down ended the leadership")

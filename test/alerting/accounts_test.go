@@ -1,6 +1,7 @@
 package alerting
 
 import (
+	"math"
 	"regexp"
 	"strconv"
 	"strings"
@@ -92,13 +93,31 @@ func TestBalanceAndRunway(t *testing.T) {
 	})
 	t.Logf("reward caller's runway: %.1f rounds at %s, %.1f rounds at %s", r0, first.received.Format("15:04:05"),
 		rounds(last), last.received.Format("15:04:05"))
-	prev := r0
-	for _, n := range hook.all(isRunway) {
-		if r := rounds(n); r > prev+0.5 {
-			t.Errorf("runway rose from %.1f to %.1f rounds while nobody refilled: %s", prev, r, n)
-		} else {
-			prev = r
+	// Nobody refills: the balance never rises. The runway may rise only when
+	// the average spend per round fell (the first rounds, with their
+	// first-time storage writes, cost more than later ones and leave the
+	// average as newer rounds settle), never with the same or a higher spend.
+	held := regexp.MustCompile(`holds ([0-9.]+) ETH and spent on average ([0-9.]+) ETH per round`)
+	facts := func(n notification) (balance, spend float64) {
+		m := held.FindStringSubmatch(n.Description)
+		if m == nil {
+			t.Fatalf("RunwayLow description %q gives no balance and spend", n.Description)
 		}
+		balance, _ = strconv.ParseFloat(m[1], 64)
+		spend, _ = strconv.ParseFloat(m[2], 64)
+		return balance, spend
+	}
+	prev, prevBalance, prevSpend := r0, math.Inf(1), math.Inf(1)
+	for _, n := range hook.all(isRunway) {
+		r := rounds(n)
+		balance, spend := facts(n)
+		if balance > prevBalance {
+			t.Errorf("balance rose from %v to %v ETH while nobody refilled: %s", prevBalance, balance, n)
+		}
+		if r > prev+0.5 && spend >= prevSpend {
+			t.Errorf("runway rose from %.1f to %.1f rounds with no fall in the spend per round (%v ETH): %s", prev, r, spend, n)
+		}
+		prev, prevBalance, prevSpend = r, balance, spend
 	}
 	if !strings.Contains(last.Description, "spent on average") {
 		t.Errorf("RunwayLow description %q does not give the spend per round", last.Description)
