@@ -4,6 +4,7 @@
 // same state, and lpops' RSS and CPU while idle.
 //
 //	go run ./bench/rpcload [-scale 200] [-round-length 576] [-rounds 2] [-v] [-compare BIN]
+//	go run ./bench/rpcload -orchestrators 1,10,100 [-scale 200] [-rounds 2] [-v]
 //
 // One run starts the embedded devnet (in-process go-ethereum, JSON-RPC over
 // HTTP on loopback), deploys the test contracts, registers an orchestrator
@@ -115,6 +116,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	rounds := fs.Int("rounds", 2, "full rounds to measure, after one warm-up round")
 	verbose := fs.Bool("v", false, "show progress, the node's actions and lpops' log path (kept)")
 	lpopsBin := fs.String("lpops", "", "lpops `binary` to run instead of building ./cmd/lpops")
+	fleet := fs.String("orchestrators", "", "fleet `sizes`, comma-separated (say 1,10,100): one lpops per size side by side, each watching that many orchestrators")
 	compareBin := fs.String("compare", "", "a second lpops `binary` (say, built from main) to run beside the first and report as \"before\"")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -144,6 +146,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Minute+time.Duration(p.rounds+3)*3*p.roundTime())
 	defer cancel()
 
+	if *fleet != "" {
+		ns, err := parseFleet(*fleet)
+		if err != nil {
+			fmt.Fprintln(stderr, "rpcload:", err)
+			return 2
+		}
+		return runFleet(ctx, p, ns, stdout, stderr)
+	}
 	progress := func(f string, a ...any) { fmt.Fprintf(stderr, "rpcload: "+f+"\n", a...) }
 	res, err := measure(ctx, p, progress)
 	if err != nil {
