@@ -41,7 +41,9 @@ const (
 	// storage (getTranscoder alone is ten cold slots, 21k gas), which may
 	// double that; a chunk still stays near a fifth of the 50M eth_call gas
 	// cap geth and Nitro default to (RPCGasCap), with room for providers
-	// that set it lower, and its request near 180 KB.
+	// that set it lower, and its request near 180 KB. Nitro charges an
+	// eth_call no L1 calldata cost (MessageEthcallMode skips L1 charging), so
+	// the calldata's size does not count against the cap there.
 	DefaultMaxMulticall = 400
 	// DefaultMaxBatch is the most calls one JSON-RPC request carries, as in
 	// internal/chain/reads: under the batch limits providers enforce.

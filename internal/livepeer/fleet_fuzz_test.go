@@ -29,6 +29,12 @@ func packAggregate3(t testing.TB, results []mcResult) []byte {
 // second orchestrator.
 func fleetAnswer(t testing.TB, orchs int) []byte {
 	t.Helper()
+	return packAggregate3(t, fleetResults(t, orchs))
+}
+
+// fleetResults are the results fleetAnswer encodes.
+func fleetResults(t testing.TB, orchs int) []mcResult {
+	t.Helper()
 	state := arbitrumState()
 	ok := func(a interface {
 		Pack(...any) ([]byte, error)
@@ -55,7 +61,7 @@ func fleetAnswer(t testing.TB, orchs int) []byte {
 	for i := 0; i < 1+orchs; i++ {
 		res = append(res, ok(Multicall3ABI.Methods["getEthBalance"].Outputs, []any{big.NewInt(int64(i) * 1e18)}))
 	}
-	return packAggregate3(t, res)
+	return res
 }
 
 // The aggregate3 decoder never panics on what a node (or a contract at
