@@ -17,7 +17,11 @@ const BUILD_DIR = path.join(__dirname, "build");
 const ARTIFACT_DIR = path.join(__dirname, "..", "internal", "testchain", "artifacts");
 
 // The contracts that get an artifact and Go bindings, in deploy order.
-const CONTRACTS = ["Controller", "LivepeerToken", "Minter", "RoundsManager", "BondingManager", "TicketBroker"];
+const CONTRACTS = ["Controller", "LivepeerToken", "Minter", "RoundsManager", "BondingManager", "TicketBroker", "Multicall3"];
+
+// The contracts whose artifact also carries their runtime code ("runtime"): those a test chain
+// gets at a fixed address (genesis alloc, anvil_setCode) rather than by a deploy transaction.
+const WITH_RUNTIME = new Set(["Multicall3"]);
 
 function main() {
   const sources = {};
@@ -33,7 +37,7 @@ function main() {
       // Paris (no PUSH0/MCOPY/transient storage) so the bytecode also deploys on older devnets.
       evmVersion: "paris",
       metadata: { bytecodeHash: "none" },
-      outputSelection: { "*": { "*": ["abi", "evm.bytecode.object"] } },
+      outputSelection: { "*": { "*": ["abi", "evm.bytecode.object", "evm.deployedBytecode.object"] } },
     },
   };
 
@@ -58,7 +62,9 @@ function main() {
       process.exit(1);
     }
     const bin = "0x" + contract.evm.bytecode.object;
-    fs.writeFileSync(path.join(ARTIFACT_DIR, `${name}.json`), JSON.stringify({ abi: contract.abi, bin }, null, 2) + "\n");
+    const artifact = { abi: contract.abi, bin };
+    if (WITH_RUNTIME.has(name)) artifact.runtime = "0x" + contract.evm.deployedBytecode.object;
+    fs.writeFileSync(path.join(ARTIFACT_DIR, `${name}.json`), JSON.stringify(artifact, null, 2) + "\n");
     fs.writeFileSync(path.join(BUILD_DIR, `${name}.abi`), JSON.stringify(contract.abi) + "\n");
     fs.writeFileSync(path.join(BUILD_DIR, `${name}.bin`), contract.evm.bytecode.object + "\n");
   }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"math/big"
 	"net"
 	"os"
@@ -98,6 +99,13 @@ func RunDemo(ctx context.Context, o DemoOptions) (*DemoResult, error) {
 		orch:   {Balance: eth(100)},
 		caller: {Balance: eth(1)},
 	}
+	// Multicall3 at its canonical address, as on Arbitrum One, so that
+	// fleet reads batch into aggregate3 here too.
+	mc, err := testchain.Multicall3Alloc()
+	if err != nil {
+		return nil, err
+	}
+	maps.Copy(alloc, mc)
 	ch, err := StartChain(alloc, o.BlockTime)
 	if err != nil {
 		return nil, err

@@ -326,12 +326,15 @@ func (c *call) elemAt(block any) rpc.BatchElem {
 	}
 }
 
-func (c *call) decode(e rpc.BatchElem, out ...any) error {
+func (c *call) decode(e rpc.BatchElem, out ...any) error { return c.decodeResult(e.Error, out...) }
+
+// decodeResult decodes c.result into out, unless the call failed with callErr.
+func (c *call) decodeResult(callErr error, out ...any) error {
 	if c.err != nil {
 		return c.err
 	}
-	if e.Error != nil {
-		return e.Error
+	if callErr != nil {
+		return callErr
 	}
 	if len(c.result) == 0 {
 		return fmt.Errorf("empty result from %s at %s (no contract there?)", c.method, c.to)

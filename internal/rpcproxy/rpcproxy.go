@@ -539,7 +539,7 @@ func label(c call) string {
 var selectors = func() map[string]string {
 	m := map[string]string{}
 	for _, a := range []abi.ABI{livepeer.ControllerABI, livepeer.RoundsManagerABI, livepeer.BondingManagerABI,
-		livepeer.BondingManagerWatchABI, livepeer.TicketBrokerABI, livepeer.TokenABI} {
+		livepeer.BondingManagerWatchABI, livepeer.TicketBrokerABI, livepeer.TokenABI, livepeer.Multicall3ABI} {
 		for _, meth := range a.Methods {
 			if _, ok := m[string(meth.ID)]; !ok {
 				m[string(meth.ID)] = meth.Name

@@ -15,6 +15,9 @@ var artifactFS embed.FS
 type Artifact struct {
 	ABI json.RawMessage `json:"abi"`
 	Bin hexutil.Bytes   `json:"bin"`
+	// Runtime is the deployed code, for the contracts a test chain gets at a
+	// fixed address instead of by a deploy transaction (Multicall3); empty for the others.
+	Runtime hexutil.Bytes `json:"runtime,omitempty"`
 }
 
 // LoadArtifact returns the compiled artifact of a contract ("BondingManager", ...), for tools

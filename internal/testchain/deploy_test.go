@@ -86,6 +86,7 @@ func TestArtifactsMatchBindings(t *testing.T) {
 		{"RoundsManager", bindings.RoundsManagerMetaData},
 		{"BondingManager", bindings.BondingManagerMetaData},
 		{"TicketBroker", bindings.TicketBrokerMetaData},
+		{"Multicall3", bindings.Multicall3MetaData},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -14,3 +14,4 @@ package testchain
 //go:generate go tool abigen --abi ../../contracts/build/RoundsManager.abi --bin ../../contracts/build/RoundsManager.bin --pkg bindings --type RoundsManager --out bindings/roundsmanager.gen.go
 //go:generate go tool abigen --abi ../../contracts/build/BondingManager.abi --bin ../../contracts/build/BondingManager.bin --pkg bindings --type BondingManager --out bindings/bondingmanager.gen.go
 //go:generate go tool abigen --abi ../../contracts/build/TicketBroker.abi --bin ../../contracts/build/TicketBroker.bin --pkg bindings --type TicketBroker --out bindings/ticketbroker.gen.go
+//go:generate go tool abigen --abi ../../contracts/build/Multicall3.abi --bin ../../contracts/build/Multicall3.bin --pkg bindings --type Multicall3 --out bindings/multicall3.gen.go
