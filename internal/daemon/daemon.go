@@ -98,7 +98,7 @@ func New(ctx context.Context, cfg *config.Config, o Options) (*Daemon, error) {
 		log = slog.Default()
 	}
 	d := &Daemon{cfg: cfg, log: log, version: o.Version, reg: prometheus.NewRegistry(), onListen: o.OnListen, onPublicListen: o.OnPublicListen,
-		orch: common.HexToAddress(cfg.Orchestrator), why: "starting"}
+		orch: common.HexToAddress(cfg.PrimaryOrchestrator()), why: "starting"}
 	d.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 
 	eps, err := cfg.EndpointURLs()
