@@ -62,8 +62,10 @@ type Fleet struct {
 // and only the Fleet ticks them.
 func NewFleet(reader FleetReader, keepers ...*Keeper) *Fleet {
 	f := &Fleet{keepers: keepers, reader: reader, wake: make(chan struct{}, 1)}
+	inits := &initClaims{}
 	for _, k := range keepers {
 		k.wake = f.wake
+		k.inits = inits
 	}
 	return f
 }
@@ -269,4 +271,30 @@ func openNonces(from common.Address, recs ...*Record) []uint64 {
 		}
 	}
 	return out
+}
+
+// initClaims makes a fleet initialize each round once: initializeRound is
+// one call for the whole protocol, and every keeper of the fleet sees the
+// same uninitialized round. The first keeper to decide to initialize a
+// round claims it; the others leave it to that one (which retries it).
+type initClaims struct {
+	mu    sync.Mutex
+	round uint64
+	by    common.Address
+}
+
+// initClaimedByOther claims round for k's orchestrator unless another
+// keeper of the fleet claimed it, and reports whether one did.
+func (k *Keeper) initClaimedByOther(round uint64) bool {
+	c := k.inits
+	if c == nil {
+		return false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.round == round && c.by != k.cfg.Orchestrator {
+		return true
+	}
+	c.round, c.by = round, k.cfg.Orchestrator
+	return false
 }

@@ -30,7 +30,7 @@ type fleetMember struct {
 
 // fleet builds one keeper per member on one store, sharing a NonceBook per
 // signing account as the daemon does, and a Fleet over them.
-func (e *env) fleet(members []fleetMember, grace uint64) (*keeper.Fleet, []*keeper.Keeper) {
+func (e *env) fleet(members []fleetMember, grace uint64, initAuto ...bool) (*keeper.Fleet, []*keeper.Keeper) {
 	e.t.Helper()
 	st, err := store.Open(e.dir)
 	if err != nil {
@@ -69,7 +69,7 @@ func (e *env) fleet(members []fleetMember, grace uint64) (*keeper.Fleet, []*keep
 		keepers = append(keepers, keeper.New(keeper.Config{
 			Orchestrator: addr(m.orch), ChainID: devnet.ChainIDBig(),
 			GraceBlocks: grace, MaxFee: big.NewInt(50e9), StuckAfter: 3 * time.Minute,
-			InitAfterBlocks: 2, InitMaxFee: big.NewInt(50e9),
+			InitEnabled: len(initAuto) > 0 && initAuto[0], InitAfterBlocks: 2, InitMaxFee: big.NewInt(50e9),
 			PollInterval: time.Second, ActivePollInterval: 20 * time.Millisecond,
 		}, keeper.Options{
 			Chain: c, Reader: r, Signer: s, Records: records, Addrs: e.addrs, Now: e.now.Now, Nonces: book,
@@ -293,5 +293,38 @@ func TestFleetOneUnreadableOrchestratorDoesNotStopTheOthers(t *testing.T) {
 	}
 	if evs := e.rewardEvents(addr(orchs[1])); evs[r] != 0 {
 		t.Fatalf("B rewarded %d times in round %d without a snapshot", evs[r], r)
+	}
+}
+
+func TestFleetInitializesARoundOnce(t *testing.T) {
+	e := newEnvWith(t, envConfig{callerETH: eth(1), roundLength: 80, more: 2})
+	orchs := append([]*ecdsa.PrivateKey{e.orch}, e.more...)
+	f, _ := e.fleet([]fleetMember{{orch: orchs[0]}, {orch: orchs[1]}, {orch: orchs[2]}}, 4, true)
+	r, err := e.dep.CurrentRound(e.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r++
+	if err := e.dep.WaitForRound(e.ctx, r, 10*time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
+	before := e.nonce(addr(e.caller))
+	ss := e.tickFleetUntil(f, fmt.Sprintf("round %d initialized and rewarded for all three", r), allDone(r))
+	inits := 0
+	for _, s := range ss {
+		for _, tx := range s.Txs {
+			if tx.Kind == keeper.KindInitializeRound {
+				inits++
+				if tx.State != keeper.TxMined {
+					t.Errorf("initializeRound %s: %s (%s)", tx.Hash.Hex(), tx.State, tx.Error)
+				}
+			}
+		}
+	}
+	if inits != 1 {
+		t.Fatalf("%d initializeRound transactions in the fleet, want 1", inits)
+	}
+	if n := e.nonce(addr(e.caller)) - before; n != 4 {
+		t.Fatalf("the reward caller sent %d transactions, want 4 (one initializeRound, three rewards)", n)
 	}
 }

@@ -72,6 +72,8 @@ type Keeper struct {
 	// nonces is shared by the keepers of one signing account (nil: this
 	// keeper's signer is its own).
 	nonces *NonceBook
+	// inits is the fleet's claim on initializing each round (nil alone).
+	inits *initClaims
 
 	clock blockClock
 	wake  chan struct{}
@@ -524,6 +526,11 @@ func (k *Keeper) decide(ctx context.Context, rec *Record, snap *livepeer.Snapsho
 	initDue := k.cfg.InitEnabled && snap.BlockNum >= snap.RoundStartBlock+k.cfg.InitAfterBlocks
 	if k.cfg.InitWhenRewardDue && snap.Active && snap.BlockNum >= snap.RoundStartBlock+k.cfg.GraceBlocks {
 		initDue = true
+	}
+	if !snap.RoundInitialized && initDue && canSend && k.initClaimedByOther(snap.CurrentRound) {
+		// A fleet initializes a round once: the keeper that first decided
+		// to (initClaims) does it and retries it; the others wait for it.
+		initDue = false
 	}
 	if !snap.RoundInitialized && initDue && canSend {
 		inflight := rec.inFlight(KindInitializeRound)
