@@ -487,7 +487,7 @@ func checkRestored(ctx context.Context, dir string, a *backup.Archive, idle uint
 		return fail("rpc %s: %v", eps[0].Name, err)
 	}
 	defer c.Close()
-	id := backup.Identity{Orchestrator: common.HexToAddress(cfg.Orchestrator), Signer: addr, Controller: common.HexToAddress(cfg.Controller), ChainID: cfg.ChainID}
+	id := backup.Identity{Orchestrator: common.HexToAddress(cfg.PrimaryOrchestrator()), Signer: addr, Controller: common.HexToAddress(cfg.Controller), ChainID: cfg.ChainID}
 	how, err := backup.CheckChain(cctx, c, id)
 	if err != nil {
 		return fail("chain check (%s): %v", eps[0].Name, err)

@@ -200,7 +200,19 @@ func printSummary(w io.Writer, c *config.Config, signer string) {
 	line("network", "%s", c.Network)
 	line("chain id", "%d", c.ChainID)
 	line("controller", "%s", c.Controller)
-	line("orchestrator", "%s", c.Orchestrator)
+	orchs := c.Orchestrators()
+	if len(orchs) == 1 {
+		line("orchestrator", "%s", orchs[0].Address)
+	} else {
+		line("orchestrators", "%d", len(orchs))
+		for i, o := range orchs {
+			how := "top-level signer"
+			if o.OwnSigner {
+				how = "own signer (" + o.Signer.Kind + ")"
+			}
+			line(fmt.Sprintf("  [%d]", i), "%s, %s", o.Address, how)
+		}
+	}
 	line("endpoints", "%s", strings.Join(names, ", "))
 	if c.Node.CLIURL != "" {
 		line("node", "%s", c.Node.CLIURL)
@@ -224,8 +236,10 @@ func printSummary(w io.Writer, c *config.Config, signer string) {
 			who = c.Signer.Keystore
 		}
 		line("signer", "%s (passphrase from %s)", who, source)
-		if signer != "" && !strings.EqualFold(signer, c.Orchestrator) {
-			line("", "signs for %s as its reward caller (LIP-118)", c.Orchestrator)
+		for _, o := range orchs {
+			if signer != "" && !o.OwnSigner && !strings.EqualFold(signer, o.Address) {
+				line("", "signs for %s as its reward caller (LIP-118)", o.Address)
+			}
 		}
 	}
 	line("state dir", "%s", c.StateDir)

@@ -300,3 +300,38 @@ func closedPort(t *testing.T) int {
 	l.Close()
 	return port
 }
+
+func TestCheckConfigSummaryFleet(t *testing.T) {
+	t.Chdir("../..")
+	data, err := os.ReadFile("testdata/valid-devnet.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	testdata, err := filepath.Abs("testdata")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := strings.Replace(string(data), `orchestrator: "0x1c1c9817f4b8f07efb298a17102531cdd09cef68"`,
+		"orchestrators:\n  - address: \"0x1c1c9817f4b8f07efb298a17102531cdd09cef68\"\n"+
+			"  - address: \"0x2c1c9817f4b8f07efb298a17102531cdd09cef68\"\n"+
+			"    signer: {kind: clef, clef: {endpoint: /run/clef/clef.ipc, address: \"0x2c1c9817f4b8f07efb298a17102531cdd09cef68\"}}\n", 1)
+	cfg = strings.ReplaceAll(cfg, " keystore/", " "+testdata+"/keystore/")
+	cfg = strings.ReplaceAll(cfg, "state_dir: state", "state_dir: "+t.TempDir())
+	path := filepath.Join(t.TempDir(), "lpops.yaml")
+	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := checkConfig(t, path)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{
+		"orchestrators:    2\n",
+		"  [0]:            0x1c1c9817f4b8f07efb298a17102531cdd09cef68, top-level signer\n",
+		"  [1]:            0x2c1c9817f4b8f07efb298a17102531cdd09cef68, own signer (clef)\n",
+	} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("summary lacks %q:\n%s", want, stdout)
+		}
+	}
+}

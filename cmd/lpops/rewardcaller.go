@@ -153,7 +153,7 @@ func runRewardCaller(ctx context.Context, args []string, stdout, stderr io.Write
 	if cfg == nil {
 		return code
 	}
-	orch := common.HexToAddress(cfg.Orchestrator)
+	orch := common.HexToAddress(cfg.PrimaryOrchestrator())
 	if sub == "set" && hot == orch {
 		fmt.Fprintf(stderr, "lpops reward-caller set: --caller %s is the orchestrator itself; give the hot key's address (lpops signer new)\n", hot.Hex())
 		return exitUsage

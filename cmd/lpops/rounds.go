@@ -50,7 +50,7 @@ func runRounds(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		}
 		return printJSON(stdout, recs)
 	}
-	fmt.Fprintf(stdout, "Rounds of orchestrator %s (from the %s)\n\n", strings.ToLower(cfg.Orchestrator), src)
+	fmt.Fprintf(stdout, "Rounds of orchestrator %s (from the %s)\n\n", strings.ToLower(cfg.PrimaryOrchestrator()), src)
 	printRounds(stdout, recs)
 	return 0
 }
@@ -77,7 +77,7 @@ func loadRounds(ctx context.Context, cfg *config.Config, n int) ([]*keeper.Recor
 		return nil, "", fmt.Errorf("%v; and the state store: %w", apiErr, err)
 	}
 	defer st.Close()
-	recs, err = keeper.NewRecords(st).Recent(common.HexToAddress(cfg.Orchestrator), n)
+	recs, err = keeper.NewRecords(st).Recent(common.HexToAddress(cfg.PrimaryOrchestrator()), n)
 	if err != nil {
 		return nil, "", fmt.Errorf("read round records: %w", err)
 	}
@@ -110,7 +110,7 @@ func roundsFromEtcd(ctx context.Context, cfg *config.Config, n int) ([]*keeper.R
 		return nil, "", err
 	}
 	st := ha.NewReadOnlyStore(cli, cfg.HA.KeyPrefix, cfg.Chain.RequestTimeout.Duration)
-	recs, err := keeper.NewRecordsOn(st).Recent(common.HexToAddress(cfg.Orchestrator), n)
+	recs, err := keeper.NewRecordsOn(st).Recent(common.HexToAddress(cfg.PrimaryOrchestrator()), n)
 	if err != nil {
 		return nil, "", fmt.Errorf("read round records from etcd (%s): %w", strings.Join(cfg.HA.Endpoints, ", "), err)
 	}

@@ -164,7 +164,7 @@ type accountRole struct {
 // the signer (the keystore's address, or the sender of lpops' recorded
 // transactions when the keystore cannot be read).
 func accountRoles(cfg *config.Config, given []common.Address, recordSigner common.Address) []accountRole {
-	orch := common.HexToAddress(cfg.Orchestrator)
+	orch := common.HexToAddress(cfg.PrimaryOrchestrator())
 	signer := recordSigner
 	if cfg.Signer.Keystore != "" {
 		if a, err := keystoreAddress(cfg.Signer.Keystore); err == nil {

@@ -63,7 +63,7 @@ func Collect(ctx context.Context, h Host) (Manifest, []Entry, error) {
 	host, _ := os.Hostname()
 	m := Manifest{
 		LpopsVersion: h.Version, CreatedAt: now().UTC(), Hostname: host,
-		Network: c.Network, ChainID: c.ChainID, Orchestrator: c.Orchestrator, StateSource: "none",
+		Network: c.Network, ChainID: c.ChainID, Orchestrator: c.PrimaryOrchestrator(), StateSource: "none",
 	}
 	var entries []Entry
 	add := func(name, role, orig string) error {

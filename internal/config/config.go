@@ -40,9 +40,13 @@ type Config struct {
 	RPC   []Endpoint `yaml:"rpc"`
 	Chain Chain      `yaml:"chain"`
 
+	// Orchestrator is the shorthand for a one-entry OrchestratorList.
+	// Read both through Orchestrators().
 	Orchestrator string `yaml:"orchestrator"`
-	Node         Node   `yaml:"node"`
-	Signer       Signer `yaml:"signer"`
+	// OrchestratorList is the fleet (orchestrators:); see fleet.go.
+	OrchestratorList []OrchestratorEntry `yaml:"orchestrators"`
+	Node             Node                `yaml:"node"`
+	Signer           Signer              `yaml:"signer"`
 
 	Reward          Reward          `yaml:"reward"`
 	InitializeRound InitializeRound `yaml:"initialize_round"`

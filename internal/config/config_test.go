@@ -471,6 +471,9 @@ func keyPaths(t reflect.Type, prefix string) []string {
 		if !f.IsExported() {
 			continue // yaml.v3 decodes exported fields only
 		}
+		if yamlKey(f) == "-" {
+			continue
+		}
 		p := joinPath(prefix, yamlKey(f))
 		ft := f.Type
 		if ft.Kind() == reflect.Slice && ft.Elem().Kind() == reflect.Struct {
@@ -529,6 +532,9 @@ func TestExampleDocumentsEveryKey(t *testing.T) {
 		t.Fatalf("found only %d key paths in Config: %q", len(paths), paths)
 	}
 	for _, p := range paths {
+		if strings.HasPrefix(p, "orchestrators[]") {
+			continue // commented out in the example: TestExampleFleetBlock
+		}
 		commented, ok := documented[p]
 		switch {
 		case !ok:

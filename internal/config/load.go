@@ -63,6 +63,7 @@ func parse(data []byte) (*Config, error) {
 		return nil, yamlError(err)
 	}
 	c.applyPreset()
+	c.fillEntrySigners()
 	if c.Host.ChainNode.Kind == ChainNodeGeth {
 		c.Host.Geth.Enabled = true // what doctor and render read
 	}
@@ -172,6 +173,10 @@ func (c *Config) resolvePaths(dir string) {
 	}
 	abs(&c.Signer.Keystore)
 	abs(&c.Signer.PassphraseFile)
+	for i := range c.OrchestratorList {
+		abs(&c.OrchestratorList[i].Signer.Keystore)
+		abs(&c.OrchestratorList[i].Signer.PassphraseFile)
+	}
 	abs(&c.StateDir)
 	for i := range c.RPC {
 		abs(&c.RPC[i].URLFile)
@@ -381,7 +386,7 @@ func editDistance(a, b string) int {
 func fieldByTag(t reflect.Type, key string) (reflect.StructField, bool) {
 	for i := range t.NumField() {
 		f := t.Field(i)
-		if f.IsExported() && yamlKey(f) == key {
+		if f.IsExported() && key != "-" && yamlKey(f) == key {
 			return f, true
 		}
 	}

@@ -151,6 +151,9 @@ func (s *SecretRef) resolvePath(dir string) {
 // secretRefs returns every *_secret key of c with its key path.
 func (c *Config) secretRefs() map[string]*SecretRef {
 	refs := map[string]*SecretRef{"signer.passphrase_secret": &c.Signer.PassphraseSecret}
+	for i := range c.OrchestratorList {
+		refs[fmt.Sprintf("orchestrators[%d].signer.passphrase_secret", i)] = &c.OrchestratorList[i].Signer.PassphraseSecret
+	}
 	for i := range c.RPC {
 		refs[fmt.Sprintf("rpc[%d].url_secret", i)] = &c.RPC[i].URLSecret
 	}

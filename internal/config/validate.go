@@ -27,7 +27,7 @@ func (c *Config) Validate() error {
 	v.network(c)
 	v.rpc(c.RPC)
 	v.chain(c.Chain)
-	v.requiredAddress("orchestrator", c.Orchestrator)
+	v.orchestrators(c)
 	v.node(c.Node)
 	v.signer(c)
 	v.reward(c.Reward)
@@ -269,71 +269,78 @@ func (v *validator) node(n Node) {
 }
 
 func (v *validator) signer(c *Config) {
-	s := c.Signer
-	v.oneOf("signer.kind", s.Kind, SignerKindKeystore, SignerKindAWSKMS, SignerKindClef)
+	if c.topSignerUsed() || c.Signer.Configured() {
+		v.signerAt("signer", c.Signer, c)
+	}
+}
+
+// signerAt validates the signer s found at key path p (signer, or an
+// orchestrators[i].signer).
+func (v *validator) signerAt(p string, s Signer, c *Config) {
+	v.oneOf(p+".kind", s.Kind, SignerKindKeystore, SignerKindAWSKMS, SignerKindClef)
 	if s.Kind != SignerKindKeystore {
 		for _, f := range []struct{ key, val string }{
-			{"signer.keystore", s.Keystore}, {"signer.passphrase_file", s.PassphraseFile}, {"signer.passphrase_env", s.PassphraseEnv},
+			{p + ".keystore", s.Keystore}, {p + ".passphrase_file", s.PassphraseFile}, {p + ".passphrase_env", s.PassphraseEnv},
 		} {
 			if f.val != "" {
-				v.add(f.key, f.val, fmt.Sprintf("is for signer.kind keystore, not %s", s.Kind))
+				v.add(f.key, f.val, fmt.Sprintf("is for "+p+".kind keystore, not %s", s.Kind))
 			}
 		}
 		if s.PassphraseSecret.IsSet() {
-			v.add("signer.passphrase_secret", "", fmt.Sprintf("is for signer.kind keystore, not %s", s.Kind))
+			v.add(p+".passphrase_secret", "", fmt.Sprintf("is for "+p+".kind keystore, not %s", s.Kind))
 		}
 	}
 	switch s.Kind {
 	case SignerKindAWSKMS:
 		if s.KMS.KeyID == "" {
-			v.add("signer.kms.key_id", "", "is required when signer.kind is aws-kms (a key id, key ARN or alias/NAME)")
+			v.add(p+".kms.key_id", "", "is required when "+p+".kind is aws-kms (a key id, key ARN or alias/NAME)")
 		}
 		if s.KMS.Endpoint != "" {
 			if u, err := url.Parse(s.KMS.Endpoint); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-				v.add("signer.kms.endpoint", s.KMS.Endpoint, "must be an http or https URL, such as https://kms.us-east-1.amazonaws.com")
+				v.add(p+".kms.endpoint", s.KMS.Endpoint, "must be an http or https URL, such as https://kms.us-east-1.amazonaws.com")
 			}
 		}
-		v.positive("signer.kms.timeout", s.KMS.Timeout)
+		v.positive(p+".kms.timeout", s.KMS.Timeout)
 	case SignerKindClef:
 		switch e := s.Clef.Endpoint; {
 		case e == "":
-			v.add("signer.clef.endpoint", "", "is required when signer.kind is clef (clef's IPC socket path or http URL)")
+			v.add(p+".clef.endpoint", "", "is required when "+p+".kind is clef (clef's IPC socket path or http URL)")
 		case strings.HasPrefix(e, "http://") || strings.HasPrefix(e, "https://"):
 			if u, err := url.Parse(e); err != nil || u.Host == "" {
-				v.add("signer.clef.endpoint", e, "must be an http(s) URL with a host, or an absolute IPC socket path")
+				v.add(p+".clef.endpoint", e, "must be an http(s) URL with a host, or an absolute IPC socket path")
 			}
 		case !filepath.IsAbs(e):
-			v.add("signer.clef.endpoint", e, "must be an absolute IPC socket path (such as /run/clef/clef.ipc) or an http(s) URL")
+			v.add(p+".clef.endpoint", e, "must be an absolute IPC socket path (such as /run/clef/clef.ipc) or an http(s) URL")
 		}
-		v.requiredAddress("signer.clef.address", s.Clef.Address)
+		v.requiredAddress(p+".clef.address", s.Clef.Address)
 		if s.Clef.BondingManager != "" {
-			v.address("signer.clef.bonding_manager", s.Clef.BondingManager)
+			v.address(p+".clef.bonding_manager", s.Clef.BondingManager)
 		}
 		if s.Clef.RoundsManager != "" {
-			v.address("signer.clef.rounds_manager", s.Clef.RoundsManager)
+			v.address(p+".clef.rounds_manager", s.Clef.RoundsManager)
 		}
 		if s.Clef.MaxGas == 0 {
-			v.add("signer.clef.max_gas", "0", "must be positive")
+			v.add(p+".clef.max_gas", "0", "must be positive")
 		}
-		v.positive("signer.clef.timeout", s.Clef.Timeout)
+		v.positive(p+".clef.timeout", s.Clef.Timeout)
 	}
 	if s.Kind == SignerKindKeystore && s.Keystore == "" {
 		switch {
 		case c.Reward.Mode == RewardModeAct:
-			v.add("signer.keystore", "", "is required when reward.mode is act")
+			v.add(p+".keystore", "", "is required when reward.mode is act")
 		case c.InitializeRound.Enabled:
-			v.add("signer.keystore", "", "is required when initialize_round.enabled is true")
+			v.add(p+".keystore", "", "is required when initialize_round.enabled is true")
 		}
 	}
 	if s.Kind == SignerKindKeystore && s.Keystore != "" {
 		if s.PassphraseFile == "" && s.PassphraseEnv == "" && !s.PassphraseSecret.IsSet() {
-			v.add("signer", "", "needs passphrase_file, passphrase_env or passphrase_secret to unlock the keystore")
+			v.add(p, "", "needs passphrase_file, passphrase_env or passphrase_secret to unlock the keystore")
 		}
-		v.oneSecretSource("signer", "a passphrase", false, secretSource{"passphrase_file", s.PassphraseFile != ""},
+		v.oneSecretSource(p, "a passphrase", false, secretSource{"passphrase_file", s.PassphraseFile != ""},
 			secretSource{"passphrase_env", s.PassphraseEnv != ""}, secretSource{"passphrase_secret", s.PassphraseSecret.IsSet()})
 	}
 	if s.PassphraseEnv != "" {
-		v.envName("signer.passphrase_env", s.PassphraseEnv)
+		v.envName(p+".passphrase_env", s.PassphraseEnv)
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"math/big"
 	"net"
+	"reflect"
 	"sync"
 	"time"
 
@@ -85,8 +86,14 @@ type Daemon struct {
 	// ha is HA mode's etcd parts; nil on a single host.
 	ha *haParts
 
+	// signers are the signers of the orchestrators, in config order: the
+	// top-level one (signer) where an entry names none, else the entry's
+	// own, each distinct signer opened once.
+	signers []keeper.TxSigner
+
 	mu     sync.Mutex
-	keeper *keeper.Keeper
+	keeper *keeper.Keeper // the first of fleet's keepers (the primary)
+	fleet  *keeper.Fleet
 	addrs  livepeer.Addresses
 	why    string // why not ready yet
 }
@@ -98,7 +105,7 @@ func New(ctx context.Context, cfg *config.Config, o Options) (*Daemon, error) {
 		log = slog.Default()
 	}
 	d := &Daemon{cfg: cfg, log: log, version: o.Version, reg: prometheus.NewRegistry(), onListen: o.OnListen, onPublicListen: o.OnPublicListen,
-		orch: common.HexToAddress(cfg.Orchestrator), why: "starting"}
+		orch: common.HexToAddress(cfg.PrimaryOrchestrator()), why: "starting"}
 	d.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 
 	eps, err := cfg.EndpointURLs()
@@ -133,6 +140,10 @@ func New(ctx context.Context, cfg *config.Config, o Options) (*Daemon, error) {
 			return nil, fmt.Errorf("signer: %w", err)
 		}
 		d.signer = s
+	}
+	if err := d.openSigners(ctx, cfg, o.ReadOnly); err != nil {
+		d.Close()
+		return nil, err
 	}
 	if o.ReadOnly {
 		d.store, _ = store.OpenReadOnly(cfg.StateDir)
@@ -284,8 +295,8 @@ func (d *Daemon) Run(ctx context.Context) error {
 				d.probes.Add(p, s)
 			}
 		}
-		d.sdStatus("keeping " + d.orch.Hex() + " earning")
-		return k.Run(ctx)
+		d.sdStatus(fmt.Sprintf("keeping %s earning", d.orchestratorsLine()))
+		return d.Fleet().Run(ctx)
 	})
 	go func() {
 		<-ctx.Done()
@@ -305,12 +316,13 @@ func (d *Daemon) start(ctx context.Context) (*keeper.Keeper, error) {
 		addrs, err := livepeer.Resolve(ctx, d.pool, controller)
 		if err == nil {
 			d.log.Info("contracts resolved", "controller", controller, "bonding_manager", addrs.BondingManager, "rounds_manager", addrs.RoundsManager)
-			k := d.buildKeeper(addrs)
-			// The keeper's reads back off during an outage; the pool sees
+			f := d.buildFleet(addrs)
+			// The keepers' reads back off during an outage; the pool sees
 			// the end of it first.
-			d.pool.OnRecover(k.ChainRecovered)
+			d.pool.OnRecover(f.ChainRecovered)
+			k := f.Keepers()[0]
 			d.mu.Lock()
-			d.keeper, d.addrs, d.why = k, addrs, ""
+			d.keeper, d.fleet, d.addrs, d.why = k, f, addrs, ""
 			d.mu.Unlock()
 			return k, nil
 		}
@@ -328,33 +340,106 @@ func (d *Daemon) start(ctx context.Context) (*keeper.Keeper, error) {
 	}
 }
 
-func (d *Daemon) buildKeeper(addrs livepeer.Addresses) *keeper.Keeper {
+// buildFleet builds one keeper per configured orchestrator, in config
+// order, sharing one Metrics, and a NonceBook per signing account that
+// several of them share, and the Fleet that steps them.
+func (d *Daemon) buildFleet(addrs livepeer.Addresses) *keeper.Fleet {
 	c := d.cfg
-	var accounts []common.Address
-	if d.signer != nil {
-		accounts = append(accounts, d.signer.Address())
+	orchs := c.Orchestrators()
+	m := keeper.NewMetrics(d.reg)
+	count := map[common.Address]int{}
+	for _, s := range d.signers {
+		if s != nil {
+			count[s.Address()]++
+		}
 	}
-	kc := keeper.Config{
-		Orchestrator: d.orch, ChainID: new(big.Int).SetUint64(c.ChainID),
-		Observe: c.Reward.Mode == "observe", GraceBlocks: c.Reward.GraceBlocks,
-		MaxFee: config.GweiToWei(c.Reward.MaxFeeGwei), StuckAfter: c.Reward.StuckAfter.Duration,
-		InitEnabled: c.InitializeRound.Enabled, InitAfterBlocks: c.InitializeRound.AfterBlocks,
-		InitWhenRewardDue: c.InitializeRound.WhenRewardDue,
-		InitMaxFee:        config.GweiToWei(c.InitializeRound.MaxFeeGwei),
-		PollInterval:      c.Chain.PollInterval.Duration, ActivePollInterval: c.Chain.ActivePollInterval.Duration,
+	books := map[common.Address]*keeper.NonceBook{}
+	keepers := make([]*keeper.Keeper, len(orchs))
+	readers := make(keeper.Readers, len(orchs))
+	for i, o := range orchs {
+		orch := common.HexToAddress(o.Address)
+		sg := d.signers[i]
+		var accounts []common.Address
+		var book *keeper.NonceBook
+		if sg != nil {
+			a := sg.Address()
+			accounts = append(accounts, a)
+			if count[a] > 1 {
+				if books[a] == nil {
+					books[a] = keeper.NewNonceBook()
+				}
+				book = books[a]
+			}
+		}
+		kc := keeper.Config{
+			Orchestrator: orch, ChainID: new(big.Int).SetUint64(c.ChainID),
+			Observe: c.Reward.Mode == "observe", GraceBlocks: c.Reward.GraceBlocks,
+			MaxFee: config.GweiToWei(c.Reward.MaxFeeGwei), StuckAfter: c.Reward.StuckAfter.Duration,
+			InitEnabled: c.InitializeRound.Enabled, InitAfterBlocks: c.InitializeRound.AfterBlocks,
+			InitWhenRewardDue: c.InitializeRound.WhenRewardDue,
+			InitMaxFee:        config.GweiToWei(c.InitializeRound.MaxFeeGwei),
+			PollInterval:      c.Chain.PollInterval.Duration, ActivePollInterval: c.Chain.ActivePollInterval.Duration,
+		}
+		if c.Reward.MaxPriorityFeeGwei > 0 {
+			kc.MaxTip = config.GweiToWei(c.Reward.MaxPriorityFeeGwei)
+		}
+		readers[i] = livepeer.NewReader(d.reads, addrs, orch, accounts, nil)
+		ko := keeper.Options{
+			Chain: d.pool, Reader: readers[i], Signer: sg, Records: d.records(), Addrs: addrs,
+			Logger: d.log, Metrics: m, Nonces: book,
+		}
+		if len(orchs) > 1 {
+			ko.Logger = d.log.With("orchestrator", orch)
+		}
+		if d.ha != nil && d.ha.node != nil {
+			ko.Standby = d.standby
+		}
+		keepers[i] = keeper.New(kc, ko)
 	}
-	if c.Reward.MaxPriorityFeeGwei > 0 {
-		kc.MaxTip = config.GweiToWei(c.Reward.MaxPriorityFeeGwei)
+	// Swap in a batched FleetReader here once there is one: Readers reads
+	// the orchestrators one after the other.
+	return keeper.NewFleet(readers, keepers...)
+}
+
+// openSigners opens each orchestrator's signer: the top-level one (already
+// in d.signer) for an entry without its own, an entry's own otherwise,
+// each distinct configuration opened once.
+func (d *Daemon) openSigners(ctx context.Context, cfg *config.Config, readOnly bool) error {
+	type opened struct {
+		cfg config.Signer
+		s   keeper.TxSigner
 	}
-	o := keeper.Options{
-		Chain: d.pool, Reader: livepeer.NewReader(d.reads, addrs, d.orch, accounts, nil),
-		Signer: d.signer, Records: d.records(), Addrs: addrs,
-		Logger: d.log, Metrics: keeper.NewMetrics(d.reg),
+	var own []opened
+	for i, o := range cfg.Orchestrators() {
+		if !o.OwnSigner {
+			d.signers = append(d.signers, d.signer)
+			continue
+		}
+		var sg keeper.TxSigner
+		for _, x := range own {
+			if reflect.DeepEqual(x.cfg, o.Signer) {
+				sg = x.s
+			}
+		}
+		if sg == nil {
+			s, err := signer.Open(ctx, o.Signer, new(big.Int).SetUint64(cfg.ChainID), readOnly)
+			if err != nil {
+				return fmt.Errorf("orchestrators[%d].signer: %w", i, err)
+			}
+			sg = s
+			own = append(own, opened{o.Signer, s})
+		}
+		d.signers = append(d.signers, sg)
 	}
-	if d.ha != nil && d.ha.node != nil {
-		o.Standby = d.standby
+	return nil
+}
+
+// orchestratorsLine names the orchestrators kept, for systemd's status.
+func (d *Daemon) orchestratorsLine() string {
+	if n := len(d.cfg.Orchestrators()); n > 1 {
+		return fmt.Sprintf("%d orchestrators (%s first)", n, d.orch.Hex())
 	}
-	return keeper.New(kc, o)
+	return d.orch.Hex()
 }
 
 // Close releases the store and connections.
@@ -364,8 +449,12 @@ func (d *Daemon) Close() error {
 	}
 	d.reads.Close()
 	d.pool.Close()
-	if c, ok := d.signer.(io.Closer); ok {
-		c.Close()
+	closed := map[keeper.TxSigner]bool{}
+	for _, s := range append([]keeper.TxSigner{d.signer}, d.signers...) {
+		if c, ok := s.(io.Closer); ok && !closed[s] {
+			closed[s] = true
+			c.Close()
+		}
 	}
 	if d.ha != nil {
 		d.ha.cli.Close()
@@ -383,9 +472,10 @@ func (d *Daemon) Connect(ctx context.Context) (*keeper.Keeper, error) {
 	if err != nil {
 		return nil, err
 	}
-	k := d.buildKeeper(addrs)
+	f := d.buildFleet(addrs)
+	k := f.Keepers()[0]
 	d.mu.Lock()
-	d.keeper, d.addrs, d.why = k, addrs, ""
+	d.keeper, d.fleet, d.addrs, d.why = k, f, addrs, ""
 	d.mu.Unlock()
 	return k, nil
 }
@@ -400,7 +490,15 @@ func (d *Daemon) signerAddr() string {
 	return d.signer.Address().Hex()
 }
 
-// Keeper returns the keeper once the contracts are resolved (tests, demo).
+// Fleet returns the fleet of keepers once the contracts are resolved.
+func (d *Daemon) Fleet() *keeper.Fleet {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.fleet
+}
+
+// Keeper returns the first orchestrator's keeper once the contracts are
+// resolved (tests, demo, the probes).
 func (d *Daemon) Keeper() *keeper.Keeper {
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -409,13 +507,17 @@ func (d *Daemon) Keeper() *keeper.Keeper {
 
 // StatusDoc is the /api/v1/status document; see docs/api.md.
 type StatusDoc struct {
-	Version     string                 `json:"version"`
-	Time        time.Time              `json:"time"`
-	Ready       bool                   `json:"ready"`
-	NotReady    string                 `json:"not_ready_reason,omitempty"`
-	ChainID     uint64                 `json:"chain_id"`
-	Contracts   livepeer.Addresses     `json:"contracts"`
-	Keeper      *keeper.Status         `json:"keeper,omitempty"`
+	Version   string             `json:"version"`
+	Time      time.Time          `json:"time"`
+	Ready     bool               `json:"ready"`
+	NotReady  string             `json:"not_ready_reason,omitempty"`
+	ChainID   uint64             `json:"chain_id"`
+	Contracts livepeer.Addresses `json:"contracts"`
+	// Keeper is the first orchestrator's status (Keepers[0]), kept for
+	// clients that read one.
+	Keeper *keeper.Status `json:"keeper,omitempty"`
+	// Keepers has one status per orchestrator, in config order.
+	Keepers     []keeper.Status        `json:"keepers,omitempty"`
 	Probes      []probe.Result         `json:"probes"`
 	Remediation *remediate.Status      `json:"remediation,omitempty"`
 	Endpoints   []chain.EndpointStatus `json:"endpoints"`
@@ -430,7 +532,7 @@ func (d *Daemon) Status() any {
 	doc := StatusDoc{Version: d.version, Time: time.Now().UTC(), Ready: ready, NotReady: why, ChainID: d.cfg.ChainID, Endpoints: d.pool.Health(),
 		HA: d.haStatus()}
 	d.mu.Lock()
-	k, addrs := d.keeper, d.addrs
+	k, f, addrs := d.keeper, d.fleet, d.addrs
 	d.mu.Unlock()
 	doc.Contracts = addrs
 	if d.probes != nil {
@@ -444,6 +546,11 @@ func (d *Daemon) Status() any {
 		s := k.Status()
 		doc.Keeper = &s
 	}
+	if f != nil {
+		for _, k := range f.Keepers() {
+			doc.Keepers = append(doc.Keepers, k.Status())
+		}
+	}
 	if d.backups != nil {
 		b := d.backups.Status()
 		doc.Backup = &b
@@ -454,17 +561,26 @@ func (d *Daemon) Status() any {
 // Ready implements api.StatusSource.
 func (d *Daemon) Ready() (bool, string) {
 	d.mu.Lock()
-	k, why := d.keeper, d.why
+	f, why := d.fleet, d.why
 	d.mu.Unlock()
-	if k == nil {
+	if f == nil {
 		return false, why
 	}
-	if !k.Ready() {
-		s := k.Status()
-		if s.LastError != "" {
-			return false, "chain unreadable: " + s.LastError
+	// Ready while every orchestrator's state reads: one that cannot be read
+	// is a keeper that cannot act.
+	for _, k := range f.Keepers() {
+		if k.Ready() {
+			continue
 		}
-		return false, "no chain read yet"
+		s := k.Status()
+		who := ""
+		if len(f.Keepers()) > 1 {
+			who = " (orchestrator " + s.Orchestrator.Hex() + ")"
+		}
+		if s.LastError != "" {
+			return false, "chain unreadable" + who + ": " + s.LastError
+		}
+		return false, "no chain read yet" + who
 	}
 	return true, ""
 }

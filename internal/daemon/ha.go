@@ -60,8 +60,8 @@ func (d *Daemon) buildHA(cfg *config.Config) error {
 		OnChange: func(leading bool) {
 			// A new leader acts at once: its keeper may sleep until the
 			// round's end as a follower.
-			if k := d.Keeper(); k != nil {
-				k.Wake()
+			if f := d.Fleet(); f != nil {
+				f.Wake()
 			}
 		}})
 	d.ha = &haParts{cli: cli, node: n,

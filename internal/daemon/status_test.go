@@ -55,10 +55,16 @@ func TestStatusKeysDocumented(t *testing.T) {
 	have := map[string]bool{}
 	for _, k := range keys {
 		have[k] = true
+		// keepers[] holds one keeper object per orchestrator: its keys are
+		// documented once, as keeper's, and the table names keepers[].
+		if rest, ok := strings.CutPrefix(k, "keepers[]."); ok && documented["keepers[]"] && documented["keeper."+rest] {
+			continue
+		}
 		if !documented[k] {
 			t.Errorf("status key %s is not documented in docs/api.md (write the full path in the first column)", k)
 		}
 	}
+	have["keepers[]"] = true
 	for k := range documented {
 		if !have[k] {
 			t.Errorf("docs/api.md documents %s, which the status document does not have", k)
@@ -103,6 +109,11 @@ func statusKeys(t *testing.T) []string {
 	var doc StatusDoc
 	fill(reflect.ValueOf(&doc).Elem())
 	doc.Keeper.Txs[0].Raw = nil // keeper.Status leaves the signed bytes out
+	for i := range doc.Keepers {
+		for j := range doc.Keepers[i].Txs {
+			doc.Keepers[i].Txs[j].Raw = nil
+		}
+	}
 	b, err := json.Marshal(doc)
 	if err != nil {
 		t.Fatal(err)

@@ -48,15 +48,20 @@ func (d *Daemon) watchdog(ctx context.Context) error {
 	if err != nil || interval <= 0 {
 		return nil
 	}
+	// The fleet steps its keepers one after the other: a tick's worst case
+	// is one keeper's times their number.
 	stale := staleAfter(d.cfg.Chain, len(d.cfg.RPC))
+	if n := len(d.cfg.Orchestrators()); n > 1 {
+		stale += time.Duration(n-1) * worstTick(d.cfg.Chain, len(d.cfg.RPC))
+	}
 	d.log.Info("systemd watchdog enabled", "watchdog_sec", interval, "keeper_stalled_after", stale)
 	var born time.Time // when the watchdog first saw the keeper
 	alive := func() (bool, time.Time) {
-		k := d.Keeper()
-		if k == nil {
+		f := d.Fleet()
+		if f == nil {
 			return true, time.Time{} // waiting for the chain: alive, nothing to stall
 		}
-		last := k.LastTick()
+		last := f.LastTick()
 		if last.IsZero() {
 			// Still in its first tick: that one may stall too.
 			if born.IsZero() {

@@ -69,6 +69,11 @@ type Keeper struct {
 	log     *slog.Logger
 	m       *Metrics
 	standby func() string
+	// nonces is shared by the keepers of one signing account (nil: this
+	// keeper's signer is its own).
+	nonces *NonceBook
+	// inits is the fleet's claim on initializing each round (nil alone).
+	inits *initClaims
 
 	clock blockClock
 	wake  chan struct{}
@@ -116,6 +121,9 @@ type Options struct {
 	// why. A standby tick reads the chain and the round's record, reports
 	// them, and neither decides, writes nor sends.
 	Standby func() string
+	// Nonces, when set, is the book of the nonces held open by every keeper
+	// that signs with the same account (a Fleet's shared reward caller).
+	Nonces *NonceBook
 }
 
 // New returns a Keeper.
@@ -132,7 +140,7 @@ func New(cfg Config, o Options) *Keeper {
 	k := &Keeper{
 		cfg: cfg, chain: o.Chain, reader: o.Reader, signer: o.Signer, records: o.Records,
 		addrs: o.Addrs, now: o.Now, log: o.Logger.With("component", "keeper"), m: o.Metrics,
-		wake: make(chan struct{}, 1), standby: o.Standby,
+		wake: make(chan struct{}, 1), standby: o.Standby, nonces: o.Nonces,
 	}
 	k.m.init(cfg.Orchestrator)
 	k.status.Orchestrator = cfg.Orchestrator
@@ -183,21 +191,38 @@ func (k *Keeper) Wake() {
 // Tick reads the chain once, acts if a duty is due, and returns how long to
 // sleep before the next tick.
 func (k *Keeper) Tick(ctx context.Context) time.Duration {
-	defer func() {
-		k.mu.Lock()
-		k.lastTick = time.Now()
-		k.mu.Unlock()
-	}()
+	defer k.ticked()
 	readStart := k.now()
 	snap, err := k.reader.Snapshot(ctx)
 	if err != nil {
+		k.m.readErrors.Inc()
 		return k.readFailed(err)
 	}
-	if took := k.now().Sub(readStart); k.readTook == 0 {
+	k.noteRead(k.now().Sub(readStart))
+	return k.step(ctx, snap)
+}
+
+// ticked marks the end of a tick (LastTick).
+func (k *Keeper) ticked() {
+	k.mu.Lock()
+	k.lastTick = time.Now()
+	k.mu.Unlock()
+}
+
+// noteRead folds how long a snapshot read took into the smoothed read time.
+func (k *Keeper) noteRead(took time.Duration) {
+	if k.readTook == 0 {
 		k.readTook = took
 	} else {
 		k.readTook = (3*k.readTook + took) / 4
 	}
+}
+
+// step acts on a snapshot read for this keeper's orchestrator: it settles,
+// decides, sends and saves the round record, and returns how long to sleep
+// before the next tick. Tick reads the snapshot itself; a Fleet reads every
+// orchestrator's at once and steps each keeper with its own.
+func (k *Keeper) step(ctx context.Context, snap *livepeer.Snapshot) time.Duration {
 	k.failures = 0
 	k.unreadable.Store(false)
 	k.last, k.lastAt = snap, k.now()
@@ -231,6 +256,7 @@ func (k *Keeper) Tick(ctx context.Context) time.Duration {
 	if err := k.records.Save(rec); err != nil {
 		k.log.Error("save round record", "round", rec.Round, "err", err)
 	}
+	k.holdNonces(rec)
 	k.setStatus(snap, rec, nil)
 	k.prevHead = snap.Head
 	return k.nextDelay(rec, snap)
@@ -258,7 +284,6 @@ func (k *Keeper) standbyTick(snap *livepeer.Snapshot, why string) time.Duration 
 
 func (k *Keeper) readFailed(err error) time.Duration {
 	k.failures++
-	k.m.readErrors.Inc()
 	k.log.Warn("cannot read chain state", "err", err, "consecutive_failures", k.failures)
 	k.mu.Lock()
 	k.status.ChainOK = false
@@ -501,6 +526,11 @@ func (k *Keeper) decide(ctx context.Context, rec *Record, snap *livepeer.Snapsho
 	initDue := k.cfg.InitEnabled && snap.BlockNum >= snap.RoundStartBlock+k.cfg.InitAfterBlocks
 	if k.cfg.InitWhenRewardDue && snap.Active && snap.BlockNum >= snap.RoundStartBlock+k.cfg.GraceBlocks {
 		initDue = true
+	}
+	if !snap.RoundInitialized && initDue && canSend && k.initClaimedByOther(snap.CurrentRound) {
+		// A fleet initializes a round once: the keeper that first decided
+		// to (initClaims) does it and retries it; the others wait for it.
+		initDue = false
 	}
 	if !snap.RoundInitialized && initDue && canSend {
 		inflight := rec.inFlight(KindInitializeRound)

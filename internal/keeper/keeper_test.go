@@ -42,10 +42,14 @@ type env struct {
 	owner  *ecdsa.PrivateKey
 	orch   *ecdsa.PrivateKey
 	caller *ecdsa.PrivateKey
-	pool   *chain.Pool
-	addrs  livepeer.Addresses
-	dir    string
-	now    *fakeNow
+	// more are the orchestrators registered besides orch (envConfig.more),
+	// with the same reward caller.
+	more     []*ecdsa.PrivateKey
+	roundLen uint64
+	pool     *chain.Pool
+	addrs    livepeer.Addresses
+	dir      string
+	now      *fakeNow
 }
 
 // fakeNow is wall time plus an offset the test can advance, so "stuck for
@@ -87,6 +91,8 @@ type envConfig struct {
 	noLIP118 bool
 	// blockTime between blocks; 0 = 25 ms.
 	blockTime time.Duration
+	// more orchestrators to register besides orch (a fleet).
+	more int
 }
 
 func newEnvWith(t *testing.T, cfg envConfig) *env {
@@ -97,10 +103,15 @@ func newEnvWith(t *testing.T, cfg envConfig) *env {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	t.Cleanup(cancel)
-	e := &env{t: t, ctx: ctx, owner: key(t), orch: key(t), caller: key(t), dir: t.TempDir(), now: &fakeNow{}}
+	e := &env{t: t, ctx: ctx, owner: key(t), orch: key(t), caller: key(t), dir: t.TempDir(), now: &fakeNow{}, roundLen: cfg.roundLength}
 	alloc := types.GenesisAlloc{addr(e.owner): {Balance: eth(1000)}, addr(e.orch): {Balance: eth(100)}}
 	if callerETH.Sign() > 0 {
 		alloc[addr(e.caller)] = types.Account{Balance: callerETH}
+	}
+	for range cfg.more {
+		k := key(t)
+		e.more = append(e.more, k)
+		alloc[addr(k)] = types.Account{Balance: eth(100)}
 	}
 	if cfg.blockTime == 0 {
 		cfg.blockTime = 25 * time.Millisecond
@@ -119,9 +130,16 @@ func newEnvWith(t *testing.T, cfg envConfig) *env {
 	if err := e.dep.RegisterOrchestrator(ctx, e.owner, e.orch, eth(5000), 100000, 500000); err != nil {
 		t.Fatal(err)
 	}
-	if !cfg.noLIP118 {
-		if _, err := e.dep.SetRewardCaller(ctx, e.orch, addr(e.caller)); err != nil {
+	for _, k := range e.more {
+		if err := e.dep.RegisterOrchestrator(ctx, e.owner, k, eth(5000), 100000, 500000); err != nil {
 			t.Fatal(err)
+		}
+	}
+	if !cfg.noLIP118 {
+		for _, k := range append([]*ecdsa.PrivateKey{e.orch}, e.more...) {
+			if _, err := e.dep.SetRewardCaller(ctx, k, addr(e.caller)); err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
 	e.pool, err = chain.Dial(ctx, []chain.EndpointConfig{{Name: "devnet", URL: c.URL}}, chain.Options{ChainID: devnet.ChainID, RequestTimeout: 5 * time.Second})

@@ -26,6 +26,9 @@ type Metrics struct {
 }
 
 // NewMetrics registers the keeper's metrics with reg (nil: unregistered).
+// The keepers of a fleet share one Metrics (registering twice panics): every
+// per-orchestrator series carries the orchestrator label; the chain-wide
+// gauges (round, block) do not.
 func NewMetrics(reg prometheus.Registerer) *Metrics {
 	m := &Metrics{
 		roundCurrent: prometheus.NewGauge(prometheus.GaugeOpts{Name: "lpops_round_current", Help: "Current Livepeer round (RoundsManager.currentRound)."}),
@@ -39,9 +42,9 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		rounds: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "lpops_rounds_total",
 			Help: "Rounds in which the orchestrator was active, by who called reward (rewarded_by_node, rewarded_by_lpops) or missed."}, []string{"orchestrator", "result"}),
 		rewardTxs: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "lpops_reward_tx_total",
-			Help: "Reward transactions by outcome: sent, replacement, mined, reverted, replaced, dropped, rejected."}, []string{"outcome"}),
+			Help: "Reward transactions by orchestrator and outcome: sent, replacement, mined, reverted, replaced, dropped, rejected."}, []string{"orchestrator", "outcome"}),
 		initTxs: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "lpops_initialize_round_tx_total",
-			Help: "initializeRound transactions by outcome."}, []string{"outcome"}),
+			Help: "initializeRound transactions by the orchestrator whose keeper sent them, and outcome."}, []string{"orchestrator", "outcome"}),
 		balance: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "lpops_account_balance_wei",
 			Help: "ETH balance of the orchestrator and signer accounts, in wei."}, []string{"account"}),
 		readErrors: prometheus.NewCounter(prometheus.CounterOpts{Name: "lpops_keeper_chain_read_errors_total", Help: "Keeper ticks that could not read the chain."}),
@@ -62,8 +65,8 @@ func (m *Metrics) init(orch common.Address) {
 		m.rounds.WithLabelValues(o, r)
 	}
 	for _, s := range []string{TxSent, "replacement", TxMined, TxReverted, TxReplaced, TxDropped, TxRejected} {
-		m.rewardTxs.WithLabelValues(s)
-		m.initTxs.WithLabelValues(s)
+		m.rewardTxs.WithLabelValues(o, s)
+		m.initTxs.WithLabelValues(o, s)
 	}
 }
 
@@ -92,12 +95,12 @@ func (m *Metrics) countRound(orch common.Address, outcome string) {
 	}
 }
 
-func (m *Metrics) countTx(kind, outcome string) {
+func (m *Metrics) countTx(orch common.Address, kind, outcome string) {
 	if kind == KindInitializeRound {
-		m.initTxs.WithLabelValues(outcome).Inc()
+		m.initTxs.WithLabelValues(addrLabel(orch), outcome).Inc()
 		return
 	}
-	m.rewardTxs.WithLabelValues(outcome).Inc()
+	m.rewardTxs.WithLabelValues(addrLabel(orch), outcome).Inc()
 }
 
 // addrLabel is the lower-case hex form, as go-livepeer prints addresses.

@@ -76,12 +76,12 @@ func (k *Keeper) reconcile(ctx context.Context, rec *Record, snap *livepeer.Snap
 			// round. This round's reward is still due.
 			t.State, t.EarlierRound = TxMined, true
 			t.Error = fmt.Sprintf("mined at block %d, before round %d: it rewarded an earlier round", t.Block, rec.Round)
-			k.m.countTx(t.Kind, TxMined)
+			k.m.countTx(k.cfg.Orchestrator, t.Kind, TxMined)
 			k.log.Info("carried-over transaction was mined in an earlier round", "kind", t.Kind, "round", rec.Round, "tx", t.Hash, "block", t.Block)
 			rec.Attempts, rec.NextAttemptAt = 0, k.now()
 		} else if r.Status == 1 {
 			t.State = TxMined
-			k.m.countTx(t.Kind, TxMined)
+			k.m.countTx(k.cfg.Orchestrator, t.Kind, TxMined)
 			k.log.Info("transaction mined", "kind", t.Kind, "round", rec.Round, "tx", t.Hash, "block", t.Block, "gas_used", t.GasUsed)
 			if t.Kind == KindReward {
 				for _, l := range r.Logs {
@@ -94,7 +94,7 @@ func (k *Keeper) reconcile(ctx context.Context, rec *Record, snap *livepeer.Snap
 		} else {
 			t.State = TxReverted
 			t.Error = "reverted on chain"
-			k.m.countTx(t.Kind, TxReverted)
+			k.m.countTx(k.cfg.Orchestrator, t.Kind, TxReverted)
 			k.log.Warn("transaction reverted on chain", "kind", t.Kind, "round", rec.Round, "tx", t.Hash)
 			k.backoff(rec, StateRetrying, fmt.Sprintf("%s transaction %s reverted on chain", t.Kind, t.Hash.Hex()))
 		}
@@ -106,13 +106,13 @@ func (k *Keeper) reconcile(ctx context.Context, rec *Record, snap *livepeer.Snap
 		switch {
 		case minedNonces[t.Nonce]:
 			t.State = TxReplaced
-			k.m.countTx(t.Kind, TxReplaced)
+			k.m.countTx(k.cfg.Orchestrator, t.Kind, TxReplaced)
 		case mined > t.Nonce:
 			// Its nonce went to a transaction lpops did not send (the node
 			// shares the account): this one can never be mined.
 			t.State = TxDropped
 			t.Error = "nonce used by another transaction"
-			k.m.countTx(t.Kind, TxDropped)
+			k.m.countTx(k.cfg.Orchestrator, t.Kind, TxDropped)
 			k.log.Info("transaction superseded by another sender's transaction", "kind", t.Kind, "tx", t.Hash, "nonce", t.Nonce)
 			rec.NextAttemptAt = k.now()
 		case t.State == TxSigned && !k.canSend():
@@ -235,7 +235,13 @@ func (k *Keeper) send(ctx context.Context, rec *Record, snap *livepeer.Snapshot,
 		return
 	}
 
-	if _, ok := rec.openNonce(kind); !ok && p.pending > p.mined && k.nearQuarantine(rec.Round) {
+	// others is the least nonce the other keepers of a shared signer leave
+	// free: above every one they hold open (0 without a shared signer).
+	var others uint64
+	if k.nonces != nil {
+		others = k.nonces.NextAfterOthers(k.cfg.Orchestrator)
+	}
+	if _, ok := rec.openNonce(kind); !ok && uint64(p.pending) > max(uint64(p.mined), others) && k.nearQuarantine(rec.Round) {
 		// The record that would name lpops' transactions in flight was
 		// unreadable: a transaction of this account waiting in a pool may
 		// be lpops' own reward. A fresh nonce would queue a second behind
@@ -246,8 +252,12 @@ func (k *Keeper) send(ctx context.Context, rec *Record, snap *livepeer.Snapshot,
 			rec.Round, k.signer.Address(), uint64(p.pending)-uint64(p.mined), uint64(p.pending), uint64(p.mined)))
 		return
 	}
-	nonce := uint64(p.pending)
-	if n, ok := rec.openNonce(kind); ok && n >= uint64(p.mined) && !k.nonceUsedByOtherKind(rec, kind, n) {
+	// A fresh nonce: the account's pending nonce, above every nonce another
+	// keeper of a shared signer holds open (its transaction may sit in a
+	// pool this endpoint does not see, or be stuck): allocated in the
+	// fleet's stepping order, never reused.
+	nonce := max(uint64(p.pending), others)
+	if n, ok := rec.openNonce(kind); ok && n >= uint64(p.mined) && !k.nonceUsedByOtherKind(rec, kind, n) && !k.nonceHeldByOther(n) {
 		nonce = n // replace, never add a second
 	}
 	baseFee := p.baseFee()
@@ -312,7 +322,7 @@ func (k *Keeper) send(ctx context.Context, rec *Record, snap *livepeer.Snapshot,
 	}
 	if prev := rec.inFlight(kind); len(prev) > 0 {
 		k.log.Info("replacing stuck transaction", "kind", kind, "old", prev[len(prev)-1].Hash, "new", t.Hash, "nonce", nonce, "max_fee", maxFee, "tip", tip)
-		k.m.countTx(kind, "replacement")
+		k.m.countTx(k.cfg.Orchestrator, kind, "replacement")
 	}
 	rec.Txs = append(rec.Txs, t)
 	// Persist before broadcast: after a crash the record shows everything
@@ -332,7 +342,7 @@ func (k *Keeper) broadcast(ctx context.Context, rec *Record, t *Tx) {
 	switch {
 	case err == nil, errors.Is(err, chain.ErrAlreadyKnown):
 		if t.State == TxSigned {
-			k.m.countTx(t.Kind, TxSent)
+			k.m.countTx(k.cfg.Orchestrator, t.Kind, TxSent)
 			k.log.Info("transaction sent", "kind", t.Kind, "method", t.Method, "round", rec.Round, "tx", t.Hash, "nonce", t.Nonce,
 				"max_fee_per_gas", t.MaxFee.Int(), "tip", t.Tip.Int(), "gas", t.GasLimit)
 		}
@@ -351,7 +361,7 @@ func (k *Keeper) broadcast(ctx context.Context, rec *Record, t *Tx) {
 		rec.NextAttemptAt = k.now()
 	case errors.Is(err, chain.ErrInsufficientFunds):
 		t.State, t.Error = TxRejected, err.Error()
-		k.m.countTx(t.Kind, TxRejected)
+		k.m.countTx(k.cfg.Orchestrator, t.Kind, TxRejected)
 		need := new(big.Int).Mul(t.MaxFee.Int(), new(big.Int).SetUint64(t.GasLimit))
 		k.insufficient(rec, t.Kind, nil, need, t.GasLimit, t.MaxFee.Int())
 		// The node counts what lpops could not see (pending transactions
@@ -361,7 +371,7 @@ func (k *Keeper) broadcast(ctx context.Context, rec *Record, t *Tx) {
 	case errors.Is(err, chain.ErrReplacementUnderpriced), errors.Is(err, chain.ErrFeeCapTooLow),
 		errors.Is(err, chain.ErrUnderpriced), errors.Is(err, chain.ErrGasLimit):
 		t.State, t.Error = TxRejected, err.Error()
-		k.m.countTx(t.Kind, TxRejected)
+		k.m.countTx(k.cfg.Orchestrator, t.Kind, TxRejected)
 		k.backoff(rec, StateRetrying, "rejected: "+err.Error())
 	default:
 		// Unknown outcome (timeout, connection lost, or one endpoint's
@@ -411,6 +421,19 @@ func (k *Keeper) overCaps(maxFee, tip, feeCap *big.Int, dynamic bool) string {
 		return fmt.Sprintf("a priority fee of %s wei/gas, above the cap %s", tip, feeCap)
 	}
 	return ""
+}
+
+// nonceHeldByOther reports whether another keeper of a shared signer holds
+// nonce n open: replacing it would cancel another orchestrator's transaction.
+func (k *Keeper) nonceHeldByOther(n uint64) bool {
+	if k.nonces == nil {
+		return false
+	}
+	o, ok := k.nonces.HeldByOther(k.cfg.Orchestrator, n)
+	if ok {
+		k.log.Warn("not replacing: another orchestrator's transaction holds the nonce", "nonce", n, "held_by", o)
+	}
+	return ok
 }
 
 func (k *Keeper) nonceUsedByOtherKind(rec *Record, kind string, n uint64) bool {

@@ -105,7 +105,7 @@ func newClefModel(c *config.Config) (*ClefModel, error) {
 	m := &ClefModel{
 		Signer: lower(s.Address), ChainID: c.ChainID,
 		BondingManager: lower(s.BondingManager), RoundsManager: lower(s.RoundsManager),
-		Orchestrators:        []string{lower(c.Orchestrator)},
+		Orchestrators:        clefOrchestrators(c, lower),
 		MaxGas:               s.MaxGas,
 		Selectors:            map[string]string{},
 		MasterCredential:     strings.TrimSuffix(c.Host.Lpops.CredentialsDir, "/") + "/" + ClefMasterCredential,
@@ -177,4 +177,16 @@ func ClefRulesFile(c *config.Config, source string) ([]byte, error) {
 		return nil, fmt.Errorf("render clef/rules.js: %w", err)
 	}
 	return b.Bytes(), nil
+}
+
+// clefOrchestrators are the orchestrators the top-level signer signs for:
+// every one without a signer of its own.
+func clefOrchestrators(c *config.Config, lower func(string) string) []string {
+	var out []string
+	for _, o := range c.Orchestrators() {
+		if !o.OwnSigner {
+			out = append(out, lower(o.Address))
+		}
+	}
+	return out
 }

@@ -1,0 +1,152 @@
+package daemon_test
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"log/slog"
+	"math/big"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/crypto"
+
+	"github.com/lpops/lpops/internal/config"
+	"github.com/lpops/lpops/internal/daemon"
+	"github.com/lpops/lpops/internal/devnet"
+	"github.com/lpops/lpops/internal/keeper"
+	"github.com/lpops/lpops/internal/signer"
+	"github.com/lpops/lpops/internal/testchain"
+)
+
+// TestFleetRewardsEveryOrchestrator runs the daemon with three orchestrators
+// on an in-process chain: two share a LIP-118 reward caller (the top-level
+// signer), the third signs with its own keystore. Nobody else initializes
+// rounds or calls reward: lpops does, once per orchestrator, and reports one
+// status per orchestrator.
+func TestFleetRewardsEveryOrchestrator(t *testing.T) {
+	owner, caller := mustKey(t), mustKey(t)
+	orchs := []*ecdsa.PrivateKey{mustKey(t), mustKey(t), mustKey(t)}
+	eth := new(big.Int).Mul(big.NewInt(100), big.NewInt(1e18))
+	alloc := types.GenesisAlloc{crypto.PubkeyToAddress(owner.PublicKey): {Balance: eth}, crypto.PubkeyToAddress(caller.PublicKey): {Balance: eth}}
+	for _, k := range orchs {
+		alloc[crypto.PubkeyToAddress(k.PublicKey)] = types.Account{Balance: eth}
+	}
+	c, err := devnet.StartChain(alloc, 25*time.Millisecond)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	dep, err := testchain.Deploy(ctx, c.Backend.Client(), owner, testchain.Params{RoundLength: 80, LIP118: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dep.PollInterval = 10 * time.Millisecond
+	stake := new(big.Int).Mul(big.NewInt(5000), big.NewInt(1e18))
+	for _, k := range orchs {
+		if err := dep.RegisterOrchestrator(ctx, owner, k, stake, 100000, 500000); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, k := range orchs[:2] {
+		if _, err := dep.SetRewardCaller(ctx, k, crypto.PubkeyToAddress(caller.PublicKey)); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	dir := t.TempDir()
+	keystore := func(name string, k *ecdsa.PrivateKey) config.Signer {
+		ks, err := signer.WriteKeystore(filepath.Join(dir, name), k, "secret-"+name, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pass := filepath.Join(dir, name+".pass")
+		if err := os.WriteFile(pass, []byte("secret-"+name), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return config.Signer{Kind: config.SignerKindKeystore, Keystore: ks, PassphraseFile: pass}
+	}
+	cfg := config.Default()
+	cfg.Network, cfg.ChainID, cfg.Controller = config.NetworkCustom, devnet.ChainID, dep.Controller.Hex()
+	cfg.RPC = []config.Endpoint{{Name: "devnet", URL: c.URL}}
+	cfg.Signer = keystore("caller", caller)
+	cfg.OrchestratorList = []config.OrchestratorEntry{
+		{Address: crypto.PubkeyToAddress(orchs[0].PublicKey).Hex()},
+		{Address: crypto.PubkeyToAddress(orchs[1].PublicKey).Hex()},
+		{Address: crypto.PubkeyToAddress(orchs[2].PublicKey).Hex(), Signer: keystore("own", orchs[2])},
+	}
+	cfg.Reward.GraceBlocks = 4
+	cfg.InitializeRound.Enabled, cfg.InitializeRound.AfterBlocks = true, 1
+	cfg.Chain.PollInterval.Duration, cfg.Chain.ActivePollInterval.Duration = time.Second, 50*time.Millisecond
+	cfg.StateDir, cfg.Listen = filepath.Join(dir, "state"), "127.0.0.1:0"
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	d, err := daemon.New(ctx, &cfg, daemon.Options{Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runCtx, stop := context.WithCancel(ctx)
+	exited := make(chan error, 1)
+	go func() { exited <- d.Run(runCtx) }()
+	defer func() {
+		stop()
+		<-exited
+		d.Close()
+	}()
+
+	start, err := dep.CurrentRound(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc daemon.StatusDoc
+	deadline := time.Now().Add(90 * time.Second)
+	for {
+		doc = d.Status().(daemon.StatusDoc)
+		done := len(doc.Keepers) == 3
+		for _, s := range doc.Keepers {
+			done = done && s.Round > start && s.State == keeper.StateDone && s.RewardedBy == "lpops"
+		}
+		if done && doc.Keepers[0].Round == doc.Keepers[2].Round {
+			break
+		}
+		if time.Now().After(deadline) {
+			for i, s := range doc.Keepers {
+				t.Logf("keeper %d: round %d state %s reason %q", i, s.Round, s.State, s.Reason)
+			}
+			t.Fatalf("timed out waiting for a round rewarded by lpops for all three (%d statuses)", len(doc.Keepers))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if doc.Keeper == nil || doc.Keeper.Orchestrator != doc.Keepers[0].Orchestrator {
+		t.Fatalf("keeper is not keepers[0]: %+v", doc.Keeper)
+	}
+	round := doc.Keepers[0].Round
+	for i, k := range orchs {
+		a := crypto.PubkeyToAddress(k.PublicKey)
+		if s := doc.Keepers[i]; s.Orchestrator != a {
+			t.Errorf("keepers[%d] is %s, want %s (config order)", i, s.Orchestrator, a)
+		}
+		wantSigner := crypto.PubkeyToAddress(caller.PublicKey)
+		if i == 2 {
+			wantSigner = a
+		}
+		if s := doc.Keepers[i]; s.Signer != wantSigner {
+			t.Errorf("keepers[%d] signs with %s, want %s", i, s.Signer, wantSigner)
+		}
+		lrr, err := dep.LastRewardRound(ctx, a)
+		if err != nil || lrr != round {
+			t.Errorf("orchestrator %d lastRewardRound %d (%v), want %d", i, lrr, err, round)
+		}
+	}
+	if ready, why := d.Ready(); !ready {
+		t.Errorf("not ready: %s", why)
+	}
+	if d.Fleet().LastTick().IsZero() {
+		t.Error("the fleet never ticked")
+	}
+}

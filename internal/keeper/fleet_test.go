@@ -1,0 +1,330 @@
+package keeper_test
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"errors"
+	"fmt"
+	"math/big"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/lpops/lpops/internal/devnet"
+	"github.com/lpops/lpops/internal/keeper"
+	"github.com/lpops/lpops/internal/livepeer"
+	"github.com/lpops/lpops/internal/signer"
+	"github.com/lpops/lpops/internal/store"
+)
+
+// fleetMember is one orchestrator of a test fleet: its key, its signer (nil:
+// the env's reward caller), and the chain it sends through (nil: the pool).
+type fleetMember struct {
+	orch   *ecdsa.PrivateKey
+	signer *ecdsa.PrivateKey
+	chain  keeper.Chain
+	reader keeper.StateReader // nil: a livepeer.Reader on the pool
+}
+
+// fleet builds one keeper per member on one store, sharing a NonceBook per
+// signing account as the daemon does, and a Fleet over them.
+func (e *env) fleet(members []fleetMember, grace uint64, initAuto ...bool) (*keeper.Fleet, []*keeper.Keeper) {
+	e.t.Helper()
+	st, err := store.Open(e.dir)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	e.t.Cleanup(func() { st.Close() })
+	records := keeper.NewRecords(st)
+	books := map[common.Address]*keeper.NonceBook{}
+	count := map[common.Address]int{}
+	for i := range members {
+		if members[i].signer == nil {
+			members[i].signer = e.caller
+		}
+		count[addr(members[i].signer)]++
+	}
+	var keepers []*keeper.Keeper
+	var readers keeper.Readers
+	for _, m := range members {
+		s := signer.FromKey(m.signer, devnet.ChainIDBig())
+		var book *keeper.NonceBook
+		if count[s.Address()] > 1 {
+			if books[s.Address()] == nil {
+				books[s.Address()] = keeper.NewNonceBook()
+			}
+			book = books[s.Address()]
+		}
+		c := m.chain
+		if c == nil {
+			c = e.pool
+		}
+		r := m.reader
+		if r == nil {
+			r = livepeer.NewReader(e.pool, e.addrs, addr(m.orch), []common.Address{s.Address()}, e.now.Now)
+		}
+		readers = append(readers, r)
+		keepers = append(keepers, keeper.New(keeper.Config{
+			Orchestrator: addr(m.orch), ChainID: devnet.ChainIDBig(),
+			GraceBlocks: grace, MaxFee: big.NewInt(50e9), StuckAfter: 3 * time.Minute,
+			InitEnabled: len(initAuto) > 0 && initAuto[0], InitAfterBlocks: 2, InitMaxFee: big.NewInt(50e9),
+			PollInterval: time.Second, ActivePollInterval: 20 * time.Millisecond,
+		}, keeper.Options{
+			Chain: c, Reader: r, Signer: s, Records: records, Addrs: e.addrs, Now: e.now.Now, Nonces: book,
+		}))
+	}
+	return keeper.NewFleet(readers, keepers...), keepers
+}
+
+// tickFleetUntil ticks f until cond holds on its keepers' statuses, or fails.
+func (e *env) tickFleetUntil(f *keeper.Fleet, what string, cond func([]keeper.Status) bool) []keeper.Status {
+	e.t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		f.Tick(e.ctx)
+		var ss []keeper.Status
+		for _, k := range f.Keepers() {
+			ss = append(ss, k.Status())
+		}
+		if cond(ss) {
+			return ss
+		}
+		if time.Now().After(deadline) {
+			for i, s := range ss {
+				e.t.Logf("keeper %d: state=%s reason=%q round=%d txs=%d", i, s.State, s.Reason, s.Round, len(s.Txs))
+			}
+			e.t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func allDone(round uint64) func([]keeper.Status) bool {
+	return func(ss []keeper.Status) bool {
+		for _, s := range ss {
+			if s.Round != round || s.State != keeper.StateDone {
+				return false
+			}
+		}
+		return true
+	}
+}
+
+// rewardEvents counts the Reward events of orch on chain by round (the round
+// of the block each landed in).
+func (e *env) rewardEvents(orch common.Address) map[uint64]int {
+	e.t.Helper()
+	head, err := e.chain.Backend.Client().BlockNumber(e.ctx)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	evs, err := livepeer.RewardEvents(e.ctx, e.pool, e.addrs.BondingManager, orch, 0, head)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	out := map[uint64]int{}
+	for _, ev := range evs {
+		out[ev.Block/e.roundLen]++
+	}
+	return out
+}
+
+func TestFleetSharedCallerRewardsEachOnceWithNoncesInOrder(t *testing.T) {
+	e := newEnvWith(t, envConfig{callerETH: eth(1), roundLength: 80, more: 2})
+	orchs := append([]*ecdsa.PrivateKey{e.orch}, e.more...)
+	f, _ := e.fleet([]fleetMember{{orch: orchs[0]}, {orch: orchs[1]}, {orch: orchs[2]}}, 1)
+	var rounds []uint64
+	for range 3 {
+		r := e.nextActiveRound()
+		rounds = append(rounds, r)
+		ss := e.tickFleetUntil(f, fmt.Sprintf("round %d rewarded for all three", r), allDone(r))
+		var nonces []uint64
+		for i, s := range ss {
+			if s.RewardedBy != "lpops" {
+				t.Fatalf("round %d keeper %d rewarded_by %q, want lpops", r, i, s.RewardedBy)
+			}
+			for _, tx := range s.Txs {
+				if tx.State == keeper.TxMined {
+					nonces = append(nonces, tx.Nonce)
+				}
+			}
+		}
+		if len(nonces) != 3 || nonces[1] != nonces[0]+1 || nonces[2] != nonces[1]+1 {
+			t.Fatalf("round %d: mined nonces %v, want three consecutive in the fleet's order", r, nonces)
+		}
+	}
+	if n := e.nonce(addr(e.caller)); n != 9 {
+		t.Fatalf("the reward caller sent %d transactions, want 9 (3 orchestrators × 3 rounds)", n)
+	}
+	for i, o := range orchs {
+		evs := e.rewardEvents(addr(o))
+		for _, r := range rounds {
+			if evs[r] != 1 {
+				t.Errorf("orchestrator %d: %d Reward events in round %d, want 1 (all: %v)", i, evs[r], r, evs)
+			}
+		}
+	}
+}
+
+// holdFirst swallows the first broadcast it is asked for (a transaction held
+// back: accepted by an endpoint, never reaching a block producer) and
+// passes the rest to the chain.
+type holdFirst struct {
+	keeper.Chain
+	mu   sync.Mutex
+	held int
+}
+
+func (c *holdFirst) Broadcast(ctx context.Context, raw []byte) (common.Hash, error) {
+	c.mu.Lock()
+	c.held++
+	first := c.held == 1
+	c.mu.Unlock()
+	if first {
+		return common.Hash{}, nil
+	}
+	return c.Chain.Broadcast(ctx, raw)
+}
+
+func TestFleetStuckTransactionBlocksNorDoublePaysOthers(t *testing.T) {
+	e := newEnvWith(t, envConfig{callerETH: eth(1), roundLength: 80, more: 2})
+	orchs := append([]*ecdsa.PrivateKey{e.orch}, e.more...)
+	f, _ := e.fleet([]fleetMember{{orch: orchs[0], chain: &holdFirst{Chain: e.pool}}, {orch: orchs[1]}, {orch: orchs[2]}}, 1)
+	r := e.nextActiveRound()
+	e.chain.PauseMining()
+	ss := e.tickFleetUntil(f, "all three sent", func(ss []keeper.Status) bool {
+		for _, s := range ss {
+			if len(s.Txs) == 0 || s.Txs[len(s.Txs)-1].State != keeper.TxSent {
+				return false
+			}
+		}
+		return true
+	})
+	a, b, c := ss[0].Txs[0].Nonce, ss[1].Txs[0].Nonce, ss[2].Txs[0].Nonce
+	if b != a+1 || c != a+2 {
+		t.Fatalf("nonces A=%d B=%d C=%d: B and C must follow A's held nonce, not reuse it", a, b, c)
+	}
+	if pending := e.pendingNonce(addr(e.caller)); pending != a {
+		// A's transaction never reached the pool: B's and C's wait queued
+		// behind its nonce, so the pool's next nonce is still A's.
+		t.Fatalf("pool's pending nonce %d, want %d (B and C queued behind A's held transaction)", pending, a)
+	}
+	e.now.Advance(4 * time.Minute) // A's transaction is stuck: replaced at its own nonce
+	ss = e.tickFleetUntil(f, "A replaced", func(ss []keeper.Status) bool { return len(ss[0].Txs) >= 2 })
+	for _, tx := range ss[0].Txs {
+		if tx.Nonce != a {
+			t.Fatalf("A's replacement took nonce %d, want its own %d", tx.Nonce, a)
+		}
+	}
+	e.chain.ResumeMining()
+	ss = e.tickFleetUntil(f, fmt.Sprintf("round %d rewarded for all three", r), allDone(r))
+	for i, s := range ss {
+		if s.RewardedBy != "lpops" {
+			t.Errorf("keeper %d rewarded_by %q, want lpops", i, s.RewardedBy)
+		}
+		for _, tx := range s.Txs {
+			if i > 0 && tx.Nonce == a {
+				t.Errorf("keeper %d used A's nonce %d", i, a)
+			}
+		}
+	}
+	if n := e.nonce(addr(e.caller)); n != a+3 {
+		t.Fatalf("the reward caller's nonce is %d, want %d: one transaction mined per orchestrator", n, a+3)
+	}
+	for i, o := range orchs {
+		if evs := e.rewardEvents(addr(o)); evs[r] != 1 {
+			t.Errorf("orchestrator %d: %d Reward events in round %d, want exactly 1 (all: %v)", i, evs[r], r, evs)
+		}
+	}
+	// The next round goes on from the shared nonce, one reward each.
+	r2 := e.nextActiveRound()
+	e.tickFleetUntil(f, fmt.Sprintf("round %d rewarded for all three", r2), allDone(r2))
+	for i, o := range orchs {
+		if evs := e.rewardEvents(addr(o)); evs[r2] != 1 {
+			t.Errorf("orchestrator %d: %d Reward events in round %d, want exactly 1 (all: %v)", i, evs[r2], r2, evs)
+		}
+	}
+	if n := e.nonce(addr(e.caller)); n != a+6 {
+		t.Fatalf("the reward caller's nonce is %d, want %d", n, a+6)
+	}
+}
+
+func TestFleetOwnSignersEachRewardOnce(t *testing.T) {
+	e := newEnvWith(t, envConfig{callerETH: eth(1), roundLength: 80, more: 1})
+	orchs := []*ecdsa.PrivateKey{e.orch, e.more[0]}
+	f, _ := e.fleet([]fleetMember{{orch: orchs[0], signer: orchs[0]}, {orch: orchs[1], signer: orchs[1]}}, 1)
+	r := e.nextActiveRound()
+	ss := e.tickFleetUntil(f, "both rewarded", allDone(r))
+	for i, s := range ss {
+		if s.RewardedBy != "lpops" || s.Signer != addr(orchs[i]) {
+			t.Errorf("keeper %d: rewarded_by %q signer %s, want lpops by the orchestrator itself", i, s.RewardedBy, s.Signer)
+		}
+		if evs := e.rewardEvents(addr(orchs[i])); evs[r] != 1 {
+			t.Errorf("orchestrator %d: %d Reward events in round %d, want 1", i, evs[r], r)
+		}
+	}
+	if n := e.nonce(addr(e.caller)); n != 0 {
+		t.Fatalf("the reward caller sent %d transactions, want 0", n)
+	}
+}
+
+// failingReader never reads.
+type failingReader struct{}
+
+func (failingReader) Snapshot(context.Context) (*livepeer.Snapshot, error) {
+	return nil, errors.New("endpoint refused the batch")
+}
+
+func TestFleetOneUnreadableOrchestratorDoesNotStopTheOthers(t *testing.T) {
+	e := newEnvWith(t, envConfig{callerETH: eth(1), roundLength: 80, more: 2})
+	orchs := append([]*ecdsa.PrivateKey{e.orch}, e.more...)
+	f, ks := e.fleet([]fleetMember{{orch: orchs[0]}, {orch: orchs[1], reader: failingReader{}}, {orch: orchs[2]}}, 1)
+	r := e.nextActiveRound()
+	ss := e.tickFleetUntil(f, "A and C rewarded", func(ss []keeper.Status) bool {
+		return ss[0].Round == r && ss[0].State == keeper.StateDone && ss[2].Round == r && ss[2].State == keeper.StateDone
+	})
+	if ss[1].State != "chain_unreadable" || ss[1].ChainOK {
+		t.Fatalf("B: state %q chain_ok %v, want chain_unreadable", ss[1].State, ss[1].ChainOK)
+	}
+	if ks[1].LastTick().IsZero() || f.LastTick().IsZero() {
+		t.Fatal("LastTick not set for the unreadable keeper or the fleet")
+	}
+	if evs := e.rewardEvents(addr(orchs[1])); evs[r] != 0 {
+		t.Fatalf("B rewarded %d times in round %d without a snapshot", evs[r], r)
+	}
+}
+
+func TestFleetInitializesARoundOnce(t *testing.T) {
+	e := newEnvWith(t, envConfig{callerETH: eth(1), roundLength: 80, more: 2})
+	orchs := append([]*ecdsa.PrivateKey{e.orch}, e.more...)
+	f, _ := e.fleet([]fleetMember{{orch: orchs[0]}, {orch: orchs[1]}, {orch: orchs[2]}}, 4, true)
+	r, err := e.dep.CurrentRound(e.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r++
+	if err := e.dep.WaitForRound(e.ctx, r, 10*time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
+	before := e.nonce(addr(e.caller))
+	ss := e.tickFleetUntil(f, fmt.Sprintf("round %d initialized and rewarded for all three", r), allDone(r))
+	inits := 0
+	for _, s := range ss {
+		for _, tx := range s.Txs {
+			if tx.Kind == keeper.KindInitializeRound {
+				inits++
+				if tx.State != keeper.TxMined {
+					t.Errorf("initializeRound %s: %s (%s)", tx.Hash.Hex(), tx.State, tx.Error)
+				}
+			}
+		}
+	}
+	if inits != 1 {
+		t.Fatalf("%d initializeRound transactions in the fleet, want 1", inits)
+	}
+	if n := e.nonce(addr(e.caller)) - before; n != 4 {
+		t.Fatalf("the reward caller sent %d transactions, want 4 (one initializeRound, three rewards)", n)
+	}
+}
