@@ -10,6 +10,7 @@ import (
 	"crypto/ecdsa"
 	"fmt"
 	"io"
+	"maps"
 	"math/big"
 	"os"
 	"path/filepath"
@@ -61,6 +62,9 @@ type fleetRun struct {
 	// rssMax is the largest RSS sampled while measuring; hwm the process's
 	// peak RSS since it started (VmHWM), read at the end.
 	rssMax, hwm uint64
+	// anon and file split the RSS at the end: heap and stacks, and the
+	// binary's mapped pages.
+	anon, file uint64
 	cpu         time.Duration
 	outcomes    map[string]float64
 }
@@ -117,6 +121,12 @@ func measureFleet(ctx context.Context, p params, ns []int, say func(string, ...a
 		orchs[i] = crypto.PubkeyToAddress(keys[i].PublicKey)
 		alloc[orchs[i]] = types.Account{Balance: eth(100)}
 	}
+	// Multicall3 at its canonical address, as on Arbitrum One.
+	mc, err := testchain.Multicall3Alloc()
+	if err != nil {
+		return nil, err
+	}
+	maps.Copy(alloc, mc)
 	ch, err := devnet.StartChain(alloc, p.blockTime)
 	if err != nil {
 		return nil, fmt.Errorf("start devnet: %w", err)
@@ -271,40 +281,53 @@ func measureFleet(ctx context.Context, p params, ns []int, say func(string, ...a
 		if err != nil {
 			return nil, fmt.Errorf("lpops N=%d: %w", r.n, err)
 		}
-		r.hwm, r.cpu = s.HWM, s.CPU-cpu0[i]
+		r.hwm, r.cpu, r.anon, r.file = s.HWM, s.CPU-cpu0[i], s.Anon, s.File
 		r.outcomes, _ = roundsTotal(ctx, r.lp)
 	}
 	return res, nil
 }
 
 // rewardEveryRound initializes each new round and sends every
-// orchestrator's reward from its own key, as each one's node would.
+// orchestrator's reward from its own key, as each one's node would; a send
+// refused (not active yet, the round turning) is tried again every few
+// blocks until the round ends.
 func rewardEveryRound(ctx context.Context, dep *testchain.Deployment, owner *ecdsa.PrivateKey, keys []*ecdsa.PrivateKey,
 	every time.Duration, rewards, failures *atomic.Int64) {
-	var done uint64
+	var round uint64
+	var todo []int
 	t := time.NewTicker(every)
 	defer t.Stop()
-	for {
+	for tick := 0; ; tick++ {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
 		}
-		round, err := dep.CurrentRound(ctx)
-		if err != nil || round <= done {
+		r, err := dep.CurrentRound(ctx)
+		if err != nil {
 			continue
 		}
-		if err := dep.EnsureRoundInitialized(ctx, owner); err != nil {
+		if r > round {
+			if err := dep.EnsureRoundInitialized(ctx, owner); err != nil {
+				continue
+			}
+			round, todo = r, make([]int, len(keys))
+			for i := range todo {
+				todo[i] = i
+			}
+		} else if len(todo) == 0 || tick%10 != 0 {
 			continue
 		}
-		for _, k := range keys {
-			if _, err := dep.SendReward(ctx, k); err != nil {
-				failures.Add(1) // not active yet, or the round turned
+		left := todo[:0]
+		for _, i := range todo {
+			if _, err := dep.SendReward(ctx, keys[i]); err != nil {
+				failures.Add(1)
+				left = append(left, i)
 			} else {
 				rewards.Add(1)
 			}
 		}
-		done = round
+		todo = left
 	}
 }
 
@@ -357,13 +380,13 @@ func reportFleet(w io.Writer, p params, r *fleetResult) bool {
 		r.rewards, r.failures)
 	say("")
 	base := r.runs[0]
-	say("%-14s %14s %15s %12s %12s %10s %10s %12s", "orchestrators", "http req/round", "rpc calls/round", "req vs N=1", "calls vs N=1", "RSS max", "peak RSS", "CPU/round")
+	say("%-14s %14s %15s %12s %12s %10s %10s %18s %12s", "orchestrators", "http req/round", "rpc calls/round", "req vs N=1", "calls vs N=1", "RSS max", "peak RSS", "anon + file (end)", "CPU/round")
 	say("%-14s %14s %15s", "poller (N=1)", benchkit.Num(float64(r.poller.HTTP)/n), benchkit.Num(float64(r.poller.Calls)/n))
 	for _, run := range r.runs {
-		say("%-14d %14s %15s %12.2f %12.2f %10s %10s %12s", run.n,
+		say("%-14d %14s %15s %12.2f %12.2f %10s %10s %18s %12s", run.n,
 			benchkit.Num(float64(run.counts.HTTP)/n), benchkit.Num(float64(run.counts.Calls)/n),
 			share(run.counts.HTTP, base.counts.HTTP), share(run.counts.Calls, base.counts.Calls),
-			mb(run.rssMax), mb(run.hwm), (time.Duration(float64(run.cpu) / n)).Round(time.Millisecond))
+			mb(run.rssMax), mb(run.hwm), mb(run.anon)+" + "+mb(run.file), (time.Duration(float64(run.cpu) / n)).Round(time.Millisecond))
 	}
 	say("")
 	ok := true

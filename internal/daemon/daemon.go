@@ -396,9 +396,19 @@ func (d *Daemon) buildFleet(addrs livepeer.Addresses) *keeper.Fleet {
 		}
 		keepers[i] = keeper.New(kc, ko)
 	}
-	// Swap in a batched FleetReader here once there is one: Readers reads
-	// the orchestrators one after the other.
-	return keeper.NewFleet(readers, keepers...)
+	// One read per tick for the whole fleet: every orchestrator at one
+	// block, through Multicall3 where the chain has it (two requests
+	// whatever the fleet's size), else batched eth_calls. Each snapshot
+	// holds the balances of every signer of the fleet.
+	orchAddrs := make([]common.Address, len(orchs))
+	var signers []common.Address
+	for i, o := range orchs {
+		orchAddrs[i] = common.HexToAddress(o.Address)
+		if sg := d.signers[i]; sg != nil {
+			signers = append(signers, sg.Address())
+		}
+	}
+	return keeper.NewFleet(livepeer.NewFleetReader(d.reads, addrs, orchAddrs, signers, nil, livepeer.FleetOptions{}), keepers...)
 }
 
 // openSigners opens each orchestrator's signer: the top-level one (already

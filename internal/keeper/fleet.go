@@ -13,11 +13,9 @@ import (
 	"github.com/lpops/lpops/internal/livepeer"
 )
 
-// FleetResult is one orchestrator's snapshot, or why it could not be read.
-type FleetResult struct {
-	Snapshot *livepeer.Snapshot
-	Err      error
-}
+// FleetResult is one orchestrator's snapshot, or why it could not be read
+// (livepeer's, so that *livepeer.FleetReader is a FleetReader).
+type FleetResult = livepeer.FleetResult
 
 // FleetReader reads every orchestrator's snapshot at one block. Snapshots
 // returns one result per orchestrator, in the order of the orchestrators
