@@ -17,6 +17,7 @@ import (
 	"github.com/ethereum/go-ethereum/ethclient"
 	"github.com/ethereum/go-ethereum/rpc"
 
+	"github.com/lpops/lpops/internal/chain"
 	"github.com/lpops/lpops/internal/devnet"
 	"github.com/lpops/lpops/internal/livepeer"
 	"github.com/lpops/lpops/internal/rpcproxy"
@@ -344,6 +345,13 @@ func TestFleetSnapshotsMatchReader(t *testing.T) {
 				many := padded(f.orchs, 23)
 				sameAsReader(t, ctx, cc.caller, addrs, many, accounts, livepeer.FleetOptions{MaxMulticall: 7, MaxBatch: 4})
 				sameAsReader(t, ctx, cc.caller, addrs, many, accounts, livepeer.FleetOptions{NoMulticall: true, MaxBatch: 5})
+				// Through lpops' endpoint pool, which adds its head read to every batch.
+				pool, err := chain.Dial(ctx, []chain.EndpointConfig{{Name: ch.name, URL: fc.url}}, chain.Options{ChainID: fc.dep.ChainID().Uint64()})
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer pool.Close()
+				sameAsReader(t, ctx, pool, addrs, many, accounts, livepeer.FleetOptions{MaxMulticall: 7, MaxBatch: 4})
 
 				fc.release()
 				if _, err := fc.dep.SetLIP118Enabled(ctx, fc.owner, false); err != nil {
