@@ -295,7 +295,8 @@ func (f *FleetReader) readAt(ctx context.Context, mc bool, block any, head uint6
 // send sends b in requests of at most MaxBatch calls, one after another.
 func (f *FleetReader) send(ctx context.Context, b []rpc.BatchElem) error {
 	for lo := 0; lo < len(b); lo += f.opts.MaxBatch {
-		if err := f.c.BatchCall(ctx, b[lo:min(lo+f.opts.MaxBatch, len(b))]); err != nil {
+		hi := min(lo+f.opts.MaxBatch, len(b))
+		if err := f.c.BatchCall(ctx, b[lo:hi:hi]); err != nil { // a Caller that appends cannot overwrite the next request
 			return err
 		}
 	}

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/big"
-	"strings"
 	"testing"
 	"time"
 
@@ -18,6 +17,7 @@ import (
 	"github.com/ethereum/go-ethereum/ethclient"
 	"github.com/ethereum/go-ethereum/rpc"
 
+	"github.com/lpops/lpops/internal/chain"
 	"github.com/lpops/lpops/internal/devnet"
 	"github.com/lpops/lpops/internal/livepeer"
 	"github.com/lpops/lpops/internal/rpcproxy"
@@ -345,6 +345,13 @@ func TestFleetSnapshotsMatchReader(t *testing.T) {
 				many := padded(f.orchs, 23)
 				sameAsReader(t, ctx, cc.caller, addrs, many, accounts, livepeer.FleetOptions{MaxMulticall: 7, MaxBatch: 4})
 				sameAsReader(t, ctx, cc.caller, addrs, many, accounts, livepeer.FleetOptions{NoMulticall: true, MaxBatch: 5})
+				// Through lpops' endpoint pool, which adds its head read to every batch.
+				pool, err := chain.Dial(ctx, []chain.EndpointConfig{{Name: ch.name, URL: fc.url}}, chain.Options{ChainID: fc.dep.ChainID().Uint64()})
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer pool.Close()
+				sameAsReader(t, ctx, pool, addrs, many, accounts, livepeer.FleetOptions{MaxMulticall: 7, MaxBatch: 4})
 
 				fc.release()
 				if _, err := fc.dep.SetLIP118Enabled(ctx, fc.owner, false); err != nil {
@@ -368,49 +375,60 @@ func TestFleetSnapshotsMatchReader(t *testing.T) {
 func TestFleetRequestsDoNotGrowWithFleet(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
-	for _, withMC := range []bool{true, false} {
-		t.Run(fmt.Sprintf("Multicall3=%v", withMC), func(t *testing.T) {
-			fc := devnetFleetChain(t, ctx, withMC)
-			cc := newCounted(t, fc.url)
-			addrs, err := livepeer.Resolve(ctx, cc.caller, fc.dep.Controller)
+	for _, ch := range []struct {
+		name  string
+		start func(*testing.T, context.Context, bool) *fleetChain
+	}{{"Devnet", devnetFleetChain}, {"Anvil", anvilFleetChain}} {
+		for _, withMC := range []bool{true, false} {
+			t.Run(fmt.Sprintf("%s/Multicall3=%v", ch.name, withMC), func(t *testing.T) {
+				countRequests(t, ctx, ch.start(t, ctx, withMC), withMC)
+			})
+		}
+	}
+}
+
+// countRequests reads fleets of 1, 10 and 100 orchestrators on fc, twice
+// each, and checks the requests each tick costs.
+func countRequests(t *testing.T, ctx context.Context, fc *fleetChain, withMC bool) {
+	t.Helper()
+	cc := newCounted(t, fc.url)
+	addrs, err := livepeer.Resolve(ctx, cc.caller, fc.dep.Controller)
+	if err != nil {
+		t.Fatal(err)
+	}
+	signer := common.HexToAddress("0x1c1c9817f4b8f07efb298a17102531cdd09cef68")
+	requests := map[int]int{}
+	for _, n := range []int{1, 10, 100} {
+		fr := livepeer.NewFleetReader(cc.caller, addrs, padded(nil, n), []common.Address{signer}, nil, livepeer.FleetOptions{})
+		for tick := 0; tick < 2; tick++ { // the first tick also asks for Multicall3's code
+			before := cc.proxy.Counts()
+			res, err := fr.Snapshots(ctx)
 			if err != nil {
 				t.Fatal(err)
 			}
-			signer := common.HexToAddress("0x1c1c9817f4b8f07efb298a17102531cdd09cef68")
-			requests := map[int]int{}
-			for _, n := range []int{1, 10, 100} {
-				fr := livepeer.NewFleetReader(cc.caller, addrs, padded(nil, n), []common.Address{signer}, nil, livepeer.FleetOptions{})
-				for tick := 0; tick < 2; tick++ { // the first tick also asks for Multicall3's code
-					before := cc.proxy.Counts()
-					res, err := fr.Snapshots(ctx)
-					if err != nil {
-						t.Fatal(err)
-					}
-					for _, r := range res {
-						if r.Err != nil {
-							t.Fatal(r.Err)
-						}
-					}
-					http, calls, methods := cc.since(before)
-					inner := 6 + 6*n + 1
-					want := 1 + (inner+47)/48
-					if withMC {
-						want = 2
-					}
-					if http != want {
-						t.Fatalf("N=%d tick %d: %d HTTP requests (%d calls: %v), want %d", n, tick, http, calls, methods, want)
-					}
-					if _, ok := fr.Multicall3(); ok != withMC {
-						t.Fatalf("N=%d: reader uses Multicall3 %v, deployed %v", n, ok, withMC)
-					}
-					requests[n] = http
-					t.Logf("N=%d tick %d: %d HTTP requests, %d JSON-RPC calls", n, tick, http, calls)
+			for _, r := range res {
+				if r.Err != nil {
+					t.Fatal(r.Err)
 				}
 			}
-			if withMC && requests[100] != requests[1] {
-				t.Fatalf("requests per tick: %v; with Multicall3 100 orchestrators must cost what 1 does", requests)
+			http, calls, methods := cc.since(before)
+			inner := 6 + 6*n + 1
+			want := 1 + (inner+47)/48
+			if withMC {
+				want = 2
 			}
-		})
+			if http != want {
+				t.Fatalf("N=%d tick %d: %d HTTP requests (%d calls: %v), want %d", n, tick, http, calls, methods, want)
+			}
+			if _, ok := fr.Multicall3(); ok != withMC {
+				t.Fatalf("N=%d: reader uses Multicall3 %v, deployed %v", n, ok, withMC)
+			}
+			requests[n] = http
+			t.Logf("N=%d tick %d: %d HTTP requests, %d JSON-RPC calls", n, tick, http, calls)
+		}
+	}
+	if withMC && requests[100] != requests[1] {
+		t.Fatalf("requests per tick: %v; with Multicall3 100 orchestrators must cost what 1 does", requests)
 	}
 }
 
@@ -533,32 +551,56 @@ func mustDial(t *testing.T, url string) *rpc.Client {
 	return c
 }
 
-// A chain without Multicall3 at the address given is read with plain
-// calls, and the reader says so.
+// A chain without Multicall3 (at its canonical address, or at the address
+// the options name) is read with plain calls, and the reader says so.
 func TestFleetWithoutMulticall3FallsBack(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	defer cancel()
-	fc := anvilFleetChain(t, ctx, true)
-	cc := newCounted(t, fc.url)
-	addrs, err := livepeer.Resolve(ctx, cc.caller, fc.dep.Controller)
-	if err != nil {
-		t.Fatal(err)
-	}
 	elsewhere := common.HexToAddress("0x000000000000000000000000000000000000ca11")
-	fr := livepeer.NewFleetReader(cc.caller, addrs, padded(nil, 4), nil, nil, livepeer.FleetOptions{Multicall3: elsewhere})
-	before := cc.proxy.Counts()
-	if _, err := fr.Snapshots(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if at, ok := fr.Multicall3(); ok || at != elsewhere {
-		t.Fatalf("Multicall3() = %s, %v; want %s, not used", at, ok, elsewhere)
-	}
-	_, _, methods := cc.since(before)
-	if methods["eth_getCode"] != 1 || methods["eth_call getTranscoder"] != 4 {
-		t.Fatalf("calls %v: want Multicall3's code asked once, then plain calls", methods)
-	}
-	if !strings.Contains(fmt.Sprint(methods), "eth_getBalance") {
-		t.Fatalf("calls %v: want the balances read with eth_getBalance", methods)
+	for _, tt := range []struct {
+		name      string
+		installed bool
+		at        common.Address
+	}{
+		{"AnvilWithoutMulticall3", false, livepeer.Multicall3Address},
+		{"MulticallElsewhere", true, elsewhere},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			fc := anvilFleetChain(t, ctx, tt.installed)
+			cc := newCounted(t, fc.url)
+			addrs, err := livepeer.Resolve(ctx, cc.caller, fc.dep.Controller)
+			if err != nil {
+				t.Fatal(err)
+			}
+			opts := livepeer.FleetOptions{}
+			if tt.at != livepeer.Multicall3Address {
+				opts.Multicall3 = tt.at
+			}
+			fr := livepeer.NewFleetReader(cc.caller, addrs, padded(nil, 4), nil, nil, opts)
+			for tick := 0; tick < 2; tick++ {
+				before := cc.proxy.Counts()
+				res, err := fr.Snapshots(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, r := range res {
+					if r.Err != nil {
+						t.Fatal(r.Err)
+					}
+				}
+				if at, ok := fr.Multicall3(); ok || at != tt.at {
+					t.Fatalf("Multicall3() = %s, %v; want %s, not used", at, ok, tt.at)
+				}
+				_, _, methods := cc.since(before)
+				wantCode := 0
+				if tick == 0 {
+					wantCode = 1
+				}
+				if methods["eth_getCode"] != wantCode || methods["eth_call getTranscoder"] != 4 || methods["eth_getBalance"] != 4 || methods["eth_call aggregate3"] != 0 {
+					t.Fatalf("tick %d: calls %v; want Multicall3's code asked on the first tick only, then plain calls", tick, methods)
+				}
+			}
+		})
 	}
 }
 

@@ -24,6 +24,10 @@
 // hand, the Send* variants return the signed transaction without waiting and Wait
 // collects the receipt later.
 //
+// Multicall3 is the exception to deploying: Arbitrum One has it at one canonical address,
+// so a test chain gets it there (Multicall3Alloc in a genesis, InstallMulticall3 on anvil)
+// or not at all, to test readers with it and without it.
+//
 // The Solidity sources, the JSON artifacts in artifacts/ and the bindings in bindings/
 // are rebuilt with go generate (see generate.go); the artifacts are committed so that
 // building and testing need neither node nor solc.
