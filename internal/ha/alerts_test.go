@@ -1,0 +1,224 @@
+package ha
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/lpops/lpops/internal/alert"
+	"github.com/lpops/lpops/internal/notify"
+	"github.com/lpops/lpops/internal/store"
+	"github.com/lpops/lpops/internal/testenv"
+)
+
+// sink is a notification channel that records every attempt; while down it
+// refuses them, as a receiver answering 503 does.
+type sink struct {
+	name string
+	down *atomic.Bool
+
+	mu       sync.Mutex
+	attempts []string
+	got      []notify.Notification
+}
+
+func (s *sink) Name() string { return s.name }
+func (s *sink) Type() string { return "test" }
+
+func (s *sink) Notify(_ context.Context, n notify.Notification) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.attempts = append(s.attempts, n.ID)
+	if s.down.Load() {
+		return errors.New("503 Service Unavailable")
+	}
+	s.got = append(s.got, n)
+	return nil
+}
+
+// seen returns the attempts and the accepted notifications as
+// "status alertname".
+func (s *sink) seen() (int, []string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := []string{}
+	for _, n := range s.got {
+		out = append(out, n.Status+" "+n.Alertname)
+	}
+	return len(s.attempts), out
+}
+
+// clock is the engines' clock, moved past every backoff before a delivery.
+type clock struct{ t atomic.Int64 }
+
+func (c *clock) now() time.Time { return time.Unix(0, c.t.Load()) }
+func (c *clock) step()          { c.t.Add(int64(time.Minute)) }
+func newClock() *clock          { c := &clock{}; c.t.Store(time.Now().UnixNano()); return c }
+func (in *instance) alertStore() *Store {
+	return NewAlertStore(in.cli, "/lpops-test/", in.node.Fence, 3*time.Second)
+}
+
+// engine is an alert engine of instance in, sharing its state through etcd
+// (alert.Options.Shared), with HAQuorumLost local, as the daemon builds it.
+func engine(t *testing.T, in *instance, ch *sink, c *clock) *alert.Engine {
+	t.Helper()
+	st, err := store.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	e, err := alert.New(alert.Options{Store: st, Shared: in.alertStore(), Local: []string{AlertHAQuorumLost, AlertHALeaderMissing},
+		Notifiers: []notify.Notifier{ch}, Now: c.now, MaxBackoff: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+var stakeLow = alert.Observation{Name: "StakeLow", Labels: map[string]string{"orchestrator": "0x1c"}, Severity: alert.Warning,
+	Firing: true, Summary: "stake low"}
+
+func resolved(o alert.Observation) alert.Observation { o.Firing = false; return o }
+
+// TestAlertStoreFenced: the alert store's writes are the leader's: a
+// follower's are refused (ErrNotLeader), and so are a deposed leader's,
+// by etcd, even while it still believes it leads (ErrFenced); CheckLeader
+// says the same without writing.
+func TestAlertStoreFenced(t *testing.T) {
+	c := testenv.StartEtcd(t, testenv.EtcdOptions{})
+	a := start(t, c, "a")
+	waitLeader(t, a)
+	b := start(t, c, "b")
+	testenv.WaitFor(t, 10*time.Second, "b to see a lead", func() bool { return b.node.Status().Leader == "a" })
+	as, bs := a.alertStore(), b.alertStore()
+	key := store.Uint64Key(nil, 1)
+	if err := as.Put("alert.outbox.ops", key, map[string]string{"id": "n1"}); err != nil {
+		t.Fatalf("the leader's write: %v", err)
+	}
+	if err := as.CheckLeader(); err != nil {
+		t.Fatalf("the leader's CheckLeader: %v", err)
+	}
+	for what, err := range map[string]error{
+		"Put":         bs.Put("alert.outbox.ops", store.Uint64Key(nil, 2), map[string]string{"id": "n2"}),
+		"Delete":      bs.Delete("alert.outbox.ops", key),
+		"CheckLeader": bs.CheckLeader(),
+	} {
+		if !errors.Is(err, ErrNotLeader) {
+			t.Errorf("follower's %s: %v, want ErrNotLeader", what, err)
+		}
+	}
+	k, rev, _ := a.node.Fence()
+	stale := NewAlertStore(dial(t, c), "/lpops-test/", func() (string, int64, bool) { return k, rev, true }, 3*time.Second)
+	a.node.mu.Lock()
+	lease := a.node.lease
+	a.node.mu.Unlock()
+	if _, err := a.cli.Revoke(context.Background(), lease); err != nil {
+		t.Fatal(err)
+	}
+	for what, err := range map[string]error{
+		"Put":         stale.Put("alert.outbox.ops", store.Uint64Key(nil, 3), map[string]string{"id": "n3"}),
+		"Delete":      stale.Delete("alert.outbox.ops", key),
+		"CheckLeader": stale.CheckLeader(),
+	} {
+		if !errors.Is(err, ErrFenced) {
+			t.Errorf("deposed leader's %s (stale revision %d): %v, want ErrFenced", what, rev, err)
+		}
+	}
+	var v map[string]string
+	if err := bs.Get("alert.outbox.ops", key, &v); err != nil || v["id"] != "n1" {
+		t.Fatalf("entry after the refused delete = %v, %v; want n1 still queued", v, err)
+	}
+}
+
+// TestAlertTakeover: two instances observe the same alert; only the leader
+// queues and sends it. Its notification sits undelivered (the channel
+// answers 503) when the leader is deposed without knowing it (lease
+// revoked, its engine still believes it leads): it can neither queue a new
+// notification nor send the pending one. The new leader delivers the
+// pending one once, and the resolved notice once; the follower's local HA
+// alert goes out from the follower itself.
+func TestAlertTakeover(t *testing.T) {
+	c := testenv.StartEtcd(t, testenv.EtcdOptions{})
+	a := start(t, c, "a")
+	waitLeader(t, a)
+	b := start(t, c, "b")
+	testenv.WaitFor(t, 10*time.Second, "b to see a lead", func() bool { return b.node.Status().Leader == "a" })
+	var down atomic.Bool
+	down.Store(true)
+	clk := newClock()
+	sa, sb := &sink{name: "ops", down: &down}, &sink{name: "ops", down: &down}
+	ea, eb := engine(t, a, sa, clk), engine(t, b, sb, clk)
+	ea.Lead()
+	if !ea.Leading() || eb.Leading() {
+		t.Fatalf("leading: a %v, b %v; want a only", ea.Leading(), eb.Leading())
+	}
+	ctx := context.Background()
+	deliver := func() {
+		clk.step()
+		ea.Deliver(ctx)
+		eb.Deliver(ctx)
+	}
+
+	ea.Observe(stakeLow)
+	eb.Observe(stakeLow)
+	deliver()
+	deliver()
+	na, _ := sa.seen()
+	nb, _ := sb.seen()
+	if na < 2 || nb != 0 {
+		t.Fatalf("attempts: leader %d, follower %d; want the leader's (the channel is down), none from the follower", na, nb)
+	}
+	if d := eb.Doc(); len(d.Alerts) != 1 || !d.Alerts[0].Firing() {
+		t.Fatalf("follower's view %+v; want StakeLow firing", d.Alerts)
+	}
+	firingID := sa.attempts[0]
+
+	// a is deposed; its engine does not know (a frozen process).
+	a.node.mu.Lock()
+	lease := a.node.lease
+	a.node.mu.Unlock()
+	if _, err := a.cli.Revoke(ctx, lease); err != nil {
+		t.Fatal(err)
+	}
+	waitLeader(t, b)
+	eb.Lead()
+	other := alert.Observation{Name: "FeesUnredeemed", Severity: alert.Warning, Firing: true, Summary: "fees"}
+	ea.Observe(other) // refused by etcd: the deposed leader queues nothing
+	down.Store(false)
+	deliver()
+	if na2, got := sa.seen(); na2 != na || len(got) != 0 {
+		t.Fatalf("deposed leader sent: %d attempts (had %d), accepted %v; want nothing", na2, na, got)
+	}
+	if _, got := sb.seen(); fmt.Sprint(got) != "[firing StakeLow]" {
+		t.Fatalf("new leader delivered %v; want the pending firing StakeLow once", got)
+	}
+	if id := sb.got[0].ID; id != firingID {
+		t.Fatalf("new leader delivered id %s; want the one a queued, %s", id, firingID)
+	}
+	deliver()
+	if _, got := sb.seen(); len(got) != 1 {
+		t.Fatalf("after another pass: %v; want no repeat", got)
+	}
+
+	eb.Observe(resolved(stakeLow))
+	ea.Observe(resolved(stakeLow))
+	deliver()
+	if _, got := sb.seen(); fmt.Sprint(got) != "[firing StakeLow resolved StakeLow]" {
+		t.Fatalf("new leader delivered %v; want the resolved notice once after the firing one", got)
+	}
+
+	// HA alerts are every instance's own: the deposed a sends its own.
+	ea.Follow()
+	ea.Observe(alert.Observation{Name: AlertHAQuorumLost, Severity: alert.Critical, Firing: true, Summary: "quorum lost"})
+	deliver()
+	if _, got := sa.seen(); fmt.Sprint(got) != "[firing HAQuorumLost]" {
+		t.Fatalf("follower delivered %v; want its own HAQuorumLost only", got)
+	}
+	if _, got := sb.seen(); len(got) != 2 {
+		t.Fatalf("leader delivered %v; want its two StakeLow notices only", got)
+	}
+}
