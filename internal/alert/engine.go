@@ -698,18 +698,16 @@ func (e *Engine) updateGauges() {
 
 // loadSilences reads persisted silences, dropping expired ones, and adds
 // the static ones.
+// In HA mode the persisted ones live in the shared store and are read when
+// this instance takes over or refreshes its view (RefreshSilences), not
+// here: a cluster out of reach must not keep lpops from starting.
 func (e *Engine) loadSilences(static []Silence, now time.Time) error {
-	err := e.st.Scan(bucketSilence, nil, false, func(k, v []byte) bool {
-		s := new(Silence)
-		if err := json.Unmarshal(v, s); err != nil {
-			e.log.Error("skipping unreadable silence record", "id", string(k), "err", err)
-			return true
+	if e.shared == nil {
+		m, err := e.readSilences(e.st)
+		if err != nil {
+			return err
 		}
-		e.silences[s.ID] = s
-		return true
-	})
-	if err != nil {
-		return fmt.Errorf("load silences: %w", err)
+		maps.Copy(e.silences, m)
 	}
 	for _, s := range static {
 		s.ID, s.Static = staticSilenceID(s), true
@@ -724,14 +722,89 @@ func (e *Engine) loadSilences(static []Silence, now time.Time) error {
 	return nil
 }
 
-// pruneSilences deletes expired silences.
+// readSilences reads the silences persisted in st.
+func (e *Engine) readSilences(st Store) (map[string]*Silence, error) {
+	m := map[string]*Silence{}
+	err := st.Scan(bucketSilence, nil, false, func(k, v []byte) bool {
+		s := new(Silence)
+		if err := json.Unmarshal(v, s); err != nil {
+			e.log.Error("skipping unreadable silence record", "id", string(k), "err", err)
+			return true
+		}
+		s.Static = false
+		m[s.ID] = s
+		return true
+	})
+	if err != nil {
+		return nil, fmt.Errorf("load silences: %w", err)
+	}
+	return m, nil
+}
+
+// setSilences replaces the persisted silences in memory with m, keeping
+// the static ones. Called with e.mu held.
+func (e *Engine) setSilences(m map[string]*Silence) {
+	maps.DeleteFunc(e.silences, func(_ string, s *Silence) bool { return !s.Static })
+	for id, s := range m {
+		if e.silences[id] == nil {
+			e.silences[id] = s
+		}
+	}
+}
+
+// silenceStore is where silences added over the API are persisted: the
+// shared store in HA mode (the leader writes them), else Store.
+func (e *Engine) silenceStore() Store {
+	if e.shared != nil {
+		return e.shared
+	}
+	return e.st
+}
+
+// ErrFollower is returned by AddSilence and RemoveSilence on an HA
+// follower: silences are shared, and written by the leader.
+var ErrFollower = errors.New("this lpops instance follows: silences are shared by the instances and added or removed on the HA leader (its API; GET /api/v1/status names it in ha.leader)")
+
+// RefreshSilences gives an HA follower the leader's silences, read from
+// the shared store outside the engine's lock (a cluster out of reach does
+// not hold up the probes or the API). The leader's own are the truth; a
+// store that does not answer keeps the last view. Run calls it every
+// EvalInterval; without Options.Shared it does nothing.
+func (e *Engine) RefreshSilences() {
+	if e.shared == nil {
+		return
+	}
+	e.mu.Lock()
+	leader := e.leader
+	e.mu.Unlock()
+	if leader {
+		return
+	}
+	m, err := e.readSilences(e.shared)
+	if err != nil {
+		e.log.Debug("shared silences not refreshed", "err", err)
+		return
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.leader {
+		return
+	}
+	e.setSilences(m)
+	now := e.now()
+	e.pruneSilences(now)
+	e.reconcileAll(now)
+}
+
+// pruneSilences deletes expired silences (in HA mode, from memory only on
+// a follower: the leader deletes the shared record).
 func (e *Engine) pruneSilences(now time.Time) {
 	for id, s := range e.silences {
 		if s.Active(now) {
 			continue
 		}
-		if !s.Static {
-			if err := e.st.Delete(bucketSilence, []byte(id)); err != nil {
+		if !s.Static && (e.shared == nil || e.leader) {
+			if err := e.silenceStore().Delete(bucketSilence, []byte(id)); err != nil {
 				e.log.Error("delete expired silence", "id", id, "err", err)
 				continue
 			}
@@ -743,7 +816,8 @@ func (e *Engine) pruneSilences(now time.Time) {
 
 // AddSilence validates s, gives it an id and its creation time, persists
 // it and applies it at once. Until must be in the future; s.ID is ignored.
-// A *FieldError names what is wrong with s.
+// A *FieldError names what is wrong with s; an HA follower returns
+// ErrFollower (silences are shared, written by the leader).
 func (e *Engine) AddSilence(s Silence) (Silence, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -751,9 +825,12 @@ func (e *Engine) AddSilence(s Silence) (Silence, error) {
 	if err := s.validate(now); err != nil {
 		return Silence{}, err
 	}
+	if e.shared != nil && !e.leader {
+		return Silence{}, ErrFollower
+	}
 	s.ID, s.CreatedAt, s.Static = newSilenceID(), now, false
 	s.Matchers = slices.Clone(s.Matchers)
-	if err := e.st.Put(bucketSilence, []byte(s.ID), s); err != nil {
+	if err := e.silenceStore().Put(bucketSilence, []byte(s.ID), s); err != nil {
 		return Silence{}, fmt.Errorf("persist silence: %w", err)
 	}
 	e.silences[s.ID] = &s
@@ -763,18 +840,21 @@ func (e *Engine) AddSilence(s Silence) (Silence, error) {
 }
 
 // RemoveSilence deletes a silence; alerts it muted that still fire are
-// notified at once. It returns ErrSilenceNotFound or ErrStaticSilence.
+// notified at once. It returns ErrSilenceNotFound, ErrStaticSilence, or
+// ErrFollower on an HA follower.
 func (e *Engine) RemoveSilence(id string) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	s := e.silences[id]
 	switch {
+	case e.shared != nil && !e.leader: // its view may lag the leader's
+		return ErrFollower
 	case s == nil:
 		return ErrSilenceNotFound
 	case s.Static:
 		return ErrStaticSilence
 	}
-	if err := e.st.Delete(bucketSilence, []byte(id)); err != nil {
+	if err := e.silenceStore().Delete(bucketSilence, []byte(id)); err != nil {
 		return fmt.Errorf("delete silence: %w", err)
 	}
 	delete(e.silences, id)
@@ -868,6 +948,7 @@ func (e *Engine) Run(ctx context.Context) error {
 			wg.Wait()
 			return nil
 		case <-t.C:
+			e.RefreshSilences()
 			e.Evaluate()
 		}
 	}

@@ -79,6 +79,12 @@ func (e *Engine) takeOver(now time.Time) {
 		e.log.Error("taking over the notifications: cannot read the shared alert state; retrying at the next evaluation", "err", err)
 		return
 	}
+	silences, err := e.readSilences(e.shared)
+	if err != nil {
+		e.log.Error("taking over the notifications: cannot read the shared silences; retrying at the next evaluation", "err", err)
+		return
+	}
+	e.setSilences(silences)
 	kept := 0
 	for fp, a := range e.alerts {
 		if !e.isShared(a.Name) {

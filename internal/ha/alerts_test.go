@@ -222,3 +222,57 @@ func TestAlertTakeover(t *testing.T) {
 		t.Fatalf("leader delivered %v; want its two StakeLow notices only", got)
 	}
 }
+
+// TestSilencesShared: silences live in etcd with the alert state: the
+// leader adds one, a follower cannot (ErrFollower) but lists it, and a new
+// leader keeps honouring it.
+func TestSilencesShared(t *testing.T) {
+	c := testenv.StartEtcd(t, testenv.EtcdOptions{})
+	a := start(t, c, "a")
+	waitLeader(t, a)
+	b := start(t, c, "b")
+	testenv.WaitFor(t, 10*time.Second, "b to see a lead", func() bool { return b.node.Status().Leader == "a" })
+	var down atomic.Bool
+	clk := newClock()
+	sa, sb := &sink{name: "ops", down: &down}, &sink{name: "ops", down: &down}
+	ea, eb := engine(t, a, sa, clk), engine(t, b, sb, clk)
+	ea.Lead()
+	sil := alert.Silence{Matchers: []alert.Matcher{{Name: "alertname", Value: "StakeLow"}}, Until: clk.now().Add(time.Hour),
+		Comment: "maintenance"}
+	added, err := ea.AddSilence(sil)
+	if err != nil {
+		t.Fatalf("leader's AddSilence: %v", err)
+	}
+	if _, err := eb.AddSilence(sil); !errors.Is(err, alert.ErrFollower) {
+		t.Fatalf("follower's AddSilence: %v, want ErrFollower", err)
+	}
+	if err := eb.RemoveSilence(added.ID); !errors.Is(err, alert.ErrFollower) {
+		t.Fatalf("follower's RemoveSilence: %v, want ErrFollower", err)
+	}
+	eb.RefreshSilences()
+	if d := eb.Doc(); len(d.Silences) != 1 || d.Silences[0].ID != added.ID {
+		t.Fatalf("follower lists silences %+v; want the leader's %s", d.Silences, added.ID)
+	}
+
+	a.stop() // resigns
+	ea.Follow()
+	waitLeader(t, b)
+	eb.Lead()
+	eb.Observe(stakeLow)
+	clk.step()
+	eb.Deliver(context.Background())
+	if n, got := sb.seen(); n != 0 {
+		t.Fatalf("new leader sent %v (%d attempts) for a silenced alert; want nothing", got, n)
+	}
+	if d := eb.Doc(); len(d.Alerts) != 1 || d.Alerts[0].SilencedBy != added.ID {
+		t.Fatalf("new leader's alerts %+v; want StakeLow silenced by %s", d.Alerts, added.ID)
+	}
+	if err := eb.RemoveSilence(added.ID); err != nil {
+		t.Fatalf("new leader's RemoveSilence: %v", err)
+	}
+	clk.step()
+	eb.Deliver(context.Background())
+	if _, got := sb.seen(); fmt.Sprint(got) != "[firing StakeLow]" {
+		t.Fatalf("after the silence was removed: %v; want StakeLow notified", got)
+	}
+}
