@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -274,5 +275,70 @@ func TestSilencesShared(t *testing.T) {
 	eb.Deliver(context.Background())
 	if _, got := sb.seen(); fmt.Sprint(got) != "[firing StakeLow]" {
 		t.Fatalf("after the silence was removed: %v; want StakeLow notified", got)
+	}
+}
+
+// crashingStore is the leader's alert store that dies, as its process
+// would, right after the write that records an alert's state together with
+// the notification it owes (the intent), before the outbox holds it: every
+// write to an outbox fails from then on.
+type crashingStore struct {
+	*Store
+	dead atomic.Bool
+}
+
+func (s *crashingStore) Put(bucket string, key []byte, v any) error {
+	if s.dead.Load() && strings.HasPrefix(bucket, "alert.outbox.") {
+		return errors.New("killed")
+	}
+	return s.Store.Put(bucket, key, v)
+}
+
+// TestAlertIntentCompletedByNewLeader: the leader recorded an alert's state
+// with the notification it owes in etcd and died before queueing it; the
+// new leader finds the open intent, queues the notification and delivers
+// it once.
+func TestAlertIntentCompletedByNewLeader(t *testing.T) {
+	c := testenv.StartEtcd(t, testenv.EtcdOptions{})
+	a := start(t, c, "a")
+	waitLeader(t, a)
+	b := start(t, c, "b")
+	testenv.WaitFor(t, 10*time.Second, "b to see a lead", func() bool { return b.node.Status().Leader == "a" })
+	var down atomic.Bool
+	clk := newClock()
+	sa, sb := &sink{name: "ops", down: &down}, &sink{name: "ops", down: &down}
+	cs := &crashingStore{Store: a.alertStore()}
+	cs.dead.Store(true)
+	st, err := store.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	ea, err := alert.New(alert.Options{Store: st, Shared: cs, Local: []string{AlertHAQuorumLost}, Notifiers: []notify.Notifier{sa},
+		Now: clk.now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eb := engine(t, b, sb, clk)
+	ea.Lead()
+	ea.Observe(stakeLow)
+	clk.step()
+	ea.Deliver(context.Background())
+	if n, _ := sa.seen(); n != 0 {
+		t.Fatalf("the dying leader sent %d notifications; want none (its outbox write failed)", n)
+	}
+	a.stop()
+	waitLeader(t, b)
+	eb.Observe(stakeLow)
+	eb.Lead()
+	clk.step()
+	eb.Deliver(context.Background())
+	clk.step()
+	eb.Deliver(context.Background())
+	if _, got := sb.seen(); fmt.Sprint(got) != "[firing StakeLow]" {
+		t.Fatalf("new leader delivered %v; want the owed firing StakeLow once", got)
+	}
+	if d := eb.Doc(); len(d.Alerts) != 1 || d.Alerts[0].Sent != 1 {
+		t.Fatalf("new leader's alert %+v; want StakeLow with 1 notification", d.Alerts)
 	}
 }
