@@ -62,6 +62,11 @@ func (d *Daemon) dialHA(cfg *config.Config) error {
 	}
 	n := ha.NewNode(cli, ha.Options{Prefix: cfg.HA.KeyPrefix, Name: cfg.HA.InstanceName(), TTL: cfg.HA.LeaseTTL.Duration, Logger: d.log,
 		OnChange: func(leading bool) {
+			// A new leader acts at once: its keeper may sleep until the
+			// round's end as a follower.
+			if k := d.Keeper(); k != nil {
+				k.Wake()
+			}
 			// The leader alone sends the shared notifications; it reads
 			// what the previous leader left before it goes on.
 			if d.alerts != nil {
@@ -70,11 +75,6 @@ func (d *Daemon) dialHA(cfg *config.Config) error {
 				} else {
 					d.alerts.Follow()
 				}
-			}
-			// A new leader acts at once: its keeper may sleep until the
-			// round's end as a follower.
-			if k := d.Keeper(); k != nil {
-				k.Wake()
 			}
 		}})
 	timeout := cfg.Chain.RequestTimeout.Duration
