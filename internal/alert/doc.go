@@ -98,6 +98,27 @@
 // and counted (lpops_alert_notifications_total{result="dropped"}), so a
 // channel that is gone for good cannot fill the disk.
 //
+// # High availability
+//
+// With Options.Shared (HA mode), the state, outboxes, dead letters and
+// silences of every alert but the Local ones live in a SharedStore (etcd,
+// internal/ha) that only the leader may write, each write fenced by its
+// leadership. Every instance applies its own observations, so its API,
+// page and metrics show the alerts, but a follower neither persists nor
+// queues them, and its delivery loops send only its local outboxes. Lead
+// (called when the instance starts leading) loads the shared state and
+// outboxes as the previous leader left them, re-applies this instance's
+// newest observation of each alert, and queues what is then due; an open
+// intent read back is completed against the shared outboxes, as after a
+// restart. Before each send from a shared outbox the leader asks the store
+// whether it still leads (CheckLeader); the delete after the channel
+// accepted is a fenced write. The one notification that can go out twice
+// is the one sent when the leadership ended before its delete: the next
+// leader finds it queued and sends it again, same ID. Local alerts (the
+// HA alerts, which fire when nobody can lead) stay in Store and are sent
+// by each instance from its local outbox, leader or not; a channel sends
+// its local outbox first.
+//
 // # Dead-man's switch
 //
 // lpops cannot report its own death, so an external service (healthchecks.io

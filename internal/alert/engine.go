@@ -27,6 +27,17 @@ type Store interface {
 	Scan(bucket string, prefix []byte, reverse bool, fn func(key, val []byte) bool) error
 }
 
+// SharedStore keeps what the instances of lpops in HA mode share: the
+// alert state, outboxes and dead letters of every alert but the Local ones.
+// Any instance reads it; only the leader writes it: a write is refused once
+// its leadership ended, checked by the store itself (internal/ha fences
+// every write on the leader key's create revision). CheckLeader asks the
+// store whether a write made now would be accepted.
+type SharedStore interface {
+	Store
+	CheckLeader() error
+}
+
 var (
 	_ Store = (*store.Store)(nil)
 	_ Sink  = (*Engine)(nil)
@@ -76,7 +87,16 @@ var DefaultRepeatInterval = map[Severity]time.Duration{
 // Options configure an Engine. Zero values take the defaults.
 type Options struct {
 	// Store persists alert state, silences and outboxes. Required.
-	Store     Store
+	Store Store
+	// Shared, in HA mode, keeps the state, outboxes and dead letters of
+	// every alert not named in Local, shared by the instances: each
+	// evaluates its own observations, but only the leader (between Lead and
+	// Follow) writes them and sends their notifications. nil: everything
+	// lives in Store and this instance sends it.
+	Shared SharedStore
+	// Local names the alerts kept in Store and sent by this instance
+	// itself even with Shared: the HA alerts, raised when nobody can lead.
+	Local     []string
 	Notifiers []notify.Notifier
 	// Routes lists, by channel name, the severities a channel receives. A
 	// channel absent from Routes, or with an empty list, receives those its
@@ -141,6 +161,8 @@ type Engine struct {
 	evalInterval  time.Duration
 	dependentWait time.Duration
 	hb            heartbeat
+	shared        SharedStore
+	local         map[string]bool
 
 	// mu guards everything below and every channel's queue and delivery
 	// state. It is held across the store writes of one state change, so
@@ -150,6 +172,13 @@ type Engine struct {
 	silences map[string]*Silence
 	channels []*channel
 	byName   map[string]*channel
+	// leader: the shared state is loaded and this instance writes it and
+	// sends its outboxes; wantLead: it should (Lead was called), and
+	// Evaluate retries the load until it succeeds.
+	leader, wantLead bool
+	// lastObs is the newest observation of each shared alert, re-applied
+	// to the shared state when this instance takes over.
+	lastObs map[string]Observation
 }
 
 // entry is an alert as persisted in bucketState.
@@ -202,6 +231,12 @@ func New(o Options) (*Engine, error) {
 		alerts:        map[string]*entry{},
 		silences:      map[string]*Silence{},
 		byName:        map[string]*channel{},
+		shared:        o.Shared,
+		local:         map[string]bool{},
+		lastObs:       map[string]Observation{},
+	}
+	for _, n := range o.Local {
+		e.local[n] = true
 	}
 	if e.now == nil {
 		e.now = time.Now
@@ -234,7 +269,10 @@ func New(o Options) (*Engine, error) {
 		if e.byName[name] != nil {
 			return nil, fmt.Errorf("alert engine: two channels named %q", name)
 		}
-		ch := &channel{n: n, name: name, bucket: bucketOutbox + name, wake: make(chan struct{}, 1)}
+		ch := &channel{n: n, name: name, local: newQueue(o.Store, name, false), wake: make(chan struct{}, 1)}
+		if o.Shared != nil {
+			ch.shared = newQueue(o.Shared, name, true)
+		}
 		if sev := o.Routes[name]; len(sev) > 0 {
 			set := map[Severity]bool{}
 			for _, s := range sev {
@@ -254,7 +292,7 @@ func New(o Options) (*Engine, error) {
 	defer e.mu.Unlock()
 	now := e.now()
 	for _, ch := range e.channels {
-		if err := e.loadOutbox(ch); err != nil {
+		if err := e.loadQueue(ch, ch.local); err != nil {
 			return nil, err
 		}
 	}
@@ -262,16 +300,15 @@ func New(o Options) (*Engine, error) {
 		return nil, err
 	}
 	err := e.st.Scan(bucketState, nil, false, func(k, v []byte) bool {
-		a := new(entry)
-		err := json.Unmarshal(v, a)
-		if err == nil && (a.Fingerprint == "" || a.Name == "" || a.Status != StatusFiring && a.Status != StatusResolved) {
-			// Valid JSON but no alert (a torn write, an edit): kept, it
-			// would be notified as a blank message.
-			err = errors.New("no fingerprint, name or status")
-		}
+		a, err := decodeEntry(v)
 		if err != nil {
 			// One unreadable record must not keep lpops from starting.
 			e.log.Error("skipping unreadable alert record", "fingerprint", string(k), "err", err)
+			return true
+		}
+		if e.isShared(a.Name) {
+			// From before HA mode: the shared store holds this now.
+			e.log.Info("HA mode: ignoring the local state of a shared alert", "alert", a.Name, "fingerprint", a.Fingerprint)
 			return true
 		}
 		e.alerts[a.Fingerprint] = a
@@ -282,6 +319,18 @@ func New(o Options) (*Engine, error) {
 	}
 	e.reconcileAll(now)
 	return e, nil
+}
+
+// decodeEntry reads one alert record.
+func decodeEntry(v []byte) (*entry, error) {
+	a := new(entry)
+	err := json.Unmarshal(v, a)
+	if err == nil && (a.Fingerprint == "" || a.Name == "" || a.Status != StatusFiring && a.Status != StatusResolved) {
+		// Valid JSON but no alert (a torn write, an edit): kept, it
+		// would be notified as a blank message.
+		err = errors.New("no fingerprint, name or status")
+	}
+	return a, err
 }
 
 func maxTime(a, b time.Time) time.Time {
@@ -318,6 +367,9 @@ func (e *Engine) apply(o Observation, now time.Time) {
 		return
 	}
 	fp := Fingerprint(o.Name, o.Labels)
+	if e.isShared(o.Name) {
+		e.lastObs[fp] = o
+	}
 	a := e.alerts[fp]
 	if !o.Firing {
 		if a == nil {
@@ -367,6 +419,9 @@ func (e *Engine) Evaluate() {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	now := e.now()
+	if e.wantLead && !e.leader {
+		e.takeOver(now)
+	}
 	e.pruneSilences(now)
 	e.reconcileAll(now)
 	e.pruneResolved(now)
@@ -395,6 +450,17 @@ func (e *Engine) sortedAlerts() []*entry {
 // persists the state change together with the notification (the intent),
 // then queues it on every channel and clears the intent.
 func (e *Engine) reconcile(a *entry, now time.Time) {
+	if !e.writable(a) {
+		// An HA follower keeps its own view for the API, the page and the
+		// metrics; the leader notifies.
+		a.SilencedBy = e.silencedBy(&a.Alert, now)
+		inh := e.inhibitedBy(&a.Alert, now)
+		if a.InhibitedBy != "" && inh == "" {
+			a.UninhibitedAt = now
+		}
+		a.InhibitedBy = inh
+		return
+	}
 	if a.Pending != nil && !e.flushPending(a) {
 		return
 	}
@@ -534,6 +600,7 @@ func (e *Engine) inhibitedBy(a *Alert, now time.Time) string {
 // not hold it yet, then clears the intent. It reports whether it finished.
 func (e *Engine) flushPending(a *entry) bool {
 	p := a.Pending
+	shared := e.isShared(a.Name)
 	if p.done == nil {
 		// Read back after a restart: the crash may have come after some
 		// outboxes got it. No delivery has run since, so an outbox that
@@ -545,7 +612,7 @@ func (e *Engine) flushPending(a *entry) bool {
 				done[name] = true
 				continue
 			}
-			has, err := e.outboxHas(ch, p.Notification.ID)
+			has, err := e.outboxHas(ch.queue(shared), p.Notification.ID)
 			if err != nil {
 				e.log.Error("check outbox", "channel", name, "err", err)
 				return false
@@ -558,7 +625,8 @@ func (e *Engine) flushPending(a *entry) bool {
 		if p.done[name] {
 			continue
 		}
-		if err := e.enqueue(e.byName[name], p.Notification); err != nil {
+		ch := e.byName[name]
+		if err := e.enqueue(ch, ch.queue(shared), p.Notification); err != nil {
 			e.log.Error("queue notification; retrying at the next evaluation", "channel", name, "id", p.Notification.ID, "err", err)
 			return false
 		}
@@ -576,21 +644,43 @@ func (e *Engine) flushPending(a *entry) bool {
 }
 
 func (e *Engine) put(a *entry) error {
-	return e.st.Put(bucketState, []byte(a.Fingerprint), a)
+	return e.stateStore(a.Name).Put(bucketState, []byte(a.Fingerprint), a)
 }
+
+// isShared reports whether the alert named name lives in the shared store
+// (HA mode, not a Local alert).
+func (e *Engine) isShared(name string) bool { return e.shared != nil && !e.local[name] }
+
+// stateStore is where the alert named name is persisted.
+func (e *Engine) stateStore(name string) Store {
+	if e.isShared(name) {
+		return e.shared
+	}
+	return e.st
+}
+
+// writable reports whether this instance persists and notifies a: a local
+// alert always, a shared one while it leads.
+func (e *Engine) writable(a *entry) bool { return !e.isShared(a.Name) || e.leader }
 
 // pruneResolved forgets alerts resolved longer ago than the retention whose
 // notices are settled.
 func (e *Engine) pruneResolved(now time.Time) {
 	for fp, a := range e.alerts {
-		if a.Firing() || a.Pending != nil || (a.Sent > 0 && !a.ResolvedSent) || now.Before(a.EndsAt.Add(e.retention)) {
+		if a.Firing() || (e.writable(a) && (a.Pending != nil || (a.Sent > 0 && !a.ResolvedSent))) || now.Before(a.EndsAt.Add(e.retention)) {
 			continue
 		}
-		if err := e.st.Delete(bucketState, []byte(fp)); err != nil {
+		if !e.writable(a) {
+			delete(e.alerts, fp) // the leader deletes the shared record
+			delete(e.lastObs, fp)
+			continue
+		}
+		if err := e.stateStore(a.Name).Delete(bucketState, []byte(fp)); err != nil {
 			e.log.Error("delete resolved alert", "alert", a.Name, "err", err)
 			continue
 		}
 		delete(e.alerts, fp)
+		delete(e.lastObs, fp)
 	}
 }
 
@@ -608,18 +698,16 @@ func (e *Engine) updateGauges() {
 
 // loadSilences reads persisted silences, dropping expired ones, and adds
 // the static ones.
+// In HA mode the persisted ones live in the shared store and are read when
+// this instance takes over or refreshes its view (RefreshSilences), not
+// here: a cluster out of reach must not keep lpops from starting.
 func (e *Engine) loadSilences(static []Silence, now time.Time) error {
-	err := e.st.Scan(bucketSilence, nil, false, func(k, v []byte) bool {
-		s := new(Silence)
-		if err := json.Unmarshal(v, s); err != nil {
-			e.log.Error("skipping unreadable silence record", "id", string(k), "err", err)
-			return true
+	if e.shared == nil {
+		m, err := e.readSilences(e.st)
+		if err != nil {
+			return err
 		}
-		e.silences[s.ID] = s
-		return true
-	})
-	if err != nil {
-		return fmt.Errorf("load silences: %w", err)
+		maps.Copy(e.silences, m)
 	}
 	for _, s := range static {
 		s.ID, s.Static = staticSilenceID(s), true
@@ -634,14 +722,89 @@ func (e *Engine) loadSilences(static []Silence, now time.Time) error {
 	return nil
 }
 
-// pruneSilences deletes expired silences.
+// readSilences reads the silences persisted in st.
+func (e *Engine) readSilences(st Store) (map[string]*Silence, error) {
+	m := map[string]*Silence{}
+	err := st.Scan(bucketSilence, nil, false, func(k, v []byte) bool {
+		s := new(Silence)
+		if err := json.Unmarshal(v, s); err != nil {
+			e.log.Error("skipping unreadable silence record", "id", string(k), "err", err)
+			return true
+		}
+		s.Static = false
+		m[s.ID] = s
+		return true
+	})
+	if err != nil {
+		return nil, fmt.Errorf("load silences: %w", err)
+	}
+	return m, nil
+}
+
+// setSilences replaces the persisted silences in memory with m, keeping
+// the static ones. Called with e.mu held.
+func (e *Engine) setSilences(m map[string]*Silence) {
+	maps.DeleteFunc(e.silences, func(_ string, s *Silence) bool { return !s.Static })
+	for id, s := range m {
+		if e.silences[id] == nil {
+			e.silences[id] = s
+		}
+	}
+}
+
+// silenceStore is where silences added over the API are persisted: the
+// shared store in HA mode (the leader writes them), else Store.
+func (e *Engine) silenceStore() Store {
+	if e.shared != nil {
+		return e.shared
+	}
+	return e.st
+}
+
+// ErrFollower is returned by AddSilence and RemoveSilence on an HA
+// follower: silences are shared, and written by the leader.
+var ErrFollower = errors.New("this lpops instance follows: silences are shared by the instances and added or removed on the HA leader (its API; GET /api/v1/status names it in ha.leader)")
+
+// RefreshSilences gives an HA follower the leader's silences, read from
+// the shared store outside the engine's lock (a cluster out of reach does
+// not hold up the probes or the API). The leader's own are the truth; a
+// store that does not answer keeps the last view. Run calls it every
+// EvalInterval; without Options.Shared it does nothing.
+func (e *Engine) RefreshSilences() {
+	if e.shared == nil {
+		return
+	}
+	e.mu.Lock()
+	leader := e.leader
+	e.mu.Unlock()
+	if leader {
+		return
+	}
+	m, err := e.readSilences(e.shared)
+	if err != nil {
+		e.log.Debug("shared silences not refreshed", "err", err)
+		return
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.leader {
+		return
+	}
+	e.setSilences(m)
+	now := e.now()
+	e.pruneSilences(now)
+	e.reconcileAll(now)
+}
+
+// pruneSilences deletes expired silences (in HA mode, from memory only on
+// a follower: the leader deletes the shared record).
 func (e *Engine) pruneSilences(now time.Time) {
 	for id, s := range e.silences {
 		if s.Active(now) {
 			continue
 		}
-		if !s.Static {
-			if err := e.st.Delete(bucketSilence, []byte(id)); err != nil {
+		if !s.Static && (e.shared == nil || e.leader) {
+			if err := e.silenceStore().Delete(bucketSilence, []byte(id)); err != nil {
 				e.log.Error("delete expired silence", "id", id, "err", err)
 				continue
 			}
@@ -653,7 +816,8 @@ func (e *Engine) pruneSilences(now time.Time) {
 
 // AddSilence validates s, gives it an id and its creation time, persists
 // it and applies it at once. Until must be in the future; s.ID is ignored.
-// A *FieldError names what is wrong with s.
+// A *FieldError names what is wrong with s; an HA follower returns
+// ErrFollower (silences are shared, written by the leader).
 func (e *Engine) AddSilence(s Silence) (Silence, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -661,9 +825,12 @@ func (e *Engine) AddSilence(s Silence) (Silence, error) {
 	if err := s.validate(now); err != nil {
 		return Silence{}, err
 	}
+	if e.shared != nil && !e.leader {
+		return Silence{}, ErrFollower
+	}
 	s.ID, s.CreatedAt, s.Static = newSilenceID(), now, false
 	s.Matchers = slices.Clone(s.Matchers)
-	if err := e.st.Put(bucketSilence, []byte(s.ID), s); err != nil {
+	if err := e.silenceStore().Put(bucketSilence, []byte(s.ID), s); err != nil {
 		return Silence{}, fmt.Errorf("persist silence: %w", err)
 	}
 	e.silences[s.ID] = &s
@@ -673,18 +840,21 @@ func (e *Engine) AddSilence(s Silence) (Silence, error) {
 }
 
 // RemoveSilence deletes a silence; alerts it muted that still fire are
-// notified at once. It returns ErrSilenceNotFound or ErrStaticSilence.
+// notified at once. It returns ErrSilenceNotFound, ErrStaticSilence, or
+// ErrFollower on an HA follower.
 func (e *Engine) RemoveSilence(id string) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	s := e.silences[id]
 	switch {
+	case e.shared != nil && !e.leader: // its view may lag the leader's
+		return ErrFollower
 	case s == nil:
 		return ErrSilenceNotFound
 	case s.Static:
 		return ErrStaticSilence
 	}
-	if err := e.st.Delete(bucketSilence, []byte(id)); err != nil {
+	if err := e.silenceStore().Delete(bucketSilence, []byte(id)); err != nil {
 		return fmt.Errorf("delete silence: %w", err)
 	}
 	delete(e.silences, id)
@@ -778,6 +948,7 @@ func (e *Engine) Run(ctx context.Context) error {
 			wg.Wait()
 			return nil
 		case <-t.C:
+			e.RefreshSilences()
 			e.Evaluate()
 		}
 	}

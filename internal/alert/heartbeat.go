@@ -101,7 +101,7 @@ func (e *Engine) unhealthy(now time.Time) string {
 		}
 	}
 	for _, ch := range e.channels {
-		if ch.pending > 0 && !ch.failingSince.IsZero() && now.Sub(ch.failingSince) >= e.hb.interval {
+		if ch.pending() > 0 && !ch.failingSince.IsZero() && now.Sub(ch.failingSince) >= e.hb.interval {
 			return fmt.Sprintf("channel %s failing since %s: %s", ch.name, ch.failingSince.UTC().Format(time.RFC3339), ch.lastErr)
 		}
 	}

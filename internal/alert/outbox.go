@@ -16,36 +16,92 @@ import (
 	"github.com/lpops/lpops/internal/store"
 )
 
-// channel is one notifier with its outbox and delivery state. Fields below
-// sendMu are guarded by Engine.mu.
+// channel is one notifier with its outboxes and delivery state. Fields
+// below sendMu are guarded by Engine.mu.
 type channel struct {
 	n        notify.Notifier
 	name     string
-	bucket   string
 	receives func(Severity) bool // nil: every severity
 	wake     chan struct{}
 	// sendMu makes one delivery pass at a time per channel (Run's loop and
 	// Deliver may both call it).
 	sendMu sync.Mutex
 
-	pending      int
-	nextID       uint64
+	// local is the outbox in Options.Store; shared, in HA mode only, the
+	// one in Options.Shared that the leader alone sends (see Engine.Lead).
+	local, shared *queue
+
 	failures     int
 	nextAttempt  time.Time
 	failingSince time.Time
 	lastErr      string
 	lastSent     time.Time
-	// rejectID is the outbox entry the channel has rejected for good
-	// rejections times (consecutive answers of that kind for that entry).
-	rejectID    uint64
-	rejections  int
-	deadLetters int
+	// rejectQ and rejectID are the outbox entry the channel has rejected
+	// for good rejections times (consecutive answers of that kind for that
+	// entry).
+	rejectQ    *queue
+	rejectID   uint64
+	rejections int
 	// deadSinceAccept: an entry was dead-lettered and the channel has
 	// accepted nothing since. A second entry rejected for good then says the
 	// channel rejects everything (a revoked webhook, a wrong token or chat):
 	// its configuration is broken, not the notification, so the entry stays
 	// queued, retried with backoff, for when the configuration is fixed.
 	deadSinceAccept bool
+	// unackedQ and unackedID are an entry the channel accepted that could
+	// not be deleted from its outbox (the store failed): the next pass
+	// deletes it without sending it again.
+	unackedQ  *queue
+	unackedID uint64
+}
+
+// queue is one outbox of a channel and its dead letters, in one store.
+type queue struct {
+	st     Store
+	shared bool
+	bucket string // the outbox
+	dead   string // the dead letters
+
+	pending     int
+	nextID      uint64
+	deadLetters int
+}
+
+func newQueue(st Store, name string, shared bool) *queue {
+	return &queue{st: st, shared: shared, bucket: bucketOutbox + name, dead: bucketDeadLetter + name}
+}
+
+// queue returns the outbox of an alert kept in the shared store (shared)
+// or the local one.
+func (ch *channel) queue(shared bool) *queue {
+	if shared {
+		return ch.shared
+	}
+	return ch.local
+}
+
+// queues lists the channel's outboxes, the local one first.
+func (ch *channel) queues() []*queue {
+	if ch.shared == nil {
+		return []*queue{ch.local}
+	}
+	return []*queue{ch.local, ch.shared}
+}
+
+func (ch *channel) pending() int {
+	n := 0
+	for _, q := range ch.queues() {
+		n += q.pending
+	}
+	return n
+}
+
+func (ch *channel) deadLetters() int {
+	n := 0
+	for _, q := range ch.queues() {
+		n += q.deadLetters
+	}
+	return n
 }
 
 // DeadLetter is a notification a channel rejected for good
@@ -76,7 +132,7 @@ type outboxEntry struct {
 }
 
 func (ch *channel) status() ChannelStatus {
-	s := ChannelStatus{Name: ch.name, Type: ch.n.Type(), Pending: ch.pending, DeadLetters: ch.deadLetters,
+	s := ChannelStatus{Name: ch.name, Type: ch.n.Type(), Pending: ch.pending(), DeadLetters: ch.deadLetters(),
 		FailingSince: ch.failingSince, LastError: ch.lastErr, LastSent: ch.lastSent}
 	if ch.failures > 0 {
 		s.NextAttempt = ch.nextAttempt
@@ -84,11 +140,17 @@ func (ch *channel) status() ChannelStatus {
 	return s
 }
 
-// loadOutbox counts a channel's queued entries and continues its ids.
-func (e *Engine) loadOutbox(ch *channel) error {
+func (e *Engine) setPending(ch *channel) {
+	e.m.pending.WithLabelValues(ch.name).Set(float64(ch.pending()))
+}
+
+// loadQueue counts an outbox's queued entries and dead letters and
+// continues its ids.
+func (e *Engine) loadQueue(ch *channel, q *queue) error {
 	var last uint64
-	err := e.st.Scan(ch.bucket, nil, false, func(k, _ []byte) bool {
-		ch.pending++
+	pending, dead := 0, 0
+	err := q.st.Scan(q.bucket, nil, false, func(k, _ []byte) bool {
+		pending++
 		if len(k) == 8 {
 			last = binary.BigEndian.Uint64(k)
 		}
@@ -97,8 +159,8 @@ func (e *Engine) loadOutbox(ch *channel) error {
 	if err != nil {
 		return fmt.Errorf("load outbox %s: %w", ch.name, err)
 	}
-	err = e.st.Scan(ch.deadBucket(), nil, false, func(k, _ []byte) bool {
-		ch.deadLetters++
+	err = q.st.Scan(q.dead, nil, false, func(k, _ []byte) bool {
+		dead++
 		if len(k) == 8 {
 			last = max(last, binary.BigEndian.Uint64(k))
 		}
@@ -107,27 +169,27 @@ func (e *Engine) loadOutbox(ch *channel) error {
 	if err != nil {
 		return fmt.Errorf("load dead letters %s: %w", ch.name, err)
 	}
-	ch.nextID = last + 1
-	e.m.pending.WithLabelValues(ch.name).Set(float64(ch.pending))
+	q.pending, q.deadLetters, q.nextID = pending, dead, last+1
+	e.setPending(ch)
 	return nil
 }
 
-// enqueue appends n to ch's outbox, dropping the oldest entries beyond
-// the cap. Called with e.mu held.
-func (e *Engine) enqueue(ch *channel, n notify.Notification) error {
-	ent := outboxEntry{ID: ch.nextID, QueuedAt: e.now(), Notification: n}
-	if err := e.st.Put(ch.bucket, store.Uint64Key(nil, ent.ID), ent); err != nil {
+// enqueue appends n to the outbox q of ch, dropping the oldest entries
+// beyond the cap. Called with e.mu held.
+func (e *Engine) enqueue(ch *channel, q *queue, n notify.Notification) error {
+	ent := outboxEntry{ID: q.nextID, QueuedAt: e.now(), Notification: n}
+	if err := q.st.Put(q.bucket, store.Uint64Key(nil, ent.ID), ent); err != nil {
 		return fmt.Errorf("queue for %s: %w", ch.name, err)
 	}
-	ch.nextID++
-	ch.pending++
+	q.nextID++
+	q.pending++
 	e.m.notifications.WithLabelValues(ch.name, n.Status, resultQueued).Inc()
-	for ch.pending > e.maxPending {
-		if !e.dropOldest(ch) {
+	for q.pending > e.maxPending {
+		if !e.dropOldest(ch, q) {
 			break
 		}
 	}
-	e.m.pending.WithLabelValues(ch.name).Set(float64(ch.pending))
+	e.setPending(ch)
 	select {
 	case ch.wake <- struct{}{}:
 	default:
@@ -135,11 +197,11 @@ func (e *Engine) enqueue(ch *channel, n notify.Notification) error {
 	return nil
 }
 
-// dropOldest deletes the head of ch's outbox and reports whether it did.
-func (e *Engine) dropOldest(ch *channel) bool {
-	ent, ok, err := e.peek(ch)
+// dropOldest deletes the head of the outbox q and reports whether it did.
+func (e *Engine) dropOldest(ch *channel, q *queue) bool {
+	ent, ok, err := e.peek(ch, q)
 	if err == nil && ok {
-		err = e.st.Delete(ch.bucket, store.Uint64Key(nil, ent.ID))
+		err = q.st.Delete(q.bucket, store.Uint64Key(nil, ent.ID))
 	}
 	if err != nil || !ok {
 		if err != nil {
@@ -147,21 +209,21 @@ func (e *Engine) dropOldest(ch *channel) bool {
 		}
 		return false
 	}
-	ch.pending--
+	q.pending--
 	e.m.notifications.WithLabelValues(ch.name, ent.Notification.Status, resultDropped).Inc()
 	e.log.Warn("outbox full: dropped the oldest notification", "channel", ch.name, "max_pending", e.maxPending,
 		"id", ent.Notification.ID, "alert", ent.Notification.Alertname, "queued_at", ent.QueuedAt)
 	return true
 }
 
-// peek returns the head of ch's outbox, deleting unreadable entries that
+// peek returns the head of the outbox q, deleting unreadable entries that
 // would otherwise block it forever. Called with e.mu held.
-func (e *Engine) peek(ch *channel) (outboxEntry, bool, error) {
+func (e *Engine) peek(ch *channel, q *queue) (outboxEntry, bool, error) {
 	for {
 		var ent outboxEntry
 		var key []byte
 		var bad error
-		err := e.st.Scan(ch.bucket, nil, false, func(k, v []byte) bool {
+		err := q.st.Scan(q.bucket, nil, false, func(k, v []byte) bool {
 			key = append([]byte(nil), k...)
 			bad = json.Unmarshal(v, &ent)
 			return false
@@ -188,18 +250,18 @@ func (e *Engine) peek(ch *channel) (outboxEntry, bool, error) {
 			return ent, true, nil
 		}
 		e.log.Error("deleting unreadable outbox entry", "channel", ch.name, "key", fmt.Sprintf("%x", key), "err", bad)
-		if err := e.st.Delete(ch.bucket, key); err != nil {
+		if err := q.st.Delete(q.bucket, key); err != nil {
 			return outboxEntry{}, false, err
 		}
-		ch.pending--
-		e.m.pending.WithLabelValues(ch.name).Set(float64(ch.pending))
+		q.pending--
+		e.setPending(ch)
 	}
 }
 
-// outboxHas reports whether ch's outbox holds the notification id.
-func (e *Engine) outboxHas(ch *channel, id string) (bool, error) {
+// outboxHas reports whether the outbox q holds the notification id.
+func (e *Engine) outboxHas(q *queue, id string) (bool, error) {
 	var has bool
-	err := e.st.Scan(ch.bucket, nil, false, func(_, v []byte) bool {
+	err := q.st.Scan(q.bucket, nil, false, func(_, v []byte) bool {
 		var ent outboxEntry
 		if json.Unmarshal(v, &ent) == nil && ent.Notification.ID == id {
 			has = true
@@ -219,6 +281,18 @@ func (e *Engine) Deliver(ctx context.Context) {
 	}
 }
 
+// head returns the next entry to send on ch: the local outbox's head,
+// else, while this instance leads (HA), the shared outbox's. Called with
+// e.mu held.
+func (e *Engine) head(ch *channel) (*queue, outboxEntry, bool, error) {
+	ent, ok, err := e.peek(ch, ch.local)
+	if err != nil || ok || ch.shared == nil || !e.leader {
+		return ch.local, ent, ok, err
+	}
+	ent, ok, err = e.peek(ch, ch.shared)
+	return ch.shared, ent, ok, err
+}
+
 // deliverChannel runs one delivery pass on ch and returns how long to wait
 // before the next (0: until something is queued).
 func (e *Engine) deliverChannel(ctx context.Context, ch *channel) time.Duration {
@@ -233,26 +307,39 @@ func (e *Engine) deliverChannel(ctx context.Context, ch *channel) time.Duration 
 			e.mu.Unlock()
 			return ch.nextAttempt.Sub(now)
 		}
-		ent, ok, err := e.peek(ch)
+		q, ent, ok, err := e.head(ch)
+		acked := ok && q == ch.unackedQ && ent.ID == ch.unackedID
 		e.mu.Unlock()
 		if err != nil {
-			e.log.Error("read outbox", "channel", ch.name, "err", err)
+			e.log.Error("read outbox", "channel", ch.name, "shared", q.shared, "err", err)
 			return e.minBackoff
 		}
 		if !ok {
 			return 0
 		}
-		sctx, cancel := context.WithTimeout(ctx, e.sendTimeout)
-		err = ch.n.Notify(sctx, ent.Notification)
-		cancel()
-		if err != nil && ctx.Err() != nil {
-			return 0 // shutting down: not the channel's fault
+		if q.shared && !acked {
+			// Asked of etcd, not of this instance's belief: a leader that
+			// was frozen past its lease must not send what its successor
+			// sends.
+			if err := e.shared.CheckLeader(); err != nil {
+				e.log.Warn("shared notification not sent: this instance's leadership is not confirmed", "channel", ch.name,
+					"id", ent.Notification.ID, "err", err)
+				return e.minBackoff
+			}
+		}
+		if !acked {
+			sctx, cancel := context.WithTimeout(ctx, e.sendTimeout)
+			err = ch.n.Notify(sctx, ent.Notification)
+			cancel()
+			if err != nil && ctx.Err() != nil {
+				return 0 // shutting down: not the channel's fault
+			}
 		}
 		e.mu.Lock()
 		n := ent.Notification
 		if err != nil {
 			now := e.now()
-			if notify.Permanent(err) && e.reject(ch, ent, err, now) {
+			if notify.Permanent(err) && e.reject(ch, q, ent, err, now) {
 				e.mu.Unlock()
 				continue // the next entry, at once
 			}
@@ -268,33 +355,45 @@ func (e *Engine) deliverChannel(ctx context.Context, ch *channel) time.Duration 
 			e.m.deliveryErrors.WithLabelValues(ch.name).Inc()
 			e.m.notifications.WithLabelValues(ch.name, n.Status, resultError).Inc()
 			e.log.Warn("notification not delivered; kept in the outbox", "channel", ch.name, "id", n.ID,
-				"alert", n.Alertname, "attempt", ch.failures, "retry_in", backoff, "pending", ch.pending, "err", ch.lastErr)
+				"alert", n.Alertname, "attempt", ch.failures, "retry_in", backoff, "pending", ch.pending(), "err", ch.lastErr)
 			e.mu.Unlock()
 			return backoff
 		}
+		if !acked {
+			ch.failures, ch.nextAttempt, ch.failingSince, ch.lastErr, ch.lastSent = 0, time.Time{}, time.Time{}, "", e.now()
+			ch.rejectQ, ch.rejectID, ch.rejections, ch.deadSinceAccept = nil, 0, 0, false
+			e.m.notifications.WithLabelValues(ch.name, n.Status, resultSent).Inc()
+			e.log.Debug("notification delivered", "channel", ch.name, "id", n.ID, "alert", n.Alertname, "status", n.Status,
+				"shared", q.shared)
+		}
 		// Delete right after the channel accepted it: a crash in between
 		// is the one way a notification goes out twice (same ID).
-		e.ack(ch, ent.ID)
-		ch.failures, ch.nextAttempt, ch.failingSince, ch.lastErr, ch.lastSent = 0, time.Time{}, time.Time{}, "", e.now()
-		ch.rejectID, ch.rejections, ch.deadSinceAccept = 0, 0, false
-		e.m.notifications.WithLabelValues(ch.name, n.Status, resultSent).Inc()
-		e.log.Debug("notification delivered", "channel", ch.name, "id", n.ID, "alert", n.Alertname, "status", n.Status)
-		e.channelAccepts(ch)
+		if err := e.ack(ch, q, ent.ID); err != nil {
+			ch.unackedQ, ch.unackedID = q, ent.ID
+			e.log.Error("notification delivered but not deleted from its outbox; deleting it again later", "channel", ch.name,
+				"id", n.ID, "shared", q.shared, "err", err)
+			e.mu.Unlock()
+			return e.minBackoff
+		}
+		ch.unackedQ, ch.unackedID = nil, 0
+		if !acked {
+			e.channelAccepts(ch)
+		}
 		e.mu.Unlock()
 	}
 	return 0
 }
 
-// reject counts a permanent rejection of ent by ch and, at the
-// MaxRejections-th, moves ent to the channel's dead letters and raises
-// NotificationRejected. It reports whether ent was moved (the channel goes
-// on with its next entry). Called with e.mu held.
-func (e *Engine) reject(ch *channel, ent outboxEntry, err error, now time.Time) bool {
+// reject counts a permanent rejection of ent (in the outbox q) by ch and,
+// at the MaxRejections-th, moves ent to the outbox's dead letters and
+// raises NotificationRejected. It reports whether ent was moved (the
+// channel goes on with its next entry). Called with e.mu held.
+func (e *Engine) reject(ch *channel, q *queue, ent outboxEntry, err error, now time.Time) bool {
 	if ch.deadSinceAccept {
 		return false // the channel rejects everything: keep it queued
 	}
-	if ch.rejectID != ent.ID {
-		ch.rejectID, ch.rejections = ent.ID, 0
+	if ch.rejectQ != q || ch.rejectID != ent.ID {
+		ch.rejectQ, ch.rejectID, ch.rejections = q, ent.ID, 0
 	}
 	ch.rejections++
 	if ch.rejections < e.maxRejections {
@@ -306,28 +405,28 @@ func (e *Engine) reject(ch *channel, ent outboxEntry, err error, now time.Time) 
 	key := store.Uint64Key(nil, ent.ID)
 	// Written before the outbox entry goes: a crash in between leaves it in
 	// both, and it is moved again (same key) after the restart.
-	if perr := e.st.Put(ch.deadBucket(), key, dl); perr != nil {
+	if perr := q.st.Put(q.dead, key, dl); perr != nil {
 		e.log.Error("move rejected notification to the dead letters; kept in the outbox", "channel", ch.name, "id", n.ID, "err", perr)
 		return false
 	}
-	if derr := e.st.Delete(ch.bucket, key); derr != nil {
+	if derr := q.st.Delete(q.bucket, key); derr != nil {
 		e.log.Error("delete dead-lettered notification from the outbox", "channel", ch.name, "id", n.ID, "err", derr)
 		return false
 	}
-	ch.pending--
-	ch.deadLetters++
+	q.pending--
+	q.deadLetters++
 	ch.deadSinceAccept = true
-	ch.rejectID, ch.rejections = 0, 0
+	ch.rejectQ, ch.rejectID, ch.rejections = nil, 0, 0
 	ch.failures, ch.nextAttempt, ch.failingSince = 0, time.Time{}, time.Time{}
 	ch.lastErr = dl.Error
-	e.m.pending.WithLabelValues(ch.name).Set(float64(ch.pending))
+	e.setPending(ch)
 	e.m.deadLetters.WithLabelValues(ch.name).Inc()
 	e.m.notifications.WithLabelValues(ch.name, n.Status, resultRejected).Inc()
 	e.log.Warn("notification rejected by the channel for good; moved to its dead letters", "channel", ch.name, "id", n.ID,
-		"alert", n.Alertname, "status", n.Status, "attempts", dl.Attempts, "dead_letters", ch.deadLetters, "err", dl.Error)
+		"alert", n.Alertname, "status", n.Status, "attempts", dl.Attempts, "dead_letters", ch.deadLetters(), "err", dl.Error)
 	e.apply(Observation{
 		Name: AlertNotificationRejected, Labels: map[string]string{"channel": ch.name}, Severity: Warning, Firing: true,
-		Summary: fmt.Sprintf("Channel %s rejects notifications: %d in its dead letters", ch.name, ch.deadLetters),
+		Summary: fmt.Sprintf("Channel %s rejects notifications: %d in its dead letters", ch.name, ch.deadLetters()),
 		Description: fmt.Sprintf("%s (%s) rejected the %s notification of %s (id %s) %d times: %s. It was moved to the channel's dead letters (GET /api/v1/alerts lists them) and the channel went on with the next notification. Fix the channel's configuration (URL, token, routing key).",
 			ch.name, ch.n.Type(), n.Status, n.Alertname, n.ID, dl.Attempts, dl.Error),
 	}, now)
@@ -344,11 +443,9 @@ func (e *Engine) channelAccepts(ch *channel) {
 	}
 	now := e.now()
 	e.apply(Observation{Name: AlertNotificationRejected, Labels: labels,
-		Description: fmt.Sprintf("%s accepts notifications again; %d stay in its dead letters.", ch.name, ch.deadLetters)}, now)
+		Description: fmt.Sprintf("%s accepts notifications again; %d stay in its dead letters.", ch.name, ch.deadLetters())}, now)
 	e.reconcileAll(now)
 }
-
-func (ch *channel) deadBucket() string { return bucketDeadLetter + ch.name }
 
 // DeadLetters returns up to limit dead letters of every channel, newest
 // first (limit <= 0: all).
@@ -358,20 +455,28 @@ func (e *Engine) DeadLetters(limit int) ([]DeadLetter, error) {
 	return e.deadLetters(limit)
 }
 
+// deadLetters reads the dead letters of the local outboxes and, while this
+// instance leads, of the shared ones (a follower does not wait on etcd to
+// answer the API).
 func (e *Engine) deadLetters(limit int) ([]DeadLetter, error) {
 	var out []DeadLetter
 	for _, ch := range e.channels {
-		n := 0
-		err := e.st.Scan(ch.deadBucket(), nil, true, func(_, v []byte) bool {
-			var dl DeadLetter
-			if json.Unmarshal(v, &dl) == nil {
-				out = append(out, dl)
-				n++
+		for _, q := range ch.queues() {
+			if q.shared && !e.leader {
+				continue
 			}
-			return limit <= 0 || n < limit
-		})
-		if err != nil {
-			return nil, fmt.Errorf("read dead letters of %s: %w", ch.name, err)
+			n := 0
+			err := q.st.Scan(q.dead, nil, true, func(_, v []byte) bool {
+				var dl DeadLetter
+				if json.Unmarshal(v, &dl) == nil {
+					out = append(out, dl)
+					n++
+				}
+				return limit <= 0 || n < limit
+			})
+			if err != nil {
+				return nil, fmt.Errorf("read dead letters of %s: %w", ch.name, err)
+			}
 		}
 	}
 	slices.SortFunc(out, func(a, b DeadLetter) int { return b.RejectedAt.Compare(a.RejectedAt) })
@@ -381,19 +486,22 @@ func (e *Engine) deadLetters(limit int) ([]DeadLetter, error) {
 	return out, nil
 }
 
-// ack deletes a delivered entry. Called with e.mu held.
-func (e *Engine) ack(ch *channel, id uint64) {
+// ack deletes a delivered entry from the outbox q. Called with e.mu held.
+func (e *Engine) ack(ch *channel, q *queue, id uint64) error {
 	key := store.Uint64Key(nil, id)
 	var ent outboxEntry
-	if err := e.st.Get(ch.bucket, key, &ent); err != nil {
-		return // dropped by the cap while it was being sent
+	if err := q.st.Get(q.bucket, key, &ent); err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return nil // dropped by the cap while it was being sent
+		}
+		return err
 	}
-	if err := e.st.Delete(ch.bucket, key); err != nil {
-		e.log.Error("delete delivered notification; it will be sent again", "channel", ch.name, "err", err)
-		return
+	if err := q.st.Delete(q.bucket, key); err != nil {
+		return err
 	}
-	ch.pending--
-	e.m.pending.WithLabelValues(ch.name).Set(float64(ch.pending))
+	q.pending--
+	e.setPending(ch)
+	return nil
 }
 
 // deliveryLoop delivers ch's outbox until ctx ends.

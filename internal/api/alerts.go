@@ -146,6 +146,8 @@ func (a *alertRoutes) addSilence(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case errors.As(err, &ferr):
 		writeJSON(w, http.StatusBadRequest, errorDoc{Error: ferr.Error(), Field: ferr.Field})
+	case errors.Is(err, alert.ErrFollower):
+		writeJSON(w, http.StatusConflict, errorDoc{Error: err.Error()})
 	case err != nil:
 		a.s.log.Error("add silence", "err", err)
 		writeJSON(w, http.StatusInternalServerError, errorDoc{Error: err.Error()})
@@ -227,7 +229,7 @@ func (a *alertRoutes) removeSilence(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case errors.Is(err, alert.ErrSilenceNotFound):
 		writeJSON(w, http.StatusNotFound, errorDoc{Error: fmt.Sprintf("no silence %q", id)})
-	case errors.Is(err, alert.ErrStaticSilence):
+	case errors.Is(err, alert.ErrStaticSilence), errors.Is(err, alert.ErrFollower):
 		writeJSON(w, http.StatusConflict, errorDoc{Error: err.Error()})
 	case err != nil:
 		a.s.log.Error("remove silence", "err", err)

@@ -160,6 +160,12 @@ func New(ctx context.Context, cfg *config.Config, o Options) (*Daemon, error) {
 		}
 	}
 	if !o.ReadOnly {
+		if cfg.HA.Enabled() {
+			if err := d.dialHA(cfg); err != nil {
+				d.Close()
+				return nil, err
+			}
+		}
 		if err := d.buildAlerts(cfg); err != nil {
 			d.Close()
 			return nil, err
@@ -222,6 +228,11 @@ func (d *Daemon) buildAlerts(cfg *config.Config) error {
 		return err
 	}
 	ao.Store, ao.Notifiers, ao.Logger, ao.Registerer = d.store, ns, d.log, d.reg
+	if d.ha != nil {
+		// HA: the leader alone notifies, from the state shared in etcd;
+		// the HA alerts each instance sends itself.
+		ao.Shared, ao.Local = d.ha.alerts, haLocalAlerts
+	}
 	ao.Healthy = func() error {
 		if ok, why := d.Ready(); !ok {
 			return errors.New(why)

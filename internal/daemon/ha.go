@@ -15,12 +15,15 @@ import (
 )
 
 // haParts is HA mode's share of the daemon (ha: in the config): the etcd
-// client, this instance's place in the election, and the fenced store the
-// keeper's round records live in.
+// client, this instance's place in the election, and the fenced stores the
+// keeper's round records and the alert engine's shared state live in.
 type haParts struct {
 	cli   *clientv3.Client
 	node  *ha.Node // nil in a read-only look
 	store *ha.Store
+	// alerts holds the alert engine's shared state (nil in a read-only
+	// look).
+	alerts *ha.Store
 	// view is what a read-only look (Options.ReadOnly) read of the
 	// election once; nil in a running daemon.
 	view *ha.Status
@@ -48,24 +51,43 @@ func (d *Daemon) viewHA(ctx context.Context, cfg *config.Config) error {
 	return nil
 }
 
-// buildHA connects to etcd (lazily: an unreachable cluster is reported by
-// the ha probe, not a failed start) and prepares the election; Run runs it.
-func (d *Daemon) buildHA(cfg *config.Config) error {
+// dialHA connects to etcd (lazily: an unreachable cluster is reported by
+// the ha probe, not a failed start) and prepares the election and the
+// fenced stores; Run runs the election. It comes before the alert engine,
+// which keeps its shared state in etcd.
+func (d *Daemon) dialHA(cfg *config.Config) error {
 	cli, err := ha.Dial(cfg.HA)
 	if err != nil {
 		return err
 	}
-	name := cfg.HA.InstanceName()
-	n := ha.NewNode(cli, ha.Options{Prefix: cfg.HA.KeyPrefix, Name: name, TTL: cfg.HA.LeaseTTL.Duration, Logger: d.log,
+	n := ha.NewNode(cli, ha.Options{Prefix: cfg.HA.KeyPrefix, Name: cfg.HA.InstanceName(), TTL: cfg.HA.LeaseTTL.Duration, Logger: d.log,
 		OnChange: func(leading bool) {
 			// A new leader acts at once: its keeper may sleep until the
 			// round's end as a follower.
 			if f := d.Fleet(); f != nil {
 				f.Wake()
 			}
+			// The leader alone sends the shared notifications; it reads
+			// what the previous leader left before it goes on.
+			if d.alerts != nil {
+				if leading {
+					d.alerts.Lead()
+				} else {
+					d.alerts.Follow()
+				}
+			}
 		}})
+	timeout := cfg.Chain.RequestTimeout.Duration
 	d.ha = &haParts{cli: cli, node: n,
-		store: ha.NewStore(cli, cfg.HA.KeyPrefix, n.Fence, cfg.Chain.RequestTimeout.Duration)}
+		store:  ha.NewStore(cli, cfg.HA.KeyPrefix, n.Fence, timeout),
+		alerts: ha.NewAlertStore(cli, cfg.HA.KeyPrefix, n.Fence, timeout)}
+	return nil
+}
+
+// buildHA exports the election (metrics, the step-down route, the ha
+// probe).
+func (d *Daemon) buildHA(cfg *config.Config) error {
+	n := d.ha.node
 	ha.RegisterMetrics(d.reg, n)
 	tok, err := api.LoadToken(cfg.API.TokenFile)
 	if err != nil {
@@ -75,10 +97,15 @@ func (d *Daemon) buildHA(cfg *config.Config) error {
 	if d.probes != nil {
 		d.probes.Add(ha.NewProbe(n), probe.Schedule{Interval: cfg.HA.LeaseTTL.Duration})
 	}
-	d.log.Info("high availability on etcd", "name", name, "endpoints", len(cfg.HA.Endpoints), "key_prefix", cfg.HA.KeyPrefix,
+	d.log.Info("high availability on etcd", "name", cfg.HA.InstanceName(), "endpoints", len(cfg.HA.Endpoints), "key_prefix", cfg.HA.KeyPrefix,
 		"lease_ttl", cfg.HA.LeaseTTL.Duration)
 	return nil
 }
+
+// haLocalAlerts are the alerts every instance keeps and sends itself in HA
+// mode: they say that nobody leads, or that etcd is out of reach, when the
+// shared state cannot be written.
+var haLocalAlerts = []string{ha.AlertHAQuorumLost, ha.AlertHALeaderMissing}
 
 // records is where the keeper keeps its round records: etcd, fenced by the
 // leadership, in HA mode; the embedded store otherwise.

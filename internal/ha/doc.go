@@ -36,11 +36,23 @@
 // replaces rather than adds, so one reward transaction per round holds across
 // a takeover just as it holds across a crash.
 //
+// # Alerts
+//
+// The alert engine's state, outboxes, dead letters and silences live in
+// etcd under <prefix>alerts/ (NewAlertStore, an alert.SharedStore), every
+// write fenced like the records': only the leader queues a notification or
+// marks it delivered, and it asks etcd (CheckLeader, a fenced Txn that
+// writes nothing) before each send. A new leader continues from that state
+// (alert.Engine.Lead). HAQuorumLost and HALeaderMissing are the exception:
+// they fire when nobody can lead, so each instance keeps and sends them
+// itself.
+//
 // # What followers do
 //
-// A follower reads the chain, probes, serves its API and page, and reports
-// the round as the leader recorded it (keeper.StateStandby); it neither
-// decides nor writes. The ha probe raises HALeaderMissing when the cluster
+// A follower reads the chain, probes, evaluates its alerts, serves its API
+// and page, and reports the round as the leader recorded it
+// (keeper.StateStandby); it neither decides nor writes, and notifies only
+// the HA alerts. The ha probe raises HALeaderMissing when the cluster
 // answers but nobody leads, and HAQuorumLost when the cluster does not
 // answer: then nobody can record, so nobody sends.
 package ha

@@ -10,6 +10,7 @@ import (
 
 	clientv3 "go.etcd.io/etcd/client/v3"
 
+	"github.com/lpops/lpops/internal/alert"
 	"github.com/lpops/lpops/internal/keeper"
 	"github.com/lpops/lpops/internal/store"
 )
@@ -37,7 +38,10 @@ type Store struct {
 	timeout time.Duration
 }
 
-var _ keeper.Backend = (*Store)(nil)
+var (
+	_ keeper.Backend    = (*Store)(nil)
+	_ alert.SharedStore = (*Store)(nil)
+)
 
 // scanPage is how many keys one range read of Scan returns.
 const scanPage = 32
@@ -46,6 +50,14 @@ const scanPage = 32
 // each request (a cluster without quorum does not answer).
 func NewStore(cli *clientv3.Client, prefix string, fence Fence, timeout time.Duration) *Store {
 	return &Store{cli: cli, prefix: prefix + "records/", fence: fence, timeout: timeout}
+}
+
+// NewAlertStore returns the etcd store of the alert engine's shared state
+// (alert state, outboxes, dead letters) under <prefix>alerts/, every write
+// fenced like the records'. It implements alert.SharedStore: only the
+// leader queues or marks a notification delivered.
+func NewAlertStore(cli *clientv3.Client, prefix string, fence Fence, timeout time.Duration) *Store {
+	return &Store{cli: cli, prefix: prefix + "alerts/", fence: fence, timeout: timeout}
 }
 
 // key is bucket/hex(k): hex keeps the byte order of keys, so prefix scans
@@ -93,6 +105,17 @@ func (s *Store) PutAll(entries ...store.Entry) error {
 	}
 	return s.fenced(nil, ops...)
 }
+
+// Delete removes the record at bucket/key, fenced. An absent key is no
+// error.
+func (s *Store) Delete(bucket string, key []byte) error {
+	return s.fenced(nil, clientv3.OpDelete(s.key(bucket, key)))
+}
+
+// CheckLeader reports whether a write made now would be accepted: nil while
+// this instance leads according to etcd itself (one fenced transaction that
+// writes nothing), ErrNotLeader or ErrFenced otherwise.
+func (s *Store) CheckLeader() error { return s.fenced(nil) }
 
 // fenced commits ops if this instance still leads and every extra
 // comparison holds.

@@ -177,10 +177,12 @@ func TestFrozenLeaderIsFenced(t *testing.T) {
 
 // TestEtcdMemberLossAndQuorum: one etcd member killed changes nothing; a
 // second one (quorum lost) stops all sending and raises HAQuorumLost on
-// both instances; the members back, sending resumes.
+// both instances, and each delivers it to the webhook itself (nobody leads
+// or can share state); the members back, sending resumes.
 func TestEtcdMemberLossAndQuorum(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
+	h := e.webhook()
 	a := e.start("a")
 	a.role("leader")
 	b := e.start("b")
@@ -197,6 +199,11 @@ func TestEtcdMemberLossAndQuorum(t *testing.T) {
 	for _, lp := range []*lpops{a, b} {
 		lp.wait("quorum lost, HAQuorumLost firing", func(s *statusDoc) bool {
 			return !s.HA.Quorum && s.HA.Role != "leader" && s.firing("HAQuorumLost")
+		})
+	}
+	for _, lp := range []*lpops{a, b} {
+		h.waitFor("HAQuorumLost from "+lp.name, func(d delivery) bool {
+			return d.Alertname == "HAQuorumLost" && d.Status == "firing" && d.From == lp.name && d.Accepted
 		})
 	}
 	// A whole reward window without quorum: nothing is sent.

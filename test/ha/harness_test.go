@@ -45,6 +45,10 @@ type env struct {
 	signer *ecdsa.PrivateKey
 	etcd   *testenv.EtcdCluster
 	prefix string
+	// hook, when set (webhook), is every instance's alert channel.
+	hook *hook
+	// extra is configuration appended to every instance's.
+	extra string
 }
 
 // slots bounds how many scenarios (each a chain, three etcd members and two
@@ -164,6 +168,10 @@ ha:
   name: %s
 `, e.chain.ChainID.Uint64(), e.dep.Controller.Hex(), rpcURL, addr(e.orch).Hex(), keystore, pass, grace,
 		filepath.Join(dir, "state"), eps.String(), e.prefix, leaseTTL, name)
+	if e.hook != nil {
+		cfg += e.hook.config(name)
+	}
+	cfg += e.extra
 	return &lpops{name: name, t: e.t, Lpops: testenv.StartLpops(e.t, testenv.LpopsOptions{
 		Dir: dir, Config: cfg, Timeout: 60 * time.Second, ReadyWhat: "lpops " + name + " to read the chain and see the election",
 		Ready: func(l *testenv.Lpops) bool {
