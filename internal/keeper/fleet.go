@@ -61,9 +61,18 @@ type Fleet struct {
 func NewFleet(reader FleetReader, keepers ...*Keeper) *Fleet {
 	f := &Fleet{keepers: keepers, reader: reader, wake: make(chan struct{}, 1)}
 	inits := &initClaims{}
+	var logs *rewardLogs
+	if len(keepers) > 1 {
+		orchs := make([]common.Address, len(keepers))
+		for i, k := range keepers {
+			orchs[i] = k.cfg.Orchestrator
+		}
+		logs = newRewardLogs(keepers[0].chain, keepers[0].addrs.BondingManager, orchs)
+	}
 	for _, k := range keepers {
 		k.wake = f.wake
 		k.inits = inits
+		k.rewardLogs = logs
 	}
 	return f
 }

@@ -69,6 +69,8 @@ type Keeper struct {
 	log     *slog.Logger
 	m       *Metrics
 	standby func() string
+	// rewardLogs is the fleet's shared Reward-event lookup (nil: alone).
+	rewardLogs *rewardLogs
 	// nonces is shared by the keepers of one signing account (nil: this
 	// keeper's signer is its own).
 	nonces *NonceBook
@@ -495,7 +497,7 @@ func (k *Keeper) settleRewarded(ctx context.Context, rec *Record, snap *livepeer
 		rec.RewardedBy = ""
 	}
 	if rec.LastSeenUnrewardedHead > 0 && snap.Head >= rec.LastSeenUnrewardedHead {
-		evs, err := livepeer.RewardEvents(ctx, k.chain, k.addrs.BondingManager, k.cfg.Orchestrator, rec.LastSeenUnrewardedHead, snap.Head)
+		evs, err := k.rewardEvents(ctx, rec.LastSeenUnrewardedHead, snap.Head)
 		if err != nil {
 			k.log.Warn("find the node's reward transaction", "round", rec.Round, "err", err)
 		} else if len(evs) > 0 {

@@ -48,12 +48,33 @@ func DecodeReward(bm common.Address, l Log) (RewardEvent, bool) {
 // RewardEvents returns the Reward events of orch in blocks [from, to] of the
 // chain's own numbering (L2 blocks on Arbitrum).
 func RewardEvents(ctx context.Context, c Caller, bm, orch common.Address, from, to uint64) ([]RewardEvent, error) {
+	return RewardEventsOf(ctx, c, bm, []common.Address{orch}, from, to)
+}
+
+// RewardEventsOf returns the Reward events of any of orchs in blocks
+// [from, to], in one eth_getLogs (the orchestrators are one OR-ed topic).
+// Logs of other transcoders, should the endpoint return any, are dropped.
+func RewardEventsOf(ctx context.Context, c Caller, bm common.Address, orchs []common.Address, from, to uint64) ([]RewardEvent, error) {
+	want := make(map[common.Address]bool, len(orchs))
+	var topic any
+	if len(orchs) == 1 {
+		topic = common.BytesToHash(orchs[0].Bytes())
+	} else {
+		t := make([]common.Hash, len(orchs))
+		for i, o := range orchs {
+			t[i] = common.BytesToHash(o.Bytes())
+		}
+		topic = t
+	}
+	for _, o := range orchs {
+		want[o] = true
+	}
 	var logs []Log
 	filter := map[string]any{
 		"address":   bm,
 		"fromBlock": hexutil.Uint64(from),
 		"toBlock":   hexutil.Uint64(to),
-		"topics":    []any{BondingManagerABI.Events["Reward"].ID, common.BytesToHash(orch.Bytes())},
+		"topics":    []any{BondingManagerABI.Events["Reward"].ID, topic},
 	}
 	b := []rpc.BatchElem{{Method: "eth_getLogs", Args: []any{filter}, Result: &logs}}
 	if err := c.BatchCall(ctx, b); err != nil {
@@ -64,7 +85,7 @@ func RewardEvents(ctx context.Context, c Caller, bm, orch common.Address, from, 
 	}
 	var out []RewardEvent
 	for _, l := range logs {
-		if ev, ok := DecodeReward(bm, l); ok {
+		if ev, ok := DecodeReward(bm, l); ok && want[ev.Transcoder] && ev.Block >= from && ev.Block <= to {
 			out = append(out, ev)
 		}
 	}
