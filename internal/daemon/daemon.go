@@ -13,6 +13,7 @@ import (
 	"math/big"
 	"net"
 	"reflect"
+	"strings"
 	"sync"
 	"time"
 
@@ -289,7 +290,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 		if d.probes != nil {
 			for _, p := range d.chainProbes(d.addrs, k) {
 				s := probe.Schedule{Interval: d.cfg.Probes.ChainInterval.Duration}
-				if p.Name() == "duty" { // reads the keeper, not the chain
+				if strings.HasPrefix(p.Name(), "duty") { // reads the keeper, not the chain
 					s = probe.Schedule{}
 				}
 				d.probes.Add(p, s)

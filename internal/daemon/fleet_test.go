@@ -7,6 +7,7 @@ import (
 	"math/big"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -83,6 +84,7 @@ func TestFleetRewardsEveryOrchestrator(t *testing.T) {
 	cfg.InitializeRound.Enabled, cfg.InitializeRound.AfterBlocks = true, 1
 	cfg.Chain.PollInterval.Duration, cfg.Chain.ActivePollInterval.Duration = time.Second, 50*time.Millisecond
 	cfg.StateDir, cfg.Listen = filepath.Join(dir, "state"), "127.0.0.1:0"
+	cfg.Probes.Interval.Duration = time.Second
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}
@@ -148,5 +150,28 @@ func TestFleetRewardsEveryOrchestrator(t *testing.T) {
 	}
 	if d.Fleet().LastTick().IsZero() {
 		t.Error("the fleet never ticked")
+	}
+	// One duty probe per orchestrator: its alerts carry its orchestrator.
+	want := []string{"duty"}
+	for _, k := range orchs[1:] {
+		want = append(want, "duty-"+strings.ToLower(crypto.PubkeyToAddress(k.PublicKey).Hex()))
+	}
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		have := map[string]bool{}
+		for _, r := range d.Status().(daemon.StatusDoc).Probes {
+			have[r.Probe] = r.Success
+		}
+		missing := ""
+		for _, w := range want {
+			if !have[w] {
+				missing = w
+			}
+		}
+		if missing == "" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no successful %s probe result; have %v", missing, have)
+		}
 	}
 }
