@@ -1,12 +1,14 @@
 package keeper_test
 
 import (
+	"cmp"
 	"context"
 	"crypto/ecdsa"
 	"errors"
 	"fmt"
 	"math/big"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -70,7 +72,7 @@ func (e *env) fleet(members []fleetMember, grace uint64, initAuto ...bool) (*kee
 			Orchestrator: addr(m.orch), ChainID: devnet.ChainIDBig(),
 			GraceBlocks: grace, MaxFee: big.NewInt(50e9), StuckAfter: 3 * time.Minute,
 			InitEnabled: len(initAuto) > 0 && initAuto[0], InitAfterBlocks: 2, InitMaxFee: big.NewInt(50e9),
-			PollInterval: time.Second, ActivePollInterval: 20 * time.Millisecond,
+			PollInterval: max(time.Second, e.fleetActive), ActivePollInterval: cmp.Or(e.fleetActive, 20*time.Millisecond),
 		}, keeper.Options{
 			Chain: c, Reader: r, Signer: s, Records: records, Addrs: e.addrs, Now: e.now.Now, Nonces: book,
 		}))
@@ -387,4 +389,54 @@ func TestFleetQuarantinedRecordStaysWithItsOrchestrator(t *testing.T) {
 			t.Errorf("orchestrator %d: %d Reward events in round %d, want 1", i, evs[r], r)
 		}
 	}
+}
+
+// downReader fails while down is set.
+type downReader struct {
+	keeper.StateReader
+	down atomic.Bool
+}
+
+func (r *downReader) Snapshot(ctx context.Context) (*livepeer.Snapshot, error) {
+	if r.down.Load() {
+		return nil, errors.New("connection refused")
+	}
+	return r.StateReader.Snapshot(ctx)
+}
+
+// TestFleetRunWakesOnRecoveryAndWake: a fleet whose reads fail backs off
+// (here for an hour, its active interval); the pool's recovery notice
+// (ChainRecovered) makes it read at once, and a keeper's Wake (the API's
+// reward-now) makes the fleet tick.
+func TestFleetRunWakesOnRecoveryAndWake(t *testing.T) {
+	e := newEnvWith(t, envConfig{callerETH: eth(1), roundLength: 80, more: 1})
+	e.fleetActive = time.Hour
+	orchs := []*ecdsa.PrivateKey{e.orch, e.more[0]}
+	var rs []*downReader
+	var ms []fleetMember
+	for _, o := range orchs {
+		r := &downReader{StateReader: livepeer.NewReader(e.pool, e.addrs, addr(o), []common.Address{addr(e.caller)}, e.now.Now)}
+		r.down.Store(true)
+		rs = append(rs, r)
+		ms = append(ms, fleetMember{orch: o, reader: r})
+	}
+	f, ks, _ := e.fleet(ms, 1)
+	ctx, cancel := context.WithCancel(e.ctx)
+	done := make(chan error, 1)
+	go func() { done <- f.Run(ctx) }()
+	defer func() {
+		cancel()
+		<-done
+	}()
+	waitFor(t, "failed reads", func() bool {
+		return ks[0].Status().State == "chain_unreadable" && ks[1].Status().State == "chain_unreadable"
+	})
+	for _, r := range rs {
+		r.down.Store(false)
+	}
+	f.ChainRecovered()
+	waitFor(t, "reads after the recovery", func() bool { return ks[0].Status().ChainOK && ks[1].Status().ChainOK })
+	last := f.LastTick()
+	ks[1].Wake()
+	waitFor(t, "a tick after Wake", func() bool { return f.LastTick().After(last) })
 }
