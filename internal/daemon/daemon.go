@@ -425,7 +425,7 @@ func (d *Daemon) openSigners(ctx context.Context, cfg *config.Config, readOnly b
 		if sg == nil {
 			s, err := signer.Open(ctx, o.Signer, new(big.Int).SetUint64(cfg.ChainID), readOnly)
 			if err != nil {
-				return fmt.Errorf("orchestrators[%d].signer: %w", i, err)
+				return config.SignerErrorAt(err, fmt.Sprintf("orchestrators[%d].signer", i))
 			}
 			sg = s
 			own = append(own, opened{o.Signer, s})

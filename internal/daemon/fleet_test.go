@@ -175,3 +175,27 @@ func TestFleetRewardsEveryOrchestrator(t *testing.T) {
 		}
 	}
 }
+
+// TestFleetEntrySignerErrorNamesItsPath: an orchestrator's own signer that
+// cannot be opened stops the daemon with an error naming its key path.
+func TestFleetEntrySignerErrorNamesItsPath(t *testing.T) {
+	dir := t.TempDir()
+	ks, err := signer.WriteKeystore(filepath.Join(dir, "keystore"), mustKey(t), "secret", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := config.Default()
+	cfg.Network, cfg.ChainID, cfg.Controller = config.NetworkCustom, 54321, "0x5FbDB2315678afecb367f032d93F642f64180aa3"
+	cfg.RPC = []config.Endpoint{{URL: "http://127.0.0.1:1"}} // nothing listens: Dial still succeeds
+	cfg.Reward.Mode = config.RewardModeObserve
+	cfg.OrchestratorList = []config.OrchestratorEntry{
+		{Address: "0x1c1c9817f4b8f07efb298a17102531cdd09cef68"},
+		{Address: "0x2c1c9817f4b8f07efb298a17102531cdd09cef68",
+			Signer: config.Signer{Kind: config.SignerKindKeystore, Keystore: ks, PassphraseFile: filepath.Join(dir, "no-such-passphrase")}},
+	}
+	cfg.StateDir = filepath.Join(dir, "state")
+	_, err = daemon.New(context.Background(), &cfg, daemon.Options{Logger: slog.New(slog.DiscardHandler)})
+	if err == nil || !strings.Contains(err.Error(), "orchestrators[1].signer.passphrase_file: ") {
+		t.Fatalf("New = %v; want the error to name orchestrators[1].signer.passphrase_file", err)
+	}
+}
