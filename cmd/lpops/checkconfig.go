@@ -152,6 +152,7 @@ func checkSecrets(ctx context.Context, c *config.Config) (signer string, err err
 		}
 		clear(pass)
 	}
+	errs = append(errs, checkEntrySigners(ctx, c)...)
 	if _, err := c.EndpointURLs(); err != nil {
 		errs = append(errs, err)
 	}
@@ -170,6 +171,37 @@ func checkSecrets(ctx context.Context, c *config.Config) (signer string, err err
 		errs = append(errs, err)
 	}
 	return signer, errors.Join(errs...)
+}
+
+// checkEntrySigners checks the signers of orchestrators: entries that name
+// their own as checkSecrets checks the top-level one: the keystore and its
+// passphrase read, a remote signer reached.
+func checkEntrySigners(ctx context.Context, c *config.Config) []error {
+	var errs []error
+	for i, o := range c.Orchestrators() {
+		if !o.OwnSigner {
+			continue
+		}
+		p := fmt.Sprintf("orchestrators[%d].signer", i)
+		if k := o.Signer.Kind; k == config.SignerKindAWSKMS || k == config.SignerKindClef {
+			s, err := signer.Open(ctx, o.Signer, new(big.Int).SetUint64(c.ChainID), k == config.SignerKindAWSKMS)
+			if err != nil {
+				errs = append(errs, config.SignerErrorAt(err, p))
+			} else {
+				s.Close()
+			}
+			continue
+		}
+		if _, err := keystoreAddress(o.Signer.Keystore); err != nil {
+			errs = append(errs, fmt.Errorf("%s.keystore: %w", p, err))
+		}
+		pass, err := o.Signer.Passphrase()
+		if err != nil {
+			errs = append(errs, config.SignerErrorAt(err, p))
+		}
+		clear(pass)
+	}
+	return errs
 }
 
 // openSigner opens the configured signer backend, read-only (the account

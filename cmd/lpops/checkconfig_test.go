@@ -314,8 +314,9 @@ func TestCheckConfigSummaryFleet(t *testing.T) {
 	cfg := strings.Replace(string(data), `orchestrator: "0x1c1c9817f4b8f07efb298a17102531cdd09cef68"`,
 		"orchestrators:\n  - address: \"0x1c1c9817f4b8f07efb298a17102531cdd09cef68\"\n"+
 			"  - address: \"0x2c1c9817f4b8f07efb298a17102531cdd09cef68\"\n"+
-			"    signer: {kind: clef, clef: {endpoint: /run/clef/clef.ipc, address: \"0x2c1c9817f4b8f07efb298a17102531cdd09cef68\"}}\n", 1)
-	cfg = strings.ReplaceAll(cfg, " keystore/", " "+testdata+"/keystore/")
+			"    signer: {keystore: keystore/UTC--2026-01-01T00-00-00.000000000Z--1c1c9817f4b8f07efb298a17102531cdd09cef68, passphrase_file: keystore/passphrase}\n", 1)
+	cfg = strings.ReplaceAll(strings.ReplaceAll(cfg, " keystore/", " "+testdata+"/keystore/"), "{keystore: keystore/", "{keystore: "+testdata+"/keystore/")
+	cfg = strings.ReplaceAll(cfg, "passphrase_file: keystore/", "passphrase_file: "+testdata+"/keystore/")
 	cfg = strings.ReplaceAll(cfg, "state_dir: state", "state_dir: "+t.TempDir())
 	path := filepath.Join(t.TempDir(), "lpops.yaml")
 	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
@@ -328,10 +329,41 @@ func TestCheckConfigSummaryFleet(t *testing.T) {
 	for _, want := range []string{
 		"orchestrators:    2\n",
 		"  [0]:            0x1c1c9817f4b8f07efb298a17102531cdd09cef68, top-level signer\n",
-		"  [1]:            0x2c1c9817f4b8f07efb298a17102531cdd09cef68, own signer (clef)\n",
+		"  [1]:            0x2c1c9817f4b8f07efb298a17102531cdd09cef68, own signer (keystore)\n",
 	} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("summary lacks %q:\n%s", want, stdout)
+		}
+	}
+}
+
+func TestCheckConfigEntrySignerSecrets(t *testing.T) {
+	t.Chdir("../..")
+	data, err := os.ReadFile("testdata/valid-devnet.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	testdata, err := filepath.Abs("testdata")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := strings.Replace(string(data), `orchestrator: "0x1c1c9817f4b8f07efb298a17102531cdd09cef68"`,
+		"orchestrators:\n  - address: \"0x1c1c9817f4b8f07efb298a17102531cdd09cef68\"\n"+
+			"  - address: \"0x2c1c9817f4b8f07efb298a17102531cdd09cef68\"\n"+
+			"    signer: {keystore: "+testdata+"/keystore/missing.json, passphrase_file: "+testdata+"/keystore/no-such-passphrase}\n", 1)
+	cfg = strings.ReplaceAll(cfg, " keystore/", " "+testdata+"/keystore/")
+	cfg = strings.ReplaceAll(cfg, "state_dir: state", "state_dir: "+t.TempDir())
+	path := filepath.Join(t.TempDir(), "lpops.yaml")
+	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := checkConfig(t, path)
+	if code == 0 {
+		t.Fatal("check-config passed with an entry's keystore and passphrase missing")
+	}
+	for _, want := range []string{"orchestrators[1].signer.keystore: read keystore: ", "orchestrators[1].signer.passphrase_file: open "} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
 		}
 	}
 }

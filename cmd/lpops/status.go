@@ -166,7 +166,11 @@ func statusFromChain(ctx context.Context, cfg *config.Config, stderr io.Writer) 
 	if err != nil {
 		return nil, err
 	}
-	k.Tick(ctx)
+	if f := d.Fleet(); f != nil {
+		f.Tick(ctx) // every orchestrator's, in one read
+	} else {
+		k.Tick(ctx)
+	}
 	// Through JSON, as from the API: the same document either way.
 	b, err := json.Marshal(d.Status())
 	if err != nil {
@@ -209,6 +213,9 @@ func printStatus(w io.Writer, rep *statusReport) {
 		row("Endpoint", "%s %s%s, head %d, lag %d", e.Name, h, act, e.Head.Number, e.LagBlocks)
 	}
 	tw.Flush()
+	if len(d.Keepers) > 1 {
+		printFleet(w, d.Keepers)
+	}
 	if !rep.FromDaemon {
 		fmt.Fprintln(w, "\nAlerts, probes and remediation run in the daemon ('lpops run'): not shown.")
 		return
@@ -276,6 +283,32 @@ func printKeeper(row func(k, f string, a ...any), k *keeper.Status, fromDaemon b
 		}
 		row("Transaction", "%s %s nonce %d %s%s", t.Method, t.Hash.Hex(), t.Nonce, t.State, note)
 	}
+}
+
+// printFleet prints one row per orchestrator (the details above are the
+// first's).
+func printFleet(w io.Writer, ks []keeper.Status) {
+	fmt.Fprintf(w, "\nFleet: %d orchestrators (the details above are the first's)\n", len(ks))
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "ORCHESTRATOR\tACTIVE\tROUND\tLAST REWARD\tSTATE\tIN-FLIGHT TX")
+	for _, k := range ks {
+		active := "no"
+		if k.Active {
+			active = "yes"
+		}
+		last := fmt.Sprint(k.LastRewardRound)
+		if k.RewardedBy != "" && k.LastRewardRound >= k.Round && k.Round > 0 {
+			last += " (" + k.RewardedBy + ")"
+		}
+		inflight := "-"
+		for _, t := range k.Txs {
+			if t.State == keeper.TxSent || t.State == keeper.TxSigned {
+				inflight = fmt.Sprintf("%s %s nonce %d", t.Method, t.Hash.Hex(), t.Nonce)
+			}
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\n", strings.ToLower(k.Orchestrator.Hex()), active, k.Round, last, k.State, inflight)
+	}
+	tw.Flush()
 }
 
 type balance struct{ addr, wei, role string }

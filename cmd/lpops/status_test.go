@@ -330,3 +330,34 @@ listen: ` + freeAddr(t) + "\n"
 		t.Errorf("exit %d, stdout %q, stderr %q; want 1, nothing, and both sources named", code, out, errOut)
 	}
 }
+
+// TestPrintStatusFleetTable: with several orchestrators, status prints one
+// row each (orchestrator, active, round, last reward, state, in-flight tx)
+// after the first one's details; with one, no table.
+func TestPrintStatusFleetTable(t *testing.T) {
+	a, b := common.HexToAddress("0x00000000000000000000000000000000000000aa"), common.HexToAddress("0x00000000000000000000000000000000000000bb")
+	tx := common.HexToHash("0x1111111111111111111111111111111111111111111111111111111111111111")
+	ks := []keeper.Status{
+		{Orchestrator: a, Active: true, Round: 7, LastRewardRound: 7, RewardedBy: "lpops", State: keeper.StateDone},
+		{Orchestrator: b, Round: 7, LastRewardRound: 6, State: keeper.StatePending,
+			Txs: []*keeper.Tx{{Method: "rewardForTranscoder", Hash: tx, Nonce: 12, State: keeper.TxSent}}},
+	}
+	var out strings.Builder
+	printStatus(&out, &statusReport{Doc: &daemon.StatusDoc{Ready: true, Keeper: &ks[0], Keepers: ks}, Source: "test", FromDaemon: false})
+	got := out.String()
+	for _, want := range []string{
+		"Fleet: 2 orchestrators (the details above are the first's)\n",
+		"ORCHESTRATOR                                ACTIVE  ROUND  LAST REWARD  STATE       IN-FLIGHT TX\n",
+		"0x00000000000000000000000000000000000000aa  yes     7      7 (lpops)    done        -\n",
+		"0x00000000000000000000000000000000000000bb  no      7      6            tx_pending  rewardForTranscoder " + tx.Hex() + " nonce 12\n",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("status lacks %q:\n%s", want, got)
+		}
+	}
+	out.Reset()
+	printStatus(&out, &statusReport{Doc: &daemon.StatusDoc{Ready: true, Keeper: &ks[0], Keepers: ks[:1]}, Source: "test"})
+	if strings.Contains(out.String(), "Fleet") {
+		t.Errorf("a single orchestrator printed a fleet table:\n%s", out.String())
+	}
+}

@@ -121,3 +121,19 @@ func (c *Config) topSignerUsed() bool {
 	}
 	return false
 }
+
+// SignerErrorAt names the key path p (orchestrators[i].signer) in an error
+// about a signer that names the top-level one (signer.passphrase_file: ...),
+// which is how Passphrase and signer.Open word theirs.
+func SignerErrorAt(err error, p string) error {
+	if err == nil {
+		return nil
+	}
+	if rest, ok := strings.CutPrefix(err.Error(), "signer."); ok {
+		return fmt.Errorf("%s.%s", p, rest)
+	}
+	if rest, ok := strings.CutPrefix(err.Error(), "signer: "); ok {
+		return fmt.Errorf("%s: %s", p, rest)
+	}
+	return fmt.Errorf("%s: %w", p, err)
+}

@@ -13,6 +13,7 @@ import (
 	"math/big"
 	"net"
 	"reflect"
+	"strings"
 	"sync"
 	"time"
 
@@ -300,7 +301,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 		if d.probes != nil {
 			for _, p := range d.chainProbes(d.addrs, k) {
 				s := probe.Schedule{Interval: d.cfg.Probes.ChainInterval.Duration}
-				if p.Name() == "duty" { // reads the keeper, not the chain
+				if strings.HasPrefix(p.Name(), "duty") { // reads the keeper, not the chain
 					s = probe.Schedule{}
 				}
 				d.probes.Add(p, s)
@@ -445,7 +446,7 @@ func (d *Daemon) openSigners(ctx context.Context, cfg *config.Config, readOnly b
 		if sg == nil {
 			s, err := signer.Open(ctx, o.Signer, new(big.Int).SetUint64(cfg.ChainID), readOnly)
 			if err != nil {
-				return fmt.Errorf("orchestrators[%d].signer: %w", i, err)
+				return config.SignerErrorAt(err, fmt.Sprintf("orchestrators[%d].signer", i))
 			}
 			sg = s
 			own = append(own, opened{o.Signer, s})

@@ -7,6 +7,7 @@ import (
 	"math/big"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -83,6 +84,7 @@ func TestFleetRewardsEveryOrchestrator(t *testing.T) {
 	cfg.InitializeRound.Enabled, cfg.InitializeRound.AfterBlocks = true, 1
 	cfg.Chain.PollInterval.Duration, cfg.Chain.ActivePollInterval.Duration = time.Second, 50*time.Millisecond
 	cfg.StateDir, cfg.Listen = filepath.Join(dir, "state"), "127.0.0.1:0"
+	cfg.Probes.Interval.Duration = time.Second
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}
@@ -148,5 +150,52 @@ func TestFleetRewardsEveryOrchestrator(t *testing.T) {
 	}
 	if d.Fleet().LastTick().IsZero() {
 		t.Error("the fleet never ticked")
+	}
+	// One duty probe per orchestrator: its alerts carry its orchestrator.
+	want := []string{"duty"}
+	for _, k := range orchs[1:] {
+		want = append(want, "duty-"+strings.ToLower(crypto.PubkeyToAddress(k.PublicKey).Hex()))
+	}
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		have := map[string]bool{}
+		for _, r := range d.Status().(daemon.StatusDoc).Probes {
+			have[r.Probe] = r.Success
+		}
+		missing := ""
+		for _, w := range want {
+			if !have[w] {
+				missing = w
+			}
+		}
+		if missing == "" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no successful %s probe result; have %v", missing, have)
+		}
+	}
+}
+
+// TestFleetEntrySignerErrorNamesItsPath: an orchestrator's own signer that
+// cannot be opened stops the daemon with an error naming its key path.
+func TestFleetEntrySignerErrorNamesItsPath(t *testing.T) {
+	dir := t.TempDir()
+	ks, err := signer.WriteKeystore(filepath.Join(dir, "keystore"), mustKey(t), "secret", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := config.Default()
+	cfg.Network, cfg.ChainID, cfg.Controller = config.NetworkCustom, 54321, "0x5FbDB2315678afecb367f032d93F642f64180aa3"
+	cfg.RPC = []config.Endpoint{{URL: "http://127.0.0.1:1"}} // nothing listens: Dial still succeeds
+	cfg.Reward.Mode = config.RewardModeObserve
+	cfg.OrchestratorList = []config.OrchestratorEntry{
+		{Address: "0x1c1c9817f4b8f07efb298a17102531cdd09cef68"},
+		{Address: "0x2c1c9817f4b8f07efb298a17102531cdd09cef68",
+			Signer: config.Signer{Kind: config.SignerKindKeystore, Keystore: ks, PassphraseFile: filepath.Join(dir, "no-such-passphrase")}},
+	}
+	cfg.StateDir = filepath.Join(dir, "state")
+	_, err = daemon.New(context.Background(), &cfg, daemon.Options{Logger: slog.New(slog.DiscardHandler)})
+	if err == nil || !strings.Contains(err.Error(), "orchestrators[1].signer.passphrase_file: ") {
+		t.Fatalf("New = %v; want the error to name orchestrators[1].signer.passphrase_file", err)
 	}
 }

@@ -1,6 +1,8 @@
 package daemon
 
 import (
+	"strings"
+
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/lpops/lpops/internal/alert"
@@ -179,6 +181,18 @@ func (d *Daemon) chainProbes(addrs livepeer.Addresses, k *keeper.Keeper) []probe
 			RunwayCriticalRounds: pc.Accounts.RunwayCriticalRounds, MaxFee: config.GweiToWei(c.Reward.MaxFeeGwei)}, nil),
 		probe.NewStake(lane, d.store, probe.StakeConfig{Orchestrator: d.orch, Contracts: addrs, Confirmations: pc.Stake.Confirmations,
 			MaxLogRange: pc.Stake.MaxLogRange, StakeChangeWarnPercent: pc.Stake.StakeChangeWarnPercent, CutoffWarnPercent: pc.Stake.CutoffWarnPercent}, nil),
+	}
+	// The duty alerts (reward missed, late, stuck, chain unreadable) of
+	// every further orchestrator of a fleet, each with its orchestrator
+	// label; the other probes watch the first orchestrator only.
+	if f := d.Fleet(); f != nil {
+		for _, o := range f.Keepers()[1:] {
+			s := o.Status()
+			ps = append(ps, probe.NewDuty(o.Status, o.History, probe.DutyConfig{Name: "duty-" + strings.ToLower(s.Orchestrator.Hex()),
+				Orchestrator: s.Orchestrator, StuckAfter: c.Reward.StuckAfter.Duration,
+				MaxStatusAge:   3*c.Chain.PollInterval.Duration + c.Chain.RequestTimeout.Duration,
+				UnreadableHold: pc.RPC.Interval.Duration + c.Chain.RequestTimeout.Duration + c.Chain.PollInterval.Duration + pc.Interval.Duration}, nil))
+		}
 	}
 	if pc.Fees.Enabled {
 		ps = append(ps, probe.NewFees(lane, d.store, probe.FeesConfig{Orchestrator: d.orch, Contracts: addrs,

@@ -48,7 +48,9 @@ type Fleet struct {
 	keepers []*Keeper
 	reader  FleetReader
 	wake    chan struct{}
-	primed  bool
+	// primed: the nonce book has been filled from the records; standingBy:
+	// the last tick stood by (HA follower).
+	primed, standingBy bool
 
 	mu       sync.Mutex
 	lastTick time.Time
@@ -131,12 +133,17 @@ func (f *Fleet) Tick(ctx context.Context) time.Duration {
 	if len(f.keepers) == 0 {
 		return time.Minute
 	}
-	if !f.primed {
+	// The book learns every keeper's open nonces from the records before
+	// the first step, and again when this instance stops standing by (HA:
+	// the records were the old leader's).
+	standby := f.keepers[0].standby != nil && f.keepers[0].standby() != ""
+	if !standby && (!f.primed || f.standingBy) {
 		for _, k := range f.keepers {
 			k.primeNonces()
 		}
 		f.primed = true
 	}
+	f.standingBy = standby
 	now := f.keepers[0].now
 	start := now()
 	res, err := f.reader.Snapshots(ctx)

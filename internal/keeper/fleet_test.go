@@ -1,12 +1,14 @@
 package keeper_test
 
 import (
+	"cmp"
 	"context"
 	"crypto/ecdsa"
 	"errors"
 	"fmt"
 	"math/big"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -30,7 +32,7 @@ type fleetMember struct {
 
 // fleet builds one keeper per member on one store, sharing a NonceBook per
 // signing account as the daemon does, and a Fleet over them.
-func (e *env) fleet(members []fleetMember, grace uint64, initAuto ...bool) (*keeper.Fleet, []*keeper.Keeper) {
+func (e *env) fleet(members []fleetMember, grace uint64, initAuto ...bool) (*keeper.Fleet, []*keeper.Keeper, *store.Store) {
 	e.t.Helper()
 	st, err := store.Open(e.dir)
 	if err != nil {
@@ -70,12 +72,12 @@ func (e *env) fleet(members []fleetMember, grace uint64, initAuto ...bool) (*kee
 			Orchestrator: addr(m.orch), ChainID: devnet.ChainIDBig(),
 			GraceBlocks: grace, MaxFee: big.NewInt(50e9), StuckAfter: 3 * time.Minute,
 			InitEnabled: len(initAuto) > 0 && initAuto[0], InitAfterBlocks: 2, InitMaxFee: big.NewInt(50e9),
-			PollInterval: time.Second, ActivePollInterval: 20 * time.Millisecond,
+			PollInterval: max(time.Second, e.fleetActive), ActivePollInterval: cmp.Or(e.fleetActive, 20*time.Millisecond),
 		}, keeper.Options{
 			Chain: c, Reader: r, Signer: s, Records: records, Addrs: e.addrs, Now: e.now.Now, Nonces: book,
 		}))
 	}
-	return keeper.NewFleet(readers, keepers...), keepers
+	return keeper.NewFleet(readers, keepers...), keepers, st
 }
 
 // tickFleetUntil ticks f until cond holds on its keepers' statuses, or fails.
@@ -134,7 +136,7 @@ func (e *env) rewardEvents(orch common.Address) map[uint64]int {
 func TestFleetSharedCallerRewardsEachOnceWithNoncesInOrder(t *testing.T) {
 	e := newEnvWith(t, envConfig{callerETH: eth(1), roundLength: 80, more: 2})
 	orchs := append([]*ecdsa.PrivateKey{e.orch}, e.more...)
-	f, _ := e.fleet([]fleetMember{{orch: orchs[0]}, {orch: orchs[1]}, {orch: orchs[2]}}, 1)
+	f, _, _ := e.fleet([]fleetMember{{orch: orchs[0]}, {orch: orchs[1]}, {orch: orchs[2]}}, 1)
 	var rounds []uint64
 	for range 3 {
 		r := e.nextActiveRound()
@@ -191,7 +193,7 @@ func (c *holdFirst) Broadcast(ctx context.Context, raw []byte) (common.Hash, err
 func TestFleetStuckTransactionBlocksNorDoublePaysOthers(t *testing.T) {
 	e := newEnvWith(t, envConfig{callerETH: eth(1), roundLength: 80, more: 2})
 	orchs := append([]*ecdsa.PrivateKey{e.orch}, e.more...)
-	f, _ := e.fleet([]fleetMember{{orch: orchs[0], chain: &holdFirst{Chain: e.pool}}, {orch: orchs[1]}, {orch: orchs[2]}}, 1)
+	f, _, _ := e.fleet([]fleetMember{{orch: orchs[0], chain: &holdFirst{Chain: e.pool}}, {orch: orchs[1]}, {orch: orchs[2]}}, 1)
 	r := e.nextActiveRound()
 	e.chain.PauseMining()
 	ss := e.tickFleetUntil(f, "all three sent", func(ss []keeper.Status) bool {
@@ -254,7 +256,7 @@ func TestFleetStuckTransactionBlocksNorDoublePaysOthers(t *testing.T) {
 func TestFleetOwnSignersEachRewardOnce(t *testing.T) {
 	e := newEnvWith(t, envConfig{callerETH: eth(1), roundLength: 80, more: 1})
 	orchs := []*ecdsa.PrivateKey{e.orch, e.more[0]}
-	f, _ := e.fleet([]fleetMember{{orch: orchs[0], signer: orchs[0]}, {orch: orchs[1], signer: orchs[1]}}, 1)
+	f, _, _ := e.fleet([]fleetMember{{orch: orchs[0], signer: orchs[0]}, {orch: orchs[1], signer: orchs[1]}}, 1)
 	r := e.nextActiveRound()
 	ss := e.tickFleetUntil(f, "both rewarded", allDone(r))
 	for i, s := range ss {
@@ -280,7 +282,7 @@ func (failingReader) Snapshot(context.Context) (*livepeer.Snapshot, error) {
 func TestFleetOneUnreadableOrchestratorDoesNotStopTheOthers(t *testing.T) {
 	e := newEnvWith(t, envConfig{callerETH: eth(1), roundLength: 80, more: 2})
 	orchs := append([]*ecdsa.PrivateKey{e.orch}, e.more...)
-	f, ks := e.fleet([]fleetMember{{orch: orchs[0]}, {orch: orchs[1], reader: failingReader{}}, {orch: orchs[2]}}, 1)
+	f, ks, _ := e.fleet([]fleetMember{{orch: orchs[0]}, {orch: orchs[1], reader: failingReader{}}, {orch: orchs[2]}}, 1)
 	r := e.nextActiveRound()
 	ss := e.tickFleetUntil(f, "A and C rewarded", func(ss []keeper.Status) bool {
 		return ss[0].Round == r && ss[0].State == keeper.StateDone && ss[2].Round == r && ss[2].State == keeper.StateDone
@@ -299,7 +301,7 @@ func TestFleetOneUnreadableOrchestratorDoesNotStopTheOthers(t *testing.T) {
 func TestFleetInitializesARoundOnce(t *testing.T) {
 	e := newEnvWith(t, envConfig{callerETH: eth(1), roundLength: 80, more: 2})
 	orchs := append([]*ecdsa.PrivateKey{e.orch}, e.more...)
-	f, _ := e.fleet([]fleetMember{{orch: orchs[0]}, {orch: orchs[1]}, {orch: orchs[2]}}, 4, true)
+	f, _, _ := e.fleet([]fleetMember{{orch: orchs[0]}, {orch: orchs[1]}, {orch: orchs[2]}}, 4, true)
 	r, err := e.dep.CurrentRound(e.ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -327,4 +329,114 @@ func TestFleetInitializesARoundOnce(t *testing.T) {
 	if n := e.nonce(addr(e.caller)) - before; n != 4 {
 		t.Fatalf("the reward caller sent %d transactions, want 4 (one initializeRound, three rewards)", n)
 	}
+}
+
+// TestFleetQuarantinedRecordStaysWithItsOrchestrator: three orchestrators on
+// one reward caller have their rewards in a pool when A's round record is
+// found corrupt after a restart. A waits on the transaction it may have sent
+// (the pool holds a nonce no other orchestrator holds); B and C, whose
+// nonces the book holds, go on; once mined, each is rewarded once.
+func TestFleetQuarantinedRecordStaysWithItsOrchestrator(t *testing.T) {
+	e := newEnvWith(t, envConfig{callerETH: eth(1), roundLength: 120, more: 2})
+	orchs := append([]*ecdsa.PrivateKey{e.orch}, e.more...)
+	members := func() []fleetMember {
+		return []fleetMember{{orch: orchs[0]}, {orch: orchs[1]}, {orch: orchs[2]}}
+	}
+	f, _, st := e.fleet(members(), 1)
+	r := e.nextActiveRound()
+	e.chain.PauseMining()
+	ss := e.tickFleetUntil(f, "all three sent", func(ss []keeper.Status) bool {
+		for _, s := range ss {
+			if len(s.Txs) != 1 || s.Txs[0].State != keeper.TxSent {
+				return false
+			}
+		}
+		return true
+	})
+	first := ss[0].Txs[0]
+	// Restart on a store where A's record of the round is corrupt.
+	bad := []byte(`{"orchestrator":"0x`)
+	if err := st.PutRaw("keeper.rounds", store.Uint64Key(addr(orchs[0]).Bytes(), r), bad); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	f2, _, _ := e.fleet(members(), 1)
+	ss = e.tickFleetUntil(f2, "A waiting on the unknown transaction", func(ss []keeper.Status) bool {
+		return ss[0].State == keeper.StateUnknownInFlight
+	})
+	if q := ss[0].Quarantined; len(q) != 1 || q[0].Round != r || len(ss[1].Quarantined)+len(ss[2].Quarantined) != 0 {
+		t.Fatalf("quarantined A %+v, B %+v, C %+v; want A's record of round %d only", q, ss[1].Quarantined, ss[2].Quarantined, r)
+	}
+	for range 5 {
+		f2.Tick(e.ctx)
+	}
+	ss = e.tickFleetUntil(f2, "B and C pending", func(ss []keeper.Status) bool {
+		return ss[1].State == keeper.StatePending && ss[2].State == keeper.StatePending
+	})
+	if len(ss[0].Txs) != 0 || e.pendingNonce(addr(e.caller)) != first.Nonce+3 {
+		t.Fatalf("A signed %d transactions, pool's pending nonce %d; want none beside %s (pending %d)", len(ss[0].Txs), e.pendingNonce(addr(e.caller)), first.Hash.Hex(), first.Nonce+3)
+	}
+	e.chain.ResumeMining()
+	ss = e.tickFleetUntil(f2, fmt.Sprintf("round %d settled for all three", r), allDone(r))
+	if ss[0].RewardTx != first.Hash.Hex() {
+		t.Errorf("A's reward tx %s, want its first %s found on chain", ss[0].RewardTx, first.Hash.Hex())
+	}
+	if n := e.nonce(addr(e.caller)); n != first.Nonce+3 {
+		t.Fatalf("the reward caller's nonce is %d, want %d: one transaction per orchestrator", n, first.Nonce+3)
+	}
+	for i, o := range orchs {
+		if evs := e.rewardEvents(addr(o)); evs[r] != 1 {
+			t.Errorf("orchestrator %d: %d Reward events in round %d, want 1", i, evs[r], r)
+		}
+	}
+}
+
+// downReader fails while down is set.
+type downReader struct {
+	keeper.StateReader
+	down atomic.Bool
+}
+
+func (r *downReader) Snapshot(ctx context.Context) (*livepeer.Snapshot, error) {
+	if r.down.Load() {
+		return nil, errors.New("connection refused")
+	}
+	return r.StateReader.Snapshot(ctx)
+}
+
+// TestFleetRunWakesOnRecoveryAndWake: a fleet whose reads fail backs off
+// (here for an hour, its active interval); the pool's recovery notice
+// (ChainRecovered) makes it read at once, and a keeper's Wake (the API's
+// reward-now) makes the fleet tick.
+func TestFleetRunWakesOnRecoveryAndWake(t *testing.T) {
+	e := newEnvWith(t, envConfig{callerETH: eth(1), roundLength: 80, more: 1})
+	e.fleetActive = time.Hour
+	orchs := []*ecdsa.PrivateKey{e.orch, e.more[0]}
+	var rs []*downReader
+	var ms []fleetMember
+	for _, o := range orchs {
+		r := &downReader{StateReader: livepeer.NewReader(e.pool, e.addrs, addr(o), []common.Address{addr(e.caller)}, e.now.Now)}
+		r.down.Store(true)
+		rs = append(rs, r)
+		ms = append(ms, fleetMember{orch: o, reader: r})
+	}
+	f, ks, _ := e.fleet(ms, 1)
+	ctx, cancel := context.WithCancel(e.ctx)
+	done := make(chan error, 1)
+	go func() { done <- f.Run(ctx) }()
+	defer func() {
+		cancel()
+		<-done
+	}()
+	waitFor(t, "failed reads", func() bool {
+		return ks[0].Status().State == "chain_unreadable" && ks[1].Status().State == "chain_unreadable"
+	})
+	for _, r := range rs {
+		r.down.Store(false)
+	}
+	f.ChainRecovered()
+	waitFor(t, "reads after the recovery", func() bool { return ks[0].Status().ChainOK && ks[1].Status().ChainOK })
+	last := f.LastTick()
+	ks[1].Wake()
+	waitFor(t, "a tick after Wake", func() bool { return f.LastTick().After(last) })
 }

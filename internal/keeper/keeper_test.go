@@ -46,10 +46,12 @@ type env struct {
 	// with the same reward caller.
 	more     []*ecdsa.PrivateKey
 	roundLen uint64
-	pool     *chain.Pool
-	addrs    livepeer.Addresses
-	dir      string
-	now      *fakeNow
+	// fleetActive overrides the active poll interval of e.fleet's keepers.
+	fleetActive time.Duration
+	pool        *chain.Pool
+	addrs       livepeer.Addresses
+	dir         string
+	now         *fakeNow
 }
 
 // fakeNow is wall time plus an offset the test can advance, so "stuck for

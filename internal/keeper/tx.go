@@ -241,7 +241,7 @@ func (k *Keeper) send(ctx context.Context, rec *Record, snap *livepeer.Snapshot,
 	if k.nonces != nil {
 		others = k.nonces.NextAfterOthers(k.cfg.Orchestrator)
 	}
-	if _, ok := rec.openNonce(kind); !ok && uint64(p.pending) > max(uint64(p.mined), others) && k.nearQuarantine(rec.Round) {
+	if _, ok := rec.openNonce(kind); !ok && k.unknownInPool(uint64(p.mined), uint64(p.pending)) && k.nearQuarantine(rec.Round) {
 		// The record that would name lpops' transactions in flight was
 		// unreadable: a transaction of this account waiting in a pool may
 		// be lpops' own reward. A fresh nonce would queue a second behind
@@ -421,6 +421,25 @@ func (k *Keeper) overCaps(maxFee, tip, feeCap *big.Int, dynamic bool) string {
 		return fmt.Sprintf("a priority fee of %s wei/gas, above the cap %s", tip, feeCap)
 	}
 	return ""
+}
+
+// unknownInPool reports whether the account has a transaction waiting in a
+// pool (a nonce in [mined, pending)) that no other keeper of a shared
+// signer holds open: one lpops may have sent and no longer knows.
+func (k *Keeper) unknownInPool(mined, pending uint64) bool {
+	if pending <= mined {
+		return false
+	}
+	if k.nonces == nil {
+		return true
+	}
+	const scan = 256 // far more than a fleet holds open at once
+	for n := mined; n < pending && n < mined+scan; n++ {
+		if _, ok := k.nonces.HeldByOther(k.cfg.Orchestrator, n); !ok {
+			return true
+		}
+	}
+	return pending > mined+scan
 }
 
 // nonceHeldByOther reports whether another keeper of a shared signer holds

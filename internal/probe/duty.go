@@ -41,6 +41,9 @@ const defaultSendWindowBlocks = 5
 
 // DutyConfig configures the duty probe.
 type DutyConfig struct {
+	// Name is the probe's name: "duty" (the default) for the first
+	// orchestrator; a fleet names one duty probe per further orchestrator.
+	Name         string
 	Orchestrator common.Address
 	// StuckAfter is reward.stuck_after: a reward transaction first sent
 	// longer ago and still unmined is stuck.
@@ -101,6 +104,9 @@ func NewDuty(status func() keeper.Status, history History, cfg DutyConfig, now f
 	if now == nil {
 		now = time.Now
 	}
+	if cfg.Name == "" {
+		cfg.Name = "duty"
+	}
 	if cfg.Rounds <= 0 {
 		cfg.Rounds = defaultDutyRounds
 	}
@@ -111,7 +117,7 @@ func NewDuty(status func() keeper.Status, history History, cfg DutyConfig, now f
 }
 
 // Name implements Probe.
-func (p *Duty) Name() string { return "duty" }
+func (p *Duty) Name() string { return p.cfg.Name }
 
 // Check implements Probe.
 func (p *Duty) Check(ctx context.Context) Result {

@@ -430,7 +430,29 @@ func TestStatusPageSections(t *testing.T) {
 			}
 			screenshot(t, ctx, "sections.png", 1280, 900, false, false)
 		}},
+		{"Fleet", "status-fleet.json", false, false, func(t *testing.T, ctx context.Context, _ func()) {
+			if js[bool](t, ctx, `document.getElementById('fleet').hidden`) {
+				t.Fatal("fleet section hidden with three orchestrators")
+			}
+			rows := js[string](t, ctx, `Array.from(document.querySelectorAll('#fleet-table tr[data-orchestrator]')).map(r => r.dataset.orchestrator + '=' + r.dataset.state).join(' ')`)
+			if want := "0x7c9a3e1f5b2d4c6e8a0b1c2d3e4f5a6b7c8d9e0f=waiting_grace 0x2222222222222222222222222222222222222222=tx_pending 0x4444444444444444444444444444444444444444=done"; rows != want {
+				t.Errorf("fleet rows %q, want %q", rows, want)
+			}
+			tbl := text(t, ctx, "fleet-table")
+			for _, want := range []string{"rewardForTranscoder 0x333333…333333 nonce 41", "3,512 (lpops)", "3,511"} {
+				if !strings.Contains(tbl, want) {
+					t.Errorf("fleet table lacks %q:\n%s", want, tbl)
+				}
+			}
+			// The cards still show the first orchestrator.
+			if got := text(t, ctx, "orch-address"); got != "0x7c9a3e1f5b2d4c6e8a0b1c2d3e4f5a6b7c8d9e0f" {
+				t.Errorf("orchestrator card shows %q, want the first", got)
+			}
+		}},
 		{"ChainUnreadable", "status-unreadable.json", false, false, func(t *testing.T, ctx context.Context, _ func()) {
+			if !js[bool](t, ctx, `document.getElementById('fleet').hidden`) {
+				t.Error("fleet section shown for one orchestrator")
+			}
 			if k := js[string](t, ctx, `document.getElementById('banner').dataset.kind`); k != "chain" {
 				t.Errorf("banner kind %q, want chain", k)
 			}

@@ -556,6 +556,30 @@
     body.replaceChildren(...rows);
   }
 
+  // renderFleet lists every orchestrator of a fleet (status.keepers, more
+  // than one); the rest of the page shows the first.
+  function renderFleet(st) {
+    const ks = st.keepers || [];
+    $('fleet').hidden = ks.length < 2;
+    if (ks.length < 2) return;
+    const STATE = { done: 'ok', tx_pending: 'warn', sending: 'warn', retrying: 'warn', chain_unreadable: 'bad',
+      insufficient_funds: 'bad', would_revert: 'bad', cannot_sign: 'bad', too_late: 'bad', unknown_in_flight: 'bad' };
+    const rows = ks.map((k) => {
+      let last = k.last_reward_round ? num(k.last_reward_round) : '—';
+      if (k.rewarded_by && k.round > 0 && k.last_reward_round >= k.round) last += ' (' + k.rewarded_by + ')';
+      const open = (k.txs || []).filter((t) => t.state === 'sent' || t.state === 'signed');
+      const t = open[open.length - 1];
+      return el('tr', { 'data-orchestrator': (k.orchestrator || '').toLowerCase(), 'data-state': k.state || '' },
+        el('td', { class: 'name' }, addr(k.orchestrator)),
+        el('td', { 'data-label': 'active' }, k.active ? pill('active', 'ok') : pill('not active')),
+        el('td', { 'data-label': 'round' }, k.round ? num(k.round) : '—'),
+        el('td', { 'data-label': 'last reward' }, last),
+        el('td', { 'data-label': 'state', title: k.reason || '' }, pill(k.state || '—', STATE[k.state] || '')),
+        el('td', { 'data-label': 'in flight' }, t ? el('span', null, (t.method || t.kind || '') + ' ', addr(t.hash), ' nonce ' + t.nonce) : '—'));
+    });
+    $('fleet-table').tBodies[0].replaceChildren(...rows);
+  }
+
   const SEVERITY = { critical: 0, warning: 1, info: 2 };
 
   function renderAlerts(res) {
@@ -694,6 +718,7 @@
       safely('banner', () => renderBanner(st, null));
       safely('orchestrator', () => renderOrchestrator(st));
       safely('round', () => renderRound(st));
+      safely('fleet', () => renderFleet(st));
       safely('chart', renderChart);
       safely('balances', () => renderBalances(st));
       safely('transcoders', () => renderTranscoders(st));
