@@ -37,7 +37,7 @@ func TestFleetFindsTheNodesRewardsWithOneLogQuery(t *testing.T) {
 	orchs := append([]*ecdsa.PrivateKey{e.orch}, e.more...)
 	c := &countLogs{Chain: e.pool}
 	// A grace window of most of the round: lpops waits for the nodes.
-	f, _ := e.fleet([]fleetMember{{orch: orchs[0], chain: c}, {orch: orchs[1], chain: c}, {orch: orchs[2], chain: c}}, 60)
+	f, _, _ := e.fleet([]fleetMember{{orch: orchs[0], chain: c}, {orch: orchs[1], chain: c}, {orch: orchs[2], chain: c}}, 60)
 	r := e.nextActiveRound()
 	e.tickFleetUntil(f, "all three waiting for their nodes", func(ss []keeper.Status) bool {
 		for _, s := range ss {
