@@ -65,8 +65,8 @@ type fleetRun struct {
 	// anon and file split the RSS at the end: heap and stacks, and the
 	// binary's mapped pages.
 	anon, file uint64
-	cpu         time.Duration
-	outcomes    map[string]float64
+	cpu        time.Duration
+	outcomes   map[string]float64
 }
 
 type fleetResult struct {
