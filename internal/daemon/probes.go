@@ -30,6 +30,9 @@ func (d *Daemon) buildProbes(pcfg []chain.EndpointConfig) error {
 		Endpoints: pcfg, ChainID: c.ChainID, MaxHeadAge: c.Chain.MaxHeadAge.Duration, MaxLagBlocks: c.Chain.MaxLagBlocks,
 		Timeout: c.Chain.RequestTimeout.Duration, Accounts: d.watchedAccounts, MaxPendingBlocks: c.Probes.RPC.MaxPendingBlocks,
 		Sent: d.sentTxs, Reads: d.reads,
+		// An idle account's pending nonce at the chain probes' cadence
+		// (docs/operator-guide.md, "What lpops reads, and how often").
+		IdleNonceInterval: c.Probes.ChainInterval.Duration,
 	})
 	if err != nil {
 		return err
