@@ -1,6 +1,8 @@
 package daemon
 
 import (
+	"time"
+
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/lpops/lpops/internal/alert"
@@ -125,6 +127,22 @@ func (d *Daemon) watchedAccounts() []probe.WatchedAccount {
 	return out
 }
 
+// roundReadsPerHealth is how many chain.health_interval periods a
+// round-scoped read lasts at most: an hour at the default 5m.
+const roundReadsPerHealth = 12
+
+// roundReadMaxAge bounds how long a round-scoped read is kept whatever the
+// round (a round lasts about 19 h on Arbitrum): the RPC probe's chain id,
+// peer count and syncing flag of a healthy endpoint (the pool checks the
+// chain id itself before it uses an endpoint, a syncing endpoint's head goes
+// stale, and any failure makes them read again), the stake probe's standing
+// and the fees probe's pending fees (read again on their events anyway).
+// Derived from chain.health_interval so that a scaled configuration (the
+// rpcload bench) scales it too.
+func roundReadMaxAge(c *config.Config) time.Duration {
+	return roundReadsPerHealth * c.Chain.HealthInterval.Duration
+}
+
 // currentRound is the protocol round of the keeper's last snapshot, for the
 // read scheduler's round-scoped reads; false until it has read one.
 func (d *Daemon) currentRound() (uint64, bool) {
@@ -181,11 +199,12 @@ func (d *Daemon) chainProbes(addrs livepeer.Addresses, k *keeper.Keeper) []probe
 			WarnETH: pc.Accounts.WarnETH, CriticalETH: pc.Accounts.CriticalETH, RunwayWarnRounds: pc.Accounts.RunwayWarnRounds,
 			RunwayCriticalRounds: pc.Accounts.RunwayCriticalRounds, MaxFee: config.GweiToWei(c.Reward.MaxFeeGwei)}, nil),
 		probe.NewStake(lane, d.store, probe.StakeConfig{Orchestrator: d.orch, Contracts: addrs, Confirmations: pc.Stake.Confirmations,
-			MaxLogRange: pc.Stake.MaxLogRange, StakeChangeWarnPercent: pc.Stake.StakeChangeWarnPercent, CutoffWarnPercent: pc.Stake.CutoffWarnPercent}, nil),
+			MaxLogRange: pc.Stake.MaxLogRange, StakeChangeWarnPercent: pc.Stake.StakeChangeWarnPercent, CutoffWarnPercent: pc.Stake.CutoffWarnPercent,
+			StandingMaxAge: roundReadMaxAge(c)}, nil),
 	}
 	if pc.Fees.Enabled {
 		ps = append(ps, probe.NewFees(lane, d.store, probe.FeesConfig{Orchestrator: d.orch, Contracts: addrs,
-			Confirmations: pc.Stake.Confirmations, MaxLogRange: pc.Stake.MaxLogRange}, nil))
+			Confirmations: pc.Stake.Confirmations, MaxLogRange: pc.Stake.MaxLogRange, PendingMaxAge: roundReadMaxAge(c)}, nil))
 	}
 	return ps
 }
