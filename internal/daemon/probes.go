@@ -200,11 +200,11 @@ func (d *Daemon) chainProbes(addrs livepeer.Addresses, k *keeper.Keeper) []probe
 			RunwayCriticalRounds: pc.Accounts.RunwayCriticalRounds, MaxFee: config.GweiToWei(c.Reward.MaxFeeGwei)}, nil),
 		probe.NewStake(lane, d.store, probe.StakeConfig{Orchestrator: d.orch, Contracts: addrs, Confirmations: pc.Stake.Confirmations,
 			MaxLogRange: pc.Stake.MaxLogRange, StakeChangeWarnPercent: pc.Stake.StakeChangeWarnPercent, CutoffWarnPercent: pc.Stake.CutoffWarnPercent,
-			StandingMaxAge: roundReadMaxAge(c)}, nil),
+			StandingMaxAge: roundReadMaxAge(c), Round: d.currentRound}, nil),
 	}
 	if pc.Fees.Enabled {
 		ps = append(ps, probe.NewFees(lane, d.store, probe.FeesConfig{Orchestrator: d.orch, Contracts: addrs,
-			Confirmations: pc.Stake.Confirmations, MaxLogRange: pc.Stake.MaxLogRange, PendingMaxAge: roundReadMaxAge(c)}, nil))
+			Confirmations: pc.Stake.Confirmations, MaxLogRange: pc.Stake.MaxLogRange, PendingMaxAge: roundReadMaxAge(c), Round: d.currentRound}, nil))
 	}
 	return ps
 }

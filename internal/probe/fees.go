@@ -26,6 +26,9 @@ type FeesConfig struct {
 	// PendingMaxAge is how long pendingFees is kept while the round is the
 	// same and no ticket to the orchestrator is read (0 means one hour).
 	PendingMaxAge time.Duration
+	// Round: see StakeConfig.Round; when it answers, a run reads no
+	// currentRound of its own.
+	Round func() (uint64, bool)
 }
 
 // defaultPendingMaxAge bounds how long pending fees are kept without a
@@ -97,21 +100,35 @@ func (p *Fees) Check(ctx context.Context) Result {
 
 	// The round and the head first: pendingFees takes the round, the log
 	// range ends at the confirmed head.
+	var (
+		cur    *big.Int
+		shared bool
+	)
+	if p.cfg.Round != nil {
+		var n uint64
+		if n, shared = p.cfg.Round(); shared {
+			cur = new(big.Int).SetUint64(n)
+		}
+	}
 	round := livepeer.NewViewCall(livepeer.RoundsManagerABI, rm, "currentRound")
 	var head hexutil.Uint64
-	b := []rpc.BatchElem{round.Elem(), {Method: "eth_blockNumber", Result: &head}}
+	b := []rpc.BatchElem{{Method: "eth_blockNumber", Result: &head}}
+	if !shared {
+		b = append(b, round.Elem())
+	}
 	if err := p.c.BatchCall(ctx, b); err != nil {
 		r.Error = "read round: " + err.Error()
 		return finish(r, start, p.now)
 	}
-	var cur *big.Int
-	if err := round.Decode(b[0], &cur); err != nil {
-		r.Error = "read round: " + err.Error()
+	if b[0].Error != nil {
+		r.Error = "read head: " + b[0].Error.Error()
 		return finish(r, start, p.now)
 	}
-	if b[1].Error != nil {
-		r.Error = "read head: " + b[1].Error.Error()
-		return finish(r, start, p.now)
+	if !shared {
+		if err := round.Decode(b[1], &cur); err != nil {
+			r.Error = "read round: " + err.Error()
+			return finish(r, start, p.now)
+		}
 	}
 
 	// Then pending fees, unless the last read still stands, and the new

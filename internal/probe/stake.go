@@ -60,6 +60,12 @@ type StakeConfig struct {
 	// parameters, status, pool size) is kept while neither the round nor
 	// an event that can change it says otherwise (0 means PoolRefresh).
 	StandingMaxAge time.Duration
+	// Round, when set, is the current round as another consumer last read
+	// it (the keeper's snapshot: lpops' daemon passes its round, which the
+	// keeper reads every poll and every few seconds around the round's
+	// boundary); a run that keeps the standing then reads only the head.
+	// nil, or false: the run reads currentRound itself.
+	Round func() (uint64, bool)
 }
 
 // Stake watches the orchestrator's stake and standing: total and delegated
@@ -279,20 +285,30 @@ func (p *Stake) standingNow(ctx context.Context) (*standing, error) {
 	if p.kept == nil || now.Before(p.keptAt) || now.Sub(p.keptAt) >= p.cfg.StandingMaxAge {
 		return p.readStanding(ctx)
 	}
+	cur, shared := uint64(0), false
+	if p.cfg.Round != nil {
+		cur, shared = p.cfg.Round()
+	}
 	round := livepeer.NewViewCall(livepeer.RoundsManagerABI, p.cfg.Contracts.RoundsManager, "currentRound")
 	var head hexutil.Uint64
-	b := []rpc.BatchElem{round.Elem(), {Method: "eth_blockNumber", Result: &head}}
+	b := []rpc.BatchElem{{Method: "eth_blockNumber", Result: &head}}
+	if !shared {
+		b = append(b, round.Elem())
+	}
 	if err := p.c.BatchCall(ctx, b); err != nil {
 		return nil, fmt.Errorf("read round of %s: %w", p.cfg.Orchestrator, err)
 	}
-	var cur *big.Int
-	if err := round.Decode(b[0], &cur); err != nil {
-		return nil, fmt.Errorf("read round: %w", err)
+	if b[0].Error != nil {
+		return nil, fmt.Errorf("read round: eth_blockNumber: %w", b[0].Error)
 	}
-	if b[1].Error != nil {
-		return nil, fmt.Errorf("read round: eth_blockNumber: %w", b[1].Error)
+	if !shared {
+		var v *big.Int
+		if err := round.Decode(b[1], &v); err != nil {
+			return nil, fmt.Errorf("read round: %w", err)
+		}
+		cur = v.Uint64()
 	}
-	if cur.Uint64() != p.kept.round {
+	if cur != p.kept.round {
 		return p.readStanding(ctx) // a new round: membership and stake may have moved
 	}
 	s := *p.kept

@@ -20,23 +20,59 @@ import (
 // getTranscoder calls at the latest block among them: one per full read of
 // the stake probe's standing (the calls at an event's block are not counted).
 type standingCounter struct {
-	c     livepeer.Caller
-	reads atomic.Int64
+	c             livepeer.Caller
+	reads, rounds atomic.Int64
 }
 
 func (s *standingCounter) BatchCall(ctx context.Context, b []rpc.BatchElem) error {
 	sel := livepeer.BondingManagerABI.Methods["getTranscoder"].ID
+	round := livepeer.RoundsManagerABI.Methods["currentRound"].ID
 	for _, e := range b {
 		if e.Method != "eth_call" || len(e.Args) != 2 || e.Args[1] != "latest" {
 			continue
 		}
 		if m, ok := e.Args[0].(map[string]any); ok {
-			if d, ok := m["data"].(hexutil.Bytes); ok && len(d) >= 4 && string(d[:4]) == string(sel) {
-				s.reads.Add(1)
+			if d, ok := m["data"].(hexutil.Bytes); ok && len(d) >= 4 {
+				switch string(d[:4]) {
+				case string(sel):
+					s.reads.Add(1)
+				case string(round):
+					s.rounds.Add(1)
+				}
 			}
 		}
 	}
 	return s.c.BatchCall(ctx, b)
+}
+
+// With the round from another consumer (the keeper, in lpops), a run that
+// keeps the standing sends no currentRound of its own, and the round that
+// consumer reports turning makes the next run read the standing.
+func TestStakeRoundFromAnotherConsumer(t *testing.T) {
+	e := newChainEnv(t, testchain.Params{RoundLength: 60}, nil)
+	e.nextRound()
+	counter := &standingCounter{c: e.pool}
+	round := func() (uint64, bool) {
+		r, err := e.dep.CurrentRound(e.ctx) // read beside the counter: another consumer's read
+		return r, err == nil
+	}
+	p := probe.NewStake(counter, e.openStore(), probe.StakeConfig{
+		Orchestrator: addrOf(e.orch), Contracts: e.addrs, Confirmations: 2, MaxLogRange: 1000, Round: round,
+	}, nil)
+	if r := p.Check(e.ctx); !r.Success || r.Values["standing_read"] != 1 {
+		t.Fatalf("first run: %v (%s), standing_read %v", r.Success, r.Error, r.Values["standing_read"])
+	}
+	rounds := counter.rounds.Load()
+	e.waitBlock()
+	if r := p.Check(e.ctx); !r.Success {
+		t.Fatal(r.Error)
+	} else if r.Values["standing_read"] == 0 && counter.rounds.Load() != rounds {
+		t.Fatalf("a run that kept the standing read currentRound %d times", counter.rounds.Load()-rounds)
+	}
+	e.nextRound()
+	if r := p.Check(e.ctx); !r.Success || r.Values["standing_read"] != 1 {
+		t.Fatalf("first run of the new round: %v (%s), standing_read %v", r.Success, r.Error, r.Values["standing_read"])
+	}
 }
 
 // The standing is read once per round while nothing happens, again in the
