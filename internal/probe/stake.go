@@ -83,8 +83,8 @@ type StakeConfig struct {
 //
 // The standing itself is round-scoped: it is read in full once per protocol
 // round, again in the run whose logs carry an event that can change it, and
-// at least every StandingMaxAge; the other runs read only currentRound and
-// the head (both shared with the other chain probes' reads). The events that
+// at least every StandingMaxAge; the other runs read only the head (the
+// pool's head read) and currentRound, unless StakeConfig.Round gives it. The events that
 // trigger a new read are every log of the cursor's queries: Bond, Unbond,
 // Rebond, EarningsClaimed, Reward, TranscoderSlashed and TranscoderUpdate
 // about the orchestrator, Bond away from it, and anyone's
