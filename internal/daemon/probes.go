@@ -34,7 +34,7 @@ func (d *Daemon) buildProbes(pcfg []chain.EndpointConfig) error {
 		Sent: d.sentTxs, Reads: d.reads,
 		// An idle account's pending nonce at the chain probes' cadence
 		// (docs/operator-guide.md, "What lpops reads, and how often").
-		IdleNonceInterval: c.Probes.ChainInterval.Duration,
+		IdleNonceInterval: idleNonceInterval(c),
 	})
 	if err != nil {
 		return err
@@ -141,6 +141,16 @@ const roundReadsPerHealth = 12
 // rpcload bench) scales it too.
 func roundReadMaxAge(c *config.Config) time.Duration {
 	return roundReadsPerHealth * c.Chain.HealthInterval.Duration
+}
+
+// idleNonceInterval is how often the RPC probe reads an idle account's
+// pending nonce: every probes.chain_interval when that is longer than
+// probes.rpc.interval, else at every run (zero).
+func idleNonceInterval(c *config.Config) time.Duration {
+	if ci := c.Probes.ChainInterval.Duration; ci > c.Probes.RPC.Interval.Duration {
+		return ci
+	}
+	return 0
 }
 
 // currentRound is the protocol round of the keeper's last snapshot, for the
