@@ -56,6 +56,7 @@ import (
 	"github.com/ethereum/go-ethereum/rpc"
 
 	"github.com/lpops/lpops/bench/internal/benchkit"
+	"github.com/lpops/lpops/internal/config"
 	"github.com/lpops/lpops/internal/devnet"
 	"github.com/lpops/lpops/internal/livepeer"
 	"github.com/lpops/lpops/internal/rpcproxy"
@@ -103,7 +104,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.DurationVar(&p.chainInterval, "chain-interval", 0, "probes.chain_interval of the measured lpops (default: -interval)")
 	fs.DurationVar(&p.rpcInterval, "rpc-interval", 0, "probes.rpc.interval of the measured lpops (default: -interval)")
 	fs.DurationVar(&p.loadInterval, "load-interval", 10*time.Second, "probes.interval of the lpops whose RPC requests are counted (lpops' default)")
-	fs.DurationVar(&p.loadChainInterval, "load-chain-interval", 2*time.Minute, "probes.chain_interval of the counted lpops (lpops' default)")
+	fs.DurationVar(&p.loadChainInterval, "load-chain-interval", config.Default().Probes.ChainInterval.Duration, "probes.chain_interval of the counted lpops (lpops' default)")
 	fs.DurationVar(&p.loadRPCInterval, "load-rpc-interval", 30*time.Second, "probes.rpc.interval of the counted lpops (lpops' default)")
 	fs.DurationVar(&p.blockTime, "block-time", 250*time.Millisecond, "devnet block time (Arbitrum One: about 250ms)")
 	fs.IntVar(&p.reps, "reps", 3, "injections of each fault")

@@ -505,6 +505,17 @@ func report(w io.Writer, p params, r *result) {
 	for _, kv := range benchkit.SortedCounts(r.lpops.Shapes) {
 		say("  %-72s %8s", kv.K, benchkit.Num(perRound(kv.V)))
 	}
+	consumers := func(name string, c rpcproxy.Counts) {
+		say("%s per round by consumer (named by the content of its requests):", name)
+		say("  %-76s %10s %10s", "", "http req", "calls")
+		for _, cc := range byConsumer(c.Shapes) {
+			say("  %-76s %10s %10s", cc.name, benchkit.Num(perRound(cc.requests)), benchkit.Num(perRound(cc.call)))
+		}
+	}
+	consumers("lpops", r.lpops)
+	if c := r.compare; c != nil {
+		consumers("lpops before (-compare)", *c)
+	}
 	if c := r.compare; c != nil {
 		say("lpops before (-compare) calls per round by method:")
 		for _, kv := range benchkit.SortedCounts(c.Methods) {

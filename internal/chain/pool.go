@@ -70,6 +70,11 @@ type Head struct {
 	Time       time.Time   `json:"time"`                   // block timestamp
 	BaseFee    *big.Int    `json:"base_fee_wei,omitempty"` // nil on chains without EIP-1559
 	ObservedAt time.Time   `json:"observed_at"`            // when the Pool read it (Options.Now)
+	// Raw is the endpoint's answer to the head read,
+	// eth_getBlockByNumber("latest", false), as it sent it: the read
+	// scheduler answers that same call of a consumer in the same round trip
+	// from it. Not to be modified.
+	Raw json.RawMessage `json:"-"`
 }
 
 // Pool is a set of JSON-RPC endpoints for one chain. It is safe for
@@ -454,8 +459,8 @@ func (p *Pool) roundTrip(ctx context.Context, ep *endpoint, user []rpc.BatchElem
 	for i, e := range user {
 		elems = append(elems, rpc.BatchElem{Method: e.Method, Args: e.Args, Result: &ans.raws[i]})
 	}
-	var hdr *rpcHeader
-	elems = append(elems, rpc.BatchElem{Method: "eth_getBlockByNumber", Args: []any{"latest", false}, Result: &hdr})
+	var hdrRaw json.RawMessage
+	elems = append(elems, rpc.BatchElem{Method: "eth_getBlockByNumber", Args: []any{"latest", false}, Result: &hdrRaw})
 	var chainID hexutil.Uint64
 	if askChain {
 		elems = append(elems, rpc.BatchElem{Method: "eth_chainId", Result: &chainID})
@@ -483,7 +488,17 @@ func (p *Pool) roundTrip(ctx context.Context, ep *endpoint, user []rpc.BatchElem
 		ans.errs[i] = ep.redact(elems[i].Error)
 	}
 	headElem := elems[len(user)]
-	obs.head, obs.headErr = decodeHead(hdr, headElem.Error)
+	var hdr *rpcHeader
+	headErr := headElem.Error
+	if headErr == nil {
+		if err := json.Unmarshal(hdrRaw, &hdr); err != nil {
+			headErr = fmt.Errorf("decode latest block: %w", err)
+		}
+	}
+	obs.head, obs.headErr = decodeHead(hdr, headErr)
+	if obs.headErr == nil {
+		obs.head.Raw = hdrRaw
+	}
 	obs.headErr = ep.redact(obs.headErr)
 	obs.head.ObservedAt = obs.at
 	obs.headOK = obs.headErr == nil

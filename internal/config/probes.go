@@ -11,7 +11,9 @@ type Probes struct {
 	Interval Duration `yaml:"interval"`
 	// ChainInterval is how often the probes that read the chain run
 	// (accounts, stake and standing, fees): each run costs RPC requests, and
-	// what they watch changes over rounds, not seconds.
+	// what they watch changes over rounds, not seconds. The default, 5m, is
+	// the keeper's chain.poll_interval; an idle account's pending nonce is
+	// read at this cadence too (the RPC probe's IdleNonceInterval).
 	ChainInterval Duration `yaml:"chain_interval"`
 
 	Node     NodeProbe     `yaml:"node"`
@@ -80,7 +82,7 @@ type ReleasesProbe struct {
 func DefaultProbes() Probes {
 	return Probes{
 		Interval:      Duration{10 * time.Second},
-		ChainInterval: Duration{2 * time.Minute},
+		ChainInterval: Duration{5 * time.Minute},
 		RPC:           RPCProbe{Interval: Duration{30 * time.Second}, MaxPendingBlocks: 20},
 		Accounts:      AccountsProbe{WarnETH: 0.05, CriticalETH: 0.01, RunwayWarnRounds: 30, RunwayCriticalRounds: 7},
 		Stake:         StakeProbe{Confirmations: 5, MaxLogRange: 5000, StakeChangeWarnPercent: 10, CutoffWarnPercent: 10},

@@ -129,7 +129,7 @@ func New(ctx context.Context, cfg *config.Config, o Options) (*Daemon, error) {
 		return nil, fmt.Errorf("rpc: %w", err)
 	}
 	// One send may fail over through every endpoint.
-	d.reads = reads.New(d.pool, reads.Options{Round: d.currentRound, MaxRoundAge: cfg.Chain.HealthInterval.Duration,
+	d.reads = reads.New(d.pool, reads.Options{Round: d.currentRound, MaxRoundAge: roundReadMaxAge(cfg),
 		Timeout: time.Duration(len(pcfg)) * cfg.Chain.RequestTimeout.Duration})
 	d.signer = o.Signer
 	if d.signer == nil && cfg.Signer.Configured() {

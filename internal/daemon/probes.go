@@ -2,6 +2,7 @@ package daemon
 
 import (
 	"strings"
+	"time"
 
 	"github.com/ethereum/go-ethereum/common"
 
@@ -32,6 +33,9 @@ func (d *Daemon) buildProbes(pcfg []chain.EndpointConfig) error {
 		Endpoints: pcfg, ChainID: c.ChainID, MaxHeadAge: c.Chain.MaxHeadAge.Duration, MaxLagBlocks: c.Chain.MaxLagBlocks,
 		Timeout: c.Chain.RequestTimeout.Duration, Accounts: d.watchedAccounts, MaxPendingBlocks: c.Probes.RPC.MaxPendingBlocks,
 		Sent: d.sentTxs, Reads: d.reads,
+		// An idle account's pending nonce at the chain probes' cadence
+		// (docs/operator-guide.md, "What lpops reads, and how often").
+		IdleNonceInterval: idleNonceInterval(c),
 	})
 	if err != nil {
 		return err
@@ -124,6 +128,32 @@ func (d *Daemon) watchedAccounts() []probe.WatchedAccount {
 	return out
 }
 
+// roundReadsPerHealth is how many chain.health_interval periods a
+// round-scoped read lasts at most: an hour at the default 5m.
+const roundReadsPerHealth = 12
+
+// roundReadMaxAge bounds how long a round-scoped read is kept whatever the
+// round (a round lasts about 19 h on Arbitrum): the RPC probe's chain id,
+// peer count and syncing flag of a healthy endpoint (the pool checks the
+// chain id itself before it uses an endpoint, a syncing endpoint's head goes
+// stale, and any failure makes them read again), the stake probe's standing
+// and the fees probe's pending fees (read again on their events anyway).
+// Derived from chain.health_interval so that a scaled configuration (the
+// rpcload bench) scales it too.
+func roundReadMaxAge(c *config.Config) time.Duration {
+	return roundReadsPerHealth * c.Chain.HealthInterval.Duration
+}
+
+// idleNonceInterval is how often the RPC probe reads an idle account's
+// pending nonce: every probes.chain_interval when that is longer than
+// probes.rpc.interval, else at every run (zero).
+func idleNonceInterval(c *config.Config) time.Duration {
+	if ci := c.Probes.ChainInterval.Duration; ci > c.Probes.RPC.Interval.Duration {
+		return ci
+	}
+	return 0
+}
+
 // currentRound is the protocol round of the keeper's last snapshot, for the
 // read scheduler's round-scoped reads; false until it has read one.
 func (d *Daemon) currentRound() (uint64, bool) {
@@ -180,7 +210,8 @@ func (d *Daemon) chainProbes(addrs livepeer.Addresses, k *keeper.Keeper) []probe
 			WarnETH: pc.Accounts.WarnETH, CriticalETH: pc.Accounts.CriticalETH, RunwayWarnRounds: pc.Accounts.RunwayWarnRounds,
 			RunwayCriticalRounds: pc.Accounts.RunwayCriticalRounds, MaxFee: config.GweiToWei(c.Reward.MaxFeeGwei)}, nil),
 		probe.NewStake(lane, d.store, probe.StakeConfig{Orchestrator: d.orch, Contracts: addrs, Confirmations: pc.Stake.Confirmations,
-			MaxLogRange: pc.Stake.MaxLogRange, StakeChangeWarnPercent: pc.Stake.StakeChangeWarnPercent, CutoffWarnPercent: pc.Stake.CutoffWarnPercent}, nil),
+			MaxLogRange: pc.Stake.MaxLogRange, StakeChangeWarnPercent: pc.Stake.StakeChangeWarnPercent, CutoffWarnPercent: pc.Stake.CutoffWarnPercent,
+			StandingMaxAge: roundReadMaxAge(c), Round: d.currentRound}, nil),
 	}
 	// The duty alerts (reward missed, late, stuck, chain unreadable) of
 	// every further orchestrator of a fleet, each with its orchestrator
@@ -196,7 +227,7 @@ func (d *Daemon) chainProbes(addrs livepeer.Addresses, k *keeper.Keeper) []probe
 	}
 	if pc.Fees.Enabled {
 		ps = append(ps, probe.NewFees(lane, d.store, probe.FeesConfig{Orchestrator: d.orch, Contracts: addrs,
-			Confirmations: pc.Stake.Confirmations, MaxLogRange: pc.Stake.MaxLogRange}, nil))
+			Confirmations: pc.Stake.Confirmations, MaxLogRange: pc.Stake.MaxLogRange, PendingMaxAge: roundReadMaxAge(c), Round: d.currentRound}, nil))
 	}
 	return ps
 }

@@ -25,7 +25,9 @@ const bondingManagerWatchABI = `[
 {"type":"function","name":"getTranscoderPoolSize","stateMutability":"view","inputs":[],"outputs":[{"name":"","type":"uint256"}]},
 {"type":"function","name":"getFirstTranscoderInPool","stateMutability":"view","inputs":[],"outputs":[{"name":"","type":"address"}]},
 {"type":"function","name":"getNextTranscoderInPool","stateMutability":"view","inputs":[{"name":"_transcoder","type":"address"}],"outputs":[{"name":"","type":"address"}]},
-{"type":"event","name":"TranscoderUpdate","anonymous":false,"inputs":[{"indexed":true,"name":"transcoder","type":"address"},{"indexed":false,"name":"rewardCut","type":"uint256"},{"indexed":false,"name":"feeShare","type":"uint256"}]}
+{"type":"event","name":"TranscoderUpdate","anonymous":false,"inputs":[{"indexed":true,"name":"transcoder","type":"address"},{"indexed":false,"name":"rewardCut","type":"uint256"},{"indexed":false,"name":"feeShare","type":"uint256"}]},
+{"type":"event","name":"Rebond","anonymous":false,"inputs":[{"indexed":true,"name":"delegate","type":"address"},{"indexed":true,"name":"delegator","type":"address"},{"indexed":false,"name":"unbondingLockId","type":"uint256"},{"indexed":false,"name":"amount","type":"uint256"}]},
+{"type":"event","name":"EarningsClaimed","anonymous":false,"inputs":[{"indexed":true,"name":"delegate","type":"address"},{"indexed":true,"name":"delegator","type":"address"},{"indexed":false,"name":"rewards","type":"uint256"},{"indexed":false,"name":"fees","type":"uint256"},{"indexed":false,"name":"startRound","type":"uint256"},{"indexed":false,"name":"endRound","type":"uint256"}]}
 ]`
 
 // ticketBrokerABI holds the TicketBroker event the fees probe counts.
@@ -48,6 +50,11 @@ var (
 	TopicTranscoderActivated   = BondingManagerABI.Events["TranscoderActivated"].ID
 	TopicTranscoderDeactivated = BondingManagerABI.Events["TranscoderDeactivated"].ID
 	TopicTranscoderUpdate      = BondingManagerWatchABI.Events["TranscoderUpdate"].ID
+	// Rebond and EarningsClaimed change a delegate's stake or a delegator's
+	// bonded amount without a Bond or Unbond: the stake probe follows them
+	// only to know when to read the standing again (it alerts on neither).
+	TopicRebond                = BondingManagerWatchABI.Events["Rebond"].ID
+	TopicEarningsClaimed       = BondingManagerWatchABI.Events["EarningsClaimed"].ID
 	TopicWinningTicketRedeemed = TicketBrokerABI.Events["WinningTicketRedeemed"].ID
 )
 

@@ -47,6 +47,8 @@ func TestTopicsAreTheRealSignatures(t *testing.T) {
 		{"TranscoderActivated", TopicTranscoderActivated, "TranscoderActivated(address,uint256)"},
 		{"TranscoderDeactivated", TopicTranscoderDeactivated, "TranscoderDeactivated(address,uint256)"},
 		{"TranscoderUpdate", TopicTranscoderUpdate, "TranscoderUpdate(address,uint256,uint256)"},
+		{"Rebond", TopicRebond, "Rebond(address,address,uint256,uint256)"},
+		{"EarningsClaimed", TopicEarningsClaimed, "EarningsClaimed(address,address,uint256,uint256,uint256,uint256)"},
 		{"WinningTicketRedeemed", TopicWinningTicketRedeemed, "WinningTicketRedeemed(address,address,uint256,uint256,uint256,uint256,bytes)"},
 	} {
 		t.Run(tc.Name, func(t *testing.T) {

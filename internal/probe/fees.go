@@ -23,7 +23,17 @@ type FeesConfig struct {
 	MaxLogRange   uint64
 	// StartBlock: see CursorConfig.
 	StartBlock uint64
+	// PendingMaxAge is how long pendingFees is kept while the round is the
+	// same and no ticket to the orchestrator is read (0 means one hour).
+	PendingMaxAge time.Duration
+	// Round: see StakeConfig.Round; when it answers, a run reads no
+	// currentRound of its own.
+	Round func() (uint64, bool)
 }
+
+// defaultPendingMaxAge bounds how long pending fees are kept without a
+// ticket or a new round (a WithdrawFees, which the probe does not follow).
+const defaultPendingMaxAge = time.Hour
 
 // Fees counts the winning tickets redeemed to the orchestrator
 // (TicketBroker WinningTicketRedeemed with recipient = orchestrator: count
@@ -31,11 +41,21 @@ type FeesConfig struct {
 // pending fees (BondingManager.pendingFees(orch, currentRound)). It raises no
 // alert: redemption errors are the node's to report (its -monitor metrics),
 // and fees are earnings to show, not conditions to page on.
+//
+// pendingFees is round-scoped: read in the first run of a round, in the run
+// whose logs carry a ticket redeemed to the orchestrator (the one way fees
+// grow within a round), and at least every PendingMaxAge (a WithdrawFees,
+// which lowers them, shows within that); the other runs keep the last value
+// and read only the round, the head and the logs.
 type Fees struct {
 	cfg FeesConfig
 	c   livepeer.Caller
 	cur *LogCursor
 	now func() time.Time
+
+	pending   *big.Int // the last pendingFees read
+	pendRound uint64
+	pendAt    time.Time
 }
 
 var _ Probe = (*Fees)(nil)
@@ -52,6 +72,9 @@ type feeTotals struct {
 func NewFees(c livepeer.Caller, kv Checkpoints, cfg FeesConfig, now func() time.Time) *Fees {
 	if now == nil {
 		now = time.Now
+	}
+	if cfg.PendingMaxAge <= 0 {
+		cfg.PendingMaxAge = defaultPendingMaxAge
 	}
 	p := &Fees{cfg: cfg, c: c, now: now}
 	if cfg.Contracts.TicketBroker != (common.Address{}) {
@@ -77,26 +100,47 @@ func (p *Fees) Check(ctx context.Context) Result {
 
 	// The round and the head first: pendingFees takes the round, the log
 	// range ends at the confirmed head.
+	var (
+		cur    *big.Int
+		shared bool
+	)
+	if p.cfg.Round != nil {
+		var n uint64
+		if n, shared = p.cfg.Round(); shared {
+			cur = new(big.Int).SetUint64(n)
+		}
+	}
 	round := livepeer.NewViewCall(livepeer.RoundsManagerABI, rm, "currentRound")
 	var head hexutil.Uint64
-	b := []rpc.BatchElem{round.Elem(), {Method: "eth_blockNumber", Result: &head}}
+	b := []rpc.BatchElem{{Method: "eth_blockNumber", Result: &head}}
+	if !shared {
+		b = append(b, round.Elem())
+	}
 	if err := p.c.BatchCall(ctx, b); err != nil {
 		r.Error = "read round: " + err.Error()
 		return finish(r, start, p.now)
 	}
-	var cur *big.Int
-	if err := round.Decode(b[0], &cur); err != nil {
-		r.Error = "read round: " + err.Error()
+	if b[0].Error != nil {
+		r.Error = "read head: " + b[0].Error.Error()
 		return finish(r, start, p.now)
 	}
-	if b[1].Error != nil {
-		r.Error = "read head: " + b[1].Error.Error()
-		return finish(r, start, p.now)
+	if !shared {
+		if err := round.Decode(b[1], &cur); err != nil {
+			r.Error = "read round: " + err.Error()
+			return finish(r, start, p.now)
+		}
 	}
 
-	// Then pending fees and the new logs, together.
+	// Then pending fees, unless the last read still stands, and the new
+	// logs, together.
 	pending := livepeer.NewViewCall(livepeer.BondingManagerABI, bm, "pendingFees", o, cur)
-	b = []rpc.BatchElem{pending.Elem()}
+	now := p.now()
+	keep := p.pending != nil && p.pendRound == cur.Uint64() && !now.Before(p.pendAt) && now.Sub(p.pendAt) < p.cfg.PendingMaxAge
+	b = nil
+	if !keep {
+		b = append(b, pending.Elem())
+	}
+	logsAt := len(b)
 	var span *Span
 	if p.cur != nil {
 		var err error
@@ -106,17 +150,26 @@ func (p *Fees) Check(ctx context.Context) Result {
 		}
 		b = append(b, span.Elems()...)
 	}
-	if err := p.c.BatchCall(ctx, b); err != nil {
-		r.Error = "read fees: " + err.Error()
-		return finish(r, start, p.now)
+	if len(b) > 0 {
+		if err := p.c.BatchCall(ctx, b); err != nil {
+			r.Error = "read fees: " + err.Error()
+			return finish(r, start, p.now)
+		}
 	}
-	var fees *big.Int
-	if err := pending.Decode(b[0], &fees); err != nil {
-		r.Error = "read fees: " + err.Error()
-		return finish(r, start, p.now)
+	fees := p.pending
+	if !keep {
+		if err := pending.Decode(b[0], &fees); err != nil {
+			r.Error = "read fees: " + err.Error()
+			return finish(r, start, p.now)
+		}
+		p.pending, p.pendRound, p.pendAt = fees, cur.Uint64(), now
 	}
-	r.Values["pending_fees_eth"] = units(fees)
-	r.Evidence["pending_fees_wei"] = fees.String()
+	report := func(fees *big.Int, read bool) {
+		r.Values["pending_fees_eth"] = units(fees)
+		r.Values["pending_fees_read"] = boolValue(read)
+		r.Evidence["pending_fees_wei"] = fees.String()
+	}
+	report(fees, !keep)
 	r.Evidence["round"] = cur.String()
 	if p.cur == nil {
 		r.Evidence["tickets"] = "no TicketBroker registered in the Controller"
@@ -124,7 +177,7 @@ func (p *Fees) Check(ctx context.Context) Result {
 		return finish(r, start, p.now)
 	}
 
-	logs, err := span.Logs(b[1:])
+	logs, err := span.Logs(b[logsAt:])
 	if err != nil {
 		r.Error = "read tickets: " + err.Error()
 		return finish(r, start, p.now)
@@ -147,6 +200,20 @@ func (p *Fees) Check(ctx context.Context) Result {
 		runCount++
 		runFace.Add(runFace, ev.FaceValue)
 		t.LastTicketBlock, t.LastTicketTx = l.Block(), l.TxHash.Hex()
+	}
+	if runCount > 0 && keep {
+		// Tickets to the orchestrator: its fees grew; read them now.
+		b := []rpc.BatchElem{pending.Elem()}
+		if err := p.c.BatchCall(ctx, b); err != nil {
+			r.Error = "read fees: " + err.Error()
+			return finish(r, start, p.now)
+		}
+		if err := pending.Decode(b[0], &fees); err != nil {
+			r.Error = "read fees: " + err.Error()
+			return finish(r, start, p.now)
+		}
+		p.pending, p.pendRound, p.pendAt = fees, cur.Uint64(), p.now()
+		report(fees, true)
 	}
 	t.Tickets += uint64(runCount)
 	face.Add(face, runFace)

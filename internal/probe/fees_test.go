@@ -24,8 +24,13 @@ func TestFeesCountsTicketsOnceAcrossRestarts(t *testing.T) {
 	e.nextRound()
 	st := e.openStore()
 	p := e.feesProbe(st)
-	if r := p.Check(e.ctx); !r.Success || r.Values["pending_fees_eth"] != 0 || r.Values["tickets_redeemed_total"] != 0 {
-		t.Fatalf("first run: success=%v error=%q values=%v, want no fees and no tickets", r.Success, r.Error, r.Values)
+	first := p.Check(e.ctx)
+	if r := first; !r.Success || r.Values["pending_fees_eth"] != 0 || r.Values["tickets_redeemed_total"] != 0 || r.Values["pending_fees_read"] != 1 {
+		t.Fatalf("first run: success=%v error=%q values=%v, want no fees (read) and no tickets", r.Success, r.Error, r.Values)
+	}
+	// A quiet run in the same round keeps the pending fees read.
+	if r := p.Check(e.ctx); !r.Success || r.Evidence["round"] == first.Evidence["round"] && r.Values["pending_fees_read"] != 0 {
+		t.Fatalf("quiet run: success=%v error=%q pending_fees_read=%v, want the kept value", r.Success, r.Error, r.Values["pending_fees_read"])
 	}
 	if _, err := e.dep.FundDeposit(e.ctx, sender, eth(1)); err != nil {
 		t.Fatal(err)
@@ -58,6 +63,9 @@ func TestFeesCountsTicketsOnceAcrossRestarts(t *testing.T) {
 	}
 	var perRun float64
 	for _, r := range runs {
+		if r.Values["tickets_redeemed_last_run"] > 0 && r.Values["pending_fees_read"] != 1 {
+			t.Errorf("a run that read %v tickets kept the pending fees", r.Values["tickets_redeemed_last_run"])
+		}
 		perRun += r.Values["tickets_redeemed_last_run"]
 		if len(r.Observations) != 0 {
 			t.Fatalf("fees probe raised alerts: %v", names(r.Observations))

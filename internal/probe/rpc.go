@@ -113,6 +113,15 @@ type RPCOptions struct {
 	// pending nonce is not the mined nonce last seen. nil dials the
 	// endpoints directly and sends the whole batch every run.
 	Reads EndpointReader
+	// IdleNonceInterval, with Reads: while an account was last seen on an
+	// endpoint with nothing pending (pending nonce = mined nonce) and lpops
+	// has no transaction of it in flight, its pending nonce is read from
+	// that endpoint only this often, the last one seen standing for it in
+	// between; it is read at every run while something is pending. So a
+	// transaction that enters the pool is seen within IdleNonceInterval
+	// (plus a run), and TxStuck fires max_pending_blocks after that. Zero:
+	// every run.
+	IdleNonceInterval time.Duration
 }
 
 // EndpointReader reads from one endpoint; *reads.Scheduler satisfies it.
@@ -136,7 +145,8 @@ type RPC struct {
 	// nmu guards what the scheduled reads remember between runs.
 	nmu       sync.Mutex
 	lastNonce map[pendingKey]nonces
-	unhealthy map[string]bool // by endpoint, at the last run
+	nonceAt   map[pendingKey]time.Time // when the pending nonce was last read
+	unhealthy map[string]bool          // by endpoint, at the last run
 
 	mu          sync.Mutex
 	pendingFrom map[pendingKey]pendingSince
@@ -182,7 +192,7 @@ func NewRPC(o RPCOptions) (*RPC, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	p := &RPC{o: o, lastNonce: map[pendingKey]nonces{}, unhealthy: map[string]bool{}, pendingFrom: map[pendingKey]pendingSince{}, dropped: map[common.Hash]bool{}, stuck: map[common.Address]bool{}}
+	p := &RPC{o: o, lastNonce: map[pendingKey]nonces{}, nonceAt: map[pendingKey]time.Time{}, unhealthy: map[string]bool{}, pendingFrom: map[pendingKey]pendingSince{}, dropped: map[common.Hash]bool{}, stuck: map[common.Address]bool{}}
 	for _, e := range o.Endpoints {
 		name := e.Name
 		if name == "" {
@@ -379,6 +389,7 @@ func (p *RPC) forgetAccounts(res *Result, accounts []WatchedAccount) {
 	for k := range p.lastNonce {
 		if !watched[k.account] {
 			delete(p.lastNonce, k)
+			delete(p.nonceAt, k)
 		}
 	}
 	p.nmu.Unlock()
@@ -768,14 +779,36 @@ func (p *RPC) readScheduled(ctx context.Context, ep *rpcEndpoint, accounts []Wat
 		{Method: "eth_syncing", Scope: syncScope},
 		{Method: "net_peerCount", Scope: reads.Round},
 	}
-	nonceAt := len(rs)
+	// The pending nonce of the accounts that may have something in flight,
+	// or whose idle interval has passed; the others keep the last seen.
+	now := p.o.Now()
+	inFlight := map[common.Address]bool{}
+	for _, t := range sent {
+		inFlight[t.From] = true
+	}
+	var asked []WatchedAccount
+	kept := map[common.Address]nonces{}
+	p.nmu.Lock()
 	for _, a := range accounts {
+		key := pendingKey{endpoint: ep.name, account: a.Address}
+		last, seen := p.lastNonce[key]
+		at := p.nonceAt[key]
+		if seen && last.pending <= last.mined && !inFlight[a.Address] && p.o.IdleNonceInterval > 0 &&
+			!now.Before(at) && now.Sub(at) < p.o.IdleNonceInterval {
+			kept[a.Address] = last
+			continue
+		}
+		asked = append(asked, a)
+	}
+	p.nmu.Unlock()
+	nonceAt := len(rs)
+	for _, a := range asked {
 		rs = append(rs, reads.Read{Method: "eth_getTransactionCount", Args: []any{a.Address, "pending"}})
 	}
 	// The mined nonce, where the last one seen cannot stand for it.
 	minedAt := map[common.Address]int{}
 	p.nmu.Lock()
-	for _, a := range accounts {
+	for _, a := range asked {
 		if last, ok := p.lastNonce[pendingKey{endpoint: ep.name, account: a.Address}]; !ok || last.pending > last.mined {
 			minedAt[a.Address] = len(rs)
 			rs = append(rs, reads.Read{Method: "eth_getTransactionCount", Args: []any{a.Address, "latest"}})
@@ -809,15 +842,19 @@ func (p *RPC) readScheduled(ctx context.Context, ep *rpcEndpoint, accounts []Wat
 	}
 
 	r.nonces = map[common.Address]nonces{}
+	for a, n := range kept {
+		r.nonces[a] = n
+	}
 	var again []reads.Read // mined nonces the pending ones showed moving
 	var againFor []common.Address
 	p.nmu.Lock()
-	for i, a := range accounts {
+	for i, a := range asked {
 		var pending, mined hexutil.Uint64
 		if vals[nonceAt+i].Decode(&pending) != nil {
 			continue
 		}
 		key := pendingKey{endpoint: ep.name, account: a.Address}
+		p.nonceAt[key] = now
 		if j, ok := minedAt[a.Address]; ok {
 			if vals[j].Decode(&mined) != nil {
 				continue

@@ -56,6 +56,16 @@ type StakeConfig struct {
 	// (0 means one hour). The pool is also walked again when the round, the
 	// pool size or its membership (activation events) changes.
 	PoolRefresh time.Duration
+	// StandingMaxAge is how long the standing read (stake, transcoder
+	// parameters, status, pool size) is kept while neither the round nor
+	// an event that can change it says otherwise (0 means PoolRefresh).
+	StandingMaxAge time.Duration
+	// Round, when set, is the current round as another consumer last read
+	// it (the keeper's snapshot: lpops' daemon passes its round, which the
+	// keeper reads every poll and every few seconds around the round's
+	// boundary); a run that keeps the standing then reads only the head.
+	// nil, or false: the run reads currentRound itself.
+	Round func() (uint64, bool)
 }
 
 // Stake watches the orchestrator's stake and standing: total and delegated
@@ -69,8 +79,20 @@ type StakeConfig struct {
 // per member, as the real contract has no way to read its tail), at most
 // walkStepsPerRun members per run. The walk is reused until the round, the
 // pool size or its membership (TranscoderActivated/Deactivated of anyone)
-// changes, or PoolRefresh passes; the orchestrator's own stake is always the
-// latest.
+// changes, or PoolRefresh passes.
+//
+// The standing itself is round-scoped: it is read in full once per protocol
+// round, again in the run whose logs carry an event that can change it, and
+// at least every StandingMaxAge; the other runs read only the head (the
+// pool's head read) and currentRound, unless StakeConfig.Round gives it. The events that
+// trigger a new read are every log of the cursor's queries: Bond, Unbond,
+// Rebond, EarningsClaimed, Reward, TranscoderSlashed and TranscoderUpdate
+// about the orchestrator, Bond away from it, and anyone's
+// TranscoderActivated/Deactivated. So a change by one of them is in the
+// values and alerts of the run that reads its log (Confirmations blocks
+// after it, then at most one chain_interval); a change no event of these
+// names (a TransferBond of the orchestrator's own bond, say) within
+// StandingMaxAge.
 type Stake struct {
 	cfg StakeConfig
 	c   livepeer.Caller
@@ -79,6 +101,9 @@ type Stake struct {
 
 	pool    *poolView // the last complete walk
 	walking *poolWalk // the walk in progress
+
+	kept   *standing // the last full standing read
+	keptAt time.Time
 }
 
 var _ Probe = (*Stake)(nil)
@@ -107,6 +132,9 @@ func NewStake(c livepeer.Caller, kv Checkpoints, cfg StakeConfig, now func() tim
 	if cfg.PoolRefresh <= 0 {
 		cfg.PoolRefresh = defaultPoolRefresh
 	}
+	if cfg.StandingMaxAge <= 0 {
+		cfg.StandingMaxAge = cfg.PoolRefresh
+	}
 	bm, orch := []common.Address{cfg.Contracts.BondingManager}, livepeer.AddressTopic(cfg.Orchestrator)
 	cur := NewLogCursor(kv, CursorConfig{
 		Name: "stake", Orchestrator: cfg.Orchestrator, Confirmations: cfg.Confirmations,
@@ -116,6 +144,7 @@ func NewStake(c livepeer.Caller, kv Checkpoints, cfg StakeConfig, now func() tim
 		livepeer.LogQuery{Addresses: bm, Topics: [][]common.Hash{{
 			livepeer.TopicBond, livepeer.TopicUnbond, livepeer.TopicReward,
 			livepeer.TopicTranscoderSlashed, livepeer.TopicTranscoderUpdate,
+			livepeer.TopicRebond, livepeer.TopicEarningsClaimed,
 		}, {orch}}},
 		// Delegators moving away from it (Bond's oldDelegate).
 		livepeer.LogQuery{Addresses: bm, Topics: [][]common.Hash{{livepeer.TopicBond}, nil, {orch}}},
@@ -141,6 +170,7 @@ type standing struct {
 	poolSize    uint64
 	poolMaxSize uint64
 	poolFirst   common.Address
+	fresh       bool // read in this run, not kept from an earlier one
 }
 
 func (s *standing) rewardCut() *big.Int       { return s.transcoder[1] }
@@ -158,24 +188,12 @@ func (s *standing) inNextRound() bool {
 func (p *Stake) Check(ctx context.Context) Result {
 	start := p.now()
 	r := &Result{Probe: p.Name(), Values: map[string]float64{}, Evidence: map[string]string{}}
-	s, err := p.readStanding(ctx)
+	s, err := p.standingNow(ctx)
 	if err != nil {
 		r.Error = err.Error()
 		return finish(r, start, p.now)
 	}
 	orch := p.cfg.Orchestrator
-	r.Values["total_stake_lpt"] = units(s.totalStake)
-	r.Values["self_bonded_lpt"] = units(s.selfBonded)
-	r.Values["delegated_stake_lpt"] = units(new(big.Int).Sub(s.totalStake, s.selfBonded))
-	r.Values["registered"] = boolValue(s.registered)
-	r.Values["active"] = boolValue(s.active)
-	r.Values["in_active_set_next_round"] = boolValue(s.inNextRound())
-	r.Values["reward_cut_percent"] = millionthsPercent(s.rewardCut())
-	r.Values["fee_share_percent"] = millionthsPercent(s.feeShare())
-	r.Values["pool_size"] = float64(s.poolSize)
-	r.Values["pool_max_size"] = float64(s.poolMaxSize)
-	r.Evidence["round"] = strconv.FormatUint(s.round, 10)
-	r.Evidence["total_stake"] = formatUnits(s.totalStake) + " LPT"
 
 	span, err := p.cur.Plan(s.head)
 	if err != nil {
@@ -194,6 +212,31 @@ func (p *Stake) Check(ctx context.Context) Result {
 		r.Error = "read stake events: " + err.Error()
 		return finish(r, start, p.now)
 	}
+	if len(logs) > 0 && !s.fresh {
+		// An event that can change the standing: read it again now, so this
+		// run's values and alerts describe the state after it.
+		head := s.head
+		if s, err = p.readStanding(ctx); err != nil {
+			r.Error = err.Error()
+			return finish(r, start, p.now)
+		}
+		s.head = head // the span was planned at it
+	}
+	r.Values["standing_read"] = boolValue(s.fresh)
+	r.Values["standing_age_seconds"] = p.now().Sub(p.keptAt).Seconds()
+	r.Values["total_stake_lpt"] = units(s.totalStake)
+	r.Values["self_bonded_lpt"] = units(s.selfBonded)
+	r.Values["delegated_stake_lpt"] = units(new(big.Int).Sub(s.totalStake, s.selfBonded))
+	r.Values["registered"] = boolValue(s.registered)
+	r.Values["active"] = boolValue(s.active)
+	r.Values["in_active_set_next_round"] = boolValue(s.inNextRound())
+	r.Values["reward_cut_percent"] = millionthsPercent(s.rewardCut())
+	r.Values["fee_share_percent"] = millionthsPercent(s.feeShare())
+	r.Values["pool_size"] = float64(s.poolSize)
+	r.Values["pool_max_size"] = float64(s.poolMaxSize)
+	r.Evidence["round"] = strconv.FormatUint(s.round, 10)
+	r.Evidence["total_stake"] = formatUnits(s.totalStake) + " LPT"
+
 	var totals stakeTotals
 	if err := p.cur.Data(&totals); err != nil {
 		r.Error = err.Error()
@@ -234,7 +277,46 @@ func (p *Stake) Check(ctx context.Context) Result {
 	return finish(r, start, p.now)
 }
 
-// readStanding reads the orchestrator's standing in one batch.
+// standingNow returns the standing for this run: the kept one, with this
+// run's head, while the round is the same and it is younger than
+// StandingMaxAge; else a full read.
+func (p *Stake) standingNow(ctx context.Context) (*standing, error) {
+	now := p.now()
+	if p.kept == nil || now.Before(p.keptAt) || now.Sub(p.keptAt) >= p.cfg.StandingMaxAge {
+		return p.readStanding(ctx)
+	}
+	cur, shared := uint64(0), false
+	if p.cfg.Round != nil {
+		cur, shared = p.cfg.Round()
+	}
+	round := livepeer.NewViewCall(livepeer.RoundsManagerABI, p.cfg.Contracts.RoundsManager, "currentRound")
+	var head hexutil.Uint64
+	b := []rpc.BatchElem{{Method: "eth_blockNumber", Result: &head}}
+	if !shared {
+		b = append(b, round.Elem())
+	}
+	if err := p.c.BatchCall(ctx, b); err != nil {
+		return nil, fmt.Errorf("read round of %s: %w", p.cfg.Orchestrator, err)
+	}
+	if b[0].Error != nil {
+		return nil, fmt.Errorf("read round: eth_blockNumber: %w", b[0].Error)
+	}
+	if !shared {
+		var v *big.Int
+		if err := round.Decode(b[1], &v); err != nil {
+			return nil, fmt.Errorf("read round: %w", err)
+		}
+		cur = v.Uint64()
+	}
+	if cur != p.kept.round {
+		return p.readStanding(ctx) // a new round: membership and stake may have moved
+	}
+	s := *p.kept
+	s.head, s.fresh = uint64(head), false
+	return &s, nil
+}
+
+// readStanding reads the orchestrator's standing in one batch and keeps it.
 func (p *Stake) readStanding(ctx context.Context) (*standing, error) {
 	bm, rm, o := p.cfg.Contracts.BondingManager, p.cfg.Contracts.RoundsManager, p.cfg.Orchestrator
 	calls := []*livepeer.ViewCall{
@@ -284,6 +366,8 @@ func (p *Stake) readStanding(ctx context.Context) (*standing, error) {
 	s.round, s.poolSize, s.poolMaxSize = round.Uint64(), size.Uint64(), maxSize.Uint64()
 	s.registered = status == 1
 	s.head = uint64(head)
+	s.fresh = true
+	p.kept, p.keptAt = s, p.now()
 	return s, nil
 }
 

@@ -21,7 +21,9 @@
 //     trip its own read went out in. So the keeper can never act on a value
 //     older than the head its snapshot names.
 //   - eth_blockNumber is answered from the head read the pool piggybacks on
-//     the same round trip, never sent: the same moment, one call less.
+//     the same round trip, never sent: the same moment, one call less; so is
+//     eth_getBlockByNumber("latest", false), the head read itself, with the
+//     endpoint's own answer to it (chain.Head.Raw).
 //   - eth_getLogs calls of one batch over the same block range are sent as
 //     one (logs.go).
 //   - Round-scoped reads (chain id, peer count, syncing while the endpoint is
@@ -133,7 +135,8 @@ type Stats struct {
 	// Shared are calls answered by an identical call of the same batch;
 	// Cached calls answered from the round cache; Merged eth_getLogs calls
 	// answered by another's merged call (see logs.go); FromHead
-	// eth_blockNumber calls answered from the round trip's head read.
+	// eth_blockNumber and eth_getBlockByNumber("latest", false) calls
+	// answered from the round trip's head read.
 	Shared, Cached, Merged, FromHead uint64
 }
 
@@ -339,6 +342,33 @@ func (s *Scheduler) batchCall(ctx context.Context, l *lane, b []rpc.BatchElem) e
 	return nil
 }
 
+// Reads answered from a round trip's head read.
+const (
+	notHead     = iota
+	blockNumber // eth_blockNumber
+	latestBlock // eth_getBlockByNumber("latest", false): the head read itself
+)
+
+func headRead(r Read) int {
+	switch {
+	case r.Method == "eth_blockNumber" && len(r.Args) == 0:
+		return blockNumber
+	case r.Method == "eth_getBlockByNumber" && len(r.Args) == 2 && r.Args[0] == "latest" && r.Args[1] == false:
+		return latestBlock
+	}
+	return notHead
+}
+
+// wantsBlock: some of the reads at idx need the head read's whole answer.
+func wantsBlock(wire []Read, idx []int) bool {
+	for _, w := range idx {
+		if headRead(wire[w]) == latestBlock {
+			return true
+		}
+	}
+	return false
+}
+
 func (s *Scheduler) round() (uint64, bool) {
 	if s.o.Round == nil {
 		return 0, false
@@ -475,11 +505,12 @@ func (s *Scheduler) send(l *lane, q []*request) {
 	wraws := make([]json.RawMessage, len(wire))
 	werrs := make([]error, len(wire))   // per call
 	wfailed := make([]error, len(wire)) // the round trip that carried it
-	// eth_blockNumber is answered from the head read every round trip
-	// carries anyway: the same moment, one call less.
+	// eth_blockNumber, and eth_getBlockByNumber("latest", false) itself,
+	// are answered from the head read every round trip carries anyway: the
+	// same moment, one call less.
 	var fromHead, sendIdx []int
 	for w, c := range wire {
-		if c.Method == "eth_blockNumber" && len(c.Args) == 0 {
+		if headRead(c) != notHead {
 			fromHead = append(fromHead, w)
 		} else {
 			sendIdx = append(sendIdx, w)
@@ -525,9 +556,13 @@ func (s *Scheduler) send(l *lane, q []*request) {
 	trip(sendIdx)
 	if len(fromHead) > 0 {
 		switch {
-		case !head.Time.IsZero():
+		case !head.Time.IsZero() && (len(head.Raw) > 0 || !wantsBlock(wire, fromHead)):
 			for _, w := range fromHead {
-				wraws[w], _ = json.Marshal(hexutil.Uint64(head.Number))
+				if headRead(wire[w]) == latestBlock {
+					wraws[w] = head.Raw
+				} else {
+					wraws[w], _ = json.Marshal(hexutil.Uint64(head.Number))
+				}
 			}
 			s.fromHead.Add(uint64(len(fromHead)))
 		case tripErr != nil:

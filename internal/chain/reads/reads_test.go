@@ -104,7 +104,7 @@ func TestCoalescesConcurrentReadsIntoOneBatch(t *testing.T) {
 	if err := errors.Join(one.vals[0].Decode(&n1), two.vals[0].Decode(&n2), one.vals[1].Decode(&bal)); err != nil {
 		t.Fatal(err)
 	}
-	if n1 != n2 || bal.ToInt().Cmp(big.NewInt(1e18)) != 0 || one.head != two.head {
+	if n1 != n2 || bal.ToInt().Cmp(big.NewInt(1e18)) != 0 || one.head.Number != two.head.Number || one.head.Hash != two.head.Hash {
 		t.Errorf("shared answers differ: nonces %d %d, balance %s, heads %+v %+v", n1, n2, bal.ToInt(), one.head, two.head)
 	}
 	http, calls, m := since(f.a, before)
@@ -326,5 +326,54 @@ func TestLaneCoalescesItsConsumersOnly(t *testing.T) {
 	}
 	if st := s.Stats(); st.FromHead != 2 || *k[0].Result.(*hexutil.Uint64) == 0 {
 		t.Errorf("stats %+v, pool lane's head %d; want 2 answered from the head read, a head", st, *k[0].Result.(*hexutil.Uint64))
+	}
+}
+
+// eth_getBlockByNumber("latest", false) is the pool's own head read: a
+// consumer's identical call is answered with the endpoint's answer to it in
+// the same round trip, one call instead of two.
+func TestLatestBlockFromHeadRead(t *testing.T) {
+	f := start(t)
+	s := reads.New(f.pool, reads.Options{})
+	t.Cleanup(s.Close)
+	var block struct {
+		Number  *hexutil.Big   `json:"number"`
+		Hash    common.Hash    `json:"hash"`
+		BaseFee *hexutil.Big   `json:"baseFeePerGas"`
+		Time    hexutil.Uint64 `json:"timestamp"`
+	}
+	var n hexutil.Uint64
+	var bal hexutil.Big
+	b := []rpc.BatchElem{
+		{Method: "eth_getBalance", Args: []any{acct, "latest"}, Result: &bal},
+		{Method: "eth_getBlockByNumber", Args: []any{"latest", false}, Result: &block},
+		{Method: "eth_blockNumber", Result: &n},
+	}
+	before := f.a.Counts()
+	if err := s.BatchCall(context.Background(), b); err != nil {
+		t.Fatal(err)
+	}
+	if err := errors.Join(b[0].Error, b[1].Error, b[2].Error); err != nil {
+		t.Fatal(err)
+	}
+	if block.Number == nil || block.Number.ToInt().Uint64() != uint64(n) || block.Hash == (common.Hash{}) || block.BaseFee == nil || block.Time == 0 {
+		t.Fatalf("latest block %+v, eth_blockNumber %d: want the same head, with hash, base fee and time", block, n)
+	}
+	http, calls, m := since(f.a, before)
+	if http != 1 || calls != 2 || m["eth_getBlockByNumber"] != 1 {
+		t.Errorf("%d requests, %d calls (%v); want 1 request of 2 calls: the balance and one head read", http, calls, m)
+	}
+	if st := s.Stats(); st.FromHead != 2 {
+		t.Errorf("stats %+v: want 2 answered from the head read", st)
+	}
+	// The block is the chain's own at that number.
+	var byNumber struct {
+		Hash common.Hash `json:"hash"`
+	}
+	if err := f.pool.Call(context.Background(), &byNumber, "eth_getBlockByNumber", n, false); err != nil {
+		t.Fatal(err)
+	}
+	if byNumber.Hash != block.Hash {
+		t.Errorf("block %d hash %s, chain says %s", n, block.Hash, byNumber.Hash)
 	}
 }
