@@ -29,6 +29,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"math/big"
 	"os"
 	"os/signal"
@@ -201,10 +202,18 @@ func measure(ctx context.Context, p params, say func(string, ...any)) (*result, 
 	deployer, orchKey := benchkit.NewKey(), benchkit.NewKey()
 	orch := crypto.PubkeyToAddress(orchKey.PublicKey)
 	eth := func(n int64) *big.Int { return new(big.Int).Mul(big.NewInt(n), big.NewInt(1e18)) }
-	ch, err := devnet.StartChain(types.GenesisAlloc{
+	alloc := types.GenesisAlloc{
 		crypto.PubkeyToAddress(deployer.PublicKey): {Balance: eth(1000)},
 		orch: {Balance: eth(100)},
-	}, p.blockTime)
+	}
+	// Multicall3 at its canonical address, as on Arbitrum One: the keeper
+	// reads its snapshot through aggregate3 there (livepeer.FleetReader).
+	mc, err := testchain.Multicall3Alloc()
+	if err != nil {
+		return nil, err
+	}
+	maps.Copy(alloc, mc)
+	ch, err := devnet.StartChain(alloc, p.blockTime)
 	if err != nil {
 		return nil, fmt.Errorf("start devnet: %w", err)
 	}
