@@ -67,6 +67,9 @@ type fleetRun struct {
 	anon, file uint64
 	cpu        time.Duration
 	outcomes   map[string]float64
+	// missed is how many rounds lpops counted missed while measured
+	// (lpops_rounds_total{result="missed"}, summed over the fleet).
+	missed float64
 }
 
 type fleetResult struct {
@@ -240,6 +243,11 @@ func measureFleet(ctx context.Context, p params, ns []int, say func(string, ...a
 			return nil, fmt.Errorf("lpops N=%d: %w", r.n, err)
 		}
 		cpu0[i] = s.CPU
+		o, err := roundsTotal(ctx, r.lp)
+		if err != nil {
+			return nil, fmt.Errorf("lpops N=%d: /metrics: %w", r.n, err)
+		}
+		r.missed = -o["missed"]
 	}
 	ticks0, rw0, fl0 := pl.ticks.Load(), rewards.Load(), failures.Load()
 	t0 := time.Now()
@@ -282,7 +290,10 @@ func measureFleet(ctx context.Context, p params, ns []int, say func(string, ...a
 			return nil, fmt.Errorf("lpops N=%d: %w", r.n, err)
 		}
 		r.hwm, r.cpu, r.anon, r.file = s.HWM, s.CPU-cpu0[i], s.Anon, s.File
-		r.outcomes, _ = roundsTotal(ctx, r.lp)
+		if r.outcomes, err = roundsTotal(ctx, r.lp); err != nil {
+			return nil, fmt.Errorf("lpops N=%d: /metrics: %w", r.n, err)
+		}
+		r.missed += r.outcomes["missed"]
 	}
 	return res, nil
 }
@@ -315,11 +326,19 @@ func rewardEveryRound(ctx context.Context, dep *testchain.Deployment, owner *ecd
 			for i := range todo {
 				todo[i] = i
 			}
-		} else if len(todo) == 0 || tick%10 != 0 {
+		} else if len(todo) == 0 {
 			continue
 		}
+		// At most rewardsPerTick a block time, as nodes spread over the
+		// round's first blocks would: a hundred rewards in one block fill
+		// it, the base fee climbs, and a reward priced for the block
+		// before can wait in the pool past the round's end.
 		left := todo[:0]
-		for _, i := range todo {
+		for n, i := range todo {
+			if n >= rewardsPerTick {
+				left = append(left, i)
+				continue
+			}
 			if _, err := dep.SendReward(ctx, keys[i]); err != nil {
 				failures.Add(1)
 				left = append(left, i)
@@ -330,6 +349,9 @@ func rewardEveryRound(ctx context.Context, dep *testchain.Deployment, owner *ecd
 		todo = left
 	}
 }
+
+// rewardsPerTick is how many rewards the node stand-ins send a block time.
+const rewardsPerTick = 10
 
 // waitBlockNum waits until RoundsManager.blockNum() reaches target.
 func waitBlockNum(ctx context.Context, dep *testchain.Deployment, target uint64, every time.Duration) error {
@@ -376,17 +398,17 @@ func reportFleet(w io.Writer, p params, r *fleetResult) bool {
 	say := func(f string, a ...any) { fmt.Fprintf(w, f+"\n", a...) }
 	say("rpcload fleet: S=%g round=%d blocks, block every %s, measured %d round(s) from round %d: %s wall, %d blocks",
 		p.scale, p.roundLength, p.blockTime, p.rounds, r.firstRound, r.window.Round(10*time.Millisecond), r.blocks)
-	say("each lpops: mode observe, defaults / S; every orchestrator rewarded by its own node stand-in (%d rewards sent, %d refused while measured)",
+	say("each lpops: mode observe, defaults / S; every orchestrator rewarded by its own node stand-in (%d rewards sent, %d refused while measured); missed: rounds lpops counted missed while measured",
 		r.rewards, r.failures)
 	say("")
 	base := r.runs[0]
-	say("%-14s %14s %15s %12s %12s %10s %10s %18s %12s", "orchestrators", "http req/round", "rpc calls/round", "req vs N=1", "calls vs N=1", "RSS max", "peak RSS", "anon + file (end)", "CPU/round")
+	say("%-14s %14s %15s %12s %12s %10s %10s %18s %12s %7s", "orchestrators", "http req/round", "rpc calls/round", "req vs N=1", "calls vs N=1", "RSS max", "peak RSS", "anon + file (end)", "CPU/round", "missed")
 	say("%-14s %14s %15s", "poller (N=1)", benchkit.Num(float64(r.poller.HTTP)/n), benchkit.Num(float64(r.poller.Calls)/n))
 	for _, run := range r.runs {
-		say("%-14d %14s %15s %12.2f %12.2f %10s %10s %18s %12s", run.n,
+		say("%-14d %14s %15s %12.2f %12.2f %10s %10s %18s %12s %7.0f", run.n,
 			benchkit.Num(float64(run.counts.HTTP)/n), benchkit.Num(float64(run.counts.Calls)/n),
 			share(run.counts.HTTP, base.counts.HTTP), share(run.counts.Calls, base.counts.Calls),
-			mb(run.rssMax), mb(run.hwm), mb(run.anon)+" + "+mb(run.file), (time.Duration(float64(run.cpu) / n)).Round(time.Millisecond))
+			mb(run.rssMax), mb(run.hwm), mb(run.anon)+" + "+mb(run.file), (time.Duration(float64(run.cpu) / n)).Round(time.Millisecond), run.missed)
 	}
 	say("")
 	ok := true
