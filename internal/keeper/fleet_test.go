@@ -7,12 +7,14 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/rpc"
 
 	"github.com/lpops/lpops/internal/devnet"
 	"github.com/lpops/lpops/internal/keeper"
@@ -439,4 +441,87 @@ func TestFleetRunWakesOnRecoveryAndWake(t *testing.T) {
 	last := f.LastTick()
 	ks[1].Wake()
 	waitFor(t, "a tick after Wake", func() bool { return f.LastTick().After(last) })
+}
+
+// mineMidBatch answers the first armed batch that simulates a call
+// (eth_estimateGas) in two parts: its first two elements, then, once mine
+// has returned, the rest: a block landing while the node works through the
+// batch.
+type mineMidBatch struct {
+	keeper.Chain
+	armed atomic.Bool
+	fired atomic.Bool
+	mine  func()
+}
+
+func (c *mineMidBatch) BatchCall(ctx context.Context, b []rpc.BatchElem) error {
+	simulates := slices.ContainsFunc(b, func(e rpc.BatchElem) bool { return e.Method == "eth_estimateGas" })
+	if !simulates || len(b) < 3 || !c.armed.CompareAndSwap(true, false) {
+		return c.Chain.BatchCall(ctx, b)
+	}
+	if err := c.Chain.BatchCall(ctx, b[:2]); err != nil {
+		return err
+	}
+	c.mine()
+	c.fired.Store(true)
+	return c.Chain.BatchCall(ctx, b[2:])
+}
+
+// TestFleetQuarantinedRewardMinedMidPrepare: A's record is lost while its
+// reward waits in the pool (behind it, B's and C's), so A waits on the pool.
+// The block that mines all three lands while A's next prepare batch is being
+// answered. A must see its reward done, not send a second one: the nonces
+// are read before the simulation, so a simulation from before the block can
+// never pair with nonces from after it.
+func TestFleetQuarantinedRewardMinedMidPrepare(t *testing.T) {
+	e := newEnvWith(t, envConfig{callerETH: eth(1), roundLength: 120, more: 2})
+	orchs := append([]*ecdsa.PrivateKey{e.orch}, e.more...)
+	f, _, st := e.fleet([]fleetMember{{orch: orchs[0]}, {orch: orchs[1]}, {orch: orchs[2]}}, 1)
+	r := e.nextActiveRound()
+	e.chain.PauseMining()
+	ss := e.tickFleetUntil(f, "all three sent", func(ss []keeper.Status) bool {
+		for _, s := range ss {
+			if len(s.Txs) != 1 || s.Txs[0].State != keeper.TxSent {
+				return false
+			}
+		}
+		return true
+	})
+	first := ss[0].Txs[0]
+	if err := st.PutRaw("keeper.rounds", store.Uint64Key(addr(orchs[0]).Bytes(), r), []byte(`{"orchestrator":"0x`)); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	mid := &mineMidBatch{Chain: e.pool, mine: func() {
+		e.chain.ResumeMining()
+		deadline := time.Now().Add(30 * time.Second)
+		for e.nonce(addr(e.caller)) < first.Nonce+3 {
+			if time.Now().After(deadline) {
+				t.Error("the three rewards were not mined")
+				return
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}}
+	f2, _, _ := e.fleet([]fleetMember{{orch: orchs[0], chain: mid}, {orch: orchs[1]}, {orch: orchs[2]}}, 1)
+	e.tickFleetUntil(f2, "A waiting on the unknown transaction", func(ss []keeper.Status) bool {
+		return ss[0].State == keeper.StateUnknownInFlight
+	})
+	mid.armed.Store(true)
+	e.now.Advance(time.Minute) // A's next attempt is due
+	ss = e.tickFleetUntil(f2, fmt.Sprintf("round %d settled for all three", r), allDone(r))
+	if !mid.fired.Load() {
+		t.Fatal("no prepare batch of A's ran while its reward was mined")
+	}
+	if n := e.nonce(addr(e.caller)); n != first.Nonce+3 {
+		t.Fatalf("the reward caller's nonce is %d, want %d: A sent a second reward", n, first.Nonce+3)
+	}
+	if ss[0].RewardTx != first.Hash.Hex() || len(ss[0].Txs) != 0 {
+		t.Errorf("A's reward tx %s and %d transactions signed, want its first %s found on chain and none signed", ss[0].RewardTx, len(ss[0].Txs), first.Hash.Hex())
+	}
+	for i, o := range orchs {
+		if evs := e.rewardEvents(addr(o)); evs[r] != 1 {
+			t.Errorf("orchestrator %d: %d Reward events in round %d, want 1", i, evs[r], r)
+		}
+	}
 }

@@ -178,11 +178,17 @@ func (k *Keeper) prepare(ctx context.Context, to common.Address, data []byte) (*
 	msg := map[string]any{"from": from, "to": to, "data": hexutil.Bytes(data)}
 	var p prep
 	var out hexutil.Bytes
+	// The nonces come first and the simulation after them: a node answers
+	// a batch in order, so if a block lands in between (say, lpops' own
+	// reward from a record it lost, waiting in the pool when the nonces were
+	// read), the simulation sees it and reverts "already called", instead
+	// of a simulation from before the block passing with nonces from after
+	// it, which would send a second reward.
 	b := []rpc.BatchElem{
-		{Method: "eth_call", Args: []any{msg, "latest"}, Result: &out},
-		{Method: "eth_estimateGas", Args: []any{msg, "latest"}, Result: &p.gas}, // not pending: our own stuck tx would make it revert
 		{Method: "eth_getTransactionCount", Args: []any{from, "pending"}, Result: &p.pending},
 		{Method: "eth_getTransactionCount", Args: []any{from, "latest"}, Result: &p.mined},
+		{Method: "eth_call", Args: []any{msg, "latest"}, Result: &out},
+		{Method: "eth_estimateGas", Args: []any{msg, "latest"}, Result: &p.gas}, // not pending: our own stuck tx would make it revert
 		{Method: "eth_getBlockByNumber", Args: []any{"latest", false}, Result: &p.head},
 		{Method: "eth_gasPrice", Result: &p.gasPrice},
 		{Method: "eth_getBalance", Args: []any{from, "latest"}, Result: &p.balance},
@@ -191,10 +197,10 @@ func (k *Keeper) prepare(ctx context.Context, to common.Address, data []byte) (*
 	if err := k.chain.BatchCall(ctx, b); err != nil {
 		return nil, err
 	}
-	p.callErr, p.estErr = b[0].Error, b[1].Error
-	for i := 2; i < len(b)-1; i++ {
-		if b[i].Error != nil {
-			return nil, fmt.Errorf("%s: %w", b[i].Method, b[i].Error)
+	p.callErr, p.estErr = b[2].Error, b[3].Error
+	for i, e := range b[:len(b)-1] {
+		if i != 2 && i != 3 && e.Error != nil {
+			return nil, fmt.Errorf("%s: %w", e.Method, e.Error)
 		}
 	}
 	if b[len(b)-1].Error != nil {
