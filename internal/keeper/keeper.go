@@ -71,6 +71,9 @@ type Keeper struct {
 	standby func() string
 	// rewardLogs is the fleet's shared Reward-event lookup (nil: alone).
 	rewardLogs *rewardLogs
+	// lookups counts the later looks for the node's reward transaction of
+	// the current round (retryRewardLookup).
+	lookups map[uint64]int
 	// nonces is shared by the keepers of one signing account (nil: this
 	// keeper's signer is its own).
 	nonces *NonceBook
@@ -458,6 +461,7 @@ func (k *Keeper) observe(ctx context.Context, rec *Record, snap *livepeer.Snapsh
 		rec.WasActive = true
 	}
 	if rec.final() {
+		k.retryRewardLookup(ctx, rec, snap)
 		return
 	}
 	if !snap.Rewarded() {
@@ -496,27 +500,70 @@ func (k *Keeper) settleRewarded(ctx context.Context, rec *Record, snap *livepeer
 		// Without lpops' own transaction history, who called is unknown.
 		rec.RewardedBy = ""
 	}
-	if rec.LastSeenUnrewardedHead > 0 && snap.Head >= rec.LastSeenUnrewardedHead {
-		evs, err := k.rewardEvents(ctx, rec.LastSeenUnrewardedHead, snap.Head)
-		if err != nil {
-			k.log.Warn("find the node's reward transaction", "round", rec.Round, "err", err)
-		} else if len(evs) > 0 {
-			ev := evs[len(evs)-1]
-			rec.RewardTx = ev.TxHash.Hex()
-			rec.RewardAmount = (*Wei)(ev.Amount)
-			rec.RewardBlock = ev.Block
-			for _, t := range rec.Txs {
-				if t.Kind == KindReward && t.Hash == ev.TxHash {
-					// lpops' own, settled before its receipt was read
-					// (mined just before a round change, or a kill).
-					rec.Outcome, rec.RewardedBy = OutcomeRewardedByLpops, "lpops"
-					k.log.Info("reward called by lpops", "round", rec.Round, "tx", ev.TxHash, "amount", rec.RewardAmount)
-					return
-				}
-			}
-		}
+	if k.findNodeReward(ctx, rec, snap) {
+		return
 	}
 	k.log.Info("reward called by the node", "round", rec.Round, "tx", rec.RewardTx)
+}
+
+// findNodeReward looks for the Reward event of a round someone else rewarded,
+// in the logs since lpops last saw it unrewarded, and records its
+// transaction. It reports whether the transaction was lpops' own after all
+// (settled before its receipt was read: mined just before a round change, or
+// a kill), in which case the round is credited to lpops.
+func (k *Keeper) findNodeReward(ctx context.Context, rec *Record, snap *livepeer.Snapshot) bool {
+	if rec.LastSeenUnrewardedHead == 0 || snap.Head < rec.LastSeenUnrewardedHead {
+		return false
+	}
+	evs, err := k.rewardEvents(ctx, rec.LastSeenUnrewardedHead, snap.Head)
+	if err != nil {
+		k.log.Warn("find the node's reward transaction", "round", rec.Round, "err", err)
+		return false
+	}
+	if len(evs) == 0 {
+		return false
+	}
+	ev := evs[len(evs)-1]
+	rec.RewardTx = ev.TxHash.Hex()
+	rec.RewardAmount = (*Wei)(ev.Amount)
+	rec.RewardBlock = ev.Block
+	for _, t := range rec.Txs {
+		if t.Kind == KindReward && t.Hash == ev.TxHash {
+			rec.Outcome, rec.RewardedBy = OutcomeRewardedByLpops, "lpops"
+			k.log.Info("reward called by lpops", "round", rec.Round, "tx", ev.TxHash, "amount", rec.RewardAmount)
+			return true
+		}
+	}
+	return false
+}
+
+// rewardLookupTries bounds how many later reads look again for the node's
+// Reward event when the lookup at settling found none: a provider's log
+// index can lag the state it serves (anvil's can, by a block), so the event
+// may show up a read or two later.
+const rewardLookupTries = 5
+
+// retryRewardLookup looks again for the transaction of a round the node
+// rewarded when none was found yet, at most rewardLookupTries times a round.
+func (k *Keeper) retryRewardLookup(ctx context.Context, rec *Record, snap *livepeer.Snapshot) {
+	if rec.Outcome != OutcomeRewardedByNode || rec.RewardTx != "" || rec.Round != snap.CurrentRound {
+		return
+	}
+	if k.lookups == nil {
+		k.lookups = map[uint64]int{}
+	}
+	for r := range k.lookups {
+		if r != rec.Round {
+			delete(k.lookups, r)
+		}
+	}
+	if k.lookups[rec.Round] >= rewardLookupTries {
+		return
+	}
+	k.lookups[rec.Round]++
+	if !k.findNodeReward(ctx, rec, snap) && rec.RewardTx != "" {
+		k.log.Info("found the node's reward transaction", "round", rec.Round, "tx", rec.RewardTx)
+	}
 }
 
 // decide acts on the round's duties.

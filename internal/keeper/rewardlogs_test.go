@@ -9,6 +9,7 @@ import (
 	"github.com/ethereum/go-ethereum/rpc"
 
 	"github.com/lpops/lpops/internal/keeper"
+	"github.com/lpops/lpops/internal/livepeer"
 )
 
 // countLogs counts the eth_getLogs calls sent through it.
@@ -70,5 +71,57 @@ func TestFleetFindsTheNodesRewardsWithOneLogQuery(t *testing.T) {
 	defer c.mu.Unlock()
 	if c.logs != 1 {
 		t.Fatalf("%d eth_getLogs for three orchestrators rewarded in one block, want 1", c.logs)
+	}
+}
+
+// lagLogs answers its first lag eth_getLogs with no logs: a provider whose
+// log index lags the state it serves.
+type lagLogs struct {
+	keeper.Chain
+	mu  sync.Mutex
+	lag int
+}
+
+func (c *lagLogs) BatchCall(ctx context.Context, b []rpc.BatchElem) error {
+	if err := c.Chain.BatchCall(ctx, b); err != nil {
+		return err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, e := range b {
+		if e.Method == "eth_getLogs" && c.lag > 0 {
+			c.lag--
+			if logs, ok := e.Result.(*[]livepeer.Log); ok {
+				*logs = nil
+			}
+		}
+	}
+	return nil
+}
+
+// The node's reward is in the state before its log is in the endpoint's
+// index: the round settles as the node's at once, and a later read finds
+// the transaction.
+func TestNodeRewardFoundWhenTheLogIndexLags(t *testing.T) {
+	e := newEnv(t, eth(1))
+	c := &lagLogs{Chain: e.pool, lag: 2}
+	k, _ := e.keeper(opts{signer: e.caller, grace: 10, chain: c})
+	k.Tick(e.ctx)
+	round := e.nextActiveRound()
+	k.Tick(e.ctx) // sees the round unrewarded
+	r, err := e.dep.Reward(e.ctx, e.orch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := e.tickUntil(k, "round settled", func(s keeper.Status) bool { return s.State == keeper.StateDone && s.Round == round })
+	if s.RewardedBy != "node" {
+		t.Fatalf("rewarded_by=%q, want node", s.RewardedBy)
+	}
+	s = e.tickUntil(k, "the node's transaction found", func(s keeper.Status) bool { return s.RewardTx != "" })
+	if s.RewardTx != r.TxHash.Hex() || s.RewardedBy != "node" {
+		t.Fatalf("reward tx %s by %q, want the node's %s", s.RewardTx, s.RewardedBy, r.TxHash.Hex())
+	}
+	if n := e.nonce(addr(e.caller)); n != 0 {
+		t.Fatalf("lpops sent %d transactions, want none", n)
 	}
 }

@@ -43,8 +43,10 @@ func TestNodeRewardsItself(t *testing.T) {
 	if bn := e.blockNumAt(r.BlockNumber.Uint64()); bn >= start+defaultGrace {
 		t.Fatalf("the node's reward landed at blockNum %d, not inside the grace window ending at %d", bn, start+defaultGrace)
 	}
-	s := lp.waitStatus("lpops to see the node's reward", func(s *statusDoc) bool {
-		return s.inRound(round) && s.Keeper.State == stateDone
+	// The round settles as the node's at once; its transaction may be
+	// found a read later, when the endpoint's log index lags its state.
+	s := lp.waitStatus("lpops to see the node's reward and find its transaction", func(s *statusDoc) bool {
+		return s.inRound(round) && s.Keeper.State == stateDone && s.Keeper.RewardTx != ""
 	})
 	if s.Keeper.RewardedBy != "node" || s.Keeper.RewardTx != r.TxHash.Hex() {
 		t.Errorf("status rewarded_by %q reward_tx %q; want the node and its transaction %s", s.Keeper.RewardedBy, s.Keeper.RewardTx, r.TxHash.Hex())
