@@ -50,7 +50,9 @@ type Measurement struct {
 	Late int
 	// CPUSeconds is the user+system CPU time of the transcoding processes
 	// (the kernel's rusage of each reaped process); PeakRSSBytes the
-	// highest sum of their resident memory seen in /proc during the step.
+	// highest sum of their resident memory seen in /proc during the step,
+	// and at least the largest one process's own peak (rusage maxrss): a
+	// process shorter than the /proc sampling interval is never sampled.
 	CPUSeconds   float64
 	PeakRSSBytes int64
 	Wall         time.Duration
@@ -242,6 +244,16 @@ func cpuSeconds(state interface{ SysUsage() any }) float64 {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
+}
+
+// maxRSS is a reaped process's own peak resident memory in bytes (the
+// kernel's rusage maxrss, in KiB on Linux), 0 when unknown.
+func maxRSS(state interface{ SysUsage() any }) int64 {
+	ru, ok := state.SysUsage().(*syscall.Rusage)
+	if !ok || ru == nil {
+		return 0
+	}
+	return ru.Maxrss << 10
 }
 
 // ErrNoEngine: neither livepeer_bench nor ffmpeg could be found.

@@ -141,8 +141,9 @@ func benchRealTime(stderr []byte) (time.Duration, bool) {
 func (e *FFmpeg) Run(ctx context.Context, spec StepSpec) (Measurement, error) {
 	watch := watchProcs(200 * time.Millisecond)
 	var (
-		mu  sync.Mutex
-		cpu float64
+		mu      sync.Mutex
+		cpu     float64
+		procMax int64
 	)
 	m, err := runPaced(ctx, spec, func(ctx context.Context, session int, seg Segment) (time.Duration, error) {
 		cmd := exec.CommandContext(ctx, e.Path, e.Args(seg.Path, spec.Ladder, session)...)
@@ -159,6 +160,7 @@ func (e *FFmpeg) Run(ctx context.Context, spec StepSpec) (Measurement, error) {
 		if cmd.ProcessState != nil {
 			mu.Lock()
 			cpu += cpuSeconds(cmd.ProcessState)
+			procMax = max(procMax, maxRSS(cmd.ProcessState))
 			mu.Unlock()
 		}
 		if err != nil {
@@ -174,6 +176,6 @@ func (e *FFmpeg) Run(ctx context.Context, spec StepSpec) (Measurement, error) {
 		return Measurement{}, err
 	}
 	m.CPUSeconds = cpu
-	m.PeakRSSBytes = peak
+	m.PeakRSSBytes = max(peak, procMax)
 	return m, nil
 }

@@ -81,7 +81,7 @@ func (e *LivepeerBench) Run(ctx context.Context, spec StepSpec) (Measurement, er
 	if err != nil {
 		return Measurement{}, err
 	}
-	m := Measurement{Wall: wall, PeakRSSBytes: peak, Bench: &rep, CPUSeconds: cpuSeconds(cmd.ProcessState)}
+	m := Measurement{Wall: wall, PeakRSSBytes: max(peak, maxRSS(cmd.ProcessState)), Bench: &rep, CPUSeconds: cpuSeconds(cmd.ProcessState)}
 	for _, s := range rep.Segments {
 		m.Ratios = append(m.Ratios, s.Ratio())
 		if s.TranscodeTime > s.Duration {
