@@ -207,17 +207,11 @@ func measureFleet(ctx context.Context, p params, ns []int, say func(string, ...a
 		return nil, err
 	}
 	defer pollerProxy.Close()
-	pl, err := newPoller(pollerProxy.URL, p.pollerEvery, addrs, orchs[0])
+	pl, stopPoller, err := startPoller(ctx, pollerProxy.URL, p.pollerEvery, addrs, orchs[0])
 	if err != nil {
 		return nil, err
 	}
-	defer pl.Close()
-	pollerDone := make(chan struct{})
-	go func() {
-		defer close(pollerDone)
-		pl.Run(ctx)
-	}()
-	defer func() { cancel(); <-pollerDone }()
+	defer func() { cancel(); stopPoller() }()
 
 	// Warm-up: the rest of this round and the next (every orchestrator is
 	// active from the round after its registration). Then measure.

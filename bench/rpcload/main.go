@@ -329,17 +329,11 @@ func measure(ctx context.Context, p params, say func(string, ...any)) (*result, 
 	}
 
 	// The poller.
-	pl, err := newPoller(pollerProxy.URL, p.pollerEvery, addrs, orch)
+	pl, stopPoller, err := startPoller(ctx, pollerProxy.URL, p.pollerEvery, addrs, orch)
 	if err != nil {
 		return nil, err
 	}
-	defer pl.Close()
-	pollerDone := make(chan struct{})
-	go func() {
-		defer close(pollerDone)
-		pl.Run(ctx)
-	}()
-	defer func() { cancel(); <-pollerDone }()
+	defer func() { cancel(); stopPoller() }()
 
 	// Warm-up: the rest of this round (the orchestrator's registration round)
 	// and the next, its first active one. Then measure p.rounds rounds.

@@ -124,3 +124,18 @@ func (p *poller) tick(ctx context.Context) {
 }
 
 func (p *poller) Close() { p.c.Close() }
+
+// startPoller dials url and runs a poller there until ctx ends; stop waits
+// for it after ctx is cancelled and closes it.
+func startPoller(ctx context.Context, url string, every time.Duration, addrs livepeer.Addresses, orch common.Address) (*poller, func(), error) {
+	pl, err := newPoller(url, every, addrs, orch)
+	if err != nil {
+		return nil, nil, err
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		pl.Run(ctx)
+	}()
+	return pl, func() { <-done; pl.Close() }, nil
+}

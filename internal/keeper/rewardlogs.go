@@ -28,7 +28,6 @@ type rewardLogs struct {
 	ok       bool
 	from, to uint64
 	evs      []livepeer.RewardEvent
-	queries  int // eth_getLogs sent, for tests
 }
 
 func newRewardLogs(chain Chain, bm common.Address, orchs []common.Address) *rewardLogs {
@@ -41,7 +40,6 @@ func (r *rewardLogs) events(ctx context.Context, orch common.Address, from, to u
 	defer r.mu.Unlock()
 	if !r.ok || to != r.to || from < r.from {
 		evs, err := livepeer.RewardEventsOf(ctx, r.chain, r.bm, r.orchs, from, to)
-		r.queries++
 		if err != nil {
 			r.ok = false
 			return nil, err
