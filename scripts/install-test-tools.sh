@@ -12,6 +12,7 @@
 #   .tools/bin/local-kms
 #                      go install github.com/nsmithuk/local-kms@LOCAL_KMS_VERSION
 #   .tools/bin/minio   go install github.com/minio/minio@MINIO_VERSION
+#   .tools/bin/sops    go install github.com/getsops/sops/v3/cmd/sops@SOPS_VERSION
 #   .tools/bin/{promtool, alertmanager, chronyd, cloud-init, nft, logrotate,
 #     mkfs.ext4, shellcheck, systemd-analyze, dbus-daemon, zsh, fish, chromium,
 #     ffmpeg, ffprobe}
@@ -45,6 +46,9 @@ LOCAL_KMS_VERSION=v0.0.0-20260228092603-2a5e92d09ab6
 # commits as pseudo-versions; this is the newest (2026-02-12) at the time it
 # was pinned. A cold build takes long (see install_minio).
 MINIO_VERSION=v0.0.0-20260212201848-7aac2a2c5b7c
+# sops: lpops runs the sops command to read sops: secrets (internal/secrets),
+# and the tests encrypt with it as an operator does.
+SOPS_VERSION=v3.13.3
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$PWD
@@ -617,12 +621,33 @@ install_etcd() {
 	log "etcd $ETCD_VERSION installed"
 }
 
+# install_sops: the version comes from the binary's build information
+# (`sops --version` asks GitHub for the latest release over the network).
+install_sops() {
+	local out
+	if [[ -x $BIN/sops ]] && out=$(go version -m "$BIN/sops" 2>/dev/null) &&
+		grep -qE "^[[:space:]]+mod[[:space:]]+github.com/getsops/sops/v3[[:space:]]+${SOPS_VERSION}([[:space:]]|$)" <<<"$out"; then
+		log "sops $SOPS_VERSION already installed"
+		return
+	fi
+	command -v go >/dev/null || die "go not found in PATH"
+	log "go install github.com/getsops/sops/v3/cmd/sops@$SOPS_VERSION (a minute or two cold)"
+	rm -f "$BIN/sops"
+	(cd "$TOOLS" && GOBIN=$BIN GOWORK=off GOFLAGS=-buildvcs=false \
+		go install "github.com/getsops/sops/v3/cmd/sops@$SOPS_VERSION")
+	out=$(go version -m "$BIN/sops") || die "go version -m $BIN/sops failed"
+	grep -qE "^[[:space:]]+mod[[:space:]]+github.com/getsops/sops/v3[[:space:]]+${SOPS_VERSION}([[:space:]]|$)" <<<"$out" ||
+		die "installed sops is not module version $SOPS_VERSION"
+	log "sops $SOPS_VERSION installed"
+}
+
 install_anvil
 install_geth
 install_staticcheck
 install_local_kms
 install_clef
 install_minio
+install_sops
 install_debs
 install_etcd
 

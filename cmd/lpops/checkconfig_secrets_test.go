@@ -38,7 +38,7 @@ func TestCheckConfigSecretStores(t *testing.T) {
 	secretsSection := func(ageKey string) string {
 		return "api:\n  token_secret: ssm:/lpops/api-token\nsecrets:\n  vault:\n    address: " + vault.URL +
 			"\n    token_env: LPOPS_TEST_VAULT_TOKEN\n  ssm:\n    region: us-east-1\n    endpoint: " + ssm.URL +
-			"\n  sops:\n    age_key_file: " + ageKey + "\n"
+			"\n  sops:\n    age_key_file: " + ageKey + "\n    binary: " + secretstest.Sops(t) + "\n"
 	}
 	rpc := "rpc:\n  - url_secret: vault:secret/lpops#rpc_url\n"
 	signer := "signer:\n  keystore: TESTDATA/" + testKeystore + "\n  passphrase_secret: sops:" + filepath.Join(dir, "secrets.enc.json") + "#passphrase\n"

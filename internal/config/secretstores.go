@@ -69,6 +69,9 @@ type SopsSecrets struct {
 	// ~/.config/sops/age/keys.txt; KMS and other recipients find their own
 	// credentials).
 	AgeKeyFile string `yaml:"age_key_file"`
+	// Binary is the sops command that decrypts (`sops decrypt FILE`): a path,
+	// or a name looked up on PATH. Empty: sops on PATH.
+	Binary string `yaml:"binary"`
 }
 
 // DefaultSecretsTimeout bounds one read from a secret store (internal/secrets'
@@ -94,8 +97,8 @@ type SecretResolver interface {
 // SecretStores builds the resolver for a configuration's secrets section.
 // It is nil until a program links the stores: lpops does, by importing
 // internal/secrets/fromconfig, which sets it. The configuration package
-// itself does not link the stores' clients (sops with its key services,
-// the AWS SDK), so the many packages and tests that only read settings stay
+// itself does not link the stores' clients (the AWS SDK, Vault's and
+// sops' readers), so the many packages and tests that only read settings stay
 // small. Set it once, before loading a configuration.
 var SecretStores func(Secrets) SecretResolver
 

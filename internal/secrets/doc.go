@@ -37,10 +37,13 @@
 // chain (environment, shared config and credentials files, SSO, web identity,
 // container and instance roles); region and endpoint may be set.
 //
-// sops files are decrypted with sops' own decrypt package, so any recipient
-// sops supports works: age, AWS KMS, GCP KMS, Azure Key Vault, Vault transit,
-// PGP, each finding its credentials the way sops does. An age identity file
-// set in the configuration is handed to sops as SOPS_AGE_KEY_FILE (the only
-// way its decrypt package takes one), after checking that only its owner can
-// read it.
+// sops files are decrypted by the sops command (`sops decrypt FILE`,
+// secrets.sops.binary or sops on PATH), so any recipient sops supports works:
+// age, AWS KMS, GCP KMS, Azure Key Vault, Vault transit, PGP, each finding its
+// credentials the way the operator's own sops does. lpops does not link sops'
+// Go packages: with every key service's SDK they doubled the daemon's binary
+// and its resident memory, for one read at start. An age identity file set in
+// the configuration is given to that one sops process as SOPS_AGE_KEY_FILE,
+// after checking that only its owner can read it; the cleartext comes back
+// on a pipe, bounded to 1 MiB, and a fetch that times out kills sops.
 package secrets

@@ -68,21 +68,28 @@ func TestErrors(t *testing.T) {
 			"ssm:/lpops/plain", "/lpops/plain is a String parameter; keep secrets in a SecureString"},
 		{"SSMWrongRegion", secrets.Options{SSM: secrets.SSMOptions{Region: "eu-central-1", Endpoint: ssm.URL}},
 			"ssm:/lpops/pass", "GetParameter: UnrecognizedClientException (The security token included in the request is invalid.)"},
-		{"SopsWrongKey", secrets.Options{Sops: secrets.SopsOptions{AgeKeyFile: wrong.KeyFile, BaseDir: dir}},
+		{"SopsWrongKey", secrets.Options{Sops: secrets.SopsOptions{Binary: secretstest.Sops(t), AgeKeyFile: wrong.KeyFile, BaseDir: dir}},
 			"sops:s.enc.yaml#passphrase", "sops:s.enc.yaml#passphrase: sops " + filepath.Join(dir, "s.enc.yaml") + ": decrypt: no identity or key service could decrypt its data key"},
-		{"SopsNoSuchKey", secrets.Options{Sops: secrets.SopsOptions{AgeKeyFile: right.KeyFile, BaseDir: dir}},
+		{"SopsNoSuchKey", secrets.Options{Sops: secrets.SopsOptions{Binary: secretstest.Sops(t), AgeKeyFile: right.KeyFile, BaseDir: dir}},
 			"sops:s.enc.yaml#nope", `s.enc.yaml: has no key "nope"`},
-		{"SopsNotAValue", secrets.Options{Sops: secrets.SopsOptions{AgeKeyFile: right.KeyFile, BaseDir: dir}},
+		{"SopsNotAValue", secrets.Options{Sops: secrets.SopsOptions{Binary: secretstest.Sops(t), AgeKeyFile: right.KeyFile, BaseDir: dir}},
 			"sops:s.enc.yaml#nested", `key "nested" does not hold a single value`},
-		{"SopsNoFile", secrets.Options{Sops: secrets.SopsOptions{AgeKeyFile: right.KeyFile, BaseDir: dir}},
+		{"SopsNoFile", secrets.Options{Sops: secrets.SopsOptions{Binary: secretstest.Sops(t), AgeKeyFile: right.KeyFile, BaseDir: dir}},
 			"sops:none.enc.yaml#passphrase", "none.enc.yaml: no such file or directory"},
-		{"SopsKeyFileOpen", secrets.Options{Sops: secrets.SopsOptions{AgeKeyFile: write("open.key", "AGE-SECRET-KEY-1", 0o640), BaseDir: dir}},
+		{"SopsNoBinary", secrets.Options{Sops: secrets.SopsOptions{Binary: filepath.Join(dir, "no-sops-here"), AgeKeyFile: right.KeyFile, BaseDir: dir}},
+			"sops:s.enc.yaml#passphrase", "sops " + filepath.Join(dir, "s.enc.yaml") + ": secrets.sops.binary: exec: \"" + filepath.Join(dir, "no-sops-here") + "\": stat"},
+		{"SopsNotOnPath", secrets.Options{Sops: secrets.SopsOptions{AgeKeyFile: right.KeyFile, BaseDir: dir}},
+			"sops:s.enc.yaml#passphrase", "the sops command is not on PATH: install sops"},
+		{"SopsKeyFileOpen", secrets.Options{Sops: secrets.SopsOptions{Binary: secretstest.Sops(t), AgeKeyFile: write("open.key", "AGE-SECRET-KEY-1", 0o640), BaseDir: dir}},
 			"sops:s.enc.yaml#passphrase", "secrets.sops.age_key_file: " + filepath.Join(dir, "open.key") + " is accessible to group or others (mode 0640)"},
 		{"NotAReference", secrets.Options{}, value, "must be a secret reference"},
 	}
 	t.Setenv("LPOPS_TEST_VAULT_TOKEN", vault.RootToken)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
+			if tc.name == "SopsNotOnPath" {
+				t.Setenv("PATH", t.TempDir())
+			}
 			_, err := secrets.NewResolver(tc.opts).Resolve(context.Background(), tc.ref)
 			if err == nil {
 				t.Fatalf("Resolve(%s) succeeded", tc.ref)
@@ -98,7 +105,7 @@ func TestErrors(t *testing.T) {
 	}
 
 	// The right identity reads both the flat and the nested key.
-	r := secrets.NewResolver(secrets.Options{Sops: secrets.SopsOptions{AgeKeyFile: right.KeyFile, BaseDir: dir}})
+	r := secrets.NewResolver(secrets.Options{Sops: secrets.SopsOptions{Binary: secretstest.Sops(t), AgeKeyFile: right.KeyFile, BaseDir: dir}})
 	for _, ref := range []string{"sops:s.enc.yaml#passphrase", "sops:s.enc.yaml#nested.key"} {
 		if got, err := r.Resolve(context.Background(), ref); err != nil || string(got) != value {
 			t.Errorf("Resolve(%s) = %q, %v", ref, got, err)
@@ -161,5 +168,28 @@ func TestStoreThatDoesNotAnswer(t *testing.T) {
 				t.Fatalf("Resolve(%s) error = %v; want the reference and context.DeadlineExceeded", ref, err)
 			}
 		})
+	}
+}
+
+// TestSopsKilledAtTimeout: a sops that does not answer within
+// secrets.timeout is killed, and the read gives up without waiting for a
+// child of it that still holds its output (a key service's helper, say).
+func TestSopsKilledAtTimeout(t *testing.T) {
+	dir := t.TempDir()
+	marker := filepath.Join(dir, "child-finished")
+	script := filepath.Join(dir, "sops")
+	if err := os.WriteFile(script, []byte("#!/bin/sh\n(sleep 8; touch "+marker+") &\nwait\n"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "s.enc.yaml"), []byte("a: b\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := secrets.NewResolver(secrets.Options{Timeout: 300 * time.Millisecond, Sops: secrets.SopsOptions{Binary: script, BaseDir: dir}})
+	_, err := r.Resolve(context.Background(), "sops:s.enc.yaml#a")
+	if err == nil || !strings.Contains(err.Error(), "no answer within 300ms") {
+		t.Fatalf("Resolve = %v; want the timeout", err)
+	}
+	if _, err := os.Stat(marker); err == nil {
+		t.Fatal("Resolve waited for sops' child to finish")
 	}
 }

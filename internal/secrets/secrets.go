@@ -132,24 +132,3 @@ func (r *Resolver) store(scheme string) (Store, error) {
 	r.stores[scheme] = s
 	return s, nil
 }
-
-// withTimeout runs fetch, which cannot be cancelled (sops' decrypt package
-// takes no context), and gives up when ctx ends. The abandoned call finishes
-// on its own; its result is dropped.
-func withTimeout(ctx context.Context, fetch func() ([]byte, error)) ([]byte, error) {
-	type result struct {
-		v   []byte
-		err error
-	}
-	ch := make(chan result, 1)
-	go func() {
-		v, err := fetch()
-		ch <- result{v, err}
-	}()
-	select {
-	case res := <-ch:
-		return res.v, res.err
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
-}

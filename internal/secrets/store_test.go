@@ -97,7 +97,7 @@ func backends(t *testing.T) []backend {
 	for _, ext := range []string{"yaml", "json"} {
 		out = append(out, backend{
 			name:     "Sops" + strings.ToUpper(ext),
-			resolver: secrets.NewResolver(secrets.Options{Sops: secrets.SopsOptions{AgeKeyFile: id.KeyFile, BaseDir: dir}}),
+			resolver: secrets.NewResolver(secrets.Options{Sops: secrets.SopsOptions{Binary: secretstest.Sops(t), AgeKeyFile: id.KeyFile, BaseDir: dir}}),
 			put: func(t *testing.T, value string) string {
 				name := nextName() + ".enc." + ext
 				doc := map[string]any{"value": value, "other": "not-this-one"}

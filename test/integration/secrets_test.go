@@ -86,7 +86,8 @@ secrets:
     endpoint: %s
   sops:
     age_key_file: %s
-`, hook, vault.URL, vault.RoleID, ssm.URL, filepath.Base(id.KeyFile))
+    binary: %s
+`, hook, vault.URL, vault.RoleID, ssm.URL, filepath.Base(id.KeyFile), secretstest.Sops(t))
 
 	lp := &lpops{t: t, Lpops: testenv.StartLpops(t, testenv.LpopsOptions{
 		Dir: dir, Config: cfg, Timeout: startTimeout, ReadyWhat: "lpops to start with its secrets from the stores",

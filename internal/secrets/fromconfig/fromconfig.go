@@ -3,7 +3,7 @@
 // every configuration the program loads read Vault, SSM Parameter Store and
 // sops files as the configuration's secrets section says. cmd/lpops imports
 // it; a package that only reads settings does not, and stays free of the
-// stores' clients (sops with every key service it supports, the AWS SDK).
+// stores' clients (the AWS SDK).
 package fromconfig
 
 import (
@@ -26,7 +26,7 @@ func Options(s config.Secrets) secrets.Options {
 	opts := secrets.Options{
 		Timeout: s.Timeout.Duration,
 		SSM:     secrets.SSMOptions{Region: s.SSM.Region, Endpoint: s.SSM.Endpoint},
-		Sops:    secrets.SopsOptions{AgeKeyFile: s.Sops.AgeKeyFile},
+		Sops:    secrets.SopsOptions{AgeKeyFile: s.Sops.AgeKeyFile, Binary: s.Sops.Binary},
 	}
 	if v := s.Vault; v.Address != "" {
 		opts.Vault = &secrets.VaultOptions{

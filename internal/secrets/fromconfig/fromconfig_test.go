@@ -82,6 +82,7 @@ secrets:
     endpoint: ` + ssm.URL + `
   sops:
     age_key_file: ` + filepath.Base(id.KeyFile) + `
+    binary: ` + secretstest.Sops(t) + `
 `
 	if err := os.WriteFile(cfgFile, []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)

@@ -1,19 +1,15 @@
 package secretstest
 
 import (
+	"bytes"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
 
 	"filippo.io/age"
-	"github.com/getsops/sops/v3"
-	"github.com/getsops/sops/v3/aes"
-	sopsage "github.com/getsops/sops/v3/age"
-	"github.com/getsops/sops/v3/cmd/sops/common"
-	"github.com/getsops/sops/v3/cmd/sops/formats"
-	sopsconfig "github.com/getsops/sops/v3/config"
-	"github.com/getsops/sops/v3/keyservice"
-	"github.com/getsops/sops/v3/version"
+
+	"github.com/lpops/lpops/internal/testenv"
 )
 
 // AgeIdentity is an age X25519 identity generated for a test, written to
@@ -44,39 +40,32 @@ func NewAgeIdentity(t testing.TB, dir string) AgeIdentity {
 	return AgeIdentity{KeyFile: f.Name(), Recipient: id.Recipient().String()}
 }
 
+// Sops returns the path of the sops command the tests run: the one
+// scripts/install-test-tools.sh installs into .tools/bin (required under CI).
+func Sops(t testing.TB) string {
+	t.Helper()
+	return testenv.RequireTool(t, "sops")
+}
+
 // SopsEncrypt encrypts plain (a YAML or JSON document, as path's extension
-// says) to recipient with sops' own Go packages, as `sops encrypt --age
-// <recipient>` does, and writes the result to path.
+// says) to recipient with the real sops command, `sops encrypt --age
+// <recipient>`, as an operator does, and writes the result to path (0600).
 func SopsEncrypt(t testing.TB, path string, plain []byte, recipient string) {
 	t.Helper()
-	store := common.StoreForFormat(formats.FormatForPath(path), sopsconfig.NewStoresConfig())
-	branches, err := store.LoadPlainFile(plain)
-	if err != nil {
-		t.Fatalf("sops: load %s: %v", filepath.Base(path), err)
-	}
-	mk, err := sopsage.MasterKeyFromRecipient(recipient)
-	if err != nil {
+	// sops reads the format from the file's extension, so the cleartext sits
+	// under path's own name in a directory of its own.
+	src := filepath.Join(t.TempDir(), filepath.Base(path))
+	if err := os.WriteFile(src, plain, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	tree := sops.Tree{
-		Branches: branches,
-		Metadata: sops.Metadata{
-			KeyGroups:         []sops.KeyGroup{{mk}},
-			UnencryptedSuffix: "_unencrypted",
-			Version:           version.Version,
-		},
-		FilePath: path,
-	}
-	dataKey, errs := tree.GenerateDataKeyWithKeyServices([]keyservice.KeyServiceClient{keyservice.NewLocalClient()})
-	if len(errs) > 0 {
-		t.Fatalf("sops: generate data key: %v", errs)
-	}
-	if err := common.EncryptTree(common.EncryptTreeOpts{DataKey: dataKey, Tree: &tree, Cipher: aes.NewCipher()}); err != nil {
-		t.Fatal(err)
-	}
-	out, err := store.EmitEncryptedFile(tree)
+	cmd := exec.Command(Sops(t), "encrypt", "--age", recipient, src)
+	cmd.Env = append(os.Environ(), "SOPS_AGE_KEY_FILE=", "SOPS_AGE_KEY=")
+	cmd.Dir = filepath.Dir(src)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("sops encrypt %s: %v: %s", filepath.Base(path), err, stderr.String())
 	}
 	if err := os.WriteFile(path, out, 0o600); err != nil {
 		t.Fatal(err)
