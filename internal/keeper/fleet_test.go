@@ -30,6 +30,8 @@ type fleetMember struct {
 	signer *ecdsa.PrivateKey
 	chain  keeper.Chain
 	reader keeper.StateReader // nil: a livepeer.Reader on the pool
+	// standby, when set, is the HA role check (keeper.Options.Standby).
+	standby func() string
 }
 
 // fleet builds one keeper per member on one store, sharing a NonceBook per
@@ -41,6 +43,14 @@ func (e *env) fleet(members []fleetMember, grace uint64, initAuto ...bool) (*kee
 		e.t.Fatal(err)
 	}
 	e.t.Cleanup(func() { st.Close() })
+	f, ks := e.fleetOn(st, members, grace, initAuto...)
+	return f, ks, st
+}
+
+// fleetOn builds a fleet as fleet does, on st: two fleets on one store are
+// two HA instances sharing their records.
+func (e *env) fleetOn(st *store.Store, members []fleetMember, grace uint64, initAuto ...bool) (*keeper.Fleet, []*keeper.Keeper) {
+	e.t.Helper()
 	records := keeper.NewRecords(st)
 	books := map[common.Address]*keeper.NonceBook{}
 	count := map[common.Address]int{}
@@ -77,9 +87,10 @@ func (e *env) fleet(members []fleetMember, grace uint64, initAuto ...bool) (*kee
 			PollInterval: max(time.Second, e.fleetActive), ActivePollInterval: cmp.Or(e.fleetActive, 20*time.Millisecond),
 		}, keeper.Options{
 			Chain: c, Reader: r, Signer: s, Records: records, Addrs: e.addrs, Now: e.now.Now, Nonces: book,
+			Standby: m.standby,
 		}))
 	}
-	return keeper.NewFleet(readers, keepers...), keepers, st
+	return keeper.NewFleet(readers, keepers...), keepers
 }
 
 // tickFleetUntil ticks f until cond holds on its keepers' statuses, or fails.
@@ -522,6 +533,92 @@ func TestFleetQuarantinedRewardMinedMidPrepare(t *testing.T) {
 	for i, o := range orchs {
 		if evs := e.rewardEvents(addr(o)); evs[r] != 1 {
 			t.Errorf("orchestrator %d: %d Reward events in round %d, want 1", i, evs[r], r)
+		}
+	}
+}
+
+// TestFleetTakeoverRefillsTheNonceBook: in HA mode a fleet that leads
+// again after following learns, from the records, the nonces the other
+// instance left open, before any keeper steps. Here the other instance sent
+// C's reward (held back: it never reached the pool) and died; when this
+// instance leads again, A and B, stepped before C, take fresh nonces after
+// C's instead of C's own, and C's recorded transaction goes out at its
+// nonce: one reward each, nonces in order.
+func TestFleetTakeoverRefillsTheNonceBook(t *testing.T) {
+	e := newEnvWith(t, envConfig{callerETH: eth(1), roundLength: 120, more: 2})
+	orchs := append([]*ecdsa.PrivateKey{e.orch}, e.more...)
+	st, err := store.Open(e.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+
+	// This instance leads round r1 and rewards all three: its book is
+	// primed, and holds nothing open afterwards.
+	var role atomic.Value
+	role.Store("")
+	standby := func() string { return role.Load().(string) }
+	ours, _ := e.fleetOn(st, []fleetMember{{orch: orchs[0], standby: standby}, {orch: orchs[1], standby: standby}, {orch: orchs[2], standby: standby}}, 1)
+	r1 := e.nextActiveRound()
+	e.tickFleetUntil(ours, fmt.Sprintf("round %d rewarded for all three", r1), allDone(r1))
+
+	// It loses the lease and follows.
+	role.Store("follower: another instance leads")
+	ours.Tick(e.ctx)
+
+	// The other instance leads round r2. A's and B's reads fail there, so it
+	// sends only C's reward, which its endpoint swallows; then it dies.
+	r2 := e.nextActiveRound()
+	e.chain.PauseMining()
+	var down []*downReader
+	var theirs []fleetMember
+	for i, o := range orchs {
+		m := fleetMember{orch: o}
+		if i < 2 {
+			d := &downReader{StateReader: livepeer.NewReader(e.pool, e.addrs, addr(o), []common.Address{addr(e.caller)}, e.now.Now)}
+			d.down.Store(true)
+			down = append(down, d)
+			m.reader = d
+		} else {
+			m.chain = &holdFirst{Chain: e.pool}
+		}
+		theirs = append(theirs, m)
+	}
+	other, _ := e.fleetOn(st, theirs, 1)
+	ss := e.tickFleetUntil(other, "C's reward signed and sent by the other instance", func(ss []keeper.Status) bool {
+		return len(ss[2].Txs) == 1 && ss[2].Txs[0].State == keeper.TxSent
+	})
+	c := ss[2].Txs[0]
+	if pending := e.pendingNonce(addr(e.caller)); pending != c.Nonce {
+		t.Fatalf("pool's pending nonce %d, want C's %d (its transaction was held back)", pending, c.Nonce)
+	}
+
+	// This instance leads again.
+	role.Store("")
+	ss = e.tickFleetUntil(ours, "A and B sent", func(ss []keeper.Status) bool {
+		return len(ss[0].Txs) > 0 && len(ss[1].Txs) > 0
+	})
+	a, b := ss[0].Txs[0].Nonce, ss[1].Txs[0].Nonce
+	if a == c.Nonce || b == c.Nonce || !(a == c.Nonce+1 && b == c.Nonce+2) {
+		t.Fatalf("nonces A=%d B=%d with C's %d open: want A=%d B=%d, after the nonce the other instance left open",
+			a, b, c.Nonce, c.Nonce+1, c.Nonce+2)
+	}
+	e.chain.ResumeMining()
+	e.now.Advance(4 * time.Minute) // C's transaction is stuck: re-sent at its own nonce
+	ss = e.tickFleetUntil(ours, fmt.Sprintf("round %d settled for all three", r2), allDone(r2))
+	for i, s := range ss {
+		for _, tx := range s.Txs {
+			if i < 2 && tx.Nonce == c.Nonce {
+				t.Errorf("keeper %d used C's nonce %d", i, c.Nonce)
+			}
+		}
+	}
+	if n := e.nonce(addr(e.caller)); n != c.Nonce+3 {
+		t.Fatalf("the reward caller's nonce is %d, want %d: one transaction per orchestrator", n, c.Nonce+3)
+	}
+	for i, o := range orchs {
+		if evs := e.rewardEvents(addr(o)); evs[r2] != 1 {
+			t.Errorf("orchestrator %d: %d Reward events in round %d, want 1 (all: %v)", i, evs[r2], r2, evs)
 		}
 	}
 }
