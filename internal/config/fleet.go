@@ -53,6 +53,27 @@ func (c *Config) PrimaryOrchestrator() string {
 	return ""
 }
 
+// ForOrchestrator returns a copy of c whose only orchestrator is addr
+// (compared without case), signing with that orchestrator's signer (its
+// own, or the top-level one): the configuration a one-shot command acting
+// on one orchestrator of a fleet runs with (lpops reward, rounds, txs
+// --orchestrator). It reports false when addr is not configured. A single
+// orchestrator: configuration comes back as it is.
+func (c *Config) ForOrchestrator(addr string) (*Config, bool) {
+	for i, e := range c.Orchestrators() {
+		if !strings.EqualFold(e.Address, addr) {
+			continue
+		}
+		out := *c
+		if len(c.OrchestratorList) == 0 {
+			return &out, true
+		}
+		out.Orchestrator, out.OrchestratorList, out.Signer = c.OrchestratorList[i].Address, nil, e.Signer
+		return &out, true
+	}
+	return nil, false
+}
+
 // fillEntrySigners applies the signer defaults to the entries that name a
 // signer of their own: they are decoded from zero, not over Default().
 func (c *Config) fillEntrySigners() {

@@ -611,6 +611,29 @@ func (d *Daemon) Ready() (bool, string) {
 	return true, ""
 }
 
+var _ api.OrchestratorRounds = (*Daemon)(nil)
+
+// RoundsOf implements api.OrchestratorRounds: the newest n rounds of
+// orchestrator o, one of the configured.
+func (d *Daemon) RoundsOf(o common.Address, n int) (any, error) {
+	var known []string
+	at := -1
+	for i, e := range d.cfg.Orchestrators() {
+		known = append(known, strings.ToLower(e.Address))
+		if common.HexToAddress(e.Address) == o {
+			at = i
+		}
+	}
+	if at < 0 {
+		return nil, fmt.Errorf("%s is %w (%s)", strings.ToLower(o.Hex()), api.ErrUnknownOrchestrator, strings.Join(known, ", "))
+	}
+	f := d.Fleet()
+	if f == nil {
+		return []any{}, nil
+	}
+	return f.Keepers()[at].History(n) // the keepers are in config order
+}
+
 // Rounds implements api.StatusSource.
 func (d *Daemon) Rounds(n int) (any, error) {
 	k := d.Keeper()

@@ -3,6 +3,7 @@ package daemon_test
 import (
 	"context"
 	"crypto/ecdsa"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -195,16 +196,33 @@ func TestFleetRewardsEveryOrchestrator(t *testing.T) {
 			t.Errorf("%s: signer balance %v, want the caller's (about 100 ETH)", name, r.Values["balance_eth_signer"])
 		}
 	}
+	api := "http://" + (<-listening).String()
+	get := func(path string) (int, []byte) {
+		t.Helper()
+		resp, err := http.Get(api + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, err := io.ReadAll(resp.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp.StatusCode, body
+	}
+	// Each orchestrator's rounds by name; one lpops does not keep is a 400.
+	third := crypto.PubkeyToAddress(orchs[2].PublicKey)
+	code, body := get("/api/v1/rounds?limit=1&orchestrator=" + strings.ToLower(third.Hex()))
+	var recs []keeper.Record
+	if err := json.Unmarshal(body, &recs); code != http.StatusOK || err != nil || len(recs) != 1 || recs[0].Orchestrator != third || recs[0].Round < round {
+		t.Errorf("rounds of the third orchestrator: %d %s (%v), want its newest (round %d or later)", code, body, err, round)
+	}
+	if code, body := get("/api/v1/rounds?orchestrator=0x00000000000000000000000000000000000000dd"); code != http.StatusBadRequest ||
+		!strings.Contains(string(body), "not an orchestrator lpops keeps") {
+		t.Errorf("rounds of an orchestrator not kept: %d %s, want 400", code, body)
+	}
 	// Their metrics, one series per orchestrator.
-	resp, err := http.Get("http://" + (<-listening).String() + "/metrics")
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, err := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, body = get("/metrics")
 	for _, k := range orchs {
 		line := fmt.Sprintf("\nlpops_orchestrator_stake_wei{orchestrator=%q} ", strings.ToLower(crypto.PubkeyToAddress(k.PublicKey).Hex()))
 		if !strings.Contains(string(body), line) {
