@@ -25,7 +25,8 @@ func (e *OrchestratorEntry) signerSet() bool { return !reflect.ValueOf(e.Signer)
 // Orchestrators returns the orchestrators lpops keeps, normalized: the
 // single orchestrator: as a one-entry list, and each entry's Signer filled
 // in with the top-level signer when it names none. The first is the
-// primary (probes watch it).
+// primary (the node probe watches its node; one-shot commands default to
+// it).
 func (c *Config) Orchestrators() []OrchestratorEntry {
 	if len(c.OrchestratorList) == 0 {
 		if c.Orchestrator == "" {
@@ -45,7 +46,8 @@ func (c *Config) Orchestrators() []OrchestratorEntry {
 }
 
 // PrimaryOrchestrator is the address of the first orchestrator ("" when none
-// is configured): the one the probes and single-orchestrator commands use.
+// is configured): the one the node probe and the one-shot commands (without
+// --orchestrator) use.
 func (c *Config) PrimaryOrchestrator() string {
 	if o := c.Orchestrators(); len(o) > 0 {
 		return o[0].Address
