@@ -437,13 +437,16 @@ func (e *Engine) reconcileAll(now time.Time) {
 
 func (e *Engine) sortedAlerts() []*entry {
 	all := slices.Collect(maps.Values(e.alerts))
-	slices.SortFunc(all, func(a, b *entry) int {
-		if c := a.StartsAt.Compare(b.StartsAt); c != 0 {
-			return c
-		}
-		return strings.Compare(a.Fingerprint, b.Fingerprint)
-	})
+	slices.SortFunc(all, alertOrder)
 	return all
+}
+
+// alertOrder orders alerts by when they started, then by fingerprint.
+func alertOrder(a, b *entry) int {
+	if c := a.StartsAt.Compare(b.StartsAt); c != 0 {
+		return c
+	}
+	return strings.Compare(a.Fingerprint, b.Fingerprint)
 }
 
 // reconcile decides whether a's state calls for a notification and, if so,
@@ -582,10 +585,17 @@ func (e *Engine) inhibitedBy(a *Alert, now time.Time) string {
 	if a.Requires == "" {
 		return ""
 	}
-	for _, b := range e.sortedAlerts() {
-		if b.Fingerprint == a.Fingerprint || b.Provides != a.Requires {
-			continue
+	// The alerts that provide what a requires, in sortedAlerts' order:
+	// found without sorting every alert, as this runs for each alert of
+	// each reconcile (a fleet has hundreds).
+	var providers []*entry
+	for _, b := range e.alerts {
+		if b.Fingerprint != a.Fingerprint && b.Provides == a.Requires {
+			providers = append(providers, b)
 		}
+	}
+	slices.SortFunc(providers, alertOrder)
+	for _, b := range providers {
 		if b.Firing() {
 			return b.Name
 		}

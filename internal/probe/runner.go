@@ -334,17 +334,23 @@ func (r *Runner) run(ctx context.Context, s *scheduled) ([]Result, bool) {
 	return r.recordAll(s, res), true
 }
 
-// recordAll records each of a run's results, the observations of all of
-// them handed to the sink before the probe runs again.
+// recordAll records each of a run's results and hands the observations of
+// all of them to the sink at once (one reconcile of the alert engine for a
+// fleet's hundreds), before the probe runs again.
 func (r *Runner) recordAll(s *scheduled, res []Result) []Result {
+	var obs []alert.Observation
 	for i := range res {
 		res[i] = r.record(s, res[i])
+		obs = append(obs, res[i].Observations...)
+	}
+	if r.sink != nil && len(obs) > 0 {
+		r.sink.Observe(obs...)
 	}
 	return res
 }
 
-// record keeps res for status, exports it and forwards its observations. It
-// returns res with Firing filled in.
+// record keeps res for status and exports it (recordAll forwards its
+// observations). It returns res with Firing filled in.
 func (r *Runner) record(s *scheduled, res Result) Result {
 	res.Firing = res.Firing[:0:0]
 	for _, o := range res.Observations {
@@ -367,10 +373,6 @@ func (r *Runner) record(s *scheduled, res Result) Result {
 	s.mu.Lock()
 	s.values[res.Probe] = r.m.observe(res, s.values[res.Probe])
 	s.mu.Unlock()
-
-	if r.sink != nil && len(res.Observations) > 0 {
-		r.sink.Observe(res.Observations...)
-	}
 	return res
 }
 
