@@ -212,7 +212,7 @@ func (d *Daemon) multicall() (common.Address, bool) {
 
 // chainProbes are the probes that need the resolved contracts and the keeper:
 // the duty, the accounts, stake and standing, and fees. In a fleet each
-// orchestrator has its own duty probe, and the accounts, stake and fees
+// orchestrator has its own duty probe (run as one group), and the accounts, stake and fees
 // probes watch every orchestrator in one run (one Result each: "stake",
 // "stake-0x…", ...), reading the whole fleet in the batches one
 // orchestrator's reads take.
@@ -250,8 +250,20 @@ func (d *Daemon) chainProbes(addrs livepeer.Addresses, k *keeper.Keeper) []probe
 		fleetAcc = append(fleetAcc, probe.AccountsOrchestrator{Orchestrator: s.Orchestrator, Accounts: accountsOf(i + 1),
 			RewardCaller: func() common.Address { return o.Status().RewardCaller }, History: o.History})
 	}
+	// The duty alerts (reward missed, late, stuck, chain unreadable) of
+	// every orchestrator, each with its orchestrator label: duty, then
+	// duty-0x… for each further one of a fleet, run together.
+	var duty probe.Probe = probe.NewDuty(k.Status, k.History, dutyConfig("", d.orch), nil)
+	if len(keepers) > 1 {
+		duties := []probe.Probe{duty}
+		for _, o := range keepers[1:] {
+			s := o.Status()
+			duties = append(duties, probe.NewDuty(o.Status, o.History, dutyConfig(probe.FleetName("duty", s.Orchestrator), s.Orchestrator), nil))
+		}
+		duty = probe.NewGroup(duties...)
+	}
 	ps := []probe.Probe{
-		probe.NewDuty(k.Status, k.History, dutyConfig("", d.orch), nil),
+		duty,
 		probe.NewAccounts(lane, k.History, probe.AccountsConfig{Orchestrator: d.orch, Accounts: accountsOf(0), RewardCaller: d.rewardCaller,
 			Fleet: fleetAcc, Multicall: d.multicall,
 			WarnETH: pc.Accounts.WarnETH, CriticalETH: pc.Accounts.CriticalETH, RunwayWarnRounds: pc.Accounts.RunwayWarnRounds,
@@ -259,13 +271,6 @@ func (d *Daemon) chainProbes(addrs livepeer.Addresses, k *keeper.Keeper) []probe
 		probe.NewStake(lane, d.store, probe.StakeConfig{Orchestrator: d.orch, Fleet: fleet, Multicall: d.multicall, Contracts: addrs,
 			Confirmations: pc.Stake.Confirmations, MaxLogRange: pc.Stake.MaxLogRange, StakeChangeWarnPercent: pc.Stake.StakeChangeWarnPercent,
 			CutoffWarnPercent: pc.Stake.CutoffWarnPercent, StandingMaxAge: roundReadMaxAge(c), Round: d.currentRound}, nil),
-	}
-	// The duty alerts (reward missed, late, stuck, chain unreadable) of
-	// every further orchestrator of a fleet, each with its orchestrator
-	// label.
-	for _, o := range keepers[1:] {
-		s := o.Status()
-		ps = append(ps, probe.NewDuty(o.Status, o.History, dutyConfig(probe.FleetName("duty", s.Orchestrator), s.Orchestrator), nil))
 	}
 	if pc.Fees.Enabled {
 		ps = append(ps, probe.NewFees(lane, d.store, probe.FeesConfig{Orchestrator: d.orch, Fleet: fleet, Multicall: d.multicall, Contracts: addrs,

@@ -61,3 +61,39 @@ type Result struct {
 	// Observations go to the alert engine.
 	Observations []alert.Observation `json:"-"`
 }
+
+// Group is several probes run as one Multi: a run checks each in turn and
+// reports its Result under its own name, and the Runner hands all their
+// observations to the alert engine at once. The daemon groups a fleet's duty
+// probes so: a hundred orchestrators cost one reconcile of the alerts per
+// interval, not a hundred.
+type Group struct{ ps []Probe }
+
+var _ Multi = (*Group)(nil)
+
+// NewGroup returns the probes as one; it needs at least one.
+func NewGroup(ps ...Probe) *Group { return &Group{ps: ps} }
+
+// Name implements Probe: the first probe's name.
+func (g *Group) Name() string { return g.ps[0].Name() }
+
+// Names implements Multi: each probe's name, in order.
+func (g *Group) Names() []string {
+	out := make([]string, len(g.ps))
+	for i, p := range g.ps {
+		out[i] = p.Name()
+	}
+	return out
+}
+
+// Check implements Probe: the first probe's Result.
+func (g *Group) Check(ctx context.Context) Result { return g.ps[0].Check(ctx) }
+
+// CheckAll implements Multi.
+func (g *Group) CheckAll(ctx context.Context) []Result {
+	out := make([]Result, len(g.ps))
+	for i, p := range g.ps {
+		out[i] = p.Check(ctx)
+	}
+	return out
+}

@@ -451,3 +451,40 @@ func TestRunnerMulti(t *testing.T) {
 	}()
 	r.Add(&funcProbe{name: "stake-0xb", check: func(context.Context) Result { return Result{} }}, Schedule{})
 }
+
+// A Group runs its probes in one run: each Result under its own name, all
+// the observations handed to the sink in one Observe.
+func TestRunnerGroup(t *testing.T) {
+	snk := &countingSink{}
+	r, err := NewRunner(RunnerOptions{Interval: time.Minute, Sink: snk})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ps []Probe
+	for _, name := range []string{"duty", "duty-0xb", "duty-0xc"} {
+		ps = append(ps, &funcProbe{name: name, check: func(context.Context) Result {
+			return Result{Success: true, Observations: []alert.Observation{{Name: "RewardMissed", Labels: map[string]string{"probe": name}}}}
+		}})
+	}
+	r.Add(NewGroup(ps...), Schedule{})
+	got := r.RunOnce(context.Background())
+	if len(got) != 3 || got[0].Probe != "duty" || got[2].Probe != "duty-0xc" || !got[2].Success {
+		t.Fatalf("RunOnce = %+v", got)
+	}
+	if snk.calls != 1 || snk.n != 3 {
+		t.Errorf("sink called %d times with %d observations, want once with 3", snk.calls, snk.n)
+	}
+}
+
+// countingSink counts Observe calls and observations.
+type countingSink struct {
+	mu       sync.Mutex
+	calls, n int
+}
+
+func (s *countingSink) Observe(obs ...alert.Observation) {
+	s.mu.Lock()
+	s.calls++
+	s.n += len(obs)
+	s.mu.Unlock()
+}
