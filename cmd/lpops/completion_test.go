@@ -95,6 +95,11 @@ func TestCompletionSpecs(t *testing.T) {
 	if !txs["account"].repeatable || txs["config"].repeatable {
 		t.Error("txs: --account is repeatable, --config is not")
 	}
+	for _, cmd := range []string{"reward", "rounds", "txs"} {
+		if f, ok := flags(cmd)["orchestrator"]; !ok || f.value != "ADDR" {
+			t.Errorf("%s --orchestrator: got %+v, want value ADDR", cmd, f)
+		}
+	}
 	alerts := flags("alerts")
 	for _, name := range []string{"config", "json", "alertname", "label", "for", "until", "comment", "created-by"} {
 		if _, ok := alerts[name]; !ok {

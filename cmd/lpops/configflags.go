@@ -8,6 +8,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
+
+	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/lpops/lpops/internal/config"
 )
@@ -130,4 +133,40 @@ func (f *configFlags) applyCredentials(cfg *config.Config) error {
 		f.mapped = cfg.MapCredentials()
 	}
 	return nil
+}
+
+// addOrchestratorFlag adds --orchestrator to fs, for the one-shot commands
+// that act on one orchestrator (reward, rounds, txs): which one of
+// orchestrators: (configFlags.forOrchestrator).
+func addOrchestratorFlag(fs *flag.FlagSet) *string {
+	return fs.String("orchestrator", "", "act on the orchestrator `ADDR` of orchestrators: (default: the first configured)")
+}
+
+// forOrchestrator narrows cfg to the orchestrator --orchestrator names, or
+// the first when it names none, signing with that orchestrator's own signer
+// (config.ForOrchestrator), whose credentials it maps as load maps the
+// top-level signer's. An address that is not configured is a usage error
+// that lists the configured ones.
+func (f *configFlags) forOrchestrator(cfg *config.Config, addr string, stderr io.Writer) (*config.Config, int) {
+	if addr == "" {
+		addr = cfg.PrimaryOrchestrator()
+	}
+	if !common.IsHexAddress(addr) {
+		fmt.Fprintf(stderr, "lpops %s: --orchestrator: want a 0x address, got %q\n", f.cmd, addr)
+		return nil, exitUsage
+	}
+	n, ok := cfg.ForOrchestrator(addr)
+	if !ok {
+		var list []string
+		for _, o := range cfg.Orchestrators() {
+			list = append(list, strings.ToLower(o.Address))
+		}
+		fmt.Fprintf(stderr, "lpops %s: --orchestrator %s is not an orchestrator of %s; configured: %s\n",
+			f.cmd, strings.ToLower(addr), f.file, strings.Join(list, ", "))
+		return nil, exitUsage
+	}
+	if f.credentials && !f.unitPaths {
+		n.MapCredentials() // the entry's own signer
+	}
+	return n, exitOK
 }

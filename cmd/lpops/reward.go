@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -18,6 +19,10 @@ const rewardSummary = `Simulate this round's reward call from the configured sig
 the daemon, and wait until the round is settled. --submit sends even when
 reward.mode is observe: it is the operator's explicit request. It needs the
 state_dir, so stop 'lpops run' first or let the daemon act.
+
+With orchestrators: (a fleet), it acts on the first orchestrator, or on the one
+--orchestrator names, signing with that orchestrator's signer (its own signer:,
+else the top-level one).
 
 Exit status:
   0  simulation: reward is due and the call would succeed;
@@ -40,11 +45,16 @@ func runReward(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	submit := fs.Bool("submit", false, "send the transaction (default: simulate only)")
 	asJSON := fs.Bool("json", false, "print JSON")
 	timeout := fs.Duration("timeout", 5*time.Minute, "with --submit, how long to wait for the round to be settled")
+	orch := addOrchestratorFlag(fs)
 	if code, stop := parseFlags(fs, args); stop {
 		return code
 	}
 	cfg, code := cf.load(stderr)
 	if cfg == nil {
+		return code
+	}
+	fleet := len(cfg.Orchestrators()) > 1
+	if cfg, code = cf.forOrchestrator(cfg, *orch, stderr); cfg == nil {
 		return code
 	}
 	if !cfg.Signer.Configured() {
@@ -85,6 +95,9 @@ func runReward(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		if *asJSON {
 			printJSON(stdout, sim)
 		} else {
+			if fleet {
+				fmt.Fprintf(stdout, "orchestrator:   %s\n", strings.ToLower(cfg.PrimaryOrchestrator()))
+			}
 			printSimulation(stdout, sim)
 		}
 		if !sim.Due || !sim.WouldSucceed {

@@ -23,11 +23,13 @@ func runRounds(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		"lpops), or whether the round was missed or nothing was due; the reward transaction;\n"+
 		"the LPT it earned; the transactions lpops sent and the fees they cost; then totals.\n"+
 		"Asks the running daemon's /api/v1/rounds; when none answers, reads the state store\n"+
-		"(in HA mode, ha: in the config, the etcd cluster, read-only).",
+		"(in HA mode, ha: in the config, the etcd cluster, read-only). With orchestrators:\n"+
+		"(a fleet), shows the first orchestrator's rounds, or those of --orchestrator.",
 		"lpops rounds --config /etc/lpops/lpops.yaml --limit 50", stderr)
 	cf := addConfigFlags(fs, true)
 	limit := fs.Int("limit", 20, "show the newest `N` rounds (1 to 1000)")
 	asJSON := fs.Bool("json", false, "print the round records as JSON, as /api/v1/rounds does")
+	orch := addOrchestratorFlag(fs)
 	if code, stop := parseFlags(fs, args); stop {
 		return code
 	}
@@ -39,7 +41,11 @@ func runRounds(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if cfg == nil {
 		return code
 	}
-	recs, src, err := loadRounds(ctx, cfg, *limit)
+	fleet := len(cfg.Orchestrators()) > 1
+	if cfg, code = cf.forOrchestrator(cfg, *orch, stderr); cfg == nil {
+		return code
+	}
+	recs, src, err := loadRounds(ctx, cfg, *limit, fleet)
 	if err != nil {
 		fmt.Fprintln(stderr, "lpops rounds:", err)
 		return 1
@@ -55,14 +61,30 @@ func runRounds(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	return 0
 }
 
-// loadRounds returns the newest n round records: from the running daemon's
-// API, or, when no daemon answers, from the state store opened read-only.
-// It says which.
-func loadRounds(ctx context.Context, cfg *config.Config, n int) ([]*keeper.Record, string, error) {
+// loadRounds returns the newest n round records of cfg's orchestrator (a
+// configuration ForOrchestrator narrowed): from the running daemon's API,
+// or, when no daemon answers, from the state store opened read-only. It
+// says which. fleet asks the API for that orchestrator's records by name
+// (?orchestrator=), as a daemon keeping several serves the first's
+// otherwise.
+func loadRounds(ctx context.Context, cfg *config.Config, n int, fleet bool) ([]*keeper.Record, string, error) {
 	c := &apiClient{base: "http://" + dialAddr(cfg.Listen)}
 	var recs []*keeper.Record
-	apiErr := c.do(ctx, http.MethodGet, fmt.Sprintf("/api/v1/rounds?limit=%d", n), nil, &recs)
+	orch := common.HexToAddress(cfg.PrimaryOrchestrator())
+	path := fmt.Sprintf("/api/v1/rounds?limit=%d", n)
+	if fleet {
+		path += "&orchestrator=" + strings.ToLower(orch.Hex())
+	}
+	apiErr := c.do(ctx, http.MethodGet, path, nil, &recs)
 	if apiErr == nil {
+		for _, r := range recs {
+			if r.Orchestrator != orch {
+				// A daemon that does not know ?orchestrator= (older than
+				// fleets) answers with its first orchestrator's.
+				return nil, "", fmt.Errorf("the daemon at %s answered with the rounds of orchestrator %s, not %s: it does not serve another orchestrator's rounds (an older lpops?)",
+					cfg.Listen, strings.ToLower(r.Orchestrator.Hex()), strings.ToLower(orch.Hex()))
+			}
+		}
 		return recs, "daemon at " + cfg.Listen, nil
 	}
 	if cfg.HA.Enabled() {

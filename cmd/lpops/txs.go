@@ -23,7 +23,8 @@ import (
 const txsSummary = `List the recent transactions of the orchestrator and of lpops' signer (or of the
 --account addresses), newest first, each decoded by the function it called:
 time, block, hash, sender, contract, function and arguments, status, gas used
-and the fee paid.
+and the fee paid. With orchestrators: (a fleet), those of the first orchestrator
+and its signer, or of --orchestrator and its signer.
 
 There is no indexer: transactions are found from the events that name the
 account (eth_getLogs over the block range, in --chunk sized requests), from
@@ -60,6 +61,7 @@ func runTxs(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	chunk := fs.Uint64("chunk", txdecode.DefaultChunkBlocks, "ask eth_getLogs for `N` blocks at a time (lower it if the provider refuses the range)")
 	all := fs.Bool("all", false, "also list others' transactions that name the accounts in an event (delegators bonding to the orchestrator, LPT sent to it)")
 	asJSON := fs.Bool("json", false, "print JSON")
+	orch := addOrchestratorFlag(fs)
 	if code, stop := parseFlags(fs, args); stop {
 		return code
 	}
@@ -78,6 +80,10 @@ func runTxs(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	cfg, code := cf.load(stderr)
 	if cfg == nil {
+		return code
+	}
+	fleet := len(cfg.Orchestrators()) > 1
+	if cfg, code = cf.forOrchestrator(cfg, *orch, stderr); cfg == nil {
 		return code
 	}
 	pool, err := dialPool(ctx, cfg)
@@ -109,7 +115,7 @@ func runTxs(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 
 	// lpops' records: its own transactions, and the signer it used.
-	recs, recSrc, recErr := loadRounds(ctx, cfg, 1000)
+	recs, recSrc, recErr := loadRounds(ctx, cfg, 1000, fleet)
 	var known []txdecode.KnownTx
 	var recordSigner common.Address
 	for _, r := range recs {

@@ -499,3 +499,34 @@ func (s *devnetScenario) keyOf(placeholder string) string {
 	}
 	return ""
 }
+
+// TestTxsOrchestratorFlag: lpops txs lists the transactions of the
+// orchestrator --orchestrator names (the first by default) and of its own
+// signing account.
+func TestTxsOrchestratorFlag(t *testing.T) {
+	f := newFleetCLI(t)
+	for _, tc := range []struct {
+		Name string
+		Args []string
+		Want []accountRole
+	}{
+		{"Default", nil, []accountRole{{f.a, "orchestrator"}, {f.caller, "signer"}}},
+		{"SharedCaller", []string{"--orchestrator", lower(f.b)}, []accountRole{{f.b, "orchestrator"}, {f.caller, "signer"}}},
+		{"OwnSigner", []string{"--orchestrator", lower(f.c)}, []accountRole{{f.c, "orchestrator"}}}, // it signs with its own key
+	} {
+		t.Run(tc.Name, func(t *testing.T) {
+			code, out, errOut := runCLI(t, append([]string{"txs", "--config", f.cfg, "--json", "--blocks", "500"}, tc.Args...)...)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, errOut)
+			}
+			var doc txsJSON
+			if err := json.Unmarshal([]byte(out), &doc); err != nil {
+				t.Fatalf("%v:\n%s", err, out)
+			}
+			if fmt.Sprint(doc.Accounts) != fmt.Sprint(tc.Want) {
+				t.Fatalf("accounts %v, want %v", doc.Accounts, tc.Want)
+			}
+		})
+	}
+	f.usageErrors(t, "txs")
+}

@@ -429,32 +429,45 @@ func (e *Engine) Evaluate() {
 
 // reconcileAll brings every alert's notifications up to date, oldest first.
 func (e *Engine) reconcileAll(now time.Time) {
-	for _, a := range e.sortedAlerts() {
-		e.reconcile(a, now)
+	all := e.sortedAlerts()
+	// What each data source's outage alerts are, found once: a fleet has
+	// hundreds of alerts, and every one asks (inhibitedBy).
+	providers := map[string][]*entry{}
+	for _, a := range all {
+		if a.Provides != "" {
+			providers[a.Provides] = append(providers[a.Provides], a)
+		}
+	}
+	for _, a := range all {
+		e.reconcile(a, now, providers)
 	}
 	e.updateGauges()
 }
 
 func (e *Engine) sortedAlerts() []*entry {
 	all := slices.Collect(maps.Values(e.alerts))
-	slices.SortFunc(all, func(a, b *entry) int {
-		if c := a.StartsAt.Compare(b.StartsAt); c != 0 {
-			return c
-		}
-		return strings.Compare(a.Fingerprint, b.Fingerprint)
-	})
+	slices.SortFunc(all, alertOrder)
 	return all
+}
+
+// alertOrder orders alerts by when they started, then by fingerprint.
+func alertOrder(a, b *entry) int {
+	if c := a.StartsAt.Compare(b.StartsAt); c != 0 {
+		return c
+	}
+	return strings.Compare(a.Fingerprint, b.Fingerprint)
 }
 
 // reconcile decides whether a's state calls for a notification and, if so,
 // persists the state change together with the notification (the intent),
-// then queues it on every channel and clears the intent.
-func (e *Engine) reconcile(a *entry, now time.Time) {
+// then queues it on every channel and clears the intent. providers are the
+// alerts that provide each data source, in sortedAlerts' order.
+func (e *Engine) reconcile(a *entry, now time.Time, providers map[string][]*entry) {
 	if !e.writable(a) {
 		// An HA follower keeps its own view for the API, the page and the
 		// metrics; the leader notifies.
 		a.SilencedBy = e.silencedBy(&a.Alert, now)
-		inh := e.inhibitedBy(&a.Alert, now)
+		inh := inhibitedBy(&a.Alert, providers)
 		if a.InhibitedBy != "" && inh == "" {
 			a.UninhibitedAt = now
 		}
@@ -466,7 +479,7 @@ func (e *Engine) reconcile(a *entry, now time.Time) {
 	}
 	next := a.clone()
 	next.SilencedBy = e.silencedBy(&a.Alert, now)
-	next.InhibitedBy = e.inhibitedBy(&a.Alert, now)
+	next.InhibitedBy = inhibitedBy(&a.Alert, providers)
 	if a.InhibitedBy != "" && next.InhibitedBy == "" {
 		next.UninhibitedAt = now
 	}
@@ -578,12 +591,12 @@ func (e *Engine) silencedBy(a *Alert, now time.Time) string {
 // inhibitedBy names the alert whose source outage suppresses a. A firing
 // alert stays inhibited after its source recovers until it is observed
 // again: the observation that kept it firing may predate the recovery.
-func (e *Engine) inhibitedBy(a *Alert, now time.Time) string {
+func inhibitedBy(a *Alert, providers map[string][]*entry) string {
 	if a.Requires == "" {
 		return ""
 	}
-	for _, b := range e.sortedAlerts() {
-		if b.Fingerprint == a.Fingerprint || b.Provides != a.Requires {
+	for _, b := range providers[a.Requires] {
+		if b.Fingerprint == a.Fingerprint {
 			continue
 		}
 		if b.Firing() {

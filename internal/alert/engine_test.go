@@ -814,3 +814,32 @@ func TestUnreadableRecordsAreSkipped(t *testing.T) {
 		t.Fatalf("pending %d after the unreadable entry", st.Pending)
 	}
 }
+
+// BenchmarkObserveFleet: one probe run's observations for a fleet of 100
+// orchestrators against an engine holding 300 alerts, a third of them
+// firing (a stake alert each), a third providing "chain" (a duty alert
+// each), all requiring it: what the daemon's Runner hands over per run.
+func BenchmarkObserveFleet(b *testing.B) {
+	st, err := store.Open(b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	e, err := New(Options{Store: st, Notifiers: []notify.Notifier{&recorder{name: "ops"}}, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var obs []Observation
+	for i := range 100 {
+		orch := map[string]string{"orchestrator": fmt.Sprintf("0x%040x", i)}
+		obs = append(obs,
+			Observation{Name: "NearActiveSetCutoff", Severity: Warning, Firing: true, Requires: "chain", Labels: orch},
+			Observation{Name: "ChainUnreadable", Severity: Critical, Firing: i == 0, Requires: "chain", Provides: "chain", Labels: orch},
+			Observation{Name: "BalanceLow", Severity: Warning, Firing: i%2 == 0, Requires: "chain", Labels: orch})
+	}
+	e.Observe(obs...)
+	b.ResetTimer()
+	for range b.N {
+		e.Observe(obs...)
+	}
+}

@@ -17,6 +17,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ethereum/go-ethereum/common"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"golang.org/x/net/netutil"
@@ -31,6 +32,19 @@ type StatusSource interface {
 	// Rounds is the /api/v1/rounds document: the newest n rounds.
 	Rounds(n int) (any, error)
 }
+
+// OrchestratorRounds is what a StatusSource that keeps several
+// orchestrators (a fleet) also provides: /api/v1/rounds?orchestrator=ADDR,
+// that orchestrator's rounds (Rounds serves the first's).
+type OrchestratorRounds interface {
+	// RoundsOf is the newest n rounds of orchestrator o; an error wrapping
+	// ErrUnknownOrchestrator when lpops does not keep it.
+	RoundsOf(o common.Address, n int) (any, error)
+}
+
+// ErrUnknownOrchestrator: the orchestrator a request names is not one lpops
+// keeps.
+var ErrUnknownOrchestrator = errors.New("not an orchestrator lpops keeps")
 
 // Server serves the HTTP API.
 type Server struct {
@@ -174,7 +188,29 @@ func (s *Server) rounds(w http.ResponseWriter, r *http.Request) {
 		}
 		n = i
 	}
-	doc, err := s.src.Rounds(n)
+	q := r.URL.Query()
+	var (
+		doc any
+		err error
+	)
+	switch o := q.Get("orchestrator"); {
+	case !q.Has("orchestrator"):
+		doc, err = s.src.Rounds(n)
+	case !common.IsHexAddress(o):
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": fmt.Sprintf("orchestrator: want a 0x address, got %q", o)})
+		return
+	default:
+		src, ok := s.src.(OrchestratorRounds)
+		if !ok {
+			writeJSON(w, http.StatusBadRequest, map[string]string{"error": "orchestrator: not served here"})
+			return
+		}
+		doc, err = src.RoundsOf(common.HexToAddress(o), n)
+		if errors.Is(err, ErrUnknownOrchestrator) {
+			writeJSON(w, http.StatusBadRequest, map[string]string{"error": "orchestrator: " + err.Error()})
+			return
+		}
+	}
 	if err != nil {
 		s.log.Error("read rounds", "err", err)
 		writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "read rounds: " + err.Error()})

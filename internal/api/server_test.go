@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -15,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ethereum/go-ethereum/common"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -26,6 +28,49 @@ type fakeSource struct {
 func (f fakeSource) Status() any               { return map[string]any{"ready": f.ready} }
 func (f fakeSource) Ready() (bool, string)     { return f.ready, f.why }
 func (f fakeSource) Rounds(n int) (any, error) { return []int{n}, nil }
+
+// fleetSource keeps two orchestrators.
+type fleetSource struct{ fakeSource }
+
+var fleetOrchs = []common.Address{common.HexToAddress("0x1c1c9817f4b8f07efb298a17102531cdd09cef68"), common.HexToAddress("0x2c1c9817f4b8f07efb298a17102531cdd09cef68")}
+
+func (f fleetSource) RoundsOf(o common.Address, n int) (any, error) {
+	for _, k := range fleetOrchs {
+		if k == o {
+			return map[string]any{"orchestrator": strings.ToLower(o.Hex()), "n": n}, nil
+		}
+	}
+	return nil, fmt.Errorf("%s is %w", strings.ToLower(o.Hex()), ErrUnknownOrchestrator)
+}
+
+// /api/v1/rounds?orchestrator= serves one orchestrator of a fleet; an
+// address that is malformed or not kept is a 400 that says so.
+func TestRoundsOfOrchestrator(t *testing.T) {
+	for _, tc := range []struct {
+		Name     string
+		Src      StatusSource
+		Query    string
+		WantCode int
+		WantBody string
+	}{
+		{"Second", fleetSource{}, "?limit=5&orchestrator=0x2C1C9817F4B8F07EFB298A17102531CDD09CEF68", 200, `"orchestrator":"0x2c1c9817f4b8f07efb298a17102531cdd09cef68"`},
+		{"Malformed", fleetSource{}, "?orchestrator=0x2c1c", 400, `orchestrator: want a 0x address, got \"0x2c1c\"`},
+		{"Empty", fleetSource{}, "?orchestrator=", 400, `orchestrator: want a 0x address, got \"\"`},
+		{"NotKept", fleetSource{}, "?orchestrator=0x3c1c9817f4b8f07efb298a17102531cdd09cef68", 400, "orchestrator: 0x3c1c9817f4b8f07efb298a17102531cdd09cef68 is not an orchestrator lpops keeps"},
+		{"OneOrchestratorSource", fakeSource{}, "?orchestrator=0x2c1c9817f4b8f07efb298a17102531cdd09cef68", 400, "orchestrator: not served here"},
+		{"WithoutIt", fleetSource{}, "?limit=4", 200, "[4]"},
+	} {
+		t.Run(tc.Name, func(t *testing.T) {
+			s := New(tc.Src, prometheus.NewRegistry(), slog.New(slog.DiscardHandler))
+			rec := httptest.NewRecorder()
+			s.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/api/v1/rounds"+tc.Query, nil))
+			body := strings.Join(strings.Fields(rec.Body.String()), "")
+			if rec.Code != tc.WantCode || !strings.Contains(body, strings.Join(strings.Fields(tc.WantBody), "")) {
+				t.Fatalf("GET %s = %d %s, want %d with %s", tc.Query, rec.Code, body, tc.WantCode, tc.WantBody)
+			}
+		})
+	}
+}
 
 func TestRoutes(t *testing.T) {
 	reg := prometheus.NewRegistry()

@@ -25,7 +25,8 @@ func (e *OrchestratorEntry) signerSet() bool { return !reflect.ValueOf(e.Signer)
 // Orchestrators returns the orchestrators lpops keeps, normalized: the
 // single orchestrator: as a one-entry list, and each entry's Signer filled
 // in with the top-level signer when it names none. The first is the
-// primary (probes watch it).
+// primary (the node probe watches its node; one-shot commands default to
+// it).
 func (c *Config) Orchestrators() []OrchestratorEntry {
 	if len(c.OrchestratorList) == 0 {
 		if c.Orchestrator == "" {
@@ -45,12 +46,34 @@ func (c *Config) Orchestrators() []OrchestratorEntry {
 }
 
 // PrimaryOrchestrator is the address of the first orchestrator ("" when none
-// is configured): the one the probes and single-orchestrator commands use.
+// is configured): the one the node probe and the one-shot commands (without
+// --orchestrator) use.
 func (c *Config) PrimaryOrchestrator() string {
 	if o := c.Orchestrators(); len(o) > 0 {
 		return o[0].Address
 	}
 	return ""
+}
+
+// ForOrchestrator returns a copy of c whose only orchestrator is addr
+// (compared without case), signing with that orchestrator's signer (its
+// own, or the top-level one): the configuration a one-shot command acting
+// on one orchestrator of a fleet runs with (lpops reward, rounds, txs
+// --orchestrator). It reports false when addr is not configured. A single
+// orchestrator: configuration comes back as it is.
+func (c *Config) ForOrchestrator(addr string) (*Config, bool) {
+	for i, e := range c.Orchestrators() {
+		if !strings.EqualFold(e.Address, addr) {
+			continue
+		}
+		out := *c
+		if len(c.OrchestratorList) == 0 {
+			return &out, true
+		}
+		out.Orchestrator, out.OrchestratorList, out.Signer = c.OrchestratorList[i].Address, nil, e.Signer
+		return &out, true
+	}
+	return nil, false
 }
 
 // fillEntrySigners applies the signer defaults to the entries that name a

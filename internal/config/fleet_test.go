@@ -172,3 +172,55 @@ func TestExampleFleetBlock(t *testing.T) {
 		}
 	}
 }
+
+// ForOrchestrator narrows a fleet to one orchestrator with its signer; an
+// address not listed is refused.
+func TestForOrchestrator(t *testing.T) {
+	c, err := Parse([]byte(fleetBase+`orchestrators:
+  - address: "`+orchA+`"
+  - address: "`+orchB+`"
+    signer:
+      keystore: /keys/b.json
+      passphrase_env: B_PASS
+`), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		Name, Addr, Keystore string
+	}{
+		{"SharedSigner", orchA, "/keys/caller.json"},
+		{"OwnSignerAnyCase", strings.ToUpper(orchB[2:]), "/keys/b.json"},
+	} {
+		t.Run(tc.Name, func(t *testing.T) {
+			addr := tc.Addr
+			if !strings.HasPrefix(addr, "0x") {
+				addr = "0x" + addr
+			}
+			n, ok := c.ForOrchestrator(addr)
+			if !ok {
+				t.Fatalf("%s not found", addr)
+			}
+			got := n.Orchestrators()
+			if len(got) != 1 || !strings.EqualFold(got[0].Address, addr) || n.Signer.Keystore != tc.Keystore || n.PrimaryOrchestrator() != got[0].Address {
+				t.Fatalf("narrowed to %+v with signer %q, want %s signing with %s", got, n.Signer.Keystore, addr, tc.Keystore)
+			}
+			if err := n.Validate(); err != nil {
+				t.Errorf("the narrowed configuration is invalid: %v", err)
+			}
+		})
+	}
+	if _, ok := c.ForOrchestrator(orchC); ok {
+		t.Error("an orchestrator not in the list was found")
+	}
+	if len(c.Orchestrators()) != 2 || c.Signer.Keystore != "/keys/caller.json" {
+		t.Error("ForOrchestrator changed the configuration it narrowed")
+	}
+	single, err := Parse([]byte(fleetBase+"orchestrator: \""+orchA+"\"\n"), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, ok := single.ForOrchestrator(orchA); !ok || n.Orchestrator != orchA || n.OrchestratorList != nil {
+		t.Errorf("a single orchestrator: %+v, %v", n, ok)
+	}
+}

@@ -95,8 +95,11 @@ type Daemon struct {
 	mu     sync.Mutex
 	keeper *keeper.Keeper // the first of fleet's keepers (the primary)
 	fleet  *keeper.Fleet
-	addrs  livepeer.Addresses
-	why    string // why not ready yet
+	// fleetReader is the fleet's reader, which knows whether the chain has
+	// Multicall3 (multicall).
+	fleetReader *livepeer.FleetReader
+	addrs       livepeer.Addresses
+	why         string // why not ready yet
 }
 
 // New builds a Daemon; nothing runs until Run.
@@ -328,13 +331,13 @@ func (d *Daemon) start(ctx context.Context) (*keeper.Keeper, error) {
 		addrs, err := livepeer.Resolve(ctx, d.pool, controller)
 		if err == nil {
 			d.log.Info("contracts resolved", "controller", controller, "bonding_manager", addrs.BondingManager, "rounds_manager", addrs.RoundsManager)
-			f := d.buildFleet(addrs)
+			f, fr := d.buildFleet(addrs)
 			// The keepers' reads back off during an outage; the pool sees
 			// the end of it first.
 			d.pool.OnRecover(f.ChainRecovered)
 			k := f.Keepers()[0]
 			d.mu.Lock()
-			d.keeper, d.fleet, d.addrs, d.why = k, f, addrs, ""
+			d.keeper, d.fleet, d.fleetReader, d.addrs, d.why = k, f, fr, addrs, ""
 			d.mu.Unlock()
 			return k, nil
 		}
@@ -354,8 +357,8 @@ func (d *Daemon) start(ctx context.Context) (*keeper.Keeper, error) {
 
 // buildFleet builds one keeper per configured orchestrator, in config
 // order, sharing one Metrics, and a NonceBook per signing account that
-// several of them share, and the Fleet that steps them.
-func (d *Daemon) buildFleet(addrs livepeer.Addresses) *keeper.Fleet {
+// several of them share, and the Fleet that steps them, with its reader.
+func (d *Daemon) buildFleet(addrs livepeer.Addresses) (*keeper.Fleet, *livepeer.FleetReader) {
 	c := d.cfg
 	orchs := c.Orchestrators()
 	m := keeper.NewMetrics(d.reg)
@@ -420,7 +423,8 @@ func (d *Daemon) buildFleet(addrs livepeer.Addresses) *keeper.Fleet {
 			signers = append(signers, sg.Address())
 		}
 	}
-	return keeper.NewFleet(livepeer.NewFleetReader(d.reads, addrs, orchAddrs, signers, nil, livepeer.FleetOptions{}), keepers...)
+	fr := livepeer.NewFleetReader(d.reads, addrs, orchAddrs, signers, nil, livepeer.FleetOptions{})
+	return keeper.NewFleet(fr, keepers...), fr
 }
 
 // openSigners opens each orchestrator's signer: the top-level one (already
@@ -494,10 +498,10 @@ func (d *Daemon) Connect(ctx context.Context) (*keeper.Keeper, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := d.buildFleet(addrs)
+	f, fr := d.buildFleet(addrs)
 	k := f.Keepers()[0]
 	d.mu.Lock()
-	d.keeper, d.fleet, d.addrs, d.why = k, f, addrs, ""
+	d.keeper, d.fleet, d.fleetReader, d.addrs, d.why = k, f, fr, addrs, ""
 	d.mu.Unlock()
 	return k, nil
 }
@@ -605,6 +609,29 @@ func (d *Daemon) Ready() (bool, string) {
 		return false, "no chain read yet" + who
 	}
 	return true, ""
+}
+
+var _ api.OrchestratorRounds = (*Daemon)(nil)
+
+// RoundsOf implements api.OrchestratorRounds: the newest n rounds of
+// orchestrator o, one of the configured.
+func (d *Daemon) RoundsOf(o common.Address, n int) (any, error) {
+	var known []string
+	at := -1
+	for i, e := range d.cfg.Orchestrators() {
+		known = append(known, strings.ToLower(e.Address))
+		if common.HexToAddress(e.Address) == o {
+			at = i
+		}
+	}
+	if at < 0 {
+		return nil, fmt.Errorf("%s is %w (%s)", strings.ToLower(o.Hex()), api.ErrUnknownOrchestrator, strings.Join(known, ", "))
+	}
+	f := d.Fleet()
+	if f == nil {
+		return []any{}, nil
+	}
+	return f.Keepers()[at].History(n) // the keepers are in config order
 }
 
 // Rounds implements api.StatusSource.

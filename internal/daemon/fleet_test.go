@@ -3,8 +3,13 @@ package daemon_test
 import (
 	"context"
 	"crypto/ecdsa"
+	"encoding/json"
+	"fmt"
+	"io"
 	"log/slog"
 	"math/big"
+	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,6 +23,7 @@ import (
 	"github.com/lpops/lpops/internal/daemon"
 	"github.com/lpops/lpops/internal/devnet"
 	"github.com/lpops/lpops/internal/keeper"
+	"github.com/lpops/lpops/internal/probe"
 	"github.com/lpops/lpops/internal/signer"
 	"github.com/lpops/lpops/internal/testchain"
 )
@@ -88,7 +94,8 @@ func TestFleetRewardsEveryOrchestrator(t *testing.T) {
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	d, err := daemon.New(ctx, &cfg, daemon.Options{Logger: slog.New(slog.DiscardHandler)})
+	listening := make(chan net.Addr, 1)
+	d, err := daemon.New(ctx, &cfg, daemon.Options{Logger: slog.New(slog.DiscardHandler), OnListen: func(a net.Addr) { listening <- a }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,19 +158,28 @@ func TestFleetRewardsEveryOrchestrator(t *testing.T) {
 	if d.Fleet().LastTick().IsZero() {
 		t.Error("the fleet never ticked")
 	}
-	// One duty probe per orchestrator: its alerts carry its orchestrator.
-	want := []string{"duty"}
-	for _, k := range orchs[1:] {
-		want = append(want, "duty-"+strings.ToLower(crypto.PubkeyToAddress(k.PublicKey).Hex()))
+	// One duty, accounts, stake and fees result per orchestrator, each
+	// naming its orchestrator: its alerts carry it.
+	want := map[string]string{}
+	for i, k := range orchs {
+		a := strings.ToLower(crypto.PubkeyToAddress(k.PublicKey).Hex())
+		for _, base := range []string{"duty", "accounts", "stake", "fees"} {
+			name := base
+			if i > 0 {
+				name += "-" + a
+			}
+			want[name] = a
+		}
 	}
+	var results map[string]probe.Result
 	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(50 * time.Millisecond) {
-		have := map[string]bool{}
+		results = map[string]probe.Result{}
 		for _, r := range d.Status().(daemon.StatusDoc).Probes {
-			have[r.Probe] = r.Success
+			results[r.Probe] = r
 		}
 		missing := ""
-		for _, w := range want {
-			if !have[w] {
+		for w, a := range want {
+			if r := results[w]; !r.Success || r.Orchestrator != a {
 				missing = w
 			}
 		}
@@ -171,7 +187,46 @@ func TestFleetRewardsEveryOrchestrator(t *testing.T) {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("no successful %s probe result; have %v", missing, have)
+			t.Fatalf("no successful %s probe result naming its orchestrator; have %v", missing, results[missing])
+		}
+	}
+	// The shared reward caller is the signer account of the first two.
+	for _, name := range []string{"accounts", "accounts-" + strings.ToLower(crypto.PubkeyToAddress(orchs[1].PublicKey).Hex())} {
+		if r := results[name]; r.Values["balance_eth_signer"] < 99 {
+			t.Errorf("%s: signer balance %v, want the caller's (about 100 ETH)", name, r.Values["balance_eth_signer"])
+		}
+	}
+	api := "http://" + (<-listening).String()
+	get := func(path string) (int, []byte) {
+		t.Helper()
+		resp, err := http.Get(api + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, err := io.ReadAll(resp.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp.StatusCode, body
+	}
+	// Each orchestrator's rounds by name; one lpops does not keep is a 400.
+	third := crypto.PubkeyToAddress(orchs[2].PublicKey)
+	code, body := get("/api/v1/rounds?limit=1&orchestrator=" + strings.ToLower(third.Hex()))
+	var recs []keeper.Record
+	if err := json.Unmarshal(body, &recs); code != http.StatusOK || err != nil || len(recs) != 1 || recs[0].Orchestrator != third || recs[0].Round < round {
+		t.Errorf("rounds of the third orchestrator: %d %s (%v), want its newest (round %d or later)", code, body, err, round)
+	}
+	if code, body := get("/api/v1/rounds?orchestrator=0x00000000000000000000000000000000000000dd"); code != http.StatusBadRequest ||
+		!strings.Contains(string(body), "not an orchestrator lpops keeps") {
+		t.Errorf("rounds of an orchestrator not kept: %d %s, want 400", code, body)
+	}
+	// Their metrics, one series per orchestrator.
+	_, body = get("/metrics")
+	for _, k := range orchs {
+		line := fmt.Sprintf("\nlpops_orchestrator_stake_wei{orchestrator=%q} ", strings.ToLower(crypto.PubkeyToAddress(k.PublicKey).Hex()))
+		if !strings.Contains(string(body), line) {
+			t.Errorf("/metrics lacks %s", line)
 		}
 	}
 }

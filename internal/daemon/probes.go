@@ -1,7 +1,6 @@
 package daemon
 
 import (
-	"strings"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -25,7 +24,10 @@ func (d *Daemon) buildProbes(pcfg []chain.EndpointConfig) error {
 	if d.alerts != nil {
 		sink = d.alerts
 	}
-	r, err := probe.NewRunner(probe.RunnerOptions{Interval: c.Probes.Interval.Duration, Sink: sink, Registerer: d.reg, Logger: d.log})
+	// In a fleet every orchestrator reports its own stake, fees and
+	// accounts: their typed metrics carry the orchestrator label.
+	r, err := probe.NewRunner(probe.RunnerOptions{Interval: c.Probes.Interval.Duration, Sink: sink, Registerer: d.reg, Logger: d.log,
+		OrchestratorLabel: len(c.Orchestrators()) > 1})
 	if err != nil {
 		return err
 	}
@@ -191,42 +193,87 @@ func (d *Daemon) sentTxs() []probe.SentTx {
 	return out
 }
 
+// multicall says where Multicall3 is and whether the chain probes of a
+// fleet read through it: when the fleet has several orchestrators and the
+// keepers' FleetReader found Multicall3 (its first read asks). A single
+// orchestrator's probes read with plain eth_calls, as always.
+func (d *Daemon) multicall() (common.Address, bool) {
+	if len(d.cfg.Orchestrators()) < 2 {
+		return common.Address{}, false
+	}
+	d.mu.Lock()
+	fr := d.fleetReader
+	d.mu.Unlock()
+	if fr == nil {
+		return common.Address{}, false
+	}
+	return fr.Multicall3()
+}
+
 // chainProbes are the probes that need the resolved contracts and the keeper:
-// the duty, the accounts, stake and standing, and fees.
+// the duty, the accounts, stake and standing, and fees. In a fleet each
+// orchestrator has its own duty probe (run as one group), and the accounts, stake and fees
+// probes watch every orchestrator in one run (one Result each: "stake",
+// "stake-0x…", ...), reading the whole fleet in the batches one
+// orchestrator's reads take.
 func (d *Daemon) chainProbes(addrs livepeer.Addresses, k *keeper.Keeper) []probe.Probe {
 	c, pc := d.cfg, d.cfg.Probes
 	// The chain probes run on one schedule: a tenth of probes.interval lets
 	// what they read at the same moment go out in one batch.
 	lane := d.reads.Lane("chain-probes", pc.Interval.Duration/10)
-	accts := []probe.Account{{Role: probe.RoleOrchestrator, Address: d.orch}}
-	if d.signer != nil && d.signer.Address() != d.orch {
-		accts = append(accts, probe.Account{Role: probe.RoleSigner, Address: d.signer.Address()})
+	keepers := []*keeper.Keeper{k}
+	if f := d.Fleet(); f != nil {
+		keepers = f.Keepers()
 	}
-	ps := []probe.Probe{
-		probe.NewDuty(k.Status, k.History, probe.DutyConfig{Orchestrator: d.orch, StuckAfter: c.Reward.StuckAfter.Duration,
+	// The accounts that pay for an orchestrator's rewards: its own (the
+	// node's), and its signer's when that is another.
+	accountsOf := func(i int) []probe.Account {
+		o := keepers[i].Status().Orchestrator
+		accts := []probe.Account{{Role: probe.RoleOrchestrator, Address: o}}
+		if i < len(d.signers) && d.signers[i] != nil && d.signers[i].Address() != o {
+			accts = append(accts, probe.Account{Role: probe.RoleSigner, Address: d.signers[i].Address()})
+		}
+		return accts
+	}
+	dutyConfig := func(name string, o common.Address) probe.DutyConfig {
+		return probe.DutyConfig{Name: name, Orchestrator: o, StuckAfter: c.Reward.StuckAfter.Duration,
 			MaxStatusAge:   3*c.Chain.PollInterval.Duration + c.Chain.RequestTimeout.Duration,
-			UnreadableHold: pc.RPC.Interval.Duration + c.Chain.RequestTimeout.Duration + c.Chain.PollInterval.Duration + pc.Interval.Duration}, nil),
-		probe.NewAccounts(lane, k.History, probe.AccountsConfig{Orchestrator: d.orch, Accounts: accts, RewardCaller: d.rewardCaller,
-			WarnETH: pc.Accounts.WarnETH, CriticalETH: pc.Accounts.CriticalETH, RunwayWarnRounds: pc.Accounts.RunwayWarnRounds,
-			RunwayCriticalRounds: pc.Accounts.RunwayCriticalRounds, MaxFee: config.GweiToWei(c.Reward.MaxFeeGwei)}, nil),
-		probe.NewStake(lane, d.store, probe.StakeConfig{Orchestrator: d.orch, Contracts: addrs, Confirmations: pc.Stake.Confirmations,
-			MaxLogRange: pc.Stake.MaxLogRange, StakeChangeWarnPercent: pc.Stake.StakeChangeWarnPercent, CutoffWarnPercent: pc.Stake.CutoffWarnPercent,
-			StandingMaxAge: roundReadMaxAge(c), Round: d.currentRound}, nil),
+			UnreadableHold: pc.RPC.Interval.Duration + c.Chain.RequestTimeout.Duration + c.Chain.PollInterval.Duration + pc.Interval.Duration}
+	}
+	var (
+		fleet    []common.Address
+		fleetAcc []probe.AccountsOrchestrator
+	)
+	for i, o := range keepers[1:] {
+		s := o.Status()
+		fleet = append(fleet, s.Orchestrator)
+		fleetAcc = append(fleetAcc, probe.AccountsOrchestrator{Orchestrator: s.Orchestrator, Accounts: accountsOf(i + 1),
+			RewardCaller: func() common.Address { return o.Status().RewardCaller }, History: o.History})
 	}
 	// The duty alerts (reward missed, late, stuck, chain unreadable) of
-	// every further orchestrator of a fleet, each with its orchestrator
-	// label; the other probes watch the first orchestrator only.
-	if f := d.Fleet(); f != nil {
-		for _, o := range f.Keepers()[1:] {
+	// every orchestrator, each with its orchestrator label: duty, then
+	// duty-0x… for each further one of a fleet, run together.
+	var duty probe.Probe = probe.NewDuty(k.Status, k.History, dutyConfig("", d.orch), nil)
+	if len(keepers) > 1 {
+		duties := []probe.Probe{duty}
+		for _, o := range keepers[1:] {
 			s := o.Status()
-			ps = append(ps, probe.NewDuty(o.Status, o.History, probe.DutyConfig{Name: "duty-" + strings.ToLower(s.Orchestrator.Hex()),
-				Orchestrator: s.Orchestrator, StuckAfter: c.Reward.StuckAfter.Duration,
-				MaxStatusAge:   3*c.Chain.PollInterval.Duration + c.Chain.RequestTimeout.Duration,
-				UnreadableHold: pc.RPC.Interval.Duration + c.Chain.RequestTimeout.Duration + c.Chain.PollInterval.Duration + pc.Interval.Duration}, nil))
+			duties = append(duties, probe.NewDuty(o.Status, o.History, dutyConfig(probe.FleetName("duty", s.Orchestrator), s.Orchestrator), nil))
 		}
+		duty = probe.NewGroup(duties...)
+	}
+	ps := []probe.Probe{
+		duty,
+		probe.NewAccounts(lane, k.History, probe.AccountsConfig{Orchestrator: d.orch, Accounts: accountsOf(0), RewardCaller: d.rewardCaller,
+			Fleet: fleetAcc, Multicall: d.multicall,
+			WarnETH: pc.Accounts.WarnETH, CriticalETH: pc.Accounts.CriticalETH, RunwayWarnRounds: pc.Accounts.RunwayWarnRounds,
+			RunwayCriticalRounds: pc.Accounts.RunwayCriticalRounds, MaxFee: config.GweiToWei(c.Reward.MaxFeeGwei)}, nil),
+		probe.NewStake(lane, d.store, probe.StakeConfig{Orchestrator: d.orch, Fleet: fleet, Multicall: d.multicall, Contracts: addrs,
+			Confirmations: pc.Stake.Confirmations, MaxLogRange: pc.Stake.MaxLogRange, StakeChangeWarnPercent: pc.Stake.StakeChangeWarnPercent,
+			CutoffWarnPercent: pc.Stake.CutoffWarnPercent, StandingMaxAge: roundReadMaxAge(c), Round: d.currentRound}, nil),
 	}
 	if pc.Fees.Enabled {
-		ps = append(ps, probe.NewFees(lane, d.store, probe.FeesConfig{Orchestrator: d.orch, Contracts: addrs,
+		ps = append(ps, probe.NewFees(lane, d.store, probe.FeesConfig{Orchestrator: d.orch, Fleet: fleet, Multicall: d.multicall, Contracts: addrs,
 			Confirmations: pc.Stake.Confirmations, MaxLogRange: pc.Stake.MaxLogRange, PendingMaxAge: roundReadMaxAge(c), Round: d.currentRound}, nil))
 	}
 	return ps

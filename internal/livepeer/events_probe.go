@@ -322,10 +322,18 @@ func bigAt(v []any, i int) *big.Int {
 }
 
 // ViewCall is one eth_call of a contract view for callers that assemble their
-// own batch (a probe reading several contracts, or state at an older block).
+// own batch (a probe reading several contracts, or state at an older block),
+// or a balance read (NewBalanceCall).
 type ViewCall struct {
 	c     *call
 	block string
+
+	bal     *common.Address // a balance read (NewBalanceCall): no c
+	balance *hexutil.Big    // its answer
+
+	// Set by a ViewBatch's Done.
+	done bool
+	err  error
 }
 
 // NewViewCall packs a call of method on the contract at to, at the latest block.
@@ -341,6 +349,10 @@ func (v *ViewCall) AtBlock(n uint64) *ViewCall {
 
 // Elem is the batch element of the call.
 func (v *ViewCall) Elem() rpc.BatchElem {
+	if v.bal != nil {
+		v.balance = new(hexutil.Big)
+		return rpc.BatchElem{Method: "eth_getBalance", Args: []any{*v.bal, v.block}, Result: v.balance}
+	}
 	return rpc.BatchElem{
 		Method: "eth_call",
 		Args:   []any{map[string]any{"to": v.c.to, "data": hexutil.Bytes(v.c.data)}, v.block},
@@ -351,8 +363,5 @@ func (v *ViewCall) Elem() rpc.BatchElem {
 // Decode unpacks the answer in e into out (*bool, *uint8, *common.Address or
 // **big.Int, one per return value).
 func (v *ViewCall) Decode(e rpc.BatchElem, out ...any) error {
-	if err := v.c.decode(e, out...); err != nil {
-		return fmt.Errorf("%s: %w", v.c.method, err)
-	}
-	return nil
+	return v.decodeWith(e.Error, out...)
 }

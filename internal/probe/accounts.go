@@ -52,6 +52,14 @@ type AccountsConfig struct {
 	// "reward_caller" unless it is already one of Accounts (lpops' own
 	// signer usually is). nil: not watched.
 	RewardCaller func() common.Address
+	// Fleet lists the further orchestrators of a fleet, after Orchestrator,
+	// in config order, each with its own accounts, reward caller and round
+	// records: each has its own Result, named FleetName("accounts", o). See
+	// Accounts for what a shared account costs and where its alerts go.
+	Fleet []AccountsOrchestrator
+	// Multicall: see StakeConfig.Multicall (the balances of a fleet, through
+	// Multicall3's getEthBalance).
+	Multicall func() (common.Address, bool)
 	// Thresholds: probes.accounts.
 	WarnETH, CriticalETH                   float64
 	RunwayWarnRounds, RunwayCriticalRounds float64
@@ -59,6 +67,16 @@ type AccountsConfig struct {
 	MaxFee *big.Int
 	// FeeRounds is how many settled rounds the fee average spans (0 means 10).
 	FeeRounds int
+}
+
+// AccountsOrchestrator is a further orchestrator of a fleet, for the
+// accounts probe: as AccountsConfig's Orchestrator, Accounts and
+// RewardCaller, with its own round records.
+type AccountsOrchestrator struct {
+	Orchestrator common.Address
+	Accounts     []Account
+	RewardCaller func() common.Address
+	History      History
 }
 
 // History returns the newest n round records, newest first;
@@ -88,20 +106,55 @@ type History func(n int) ([]*keeper.Record, error)
 //
 // An account that paid nothing over the counted rounds, or when no round
 // counts yet, has an unknown runway: no runway alert, no value.
+//
+// # A fleet
+//
+// With AccountsConfig.Fleet one run watches the accounts of every
+// orchestrator of the fleet (a Multi: one Result per orchestrator), each
+// distinct address read once, all in one batch (the balances through
+// Multicall3 when AccountsConfig.Multicall says so). An account several
+// orchestrators share (a LIP-118 reward caller paying for many) is one
+// account: its spend per round is the sum of what each orchestrator's
+// records show it paid per round (each averaged over that orchestrator's own
+// counted rounds), so its runway counts every reward it pays for in a
+// round. Its values appear in the Result of every orchestrator it pays for
+// (the fee per round being the account's total), and its alerts once, in
+// the Result and with the orchestrator label of the first of them in config
+// order; their descriptions name them all. The gas price and
+// GasPriceAboveCap are the chain's: in the first Result only.
 type Accounts struct {
-	cfg     AccountsConfig
-	c       livepeer.Caller
-	history History
-	now     func() time.Time
+	cfg   AccountsConfig
+	c     livepeer.Caller
+	now   func() time.Time
+	orchs []acctOrch // the first from AccountsConfig, then Fleet
 
 	// receipts caches the cost of the node's reward transactions by hash.
 	receipts map[common.Hash]txCost
 	// watched are the accounts of the last successful run, so that the
 	// alerts of one no longer watched (a replaced reward caller) resolve.
-	watched []Account
+	watched []watched
 }
 
-var _ Probe = (*Accounts)(nil)
+var (
+	_ Probe = (*Accounts)(nil)
+	_ Multi = (*Accounts)(nil)
+)
+
+// acctOrch is one orchestrator whose accounts are watched.
+type acctOrch struct {
+	orch         common.Address
+	name         string
+	accounts     []Account // configured, each address once
+	rewardCaller func() common.Address
+	history      History
+}
+
+// watched is an account as a run judged it: its role and the orchestrator
+// whose Result carries its alerts (their labels).
+type watched struct {
+	Account
+	owner common.Address
+}
 
 type txCost struct {
 	From common.Address
@@ -116,30 +169,50 @@ func NewAccounts(c livepeer.Caller, history History, cfg AccountsConfig, now fun
 	if cfg.FeeRounds <= 0 {
 		cfg.FeeRounds = defaultFeeRounds
 	}
+	orchs := []acctOrch{{orch: cfg.Orchestrator, name: "accounts", accounts: dedup(cfg.Accounts), rewardCaller: cfg.RewardCaller, history: history}}
+	for _, f := range cfg.Fleet {
+		orchs = append(orchs, acctOrch{orch: f.Orchestrator, name: FleetName("accounts", f.Orchestrator),
+			accounts: dedup(f.Accounts), rewardCaller: f.RewardCaller, history: f.History})
+	}
+	cfg.Accounts = orchs[0].accounts
+	return &Accounts{cfg: cfg, c: c, orchs: orchs, now: now, receipts: map[common.Hash]txCost{}}
+}
+
+// dedup drops zero addresses and the second listing of an address.
+func dedup(in []Account) []Account {
 	seen := map[common.Address]bool{}
-	var accts []Account
-	for _, a := range cfg.Accounts {
+	var out []Account
+	for _, a := range in {
 		if a.Address == (common.Address{}) || seen[a.Address] {
 			continue
 		}
 		seen[a.Address] = true
-		accts = append(accts, a)
+		out = append(out, a)
 	}
-	cfg.Accounts = accts
-	return &Accounts{cfg: cfg, c: c, history: history, now: now, receipts: map[common.Hash]txCost{}}
+	return out
 }
 
 // Name implements Probe.
 func (p *Accounts) Name() string { return "accounts" }
 
-// accounts are the accounts watched this run: the configured ones and the
-// on-chain reward caller when it is another address.
-func (p *Accounts) accounts() []Account {
-	out := p.cfg.Accounts
-	if p.cfg.RewardCaller == nil {
+// Names implements Multi: "accounts", then "accounts-0x…" for each further
+// orchestrator of a fleet.
+func (p *Accounts) Names() []string {
+	out := make([]string, len(p.orchs))
+	for i, o := range p.orchs {
+		out[i] = o.name
+	}
+	return out
+}
+
+// accounts are the accounts of o watched this run: the configured ones and
+// the on-chain reward caller when it is another address.
+func (o acctOrch) accountsNow() []Account {
+	out := o.accounts
+	if o.rewardCaller == nil {
 		return out
 	}
-	c := p.cfg.RewardCaller()
+	c := o.rewardCaller()
 	if c == (common.Address{}) || slices.ContainsFunc(out, func(a Account) bool { return a.Address == c }) {
 		return out
 	}
@@ -153,32 +226,69 @@ type feeReceipt struct {
 	EffectiveGasPrice *hexutil.Big   `json:"effectiveGasPrice"`
 }
 
-// Check implements Probe.
-func (p *Accounts) Check(ctx context.Context) Result {
-	start := p.now()
-	r := &Result{Probe: p.Name(), Values: map[string]float64{}, Evidence: map[string]string{}}
+// Check implements Probe: the first orchestrator's Result.
+func (p *Accounts) Check(ctx context.Context) Result { return p.CheckAll(ctx)[0] }
 
-	var settled []*keeper.Record
-	if p.history != nil {
-		recs, err := p.history(p.cfg.FeeRounds + 1)
+// CheckAll implements Multi.
+func (p *Accounts) CheckAll(ctx context.Context) []Result {
+	start := p.now()
+	rs := make([]*Result, len(p.orchs))
+	for i, o := range p.orchs {
+		rs[i] = &Result{Probe: o.name, Orchestrator: lower(o.orch), Values: map[string]float64{}, Evidence: map[string]string{}}
+	}
+	fail := func(err string) []Result {
+		out := make([]Result, len(rs))
+		for i, r := range rs {
+			r.Error, r.Observations = err, nil
+			out[i] = finish(r, start, p.now)
+		}
+		return out
+	}
+
+	settled := make([][]*keeper.Record, len(p.orchs))
+	for i, o := range p.orchs {
+		if o.history == nil {
+			continue
+		}
+		recs, err := o.history(p.cfg.FeeRounds + 1)
 		if err != nil {
-			r.Evidence["history_error"] = err.Error()
+			rs[i].Evidence["history_error"] = err.Error()
 		}
 		for _, rec := range recs {
-			if rec.Outcome != "" && len(settled) < p.cfg.FeeRounds {
-				settled = append(settled, rec)
+			if rec.Outcome != "" && len(settled[i]) < p.cfg.FeeRounds {
+				settled[i] = append(settled[i], rec)
 			}
 		}
 	}
 
-	accounts := p.accounts()
+	// Every orchestrator's accounts this run, and each address once: its
+	// alerts go with the first orchestrator (and role) that has it.
+	accounts := make([][]Account, len(p.orchs))
+	var distinct []watched
+	users := map[common.Address][]int{}
+	for i, o := range p.orchs {
+		accounts[i] = o.accountsNow()
+		for _, a := range accounts[i] {
+			if _, ok := users[a.Address]; !ok {
+				distinct = append(distinct, watched{Account: a, owner: o.orch})
+			}
+			users[a.Address] = append(users[a.Address], i)
+		}
+	}
+
 	// One batch: balances, the latest block's base fee, the gas price and
 	// the receipts of node reward transactions not costed yet.
-	b := make([]rpc.BatchElem, 0, len(accounts)+2)
-	bal := make([]hexutil.Big, len(accounts))
-	for i, a := range accounts {
-		b = append(b, rpc.BatchElem{Method: "eth_getBalance", Args: []any{a.Address, "latest"}, Result: &bal[i]})
+	balCalls := make([]*livepeer.ViewCall, len(distinct))
+	for i, a := range distinct {
+		balCalls[i] = livepeer.NewBalanceCall(a.Address)
 	}
+	vb, err := newViews(balCalls, p.cfg.Multicall)
+	if err != nil {
+		return fail("read balances: " + err.Error())
+	}
+	nv := len(vb.Elems())
+	b := make([]rpc.BatchElem, 0, nv+2)
+	b = append(b, vb.Elems()...)
 	var block struct {
 		BaseFee *hexutil.Big `json:"baseFeePerGas"`
 	}
@@ -189,10 +299,12 @@ func (p *Accounts) Check(ctx context.Context) Result {
 	)
 	nFixed := len(b)
 	var want []common.Hash
-	for _, rec := range settled {
-		if h, ok := nodeRewardTx(rec); ok {
-			if _, cached := p.receipts[h]; !cached && !containsHash(want, h) {
-				want = append(want, h)
+	for _, set := range settled {
+		for _, rec := range set {
+			if h, ok := nodeRewardTx(rec); ok {
+				if _, cached := p.receipts[h]; !cached && !containsHash(want, h) {
+					want = append(want, h)
+				}
 			}
 		}
 	}
@@ -201,12 +313,21 @@ func (p *Accounts) Check(ctx context.Context) Result {
 		b = append(b, rpc.BatchElem{Method: "eth_getTransactionReceipt", Args: []any{h}, Result: &rcpts[i]})
 	}
 	if err := p.c.BatchCall(ctx, b); err != nil {
-		r.Error = "read balances: " + err.Error()
-		return finish(r, start, p.now)
+		return fail("read balances: " + err.Error())
 	}
 	if err := batchError(b[:nFixed]); err != nil {
-		r.Error = "read balances: " + err.Error()
-		return finish(r, start, p.now)
+		return fail("read balances: " + err.Error())
+	}
+	if err := vb.Done(b[:nv]); err != nil {
+		return fail("read balances: " + err.Error())
+	}
+	balances := make(map[common.Address]*big.Int, len(distinct))
+	for i, a := range distinct {
+		var v *big.Int
+		if err := balCalls[i].Result(&v); err != nil {
+			return fail("read balances: " + err.Error())
+		}
+		balances[a.Address] = v
 	}
 	for i, h := range want {
 		if e := b[nFixed+i]; e.Error == nil && rcpts[i] != nil && rcpts[i].EffectiveGasPrice != nil {
@@ -214,46 +335,75 @@ func (p *Accounts) Check(ctx context.Context) Result {
 			p.receipts[h] = txCost{From: rcpts[i].From, Fee: fee}
 		}
 	}
-	p.forget(settled)
+	p.forget(slices.Concat(settled...))
 
-	perRound, counted := p.feePerRound(settled)
-	r.Values["fee_rounds"] = float64(counted)
-	var total big.Int
-	for _, v := range perRound {
-		total.Add(&total, v)
-	}
-	if counted > 0 {
-		r.Values["fee_per_round_eth"] = units(&total)
-	}
-
-	minRunway := math.Inf(1)
-	for i, a := range accounts {
-		balance := bal[i].ToInt()
-		eth := units(balance)
-		r.Values["balance_eth_"+a.Role] = eth
-		r.Evidence["balance_"+a.Role] = formatUnits(balance) + " ETH"
-		r.Observations = append(r.Observations, p.balanceObservations(a, balance, eth)...)
-
-		spent := perRound[a.Address]
-		if counted == 0 || spent == nil || spent.Sign() == 0 {
-			continue // runway unknown: nothing spent yet from this account
+	// What each account spends per round: the sum of every orchestrator's
+	// average (one orchestrator: its own).
+	perRound := make([]map[common.Address]*big.Int, len(p.orchs))
+	counted := make([]int, len(p.orchs))
+	spend := map[common.Address]*big.Int{}
+	for i := range p.orchs {
+		perRound[i], counted[i] = p.feePerRound(settled[i])
+		for a, v := range perRound[i] {
+			if spend[a] == nil {
+				spend[a] = new(big.Int)
+			}
+			spend[a].Add(spend[a], v)
 		}
-		runway := eth / units(spent)
-		minRunway = min(minRunway, runway)
-		r.Values["runway_rounds_"+a.Role] = runway
-		r.Values["fee_per_round_eth_"+a.Role] = units(spent)
-		r.Observations = append(r.Observations, p.runwayObservations(a, balance, spent, runway, counted)...)
 	}
-	if !math.IsInf(minRunway, 1) {
-		r.Values["runway_rounds"] = minRunway
+	runways := map[common.Address]float64{}
+	for i, r := range rs {
+		r.Values["fee_rounds"] = float64(counted[i])
+		var total big.Int
+		for _, v := range perRound[i] {
+			total.Add(&total, v)
+		}
+		if counted[i] > 0 {
+			r.Values["fee_per_round_eth"] = units(&total)
+		}
+		minRunway := math.Inf(1)
+		for _, a := range accounts[i] {
+			balance := balances[a.Address]
+			eth := units(balance)
+			r.Values["balance_eth_"+a.Role] = eth
+			r.Evidence["balance_"+a.Role] = formatUnits(balance) + " ETH"
+			spent := spend[a.Address]
+			if spent == nil || spent.Sign() == 0 {
+				continue // runway unknown: nothing spent yet from this account
+			}
+			runway := eth / units(spent)
+			runways[a.Address] = runway
+			minRunway = min(minRunway, runway)
+			r.Values["runway_rounds_"+a.Role] = runway
+			r.Values["fee_per_round_eth_"+a.Role] = units(spent)
+		}
+		if !math.IsInf(minRunway, 1) {
+			r.Values["runway_rounds"] = minRunway
+		}
+	}
+	// Each account's alerts once, in its owner's Result.
+	for _, w := range distinct {
+		i := p.indexOf(w.owner)
+		balance := balances[w.Address]
+		r := rs[i]
+		r.Observations = append(r.Observations, p.balanceObservations(w, balance, units(balance), p.paysFor(users[w.Address]))...)
+		if runway, ok := runways[w.Address]; ok {
+			most := 0
+			for _, j := range users[w.Address] {
+				most = max(most, counted[j])
+			}
+			r.Observations = append(r.Observations, p.runwayObservations(w, balance, spend[w.Address], runway, most, p.paysFor(users[w.Address]))...)
+		}
 	}
 	for _, a := range p.watched {
-		if !slices.Contains(accounts, a) {
+		if !slices.Contains(distinct, a) {
+			r := rs[p.indexOf(a.owner)]
 			r.Observations = append(r.Observations, p.forgotten(a)...)
 		}
 	}
-	p.watched = accounts
+	p.watched = distinct
 
+	r := rs[0]
 	var base *big.Int
 	if block.BaseFee != nil {
 		base = block.BaseFee.ToInt()
@@ -264,8 +414,36 @@ func (p *Accounts) Check(ctx context.Context) Result {
 		r.Values["max_fee_gwei"] = gwei(p.cfg.MaxFee)
 		r.Observations = append(r.Observations, p.gasObservation(base, gasPrice.ToInt()))
 	}
-	r.Success = true
-	return finish(r, start, p.now)
+	out := make([]Result, len(rs))
+	for i, r := range rs {
+		r.Success = true
+		out[i] = finish(r, start, p.now)
+	}
+	return out
+}
+
+// indexOf is the place of an orchestrator among the watched; the first
+// for any other.
+func (p *Accounts) indexOf(orch common.Address) int {
+	for i, o := range p.orchs {
+		if o.orch == orch {
+			return i
+		}
+	}
+	return 0
+}
+
+// paysFor names the orchestrators at the indexes of an account shared by
+// several, for descriptions; nil for one.
+func (p *Accounts) paysFor(idx []int) []string {
+	if len(idx) < 2 {
+		return nil
+	}
+	out := make([]string, len(idx))
+	for k, i := range idx {
+		out[k] = lower(p.orchs[i].orch)
+	}
+	return out
 }
 
 // nodeRewardTx returns the node's reward transaction of a round, if known.
@@ -354,18 +532,27 @@ func (p *Accounts) feePerRound(settled []*keeper.Record) (map[common.Address]*bi
 	return out, counted
 }
 
-func (p *Accounts) labels(a Account) map[string]string {
-	return map[string]string{"orchestrator": lower(p.cfg.Orchestrator), "account": a.Role, "address": lower(a.Address)}
+func (p *Accounts) labels(a watched) map[string]string {
+	return map[string]string{"orchestrator": lower(a.owner), "account": a.Role, "address": lower(a.Address)}
+}
+
+// sharedText says, for an account shared by several orchestrators, whom it
+// pays for.
+func sharedText(paysFor []string) string {
+	if len(paysFor) == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" It pays for the rewards of %d orchestrators: %s.", len(paysFor), strings.Join(paysFor, ", "))
 }
 
 // balanceObservations: below critical fires BalanceCritical only, between
 // the thresholds BalanceLow only; both are always emitted so the other
 // resolves.
-func (p *Accounts) balanceObservations(a Account, balance *big.Int, eth float64) []alert.Observation {
+func (p *Accounts) balanceObservations(a watched, balance *big.Int, eth float64, paysFor []string) []alert.Observation {
 	crit := eth < p.cfg.CriticalETH
 	warn := !crit && eth < p.cfg.WarnETH
 	desc := fmt.Sprintf("%s account %s holds %s ETH; warning below %s ETH, critical below %s ETH. Reward transactions fail without gas money.",
-		a.Role, lower(a.Address), formatUnits(balance), formatFloat(p.cfg.WarnETH), formatFloat(p.cfg.CriticalETH))
+		a.Role, lower(a.Address), formatUnits(balance), formatFloat(p.cfg.WarnETH), formatFloat(p.cfg.CriticalETH)) + sharedText(paysFor)
 	return []alert.Observation{
 		{Name: AlertBalanceCritical, Severity: alert.Critical, Firing: crit, Requires: "chain", Labels: p.labels(a), Description: desc,
 			Summary: fmt.Sprintf("%s account %s balance %s ETH is below %s ETH", title(a.Role), short(a.Address), formatUnits(balance), formatFloat(p.cfg.CriticalETH))},
@@ -375,7 +562,7 @@ func (p *Accounts) balanceObservations(a Account, balance *big.Int, eth float64)
 }
 
 // forgotten resolves the alerts of an account no longer watched.
-func (p *Accounts) forgotten(a Account) []alert.Observation {
+func (p *Accounts) forgotten(a watched) []alert.Observation {
 	var out []alert.Observation
 	for _, name := range []string{AlertBalanceCritical, AlertBalanceLow, AlertRunwayCritical, AlertRunwayLow} {
 		out = append(out, alert.Observation{Name: name, Requires: "chain", Labels: p.labels(a),
@@ -384,12 +571,19 @@ func (p *Accounts) forgotten(a Account) []alert.Observation {
 	return out
 }
 
-func (p *Accounts) runwayObservations(a Account, balance, spent *big.Int, runway float64, counted int) []alert.Observation {
+// runwayObservations judges an account's runway; counted is how many
+// rounds its spend is averaged over (for a shared account, the most of
+// its orchestrators').
+func (p *Accounts) runwayObservations(a watched, balance, spent *big.Int, runway float64, counted int, paysFor []string) []alert.Observation {
 	crit := runway < p.cfg.RunwayCriticalRounds
 	warn := !crit && runway < p.cfg.RunwayWarnRounds
-	desc := fmt.Sprintf("%s account %s holds %s ETH and spent on average %s ETH per round over the last %d rounds that cost gas: about %.1f rounds left. Warning below %s rounds, critical below %s.",
-		a.Role, lower(a.Address), formatUnits(balance), formatUnits(spent), counted, runway,
-		formatFloat(p.cfg.RunwayWarnRounds), formatFloat(p.cfg.RunwayCriticalRounds))
+	over := fmt.Sprintf("over the last %d rounds that cost gas", counted)
+	if len(paysFor) > 0 {
+		over = fmt.Sprintf("for its %d orchestrators together, each averaged over its last rounds that cost gas (up to %d)", len(paysFor), counted)
+	}
+	desc := fmt.Sprintf("%s account %s holds %s ETH and spent on average %s ETH per round %s: about %.1f rounds left. Warning below %s rounds, critical below %s.",
+		a.Role, lower(a.Address), formatUnits(balance), formatUnits(spent), over, runway,
+		formatFloat(p.cfg.RunwayWarnRounds), formatFloat(p.cfg.RunwayCriticalRounds)) + sharedText(paysFor)
 	summary := fmt.Sprintf("%s account %s has gas for about %.1f rounds", title(a.Role), short(a.Address), runway)
 	return []alert.Observation{
 		{Name: AlertRunwayCritical, Severity: alert.Critical, Firing: crit, Requires: "chain", Labels: p.labels(a), Summary: summary, Description: desc},

@@ -124,7 +124,7 @@ func (p *Duty) Check(ctx context.Context) Result {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	start := p.now()
-	r := &Result{Probe: p.Name(), Values: map[string]float64{}, Evidence: map[string]string{}}
+	r := &Result{Probe: p.Name(), Orchestrator: lower(p.cfg.Orchestrator), Values: map[string]float64{}, Evidence: map[string]string{}}
 	s := p.status()
 	labels := func() map[string]string { return map[string]string{"orchestrator": lower(p.cfg.Orchestrator)} }
 	r.Evidence["keeper_state"] = s.State

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/big"
+	"slices"
 	"strconv"
 	"time"
 
@@ -17,7 +18,14 @@ import (
 // FeesConfig configures the fees probe.
 type FeesConfig struct {
 	Orchestrator common.Address
-	Contracts    livepeer.Addresses
+	// Fleet lists the further orchestrators of a fleet, after Orchestrator,
+	// in config order: each has its own Result, named FleetName("fees", o);
+	// one run reads them all (see Fees).
+	Fleet     []common.Address
+	Contracts livepeer.Addresses
+	// Multicall: see StakeConfig.Multicall (the pendingFees reads of a
+	// fleet).
+	Multicall func() (common.Address, bool)
 	// Confirmations and MaxLogRange: probes.stake (one setting for all logs).
 	Confirmations uint64
 	MaxLogRange   uint64
@@ -47,18 +55,29 @@ const defaultPendingMaxAge = time.Hour
 // grow within a round), and at least every PendingMaxAge (a WithdrawFees,
 // which lowers them, shows within that); the other runs keep the last value
 // and read only the round, the head and the logs.
+//
+// With FeesConfig.Fleet one run watches every orchestrator of the fleet (a
+// Multi: one Result each): one LogCursor whose query names every
+// orchestrator as the ticket's recipient (its checkpoint is the first
+// orchestrator's), and the pendingFees of all that are due in one batch
+// (through Multicall3 when FeesConfig.Multicall says so).
 type Fees struct {
-	cfg FeesConfig
-	c   livepeer.Caller
-	cur *LogCursor
-	now func() time.Time
+	cfg   FeesConfig
+	c     livepeer.Caller
+	cur   *LogCursor
+	now   func() time.Time
+	orchs []common.Address // Orchestrator, then Fleet
+	names []string
 
-	pending   *big.Int // the last pendingFees read
-	pendRound uint64
-	pendAt    time.Time
+	pending   []*big.Int // the last pendingFees read of each orchestrator
+	pendRound []uint64
+	pendAt    []time.Time
 }
 
-var _ Probe = (*Fees)(nil)
+var (
+	_ Probe = (*Fees)(nil)
+	_ Multi = (*Fees)(nil)
+)
 
 // feeTotals persist with the checkpoint, so a restart never counts a ticket twice.
 type feeTotals struct {
@@ -66,6 +85,13 @@ type feeTotals struct {
 	FaceValue       string `json:"face_value_wei"`
 	LastTicketBlock uint64 `json:"last_ticket_block,omitempty"`
 	LastTicketTx    string `json:"last_ticket_tx,omitempty"`
+}
+
+// feeData is what the cursor keeps: the first orchestrator's totals where
+// they always were, and the further ones' of a fleet by address.
+type feeData struct {
+	feeTotals
+	Fleet map[string]feeTotals `json:"fleet,omitempty"`
 }
 
 // NewFees returns the fees probe. kv holds its log checkpoint.
@@ -76,14 +102,23 @@ func NewFees(c livepeer.Caller, kv Checkpoints, cfg FeesConfig, now func() time.
 	if cfg.PendingMaxAge <= 0 {
 		cfg.PendingMaxAge = defaultPendingMaxAge
 	}
-	p := &Fees{cfg: cfg, c: c, now: now}
+	orchs := append([]common.Address{cfg.Orchestrator}, cfg.Fleet...)
+	names := []string{"fees"}
+	topics := []common.Hash{livepeer.AddressTopic(cfg.Orchestrator)}
+	for _, o := range cfg.Fleet {
+		names = append(names, FleetName("fees", o))
+		topics = append(topics, livepeer.AddressTopic(o))
+	}
+	n := len(orchs)
+	p := &Fees{cfg: cfg, c: c, now: now, orchs: orchs, names: names,
+		pending: make([]*big.Int, n), pendRound: make([]uint64, n), pendAt: make([]time.Time, n)}
 	if cfg.Contracts.TicketBroker != (common.Address{}) {
 		p.cur = NewLogCursor(kv, CursorConfig{
 			Name: "fees", Orchestrator: cfg.Orchestrator, Confirmations: cfg.Confirmations,
 			MaxLogRange: cfg.MaxLogRange, StartBlock: cfg.StartBlock,
 		}, now, livepeer.LogQuery{
 			Addresses: []common.Address{cfg.Contracts.TicketBroker},
-			Topics:    [][]common.Hash{{livepeer.TopicWinningTicketRedeemed}, nil, {livepeer.AddressTopic(cfg.Orchestrator)}},
+			Topics:    [][]common.Hash{{livepeer.TopicWinningTicketRedeemed}, nil, topics},
 		})
 	}
 	return p
@@ -92,11 +127,62 @@ func NewFees(c livepeer.Caller, kv Checkpoints, cfg FeesConfig, now func() time.
 // Name implements Probe.
 func (p *Fees) Name() string { return "fees" }
 
-// Check implements Probe.
-func (p *Fees) Check(ctx context.Context) Result {
+// Names implements Multi: "fees", then "fees-0x…" for each further
+// orchestrator of a fleet.
+func (p *Fees) Names() []string { return slices.Clone(p.names) }
+
+// Check implements Probe: the first orchestrator's Result.
+func (p *Fees) Check(ctx context.Context) Result { return p.CheckAll(ctx)[0] }
+
+// readPending reads the pendingFees of the orchestrators at the indexes
+// which in one batch, with extra (the span's requests) after them, and
+// keeps them. It returns extra as answered.
+func (p *Fees) readPending(ctx context.Context, which []int, cur *big.Int, extra []rpc.BatchElem) ([]rpc.BatchElem, error) {
+	calls := make([]*livepeer.ViewCall, len(which))
+	for k, i := range which {
+		calls[k] = livepeer.NewViewCall(livepeer.BondingManagerABI, p.cfg.Contracts.BondingManager, "pendingFees", p.orchs[i], cur)
+	}
+	vb, err := newViews(calls, p.cfg.Multicall)
+	if err != nil {
+		return nil, err
+	}
+	nv := len(vb.Elems())
+	b := append(slices.Clip(vb.Elems()), extra...)
+	if len(b) > 0 {
+		if err := p.c.BatchCall(ctx, b); err != nil {
+			return nil, err
+		}
+	}
+	if err := vb.Done(b[:nv]); err != nil {
+		return nil, err
+	}
+	now := p.now()
+	for k, i := range which {
+		var fees *big.Int
+		if err := calls[k].Result(&fees); err != nil {
+			return nil, err
+		}
+		p.pending[i], p.pendRound[i], p.pendAt[i] = fees, cur.Uint64(), now
+	}
+	return b[nv:], nil
+}
+
+// CheckAll implements Multi.
+func (p *Fees) CheckAll(ctx context.Context) []Result {
 	start := p.now()
-	r := &Result{Probe: p.Name(), Values: map[string]float64{}, Evidence: map[string]string{}}
-	bm, rm, o := p.cfg.Contracts.BondingManager, p.cfg.Contracts.RoundsManager, p.cfg.Orchestrator
+	rs := make([]*Result, len(p.orchs))
+	for i, o := range p.orchs {
+		rs[i] = &Result{Probe: p.names[i], Orchestrator: lower(o), Values: map[string]float64{}, Evidence: map[string]string{}}
+	}
+	fail := func(err string) []Result {
+		out := make([]Result, len(rs))
+		for i, r := range rs {
+			r.Error, r.Observations = err, nil
+			out[i] = finish(r, start, p.now)
+		}
+		return out
+	}
+	rm := p.cfg.Contracts.RoundsManager
 
 	// The round and the head first: pendingFees takes the round, the log
 	// range ends at the confirmed head.
@@ -117,128 +203,149 @@ func (p *Fees) Check(ctx context.Context) Result {
 		b = append(b, round.Elem())
 	}
 	if err := p.c.BatchCall(ctx, b); err != nil {
-		r.Error = "read round: " + err.Error()
-		return finish(r, start, p.now)
+		return fail("read round: " + err.Error())
 	}
 	if b[0].Error != nil {
-		r.Error = "read head: " + b[0].Error.Error()
-		return finish(r, start, p.now)
+		return fail("read head: " + b[0].Error.Error())
 	}
 	if !shared {
 		if err := round.Decode(b[1], &cur); err != nil {
-			r.Error = "read round: " + err.Error()
-			return finish(r, start, p.now)
+			return fail("read round: " + err.Error())
 		}
 	}
 
-	// Then pending fees, unless the last read still stands, and the new
+	// Then the pending fees whose last read no longer stands, and the new
 	// logs, together.
-	pending := livepeer.NewViewCall(livepeer.BondingManagerABI, bm, "pendingFees", o, cur)
 	now := p.now()
-	keep := p.pending != nil && p.pendRound == cur.Uint64() && !now.Before(p.pendAt) && now.Sub(p.pendAt) < p.cfg.PendingMaxAge
-	b = nil
-	if !keep {
-		b = append(b, pending.Elem())
+	kept := make([]bool, len(p.orchs))
+	var due []int
+	for i := range p.orchs {
+		kept[i] = p.pending[i] != nil && p.pendRound[i] == cur.Uint64() && !now.Before(p.pendAt[i]) && now.Sub(p.pendAt[i]) < p.cfg.PendingMaxAge
+		if !kept[i] {
+			due = append(due, i)
+		}
 	}
-	logsAt := len(b)
 	var span *Span
+	var spanElems []rpc.BatchElem
 	if p.cur != nil {
 		var err error
 		if span, err = p.cur.Plan(uint64(head)); err != nil {
-			r.Error = err.Error()
-			return finish(r, start, p.now)
+			return fail(err.Error())
 		}
-		b = append(b, span.Elems()...)
+		spanElems = span.Elems()
 	}
-	if len(b) > 0 {
-		if err := p.c.BatchCall(ctx, b); err != nil {
-			r.Error = "read fees: " + err.Error()
-			return finish(r, start, p.now)
-		}
+	answered, err := p.readPending(ctx, due, cur, spanElems)
+	if err != nil {
+		return fail("read fees: " + err.Error())
 	}
-	fees := p.pending
-	if !keep {
-		if err := pending.Decode(b[0], &fees); err != nil {
-			r.Error = "read fees: " + err.Error()
-			return finish(r, start, p.now)
-		}
-		p.pending, p.pendRound, p.pendAt = fees, cur.Uint64(), now
-	}
-	report := func(fees *big.Int, read bool) {
+	report := func(i int, read bool) {
+		r, fees := rs[i], p.pending[i]
 		r.Values["pending_fees_eth"] = units(fees)
 		r.Values["pending_fees_read"] = boolValue(read)
 		r.Evidence["pending_fees_wei"] = fees.String()
 	}
-	report(fees, !keep)
-	r.Evidence["round"] = cur.String()
+	for i, r := range rs {
+		report(i, !kept[i])
+		r.Evidence["round"] = cur.String()
+	}
 	if p.cur == nil {
-		r.Evidence["tickets"] = "no TicketBroker registered in the Controller"
-		r.Success = true
-		return finish(r, start, p.now)
+		out := make([]Result, len(rs))
+		for i, r := range rs {
+			r.Evidence["tickets"] = "no TicketBroker registered in the Controller"
+			r.Success = true
+			out[i] = finish(r, start, p.now)
+		}
+		return out
 	}
 
-	logs, err := span.Logs(b[logsAt:])
+	logs, err := span.Logs(answered)
 	if err != nil {
-		r.Error = "read tickets: " + err.Error()
-		return finish(r, start, p.now)
+		return fail("read tickets: " + err.Error())
 	}
-	var t feeTotals
-	if err := p.cur.Data(&t); err != nil {
-		r.Error = err.Error()
-		return finish(r, start, p.now)
+	var data feeData
+	if err := p.cur.Data(&data); err != nil {
+		return fail(err.Error())
 	}
-	face, _ := new(big.Int).SetString(t.FaceValue, 10)
-	if face == nil {
-		face = new(big.Int)
+	totals := make([]feeTotals, len(p.orchs))
+	totals[0] = data.feeTotals
+	for i, o := range p.orchs[1:] {
+		totals[i+1] = data.Fleet[lower(o)]
 	}
-	runCount, runFace := 0, new(big.Int)
+	runCount := make([]int, len(p.orchs))
+	runFace := make([]*big.Int, len(p.orchs))
+	for i := range runFace {
+		runFace[i] = new(big.Int)
+	}
 	for _, l := range logs {
 		ev, ok := livepeer.DecodeTicket(p.cfg.Contracts.TicketBroker, l)
-		if !ok || ev.Recipient != o {
+		if !ok {
 			continue
 		}
-		runCount++
-		runFace.Add(runFace, ev.FaceValue)
-		t.LastTicketBlock, t.LastTicketTx = l.Block(), l.TxHash.Hex()
-	}
-	if runCount > 0 && keep {
-		// Tickets to the orchestrator: its fees grew; read them now.
-		b := []rpc.BatchElem{pending.Elem()}
-		if err := p.c.BatchCall(ctx, b); err != nil {
-			r.Error = "read fees: " + err.Error()
-			return finish(r, start, p.now)
+		i := slices.Index(p.orchs, ev.Recipient)
+		if i < 0 {
+			continue
 		}
-		if err := pending.Decode(b[0], &fees); err != nil {
-			r.Error = "read fees: " + err.Error()
-			return finish(r, start, p.now)
-		}
-		p.pending, p.pendRound, p.pendAt = fees, cur.Uint64(), p.now()
-		report(fees, true)
+		runCount[i]++
+		runFace[i].Add(runFace[i], ev.FaceValue)
+		totals[i].LastTicketBlock, totals[i].LastTicketTx = l.Block(), l.TxHash.Hex()
 	}
-	t.Tickets += uint64(runCount)
-	face.Add(face, runFace)
-	t.FaceValue = face.String()
+	// Tickets to an orchestrator whose fees were kept: they grew; read
+	// them now.
+	var grown []int
+	for i := range p.orchs {
+		if runCount[i] > 0 && kept[i] {
+			grown = append(grown, i)
+		}
+	}
+	if len(grown) > 0 {
+		if _, err := p.readPending(ctx, grown, cur, nil); err != nil {
+			return fail("read fees: " + err.Error())
+		}
+		for _, i := range grown {
+			report(i, true)
+		}
+	}
+	face := make([]*big.Int, len(p.orchs))
+	for i := range totals {
+		f, _ := new(big.Int).SetString(totals[i].FaceValue, 10)
+		if f == nil {
+			f = new(big.Int)
+		}
+		totals[i].Tickets += uint64(runCount[i])
+		face[i] = f.Add(f, runFace[i])
+		totals[i].FaceValue = face[i].String()
+	}
 	if err := ctx.Err(); err != nil {
 		// The Runner gave up on this run: count nothing, read it again.
-		r.Error = "fees run cut short: " + err.Error()
-		return finish(r, start, p.now)
+		return fail("fees run cut short: " + err.Error())
 	}
-	out, err := p.cur.Commit(span, nil, t)
+	data.feeTotals = totals[0]
+	if len(p.orchs) > 1 {
+		data.Fleet = make(map[string]feeTotals, len(p.orchs)-1)
+		for i, o := range p.orchs[1:] {
+			data.Fleet[lower(o)] = totals[i+1]
+		}
+	}
+	out, err := p.cur.Commit(span, nil, data)
 	if err != nil {
-		r.Error = err.Error()
-		return finish(r, start, p.now)
+		return fail(err.Error())
 	}
-	r.Observations = out
-	r.Values["tickets_redeemed_total"] = float64(t.Tickets)
-	r.Values["ticket_face_value_eth_total"] = units(face)
-	r.Values["tickets_redeemed_last_run"] = float64(runCount)
-	r.Values["ticket_face_value_eth_last_run"] = units(runFace)
-	reportCursor(r, p.cur, span)
-	r.Evidence["tickets_redeemed_total"] = strconv.FormatUint(t.Tickets, 10)
-	r.Evidence["ticket_face_value_total"] = formatUnits(face) + " ETH"
-	if t.LastTicketTx != "" {
-		r.Evidence["last_ticket"] = fmt.Sprintf("block %d, tx %s", t.LastTicketBlock, t.LastTicketTx)
+	rs[0].Observations = out
+	results := make([]Result, len(rs))
+	for i, r := range rs {
+		t := totals[i]
+		r.Values["tickets_redeemed_total"] = float64(t.Tickets)
+		r.Values["ticket_face_value_eth_total"] = units(face[i])
+		r.Values["tickets_redeemed_last_run"] = float64(runCount[i])
+		r.Values["ticket_face_value_eth_last_run"] = units(runFace[i])
+		reportCursor(r, p.cur, span)
+		r.Evidence["tickets_redeemed_total"] = strconv.FormatUint(t.Tickets, 10)
+		r.Evidence["ticket_face_value_total"] = formatUnits(face[i]) + " ETH"
+		if t.LastTicketTx != "" {
+			r.Evidence["last_ticket"] = fmt.Sprintf("block %d, tx %s", t.LastTicketBlock, t.LastTicketTx)
+		}
+		r.Success = true
+		results[i] = finish(r, start, p.now)
 	}
-	r.Success = true
-	return finish(r, start, p.now)
+	return results
 }

@@ -542,6 +542,19 @@ func boolValue(b bool) float64 {
 	return 0
 }
 
+// newViews plans view calls for one batch: through Multicall3 when mc says
+// so (a fleet's reads), else as plain eth_calls.
+func newViews(calls []*livepeer.ViewCall, mc func() (common.Address, bool)) (*livepeer.ViewBatch, error) {
+	var (
+		at  common.Address
+		use bool
+	)
+	if mc != nil {
+		at, use = mc()
+	}
+	return livepeer.NewViewBatch(calls, at, use)
+}
+
 // batchError returns the first error of a batch's elements.
 func batchError(b []rpc.BatchElem) error {
 	for _, e := range b {

@@ -11,6 +11,7 @@ import (
 	"crypto/ecdsa"
 	"encoding/json"
 	"errors"
+	"maps"
 	"math/big"
 	"slices"
 	"sort"
@@ -312,6 +313,13 @@ func addrOf(k *ecdsa.PrivateKey) common.Address { return crypto.PubkeyToAddress(
 // orchestrator with 5000 LPT. funded get ETH at genesis.
 func newChainEnv(t *testing.T, p testchain.Params, funded map[*ecdsa.PrivateKey]*big.Int) *chainEnv {
 	t.Helper()
+	return newChainEnvAlloc(t, p, funded, nil)
+}
+
+// newChainEnvAlloc is newChainEnv with more accounts at genesis (contract
+// code: Multicall3).
+func newChainEnvAlloc(t *testing.T, p testchain.Params, funded map[*ecdsa.PrivateKey]*big.Int, extra types.GenesisAlloc) *chainEnv {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	t.Cleanup(cancel)
 	e := &chainEnv{t: t, ctx: ctx, owner: newKey(t), orch: newKey(t), dir: t.TempDir()}
@@ -319,6 +327,7 @@ func newChainEnv(t *testing.T, p testchain.Params, funded map[*ecdsa.PrivateKey]
 	for k, v := range funded {
 		alloc[addrOf(k)] = types.Account{Balance: v}
 	}
+	maps.Copy(alloc, extra)
 	c, err := devnet.StartChain(alloc, 25*time.Millisecond)
 	if err != nil {
 		t.Fatal(err)

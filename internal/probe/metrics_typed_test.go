@@ -123,3 +123,52 @@ func typedSample(t *testing.T, reg prometheus.Gatherer, name string, labelPairs 
 	}
 	return seriesValue(m), typ, true
 }
+
+// TestTypedMetricsFleet: with OrchestratorLabel (a fleet), an
+// orchestrator's own values are exported from each orchestrator's result
+// with its orchestrator label; the chain's (gas, the active set, the log
+// cursor) from the first result alone, without it.
+func TestTypedMetricsFleet(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	r, err := NewRunner(RunnerOptions{Interval: time.Minute, Registerer: reg, OrchestratorLabel: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	orchs := []string{"0xaaaa", "0xbbbb", "0xcccc"}
+	r.Add(&multiProbe{names: []string{"stake", "stake-0xbbbb", "stake-0xcccc"}, check: func(context.Context) []Result {
+		out := make([]Result, len(orchs))
+		for i, o := range orchs {
+			out[i] = Result{Success: true, Orchestrator: o, Values: map[string]float64{
+				"total_stake_lpt": float64(1000 * (i + 1)), "pool_size": 100, "log_checkpoint_block": 77}}
+		}
+		return out
+	}}, Schedule{})
+	r.Add(&multiProbe{names: []string{"accounts", "accounts-0xbbbb", "accounts-0xcccc"}, check: func(context.Context) []Result {
+		out := make([]Result, len(orchs))
+		for i, o := range orchs {
+			out[i] = Result{Success: true, Orchestrator: o, Values: map[string]float64{
+				"runway_rounds_signer": float64(10 * (i + 1)), "gas_price_gwei": 0.02}}
+		}
+		return out
+	}}, Schedule{})
+	r.RunOnce(context.Background())
+	for i, o := range orchs {
+		if v, _, ok := typedSample(t, reg, "lpops_orchestrator_stake_wei", "orchestrator", o); !ok || v != float64(1000*(i+1))*1e18 {
+			t.Errorf("lpops_orchestrator_stake_wei{orchestrator=%s} = %v (%v)", o, v, ok)
+		}
+		if v, _, ok := typedSample(t, reg, "lpops_account_runway_rounds", "role", "signer", "orchestrator", o); !ok || v != float64(10*(i+1)) {
+			t.Errorf("lpops_account_runway_rounds{role=signer,orchestrator=%s} = %v (%v)", o, v, ok)
+		}
+	}
+	for _, name := range []string{"lpops_active_set_size", "lpops_gas_price_wei"} {
+		if n := seriesCount(t, reg, name); n != 1 {
+			t.Errorf("%s has %d series, want the first result's alone", name, n)
+		}
+		if _, _, ok := typedSample(t, reg, name); !ok {
+			t.Errorf("%s is not exported without labels", name)
+		}
+	}
+	if _, _, ok := typedSample(t, reg, "lpops_log_checkpoint_block", "probe", "stake"); !ok || seriesCount(t, reg, "lpops_log_checkpoint_block") != 1 {
+		t.Error("lpops_log_checkpoint_block: want one series, {probe=stake}")
+	}
+}

@@ -36,6 +36,10 @@ type RunnerOptions struct {
 	Sink alert.Sink
 	// Registerer receives lpops_probe_*; nil means no metrics.
 	Registerer prometheus.Registerer
+	// OrchestratorLabel adds the orchestrator label (Result.Orchestrator)
+	// to the typed metrics of an orchestrator's own values: set it for a
+	// fleet, where several orchestrators report them.
+	OrchestratorLabel bool
 	// Now is the clock results are stamped and scheduled with; nil means
 	// time.Now.
 	Now    func() time.Time
@@ -83,18 +87,38 @@ func (r *Runner) list() []*scheduled {
 	return slices.Clone(r.probes)
 }
 
-// scheduled is one probe and its schedule. next and running are guarded by
-// mu.
+// scheduled is one probe and its schedule. next, running and values are
+// guarded by mu.
 type scheduled struct {
 	probe    Probe
 	name     string
+	names    []string // its Results' names: name alone, or a Multi's Names
 	interval time.Duration
 	timeout  time.Duration
 
 	mu      sync.Mutex
 	next    time.Time // zero: due now
 	running bool
-	values  []string // value names last exported, to delete those that vanish
+	// values are the value names last exported, by result name, to delete
+	// those that vanish.
+	values map[string][]string
+}
+
+// check runs the probe once: a Multi's Results, or the one Result.
+func (s *scheduled) check(ctx context.Context) []Result {
+	if m, ok := s.probe.(Multi); ok {
+		return m.CheckAll(ctx)
+	}
+	return []Result{s.probe.Check(ctx)}
+}
+
+// failed is one failed Result per name, for a run that returned none.
+func (s *scheduled) failed(at time.Time, why string) []Result {
+	out := make([]Result, len(s.names))
+	for i, n := range s.names {
+		out[i] = Result{Probe: n, At: at, Error: why}
+	}
+	return out
 }
 
 // NewRunner returns a Runner with no probes; Add them before Run.
@@ -111,7 +135,7 @@ func NewRunner(o RunnerOptions) (*Runner, error) {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	m, err := newRunnerMetrics(o.Registerer)
+	m, err := newRunnerMetrics(o.Registerer, o.OrchestratorLabel)
 	if err != nil {
 		return nil, err
 	}
@@ -121,7 +145,8 @@ func NewRunner(o RunnerOptions) (*Runner, error) {
 	}, nil
 }
 
-// Add schedules p; names must be unique. Added while Run runs, p starts at once.
+// Add schedules p; names (a Multi's Names included) must be unique. Added
+// while Run runs, p starts at once.
 func (r *Runner) Add(p Probe, s Schedule) {
 	if s.Interval <= 0 {
 		s.Interval = r.interval
@@ -130,16 +155,32 @@ func (r *Runner) Add(p Probe, s Schedule) {
 		s.Timeout = r.timeout
 	}
 	s.Timeout = min(s.Timeout, s.Interval)
-	r.pmu.Lock()
-	defer r.pmu.Unlock()
-	for _, o := range r.probes {
-		if o.name == p.Name() {
-			panic(fmt.Sprintf("probe runner: two probes named %q", p.Name()))
+	names := []string{p.Name()}
+	if m, ok := p.(Multi); ok {
+		names = m.Names()
+		if len(names) == 0 || names[0] != p.Name() {
+			panic(fmt.Sprintf("probe runner: probe %q: its first result name is %q", p.Name(), names))
 		}
 	}
-	sc := &scheduled{probe: p, name: p.Name(), interval: s.Interval, timeout: s.Timeout}
+	r.pmu.Lock()
+	defer r.pmu.Unlock()
+	taken := map[string]bool{}
+	for _, o := range r.probes {
+		for _, n := range o.names {
+			taken[n] = true
+		}
+	}
+	for _, n := range names {
+		if taken[n] {
+			panic(fmt.Sprintf("probe runner: two probes named %q", n))
+		}
+		taken[n] = true
+	}
+	sc := &scheduled{probe: p, name: p.Name(), names: names, interval: s.Interval, timeout: s.Timeout, values: map[string][]string{}}
 	r.probes = append(r.probes, sc)
-	r.m.init(p.Name())
+	for _, n := range names {
+		r.m.init(n)
+	}
 	if r.running != nil {
 		ctx := r.runCtx
 		r.running.Go(func() { r.loop(ctx, sc) })
@@ -198,7 +239,7 @@ func (r *Runner) RunOnce(ctx context.Context) []Result {
 		wg.Go(func() {
 			if res, ok := r.run(ctx, s); ok {
 				mu.Lock()
-				out = append(out, res)
+				out = append(out, res...)
 				mu.Unlock()
 			}
 		})
@@ -208,8 +249,18 @@ func (r *Runner) RunOnce(ctx context.Context) []Result {
 	return out
 }
 
+// index is the place of a result name in the order probes were added.
 func (r *Runner) index(name string) int {
-	return slices.IndexFunc(r.list(), func(s *scheduled) bool { return s.name == name })
+	i := 0
+	for _, s := range r.list() {
+		for _, n := range s.names {
+			if n == name {
+				return i
+			}
+			i++
+		}
+	}
+	return i
 }
 
 func (r *Runner) due(s *scheduled) bool {
@@ -218,9 +269,9 @@ func (r *Runner) due(s *scheduled) bool {
 	return !r.now().Before(s.next)
 }
 
-// run runs s once and records the result. It reports false when ctx ended
+// run runs s once and records its results. It reports false when ctx ended
 // first (shutdown): that is not the probe's failure and is not recorded.
-func (r *Runner) run(ctx context.Context, s *scheduled) (Result, bool) {
+func (r *Runner) run(ctx context.Context, s *scheduled) ([]Result, bool) {
 	start := r.now()
 	s.mu.Lock()
 	// On the probe's grid, so probes of one interval added together stay
@@ -236,22 +287,21 @@ func (r *Runner) run(ctx context.Context, s *scheduled) (Result, bool) {
 	s.running = true
 	s.mu.Unlock()
 	if busy {
-		res := Result{Probe: s.name, At: start,
-			Error: fmt.Sprintf("the previous run has not returned after its %s timeout; not started again", s.timeout)}
-		return r.record(s, res), true
+		res := s.failed(start, fmt.Sprintf("the previous run has not returned after its %s timeout; not started again", s.timeout))
+		return r.recordAll(s, res), true
 	}
 
 	pctx, cancel := context.WithTimeout(ctx, s.timeout)
 	defer cancel()
-	done := make(chan Result, 1)
+	done := make(chan []Result, 1)
 	go func() {
-		res := s.probe.Check(pctx)
+		res := s.check(pctx)
 		s.mu.Lock()
 		s.running = false
 		s.mu.Unlock()
 		done <- res
 	}()
-	var res Result
+	var res []Result
 	select {
 	case res = <-done:
 	case <-pctx.Done():
@@ -259,27 +309,48 @@ func (r *Runner) run(ctx context.Context, s *scheduled) (Result, bool) {
 		select {
 		case res = <-done:
 		case <-grace.C:
-			res = Result{Error: fmt.Sprintf("timed out after %s", s.timeout)}
+			res = s.failed(start, fmt.Sprintf("timed out after %s", s.timeout))
 		}
 		grace.Stop()
 	}
 	if ctx.Err() != nil {
-		return Result{}, false
+		return nil, false
 	}
-	res.Probe = s.name
-	res.At = start
-	res.Duration = r.now().Sub(start)
-	if !res.Success && res.Error == "" {
-		res.Error = "failed"
+	if len(res) != len(s.names) {
+		res = s.failed(start, fmt.Sprintf("the probe returned %d results for %d names", len(res), len(s.names)))
 	}
-	if res.Success {
-		res.Error = ""
+	took := r.now().Sub(start)
+	for i := range res {
+		res[i].Probe = s.names[i]
+		res[i].At = start
+		res[i].Duration = took
+		if !res[i].Success && res[i].Error == "" {
+			res[i].Error = "failed"
+		}
+		if res[i].Success {
+			res[i].Error = ""
+		}
 	}
-	return r.record(s, res), true
+	return r.recordAll(s, res), true
 }
 
-// record keeps res for status, exports it and forwards its observations. It
-// returns res with Firing filled in.
+// recordAll records each of a run's results and hands the observations of
+// all of them to the sink at once (one reconcile of the alert engine for a
+// fleet's hundreds), before the probe runs again.
+func (r *Runner) recordAll(s *scheduled, res []Result) []Result {
+	var obs []alert.Observation
+	for i := range res {
+		res[i] = r.record(s, res[i])
+		obs = append(obs, res[i].Observations...)
+	}
+	if r.sink != nil && len(obs) > 0 {
+		r.sink.Observe(obs...)
+	}
+	return res
+}
+
+// record keeps res for status and exports it (recordAll forwards its
+// observations). It returns res with Firing filled in.
 func (r *Runner) record(s *scheduled, res Result) Result {
 	res.Firing = res.Firing[:0:0]
 	for _, o := range res.Observations {
@@ -288,24 +359,20 @@ func (r *Runner) record(s *scheduled, res Result) Result {
 		}
 	}
 	r.mu.Lock()
-	prev, seen := r.results[s.name]
-	r.results[s.name] = res
+	prev, seen := r.results[res.Probe]
+	r.results[res.Probe] = res
 	r.mu.Unlock()
 
 	switch {
 	case !res.Success && (!seen || prev.Success):
-		r.log.Warn("probe failing", "probe", s.name, "err", res.Error)
+		r.log.Warn("probe failing", "probe", res.Probe, "err", res.Error)
 	case res.Success && seen && !prev.Success:
-		r.log.Info("probe recovered", "probe", s.name)
+		r.log.Info("probe recovered", "probe", res.Probe)
 	}
 
 	s.mu.Lock()
-	s.values = r.m.observe(res, s.values)
+	s.values[res.Probe] = r.m.observe(res, s.values[res.Probe])
 	s.mu.Unlock()
-
-	if r.sink != nil && len(res.Observations) > 0 {
-		r.sink.Observe(res.Observations...)
-	}
 	return res
 }
 
@@ -316,15 +383,17 @@ func (r *Runner) Results() []Result {
 	defer r.mu.Unlock()
 	out := make([]Result, 0, len(r.results))
 	for _, s := range r.list() {
-		res, ok := r.results[s.name]
-		if !ok {
-			continue
+		for _, n := range s.names {
+			res, ok := r.results[n]
+			if !ok {
+				continue
+			}
+			res.Values = maps.Clone(res.Values)
+			res.Evidence = maps.Clone(res.Evidence)
+			res.Firing = slices.Clone(res.Firing)
+			res.Observations = slices.Clone(res.Observations)
+			out = append(out, res)
 		}
-		res.Values = maps.Clone(res.Values)
-		res.Evidence = maps.Clone(res.Evidence)
-		res.Firing = slices.Clone(res.Firing)
-		res.Observations = slices.Clone(res.Observations)
-		out = append(out, res)
 	}
 	return out
 }
@@ -338,7 +407,7 @@ type runnerMetrics struct {
 	typed    *typedMetrics // metrics_typed.go
 }
 
-func newRunnerMetrics(reg prometheus.Registerer) (*runnerMetrics, error) {
+func newRunnerMetrics(reg prometheus.Registerer, orchLabel bool) (*runnerMetrics, error) {
 	if reg == nil {
 		return nil, nil
 	}
@@ -387,7 +456,7 @@ func newRunnerMetrics(reg prometheus.Registerer) (*runnerMetrics, error) {
 	if err != nil {
 		return nil, err
 	}
-	if m.typed, err = registerTyped(reg); err != nil {
+	if m.typed, err = registerTyped(reg, orchLabel); err != nil {
 		return nil, err
 	}
 	return m, nil

@@ -359,3 +359,132 @@ func seriesCount(t *testing.T, reg prometheus.Gatherer, name string) int {
 	}
 	return 0
 }
+
+// multiProbe is a Multi whose run is a function.
+type multiProbe struct {
+	names []string
+	check func(ctx context.Context) []Result
+}
+
+func (p *multiProbe) Name() string                          { return p.names[0] }
+func (p *multiProbe) Names() []string                       { return p.names }
+func (p *multiProbe) Check(ctx context.Context) Result      { return p.check(ctx)[0] }
+func (p *multiProbe) CheckAll(ctx context.Context) []Result { return p.check(ctx) }
+
+// A Multi is one scheduled probe whose every Result is recorded, exported
+// and forwarded under its own name; a run that returns nothing (a hung
+// probe) fails every name.
+func TestRunnerMulti(t *testing.T) {
+	clock := newClock()
+	reg := prometheus.NewRegistry()
+	snk := &sink{}
+	r := newTestRunner(t, clock, reg, snk)
+	hang := make(chan struct{})
+	close(hang)
+	runs := 0
+	p := &multiProbe{names: []string{"stake", "stake-0xb", "stake-0xc"}, check: func(ctx context.Context) []Result {
+		runs++
+		<-hang
+		out := make([]Result, 3)
+		for i, o := range []string{"0xa", "0xb", "0xc"} {
+			out[i] = Result{Success: i != 2, Orchestrator: o, Values: map[string]float64{"total_stake_lpt": float64(i + 1)},
+				Observations: []alert.Observation{{Name: "NotInActiveSet", Firing: i == 2, Labels: map[string]string{"orchestrator": o}}}}
+		}
+		return out
+	}}
+	r.Add(&funcProbe{name: "rpc", check: func(context.Context) Result { return Result{Success: true} }}, Schedule{})
+	r.Add(p, Schedule{})
+
+	got := r.RunOnce(context.Background())
+	var order []string
+	for _, res := range got {
+		order = append(order, res.Probe)
+	}
+	if strings.Join(order, ",") != "rpc,stake,stake-0xb,stake-0xc" || runs != 1 {
+		t.Fatalf("RunOnce results %v after %d runs, want rpc then the three stake results of one run", order, runs)
+	}
+	if got[3].Success || got[3].Error != "failed" || len(got[3].Firing) != 1 {
+		t.Errorf("stake-0xc = %+v, want failed with its alert firing", got[3])
+	}
+	for _, tc := range []struct {
+		Probe string
+		Want  float64
+	}{{"stake", 1}, {"stake-0xb", 1}, {"stake-0xc", 0}} {
+		if v := metricValue(t, reg, "lpops_probe_success", "probe", tc.Probe); v != tc.Want {
+			t.Errorf("lpops_probe_success{probe=%s} = %v, want %v", tc.Probe, v, tc.Want)
+		}
+	}
+	if v := metricValue(t, reg, "lpops_probe_value", "probe", "stake-0xb", "name", "total_stake_lpt"); v != 2 {
+		t.Errorf("stake-0xb's total_stake_lpt = %v, want 2", v)
+	}
+	if n := len(snk.All()); n != 3 {
+		t.Errorf("sink got %d observations, want one per result", n)
+	}
+	if res := r.Results(); len(res) != 4 || res[2].Probe != "stake-0xb" || res[2].Orchestrator != "0xb" {
+		t.Errorf("Results = %+v", res)
+	}
+
+	// Hung: every name fails with the timeout.
+	hang = make(chan struct{})
+	defer close(hang)
+	clock.Advance(10 * time.Second)
+	r2, err := NewRunner(RunnerOptions{Interval: 10 * time.Second, Timeout: 20 * time.Millisecond, Now: clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r2.Add(p, Schedule{})
+	got = r2.RunOnce(context.Background())
+	if len(got) != 3 {
+		t.Fatalf("a hung Multi gave %d results, want 3", len(got))
+	}
+	for _, res := range got {
+		if res.Success || res.Error != "timed out after 20ms" {
+			t.Errorf("%s = %+v, want the timeout", res.Probe, res)
+		}
+	}
+
+	// Names are unique across probes, a Multi's included.
+	defer func() {
+		if recover() == nil {
+			t.Error("a probe named like another's result was added")
+		}
+	}()
+	r.Add(&funcProbe{name: "stake-0xb", check: func(context.Context) Result { return Result{} }}, Schedule{})
+}
+
+// A Group runs its probes in one run: each Result under its own name, all
+// the observations handed to the sink in one Observe.
+func TestRunnerGroup(t *testing.T) {
+	snk := &countingSink{}
+	r, err := NewRunner(RunnerOptions{Interval: time.Minute, Sink: snk})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ps []Probe
+	for _, name := range []string{"duty", "duty-0xb", "duty-0xc"} {
+		ps = append(ps, &funcProbe{name: name, check: func(context.Context) Result {
+			return Result{Success: true, Observations: []alert.Observation{{Name: "RewardMissed", Labels: map[string]string{"probe": name}}}}
+		}})
+	}
+	r.Add(NewGroup(ps...), Schedule{})
+	got := r.RunOnce(context.Background())
+	if len(got) != 3 || got[0].Probe != "duty" || got[2].Probe != "duty-0xc" || !got[2].Success {
+		t.Fatalf("RunOnce = %+v", got)
+	}
+	if snk.calls != 1 || snk.n != 3 {
+		t.Errorf("sink called %d times with %d observations, want once with 3", snk.calls, snk.n)
+	}
+}
+
+// countingSink counts Observe calls and observations.
+type countingSink struct {
+	mu       sync.Mutex
+	calls, n int
+}
+
+func (s *countingSink) Observe(obs ...alert.Observation) {
+	s.mu.Lock()
+	s.calls++
+	s.n += len(obs)
+	s.mu.Unlock()
+}

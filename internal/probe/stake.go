@@ -3,7 +3,9 @@ package probe
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math/big"
+	"slices"
 	"strconv"
 	"time"
 
@@ -39,7 +41,16 @@ const defaultPoolRefresh = time.Hour
 // StakeConfig configures the stake and standing probe.
 type StakeConfig struct {
 	Orchestrator common.Address
-	Contracts    livepeer.Addresses
+	// Fleet lists the further orchestrators of a fleet, after Orchestrator,
+	// in config order. Each has its own Result, named FleetName("stake", o),
+	// with its values and alerts; one run reads them all together (see
+	// Stake).
+	Fleet     []common.Address
+	Contracts livepeer.Addresses
+	// Multicall says where Multicall3 is and whether to send the standing
+	// reads of a fleet through it (aggregate3: five calls per orchestrator
+	// in one eth_call); nil, or false: plain eth_calls in one batch.
+	Multicall func() (common.Address, bool)
 	// Confirmations and MaxLogRange: probes.stake.
 	Confirmations uint64
 	MaxLogRange   uint64
@@ -93,20 +104,37 @@ type StakeConfig struct {
 // after it, then at most one chain_interval); a change no event of these
 // names (a TransferBond of the orchestrator's own bond, say) within
 // StandingMaxAge.
+//
+// # A fleet
+//
+// With StakeConfig.Fleet the probe watches every orchestrator of the fleet
+// in one run (it is a Multi: one Result per orchestrator) at about the cost
+// of one: one LogCursor whose queries name every orchestrator in the indexed
+// topic (one eth_getLogs per query and range, whatever the fleet's size;
+// its checkpoint is the first orchestrator's, as before the fleet), one
+// walk of the pool, and one batch for the standing of all (through
+// Multicall3 when StakeConfig.Multicall says so). An event re-reads the
+// standing of the orchestrators it names (anyone's activation: all). The
+// cursor's totals keep each orchestrator's last reward and event count.
 type Stake struct {
-	cfg StakeConfig
-	c   livepeer.Caller
-	cur *LogCursor
-	now func() time.Time
+	cfg   StakeConfig
+	c     livepeer.Caller
+	cur   *LogCursor
+	now   func() time.Time
+	orchs []common.Address // Orchestrator, then Fleet
+	names []string
 
 	pool    *poolView // the last complete walk
 	walking *poolWalk // the walk in progress
 
-	kept   *standing // the last full standing read
-	keptAt time.Time
+	kept   []*standing // the last standing read of each orchestrator
+	keptAt []time.Time
 }
 
-var _ Probe = (*Stake)(nil)
+var (
+	_ Probe = (*Stake)(nil)
+	_ Multi = (*Stake)(nil)
+)
 
 // poolView is one walk of the transcoder pool.
 type poolView struct {
@@ -124,6 +152,13 @@ type stakeTotals struct {
 	Events          uint64 `json:"events"`
 }
 
+// stakeData is what the cursor keeps: the first orchestrator's totals
+// where they always were, and the further ones' of a fleet by address.
+type stakeData struct {
+	stakeTotals
+	Fleet map[string]stakeTotals `json:"fleet,omitempty"`
+}
+
 // NewStake returns the stake probe. kv holds its log checkpoint.
 func NewStake(c livepeer.Caller, kv Checkpoints, cfg StakeConfig, now func() time.Time) *Stake {
 	if now == nil {
@@ -135,30 +170,42 @@ func NewStake(c livepeer.Caller, kv Checkpoints, cfg StakeConfig, now func() tim
 	if cfg.StandingMaxAge <= 0 {
 		cfg.StandingMaxAge = cfg.PoolRefresh
 	}
-	bm, orch := []common.Address{cfg.Contracts.BondingManager}, livepeer.AddressTopic(cfg.Orchestrator)
+	orchs := append([]common.Address{cfg.Orchestrator}, cfg.Fleet...)
+	names := []string{"stake"}
+	topics := []common.Hash{livepeer.AddressTopic(cfg.Orchestrator)}
+	for _, o := range cfg.Fleet {
+		names = append(names, FleetName("stake", o))
+		topics = append(topics, livepeer.AddressTopic(o))
+	}
+	bm := []common.Address{cfg.Contracts.BondingManager}
 	cur := NewLogCursor(kv, CursorConfig{
 		Name: "stake", Orchestrator: cfg.Orchestrator, Confirmations: cfg.Confirmations,
 		MaxLogRange: cfg.MaxLogRange, EventHold: cfg.EventHold, StartBlock: cfg.StartBlock,
 	}, now,
-		// Events about the orchestrator (first indexed argument).
+		// Events about an orchestrator (first indexed argument).
 		livepeer.LogQuery{Addresses: bm, Topics: [][]common.Hash{{
 			livepeer.TopicBond, livepeer.TopicUnbond, livepeer.TopicReward,
 			livepeer.TopicTranscoderSlashed, livepeer.TopicTranscoderUpdate,
 			livepeer.TopicRebond, livepeer.TopicEarningsClaimed,
-		}, {orch}}},
-		// Delegators moving away from it (Bond's oldDelegate).
-		livepeer.LogQuery{Addresses: bm, Topics: [][]common.Hash{{livepeer.TopicBond}, nil, {orch}}},
-		// Every membership change of the pool: its own, and others' that
+		}, topics}},
+		// Delegators moving away from one (Bond's oldDelegate).
+		livepeer.LogQuery{Addresses: bm, Topics: [][]common.Hash{{livepeer.TopicBond}, nil, topics}},
+		// Every membership change of the pool: their own, and others' that
 		// move the cut-off.
 		livepeer.LogQuery{Addresses: bm, Topics: [][]common.Hash{{livepeer.TopicTranscoderActivated, livepeer.TopicTranscoderDeactivated}}},
 	)
-	return &Stake{cfg: cfg, c: c, cur: cur, now: now}
+	return &Stake{cfg: cfg, c: c, cur: cur, now: now, orchs: orchs, names: names,
+		kept: make([]*standing, len(orchs)), keptAt: make([]time.Time, len(orchs))}
 }
 
 // Name implements Probe.
 func (p *Stake) Name() string { return "stake" }
 
-// standing is the state read each run.
+// Names implements Multi: "stake", then "stake-0x…" for each further
+// orchestrator of a fleet.
+func (p *Stake) Names() []string { return slices.Clone(p.names) }
+
+// standing is the state read each run, of one orchestrator.
 type standing struct {
 	round       uint64
 	head        uint64
@@ -184,106 +231,187 @@ func (s *standing) inNextRound() bool {
 	return s.registered && s.activationRound().Cmp(next) <= 0 && next.Cmp(s.transcoder[5]) < 0
 }
 
-// Check implements Probe.
-func (p *Stake) Check(ctx context.Context) Result {
-	start := p.now()
-	r := &Result{Probe: p.Name(), Values: map[string]float64{}, Evidence: map[string]string{}}
-	s, err := p.standingNow(ctx)
-	if err != nil {
-		r.Error = err.Error()
-		return finish(r, start, p.now)
-	}
-	orch := p.cfg.Orchestrator
+// Check implements Probe: the first orchestrator's Result.
+func (p *Stake) Check(ctx context.Context) Result { return p.CheckAll(ctx)[0] }
 
-	span, err := p.cur.Plan(s.head)
+// CheckAll implements Multi.
+func (p *Stake) CheckAll(ctx context.Context) []Result {
+	start := p.now()
+	rs := make([]*Result, len(p.orchs))
+	for i, o := range p.orchs {
+		rs[i] = &Result{Probe: p.names[i], Orchestrator: lower(o), Values: map[string]float64{}, Evidence: map[string]string{}}
+	}
+	fail := func(err string) []Result {
+		out := make([]Result, len(rs))
+		for i, r := range rs {
+			r.Error, r.Observations = err, nil
+			out[i] = finish(r, start, p.now)
+		}
+		return out
+	}
+	ss, err := p.standingNow(ctx)
 	if err != nil {
-		r.Error = err.Error()
-		return finish(r, start, p.now)
+		return fail(err.Error())
+	}
+	head := ss[0].head
+
+	span, err := p.cur.Plan(head)
+	if err != nil {
+		return fail(err.Error())
 	}
 	elems := span.Elems()
 	if len(elems) > 0 {
 		if err := p.c.BatchCall(ctx, elems); err != nil {
-			r.Error = fmt.Sprintf("read stake events %d-%d: %v", span.From, span.To, err)
-			return finish(r, start, p.now)
+			return fail(fmt.Sprintf("read stake events %d-%d: %v", span.From, span.To, err))
 		}
 	}
 	logs, err := span.Logs(elems)
 	if err != nil {
-		r.Error = "read stake events: " + err.Error()
-		return finish(r, start, p.now)
+		return fail("read stake events: " + err.Error())
 	}
-	if len(logs) > 0 && !s.fresh {
-		// An event that can change the standing: read it again now, so this
-		// run's values and alerts describe the state after it.
-		head := s.head
-		if s, err = p.readStanding(ctx); err != nil {
-			r.Error = err.Error()
-			return finish(r, start, p.now)
+	// An event that can change a standing: read it again now, so this
+	// run's values and alerts describe the state after it.
+	var again []int
+	for i, t := range p.touched(logs) {
+		if t && !ss[i].fresh {
+			again = append(again, i)
 		}
-		s.head = head // the span was planned at it
 	}
-	r.Values["standing_read"] = boolValue(s.fresh)
-	r.Values["standing_age_seconds"] = p.now().Sub(p.keptAt).Seconds()
-	r.Values["total_stake_lpt"] = units(s.totalStake)
-	r.Values["self_bonded_lpt"] = units(s.selfBonded)
-	r.Values["delegated_stake_lpt"] = units(new(big.Int).Sub(s.totalStake, s.selfBonded))
-	r.Values["registered"] = boolValue(s.registered)
-	r.Values["active"] = boolValue(s.active)
-	r.Values["in_active_set_next_round"] = boolValue(s.inNextRound())
-	r.Values["reward_cut_percent"] = millionthsPercent(s.rewardCut())
-	r.Values["fee_share_percent"] = millionthsPercent(s.feeShare())
-	r.Values["pool_size"] = float64(s.poolSize)
-	r.Values["pool_max_size"] = float64(s.poolMaxSize)
-	r.Evidence["round"] = strconv.FormatUint(s.round, 10)
-	r.Evidence["total_stake"] = formatUnits(s.totalStake) + " LPT"
+	if len(again) > 0 {
+		if ss, err = p.readStanding(ctx, again); err != nil {
+			return fail(err.Error())
+		}
+		for _, s := range ss {
+			s.head = head // the span was planned at it
+		}
+	}
+	for i, r := range rs {
+		s := ss[i]
+		r.Values["standing_read"] = boolValue(s.fresh)
+		r.Values["standing_age_seconds"] = p.now().Sub(p.keptAt[i]).Seconds()
+		r.Values["total_stake_lpt"] = units(s.totalStake)
+		r.Values["self_bonded_lpt"] = units(s.selfBonded)
+		r.Values["delegated_stake_lpt"] = units(new(big.Int).Sub(s.totalStake, s.selfBonded))
+		r.Values["registered"] = boolValue(s.registered)
+		r.Values["active"] = boolValue(s.active)
+		r.Values["in_active_set_next_round"] = boolValue(s.inNextRound())
+		r.Values["reward_cut_percent"] = millionthsPercent(s.rewardCut())
+		r.Values["fee_share_percent"] = millionthsPercent(s.feeShare())
+		r.Values["pool_size"] = float64(s.poolSize)
+		r.Values["pool_max_size"] = float64(s.poolMaxSize)
+		r.Evidence["round"] = strconv.FormatUint(s.round, 10)
+		r.Evidence["total_stake"] = formatUnits(s.totalStake) + " LPT"
+	}
 
-	var totals stakeTotals
-	if err := p.cur.Data(&totals); err != nil {
-		r.Error = err.Error()
-		return finish(r, start, p.now)
+	var data stakeData
+	if err := p.cur.Data(&data); err != nil {
+		return fail(err.Error())
+	}
+	totals := make([]stakeTotals, len(p.orchs))
+	totals[0] = data.stakeTotals
+	for i, o := range p.orchs[1:] {
+		totals[i+1] = data.Fleet[lower(o)]
 	}
 	events, membership := p.decode(logs)
-	fired := p.eventObservations(ctx, events, s, &totals)
+	stakeAfter, paramsBefore := p.atBlock(ctx, events)
+	var fired []alert.Observation
+	for i, o := range p.orchs {
+		fired = append(fired, p.eventObservations(o, events, ss[i], &totals[i], stakeAfter[o], paramsBefore[o])...)
+	}
 
-	p.walkPool(ctx, s, membership, r)
-	r.Observations = append(r.Observations, p.standingObservations(s, r)...)
+	evidence := p.walkPool(ctx, ss[0], membership)
+	for i, r := range rs {
+		maps.Copy(r.Evidence, evidence)
+		r.Observations = append(r.Observations, p.standingObservations(p.orchs[i], ss[i], r)...)
+	}
 
 	if err := ctx.Err(); err != nil {
 		// The Runner gave up on this run and will drop its Result: commit
 		// nothing, so the events are read and fired again next run.
-		r.Error, r.Observations = "stake run cut short: "+err.Error(), nil
-		return finish(r, start, p.now)
+		return fail("stake run cut short: " + err.Error())
 	}
-	out, err := p.cur.Commit(span, fired, totals)
+	data.stakeTotals = totals[0]
+	if len(p.orchs) > 1 {
+		data.Fleet = make(map[string]stakeTotals, len(p.orchs)-1)
+		for i, o := range p.orchs[1:] {
+			data.Fleet[lower(o)] = totals[i+1]
+		}
+	}
+	out, err := p.cur.Commit(span, fired, data)
 	if err != nil {
-		r.Error = err.Error()
-		r.Observations = nil
-		return finish(r, start, p.now)
+		return fail(err.Error())
 	}
-	r.Observations = append(r.Observations, out...)
-	if totals.LastReward != "" {
-		v, _ := new(big.Int).SetString(totals.LastReward, 10)
-		r.Values["last_reward_lpt"] = units(v)
-		r.Values["last_reward_block"] = float64(totals.LastRewardBlock)
-		r.Evidence["last_reward_tx"] = totals.LastRewardTx
+	for _, o := range out {
+		r := rs[p.indexOf(o.Labels["orchestrator"])]
+		r.Observations = append(r.Observations, o)
 	}
-	r.Values["events_total"] = float64(totals.Events)
-	reportCursor(r, p.cur, span)
-	if next := p.cur.Checkpoint(); next > 0 && s.head+1 >= next {
-		r.Values["log_lag_blocks"] = float64(s.head + 1 - next)
+	results := make([]Result, len(rs))
+	for i, r := range rs {
+		t := totals[i]
+		if t.LastReward != "" {
+			v, _ := new(big.Int).SetString(t.LastReward, 10)
+			r.Values["last_reward_lpt"] = units(v)
+			r.Values["last_reward_block"] = float64(t.LastRewardBlock)
+			r.Evidence["last_reward_tx"] = t.LastRewardTx
+		}
+		r.Values["events_total"] = float64(t.Events)
+		reportCursor(r, p.cur, span)
+		if next := p.cur.Checkpoint(); next > 0 && head+1 >= next {
+			r.Values["log_lag_blocks"] = float64(head + 1 - next)
+		}
+		r.Evidence["orchestrator"] = lower(p.orchs[i])
+		r.Success = true
+		results[i] = finish(r, start, p.now)
 	}
-	r.Evidence["orchestrator"] = lower(orch)
-	r.Success = true
-	return finish(r, start, p.now)
+	return results
 }
 
-// standingNow returns the standing for this run: the kept one, with this
-// run's head, while the round is the same and it is younger than
+// indexOf is the place of an orchestrator (lower-case hex) among the
+// watched; the first for any other (an alert persisted before a fleet
+// changed).
+func (p *Stake) indexOf(orch string) int {
+	for i, o := range p.orchs {
+		if lower(o) == orch {
+			return i
+		}
+	}
+	return 0
+}
+
+// touched reports, for each orchestrator, whether a log may have changed
+// its standing: a log that names it in an indexed argument, and anyone's
+// activation or deactivation (the pool's membership: every one's).
+func (p *Stake) touched(logs []livepeer.EventLog) []bool {
+	out := make([]bool, len(p.orchs))
+	for _, l := range logs {
+		if len(l.Topics) > 0 && (l.Topics[0] == livepeer.TopicTranscoderActivated || l.Topics[0] == livepeer.TopicTranscoderDeactivated) {
+			for i := range out {
+				out[i] = true
+			}
+			return out
+		}
+		for i, o := range p.orchs {
+			if len(l.Topics) > 1 && slices.Contains(l.Topics[1:], livepeer.AddressTopic(o)) {
+				out[i] = true
+			}
+		}
+	}
+	return out
+}
+
+// standingNow returns the standings for this run: the kept ones, with this
+// run's head, while the round is the same and each is younger than
 // StandingMaxAge; else a full read.
-func (p *Stake) standingNow(ctx context.Context) (*standing, error) {
+func (p *Stake) standingNow(ctx context.Context) ([]*standing, error) {
 	now := p.now()
-	if p.kept == nil || now.Before(p.keptAt) || now.Sub(p.keptAt) >= p.cfg.StandingMaxAge {
-		return p.readStanding(ctx)
+	all := make([]int, len(p.orchs))
+	for i := range all {
+		all[i] = i
+	}
+	for i := range p.orchs {
+		if p.kept[i] == nil || now.Before(p.keptAt[i]) || now.Sub(p.keptAt[i]) >= p.cfg.StandingMaxAge {
+			return p.readStanding(ctx, all)
+		}
 	}
 	cur, shared := uint64(0), false
 	if p.cfg.Round != nil {
@@ -308,67 +436,112 @@ func (p *Stake) standingNow(ctx context.Context) (*standing, error) {
 		}
 		cur = v.Uint64()
 	}
-	if cur != p.kept.round {
-		return p.readStanding(ctx) // a new round: membership and stake may have moved
+	if cur != p.kept[0].round {
+		return p.readStanding(ctx, all) // a new round: membership and stake may have moved
 	}
-	s := *p.kept
-	s.head, s.fresh = uint64(head), false
-	return &s, nil
+	out := make([]*standing, len(p.kept))
+	for i, k := range p.kept {
+		s := *k
+		s.head, s.fresh = uint64(head), false
+		out[i] = &s
+	}
+	return out, nil
 }
 
-// readStanding reads the orchestrator's standing in one batch and keeps it.
-func (p *Stake) readStanding(ctx context.Context) (*standing, error) {
-	bm, rm, o := p.cfg.Contracts.BondingManager, p.cfg.Contracts.RoundsManager, p.cfg.Orchestrator
-	calls := []*livepeer.ViewCall{
-		livepeer.NewViewCall(livepeer.RoundsManagerABI, rm, "currentRound"),
-		livepeer.NewViewCall(livepeer.BondingManagerABI, bm, "getTranscoder", o),
-		livepeer.NewViewCall(livepeer.BondingManagerABI, bm, "transcoderTotalStake", o),
-		livepeer.NewViewCall(livepeer.BondingManagerABI, bm, "transcoderStatus", o),
-		livepeer.NewViewCall(livepeer.BondingManagerABI, bm, "isActiveTranscoder", o),
-		livepeer.NewViewCall(livepeer.BondingManagerABI, bm, "getDelegator", o),
+// readStanding reads, in one batch, the round and the pool's size of the
+// whole fleet and the standing of the orchestrators at the indexes which,
+// keeps them, and returns every orchestrator's standing for this run: the
+// others' kept one with the round and pool just read.
+func (p *Stake) readStanding(ctx context.Context, which []int) ([]*standing, error) {
+	bm, rm := p.cfg.Contracts.BondingManager, p.cfg.Contracts.RoundsManager
+	calls := []*livepeer.ViewCall{livepeer.NewViewCall(livepeer.RoundsManagerABI, rm, "currentRound")}
+	for _, i := range which {
+		o := p.orchs[i]
+		calls = append(calls,
+			livepeer.NewViewCall(livepeer.BondingManagerABI, bm, "getTranscoder", o),
+			livepeer.NewViewCall(livepeer.BondingManagerABI, bm, "transcoderTotalStake", o),
+			livepeer.NewViewCall(livepeer.BondingManagerABI, bm, "transcoderStatus", o),
+			livepeer.NewViewCall(livepeer.BondingManagerABI, bm, "isActiveTranscoder", o),
+			livepeer.NewViewCall(livepeer.BondingManagerABI, bm, "getDelegator", o),
+		)
+	}
+	calls = append(calls,
 		livepeer.NewViewCall(livepeer.BondingManagerWatchABI, bm, "getTranscoderPoolSize"),
 		livepeer.NewViewCall(livepeer.BondingManagerWatchABI, bm, "getTranscoderPoolMaxSize"),
 		livepeer.NewViewCall(livepeer.BondingManagerWatchABI, bm, "getFirstTranscoderInPool"),
+	)
+	who := p.cfg.Orchestrator.Hex()
+	if len(which) > 1 {
+		who = fmt.Sprintf("%d orchestrators", len(which))
+	} else if len(which) == 1 {
+		who = p.orchs[which[0]].Hex()
 	}
-	batch := make([]rpc.BatchElem, 0, len(calls)+1)
-	for _, c := range calls {
-		batch = append(batch, c.Elem())
+	vb, err := newViews(calls, p.cfg.Multicall)
+	if err != nil {
+		return nil, fmt.Errorf("read standing of %s: %w", who, err)
 	}
 	var head hexutil.Uint64
-	batch = append(batch, rpc.BatchElem{Method: "eth_blockNumber", Result: &head})
+	batch := append(slices.Clip(vb.Elems()), rpc.BatchElem{Method: "eth_blockNumber", Result: &head})
 	if err := p.c.BatchCall(ctx, batch); err != nil {
-		return nil, fmt.Errorf("read standing of %s: %w", o, err)
+		return nil, fmt.Errorf("read standing of %s: %w", who, err)
 	}
-	s := &standing{}
+	if err := vb.Done(batch[:len(batch)-1]); err != nil {
+		return nil, fmt.Errorf("read standing of %s: %w", who, err)
+	}
 	var (
 		round, size, maxSize *big.Int
-		status               uint8
-		delegateAddr         common.Address
-		d                    [6]*big.Int
+		first                common.Address
 	)
-	tr := make([]any, 10)
-	for i := range s.transcoder {
-		tr[i] = &s.transcoder[i]
-	}
-	outs := [][]any{
-		{&round}, tr, {&s.totalStake}, {&status}, {&s.active},
-		{&s.selfBonded, &d[0], &delegateAddr, &d[1], &d[2], &d[3], &d[4]},
-		{&size}, {&maxSize}, {&s.poolFirst},
-	}
-	for i, c := range calls {
-		if err := c.Decode(batch[i], outs[i]...); err != nil {
-			return nil, fmt.Errorf("read standing of %s: %w", o, err)
+	n := len(calls)
+	for _, c := range []struct {
+		call *livepeer.ViewCall
+		out  any
+	}{{calls[0], &round}, {calls[n-3], &size}, {calls[n-2], &maxSize}, {calls[n-1], &first}} {
+		if err := c.call.Result(c.out); err != nil {
+			return nil, fmt.Errorf("read standing of %s: %w", who, err)
 		}
 	}
-	if e := batch[len(calls)]; e.Error != nil {
+	if e := batch[len(batch)-1]; e.Error != nil {
 		return nil, fmt.Errorf("read standing: eth_blockNumber: %w", e.Error)
 	}
-	s.round, s.poolSize, s.poolMaxSize = round.Uint64(), size.Uint64(), maxSize.Uint64()
-	s.registered = status == 1
-	s.head = uint64(head)
-	s.fresh = true
-	p.kept, p.keptAt = s, p.now()
-	return s, nil
+	now := p.now()
+	for k, i := range which {
+		o := p.orchs[i]
+		s := &standing{}
+		var (
+			status       uint8
+			delegateAddr common.Address
+			d            [6]*big.Int
+		)
+		tr := make([]any, 10)
+		for j := range s.transcoder {
+			tr[j] = &s.transcoder[j]
+		}
+		outs := [][]any{
+			tr, {&s.totalStake}, {&status}, {&s.active},
+			{&s.selfBonded, &d[0], &delegateAddr, &d[1], &d[2], &d[3], &d[4]},
+		}
+		for j, out := range outs {
+			if err := calls[1+5*k+j].Result(out...); err != nil {
+				return nil, fmt.Errorf("read standing of %s: %w", o, err)
+			}
+		}
+		s.registered = status == 1
+		s.fresh = true
+		p.kept[i], p.keptAt[i] = s, now
+	}
+	out := make([]*standing, len(p.orchs))
+	for i, k := range p.kept {
+		if k == nil {
+			return nil, fmt.Errorf("read standing of %s: not read yet", p.orchs[i])
+		}
+		k.round, k.poolSize, k.poolMaxSize, k.poolFirst = round.Uint64(), size.Uint64(), maxSize.Uint64(), first
+		k.head = uint64(head)
+		s := *k
+		s.fresh = slices.Contains(which, i)
+		out[i] = &s
+	}
+	return out, nil
 }
 
 func (p *Stake) decode(logs []livepeer.EventLog) (events []any, membership bool) {
@@ -385,9 +558,8 @@ func (p *Stake) decode(logs []livepeer.EventLog) (events []any, membership bool)
 	return events, membership
 }
 
-// stakeDelta is how an event changed the orchestrator's stake (nil: not at all).
-func (p *Stake) stakeDelta(ev any) (delta *big.Int, delegator common.Address) {
-	o := p.cfg.Orchestrator
+// stakeDelta is how an event changed orchestrator o's stake (nil: not at all).
+func stakeDelta(o common.Address, ev any) (delta *big.Int, delegator common.Address) {
 	switch e := ev.(type) {
 	case livepeer.BondEvent:
 		switch {
@@ -410,33 +582,45 @@ func (p *Stake) stakeDelta(ev any) (delta *big.Int, delegator common.Address) {
 	return nil, common.Address{}
 }
 
-// atBlock reads, best effort in one batch, the orchestrator's total stake
-// after each stake-changing event's block and its transcoder parameters
-// before each TranscoderUpdate. A node that pruned that state answers with
-// an error, and the descriptions fall back to the latest state.
-func (p *Stake) atBlock(ctx context.Context, events []any) (stakeAfter map[uint64]*big.Int, paramsBefore map[uint64][2]*big.Int) {
-	stakeAfter, paramsBefore = map[uint64]*big.Int{}, map[uint64][2]*big.Int{}
-	bm, o := p.cfg.Contracts.BondingManager, p.cfg.Orchestrator
+// atBlock reads, best effort in one batch, each orchestrator's total stake
+// after each of its stake-changing events' blocks and its transcoder
+// parameters before each of its TranscoderUpdates, by orchestrator. A node
+// that pruned that state answers with an error, and the descriptions fall
+// back to the latest state.
+func (p *Stake) atBlock(ctx context.Context, events []any) (stakeAfter map[common.Address]map[uint64]*big.Int, paramsBefore map[common.Address]map[uint64][2]*big.Int) {
+	stakeAfter, paramsBefore = map[common.Address]map[uint64]*big.Int{}, map[common.Address]map[uint64][2]*big.Int{}
+	for _, o := range p.orchs {
+		stakeAfter[o], paramsBefore[o] = map[uint64]*big.Int{}, map[uint64][2]*big.Int{}
+	}
+	bm := p.cfg.Contracts.BondingManager
 	type req struct {
+		orch   common.Address
 		block  uint64
 		params bool
 		call   *livepeer.ViewCall
 	}
+	type at struct {
+		orch   common.Address
+		block  uint64
+		params bool
+	}
 	var reqs []req
-	seen := map[[2]uint64]bool{}
-	for _, ev := range events {
-		if d, _ := p.stakeDelta(ev); d != nil {
-			b := logOf(ev).Block()
-			if !seen[[2]uint64{b, 0}] {
-				seen[[2]uint64{b, 0}] = true
-				reqs = append(reqs, req{b, false, livepeer.NewViewCall(livepeer.BondingManagerABI, bm, "transcoderTotalStake", o).AtBlock(b)})
+	seen := map[at]bool{}
+	for _, o := range p.orchs {
+		for _, ev := range events {
+			if d, _ := stakeDelta(o, ev); d != nil {
+				b := logOf(ev).Block()
+				if !seen[at{o, b, false}] {
+					seen[at{o, b, false}] = true
+					reqs = append(reqs, req{o, b, false, livepeer.NewViewCall(livepeer.BondingManagerABI, bm, "transcoderTotalStake", o).AtBlock(b)})
+				}
 			}
-		}
-		if u, ok := ev.(livepeer.TranscoderUpdateEvent); ok && u.Transcoder == o && u.Log.Block() > 0 {
-			b := u.Log.Block() - 1
-			if !seen[[2]uint64{b, 1}] {
-				seen[[2]uint64{b, 1}] = true
-				reqs = append(reqs, req{u.Log.Block(), true, livepeer.NewViewCall(livepeer.BondingManagerABI, bm, "getTranscoder", o).AtBlock(b)})
+			if u, ok := ev.(livepeer.TranscoderUpdateEvent); ok && u.Transcoder == o && u.Log.Block() > 0 {
+				b := u.Log.Block() - 1
+				if !seen[at{o, b, true}] {
+					seen[at{o, b, true}] = true
+					reqs = append(reqs, req{o, u.Log.Block(), true, livepeer.NewViewCall(livepeer.BondingManagerABI, bm, "getTranscoder", o).AtBlock(b)})
+				}
 			}
 		}
 	}
@@ -454,7 +638,7 @@ func (p *Stake) atBlock(ctx context.Context, events []any) (stakeAfter map[uint6
 		if !q.params {
 			var v *big.Int
 			if q.call.Decode(batch[i], &v) == nil {
-				stakeAfter[q.block] = v
+				stakeAfter[q.orch][q.block] = v
 			}
 			continue
 		}
@@ -464,7 +648,7 @@ func (p *Stake) atBlock(ctx context.Context, events []any) (stakeAfter map[uint6
 			outs[j] = &tr[j]
 		}
 		if q.call.Decode(batch[i], outs...) == nil {
-			paramsBefore[q.block] = [2]*big.Int{tr[1], tr[2]}
+			paramsBefore[q.orch][q.block] = [2]*big.Int{tr[1], tr[2]}
 		}
 	}
 	return stakeAfter, paramsBefore
@@ -488,11 +672,11 @@ func logOf(ev any) livepeer.EventLog {
 	return livepeer.EventLog{}
 }
 
-// eventObservations turns the span's events into one-off alerts and folds
-// rewards into totals.
-func (p *Stake) eventObservations(ctx context.Context, events []any, s *standing, totals *stakeTotals) []alert.Observation {
-	o := p.cfg.Orchestrator
-	stakeAfter, paramsBefore := p.atBlock(ctx, events)
+// eventObservations turns the span's events about orchestrator o into
+// one-off alerts and folds its rewards into its totals; stakeAfter and
+// paramsBefore are o's reads at the events' blocks (atBlock).
+func (p *Stake) eventObservations(o common.Address, events []any, s *standing, totals *stakeTotals,
+	stakeAfter map[uint64]*big.Int, paramsBefore map[uint64][2]*big.Int) []alert.Observation {
 	var out []alert.Observation
 	for _, ev := range events {
 		l := logOf(ev)
@@ -507,7 +691,7 @@ func (p *Stake) eventObservations(ctx context.Context, events []any, s *standing
 		}
 		switch e := ev.(type) {
 		case livepeer.BondEvent, livepeer.UnbondEvent:
-			delta, delegator := p.stakeDelta(ev)
+			delta, delegator := stakeDelta(o, ev)
 			if delta == nil {
 				continue
 			}
@@ -616,8 +800,9 @@ type poolWalk struct {
 
 // walkPool starts a walk when the last one is stale and advances the walk in
 // progress; a finished walk replaces p.pool. Until then the previous walk, if
-// any, stands in.
-func (p *Stake) walkPool(ctx context.Context, s *standing, membership bool, r *Result) {
+// any, stands in. It returns what the results' evidence says of the walk.
+func (p *Stake) walkPool(ctx context.Context, s *standing, membership bool) map[string]string {
+	evidence := map[string]string{}
 	w := p.walking
 	stale := p.pool == nil || membership || p.pool.round != s.round || uint64(len(p.pool.members)) != s.poolSize ||
 		p.now().Sub(p.pool.walkedAt) >= p.cfg.PoolRefresh
@@ -625,7 +810,7 @@ func (p *Stake) walkPool(ctx context.Context, s *standing, membership bool, r *R
 		w = nil // the pool changed under the walk: start over
 	}
 	if w == nil && !stale {
-		return
+		return evidence
 	}
 	if w == nil {
 		w = &poolWalk{view: &poolView{stakes: map[common.Address]*big.Int{}, round: s.round}, next: s.poolFirst, size: s.poolSize}
@@ -634,14 +819,15 @@ func (p *Stake) walkPool(ctx context.Context, s *standing, membership bool, r *R
 	done, err := p.walkSteps(ctx, w, max(s.poolMaxSize, s.poolSize)+1)
 	switch {
 	case err != nil:
-		r.Evidence["pool_error"] = err.Error()
+		evidence["pool_error"] = err.Error()
 		p.walking = nil
 	case done:
 		w.view.walkedAt = p.now()
 		p.pool, p.walking = w.view, nil
 	default:
-		r.Evidence["pool_walk"] = fmt.Sprintf("%d of %d members read", len(w.view.members), s.poolSize)
+		evidence["pool_walk"] = fmt.Sprintf("%d of %d members read", len(w.view.members), s.poolSize)
 	}
+	return evidence
 }
 
 // walkSteps reads up to walkStepsPerRun members with their stakes, one
@@ -680,9 +866,9 @@ func (p *Stake) walkSteps(ctx context.Context, w *poolWalk, limit uint64) (bool,
 	return w.next == (common.Address{}), nil
 }
 
-// standingObservations judges membership and the cut-off from this run's state.
-func (p *Stake) standingObservations(s *standing, r *Result) []alert.Observation {
-	o := p.cfg.Orchestrator
+// standingObservations judges orchestrator o's membership and the cut-off
+// from this run's state.
+func (p *Stake) standingObservations(o common.Address, s *standing, r *Result) []alert.Observation {
 	labels := func() map[string]string { return map[string]string{"orchestrator": lower(o)} }
 	out := alert.Observation{Name: AlertNotInActiveSet, Severity: alert.Critical, Requires: "chain", Labels: labels()}
 	near := alert.Observation{Name: AlertNearActiveSetCutoff, Severity: alert.Warning, Requires: "chain", Labels: labels()}
