@@ -570,14 +570,12 @@ func TestFleetTakeoverRefillsTheNonceBook(t *testing.T) {
 	// sends only C's reward, which its endpoint swallows; then it dies.
 	r2 := e.nextActiveRound()
 	e.chain.PauseMining()
-	var down []*downReader
 	var theirs []fleetMember
 	for i, o := range orchs {
 		m := fleetMember{orch: o}
 		if i < 2 {
 			d := &downReader{StateReader: livepeer.NewReader(e.pool, e.addrs, addr(o), []common.Address{addr(e.caller)}, e.now.Now)}
 			d.down.Store(true)
-			down = append(down, d)
 			m.reader = d
 		} else {
 			m.chain = &holdFirst{Chain: e.pool}
