@@ -34,8 +34,7 @@ require (
 require (
 	filippo.io/edwards25519 v1.2.0 // indirect
 	filippo.io/hpke v0.4.0 // indirect
-	github.com/aws/aws-sdk-go-v2/service/ssm v1.83.0
-	github.com/aws/smithy-go v1.28.9
+	github.com/aws/smithy-go v1.28.9 // indirect
 )
 
 require (

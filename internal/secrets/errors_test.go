@@ -3,11 +3,15 @@ package secrets_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -191,5 +195,54 @@ func TestSopsKilledAtTimeout(t *testing.T) {
 	}
 	if _, err := os.Stat(marker); err == nil {
 		t.Fatal("Resolve waited for sops' child to finish")
+	}
+}
+
+// TestSSMRetriesWhatAWSSaysToRetry: a 5xx or ThrottlingException is tried
+// again (three tries in all, as the SDK's standard retryer), an answer that
+// says the request itself is wrong is not, and the error names AWS' code.
+func TestSSMRetriesWhatAWSSaysToRetry(t *testing.T) {
+	awsEnv(t)
+	ssm := secretstest.NewSSM(t, "us-east-1", "AKIDLPOPSTEST")
+	ssm.Put("/lpops/pass", "SecureString", "s3cret-value")
+	tests := []struct {
+		name     string
+		fail     int // answers that fail before the stand-in's own
+		status   int
+		errType  string
+		want     string // "" means the value is read
+		wantSeen int
+	}{
+		{"TwoServerErrorsThenTheValue", 2, 500, "InternalServerError", "", 3},
+		{"ThrottledThreeTimes", 3, 400, "ThrottlingException", "GetParameter: ThrottlingException (Rate exceeded)", 3},
+		{"AccessDeniedOnce", 1, 400, "AccessDeniedException", "GetParameter: AccessDeniedException (Rate exceeded)", 1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var seen atomic.Int32
+			target, _ := url.Parse(ssm.URL)
+			proxy := httputil.NewSingleHostReverseProxy(target)
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if int(seen.Add(1)) <= tc.fail {
+					w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+					w.WriteHeader(tc.status)
+					fmt.Fprintf(w, `{"__type":"com.amazonaws.ssm#%s","message":"Rate exceeded"}`, tc.errType)
+					return
+				}
+				proxy.ServeHTTP(w, r)
+			}))
+			t.Cleanup(srv.Close)
+			r := secrets.NewResolver(secrets.Options{SSM: secrets.SSMOptions{Region: "us-east-1", Endpoint: srv.URL}})
+			v, err := r.Resolve(context.Background(), "ssm:/lpops/pass")
+			switch {
+			case tc.want == "" && (err != nil || string(v) != "s3cret-value"):
+				t.Fatalf("Resolve = %q, %v; want the value", v, err)
+			case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
+				t.Fatalf("Resolve = %v; want an error containing %q", err, tc.want)
+			}
+			if n := int(seen.Load()); n != tc.wantSeen {
+				t.Errorf("the endpoint saw %d requests, want %d", n, tc.wantSeen)
+			}
+		})
 	}
 }
