@@ -231,19 +231,12 @@ func (p *Accounts) Check(ctx context.Context) Result { return p.CheckAll(ctx)[0]
 
 // CheckAll implements Multi.
 func (p *Accounts) CheckAll(ctx context.Context) []Result {
-	start := p.now()
-	rs := make([]*Result, len(p.orchs))
+	orchs := make([]common.Address, len(p.orchs))
 	for i, o := range p.orchs {
-		rs[i] = &Result{Probe: o.name, Orchestrator: lower(o.orch), Values: map[string]float64{}, Evidence: map[string]string{}}
+		orchs[i] = o.orch
 	}
-	fail := func(err string) []Result {
-		out := make([]Result, len(rs))
-		for i, r := range rs {
-			r.Error, r.Observations = err, nil
-			out[i] = finish(r, start, p.now)
-		}
-		return out
-	}
+	run := newRunResults(p.Names(), orchs, p.now)
+	rs, fail := run.rs, run.fail
 
 	settled := make([][]*keeper.Record, len(p.orchs))
 	for i, o := range p.orchs {
@@ -414,12 +407,7 @@ func (p *Accounts) CheckAll(ctx context.Context) []Result {
 		r.Values["max_fee_gwei"] = gwei(p.cfg.MaxFee)
 		r.Observations = append(r.Observations, p.gasObservation(base, gasPrice.ToInt()))
 	}
-	out := make([]Result, len(rs))
-	for i, r := range rs {
-		r.Success = true
-		out[i] = finish(r, start, p.now)
-	}
-	return out
+	return run.done(true)
 }
 
 // indexOf is the place of an orchestrator among the watched; the first

@@ -169,19 +169,8 @@ func (p *Fees) readPending(ctx context.Context, which []int, cur *big.Int, extra
 
 // CheckAll implements Multi.
 func (p *Fees) CheckAll(ctx context.Context) []Result {
-	start := p.now()
-	rs := make([]*Result, len(p.orchs))
-	for i, o := range p.orchs {
-		rs[i] = &Result{Probe: p.names[i], Orchestrator: lower(o), Values: map[string]float64{}, Evidence: map[string]string{}}
-	}
-	fail := func(err string) []Result {
-		out := make([]Result, len(rs))
-		for i, r := range rs {
-			r.Error, r.Observations = err, nil
-			out[i] = finish(r, start, p.now)
-		}
-		return out
-	}
+	run := newRunResults(p.names, p.orchs, p.now)
+	rs, fail := run.rs, run.fail
 	rm := p.cfg.Contracts.RoundsManager
 
 	// The round and the head first: pendingFees takes the round, the log
@@ -249,13 +238,10 @@ func (p *Fees) CheckAll(ctx context.Context) []Result {
 		r.Evidence["round"] = cur.String()
 	}
 	if p.cur == nil {
-		out := make([]Result, len(rs))
-		for i, r := range rs {
+		for _, r := range rs {
 			r.Evidence["tickets"] = "no TicketBroker registered in the Controller"
-			r.Success = true
-			out[i] = finish(r, start, p.now)
 		}
-		return out
+		return run.done(true)
 	}
 
 	logs, err := span.Logs(answered)
@@ -331,7 +317,6 @@ func (p *Fees) CheckAll(ctx context.Context) []Result {
 		return fail(err.Error())
 	}
 	rs[0].Observations = out
-	results := make([]Result, len(rs))
 	for i, r := range rs {
 		t := totals[i]
 		r.Values["tickets_redeemed_total"] = float64(t.Tickets)
@@ -344,8 +329,6 @@ func (p *Fees) CheckAll(ctx context.Context) []Result {
 		if t.LastTicketTx != "" {
 			r.Evidence["last_ticket"] = fmt.Sprintf("block %d, tx %s", t.LastTicketBlock, t.LastTicketTx)
 		}
-		r.Success = true
-		results[i] = finish(r, start, p.now)
 	}
-	return results
+	return run.done(true)
 }

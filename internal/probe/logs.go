@@ -565,6 +565,44 @@ func batchError(b []rpc.BatchElem) error {
 	return nil
 }
 
+// runResults are one run's Results of a Multi probe, one per orchestrator,
+// in Names' order.
+type runResults struct {
+	rs    []*Result
+	start time.Time
+	now   func() time.Time
+}
+
+// newRunResults starts a run whose Results are named names, one for each of
+// orchs.
+func newRunResults(names []string, orchs []common.Address, now func() time.Time) runResults {
+	rr := runResults{rs: make([]*Result, len(orchs)), start: now(), now: now}
+	for i, o := range orchs {
+		rr.rs[i] = &Result{Probe: names[i], Orchestrator: lower(o), Values: map[string]float64{}, Evidence: map[string]string{}}
+	}
+	return rr
+}
+
+// fail ends the run with err in every Result and no observations.
+func (rr runResults) fail(err string) []Result {
+	for _, r := range rr.rs {
+		r.Error, r.Observations = err, nil
+	}
+	return rr.done(false)
+}
+
+// done ends the run, every Result with success as it says.
+func (rr runResults) done(success bool) []Result {
+	out := make([]Result, len(rr.rs))
+	for i, r := range rr.rs {
+		if success {
+			r.Success = true
+		}
+		out[i] = finish(r, rr.start, rr.now)
+	}
+	return out
+}
+
 // finish completes a Result with its timing.
 func finish(r *Result, start time.Time, now func() time.Time) Result {
 	r.At = start

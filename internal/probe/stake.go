@@ -236,19 +236,8 @@ func (p *Stake) Check(ctx context.Context) Result { return p.CheckAll(ctx)[0] }
 
 // CheckAll implements Multi.
 func (p *Stake) CheckAll(ctx context.Context) []Result {
-	start := p.now()
-	rs := make([]*Result, len(p.orchs))
-	for i, o := range p.orchs {
-		rs[i] = &Result{Probe: p.names[i], Orchestrator: lower(o), Values: map[string]float64{}, Evidence: map[string]string{}}
-	}
-	fail := func(err string) []Result {
-		out := make([]Result, len(rs))
-		for i, r := range rs {
-			r.Error, r.Observations = err, nil
-			out[i] = finish(r, start, p.now)
-		}
-		return out
-	}
+	run := newRunResults(p.names, p.orchs, p.now)
+	rs, fail := run.rs, run.fail
 	ss, err := p.standingNow(ctx)
 	if err != nil {
 		return fail(err.Error())
@@ -345,7 +334,6 @@ func (p *Stake) CheckAll(ctx context.Context) []Result {
 		r := rs[p.indexOf(o.Labels["orchestrator"])]
 		r.Observations = append(r.Observations, o)
 	}
-	results := make([]Result, len(rs))
 	for i, r := range rs {
 		t := totals[i]
 		if t.LastReward != "" {
@@ -360,10 +348,8 @@ func (p *Stake) CheckAll(ctx context.Context) []Result {
 			r.Values["log_lag_blocks"] = float64(head + 1 - next)
 		}
 		r.Evidence["orchestrator"] = lower(p.orchs[i])
-		r.Success = true
-		results[i] = finish(r, start, p.now)
 	}
-	return results
+	return run.done(true)
 }
 
 // indexOf is the place of an orchestrator (lower-case hex) among the
