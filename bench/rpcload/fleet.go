@@ -215,16 +215,10 @@ func measureFleet(ctx context.Context, p params, ns []int, say func(string, ...a
 
 	// Warm-up: the rest of this round and the next (every orchestrator is
 	// active from the round after its registration). Then measure.
-	round, err := dep.CurrentRound(ctx)
+	round, _, b0, b1, err := measureWindow(ctx, dep, p.roundLength, p.rounds)
 	if err != nil {
 		return nil, err
 	}
-	start, err := dep.RoundStartBlock(ctx)
-	if err != nil {
-		return nil, err
-	}
-	b0 := start + 2*p.roundLength
-	b1 := b0 + uint64(p.rounds)*p.roundLength
 	res := &fleetResult{runs: runs, firstRound: round + 2}
 	say("warm-up until block %d (round %d), then measuring %d round(s)", b0, round+2, p.rounds)
 	if err := waitBlockNum(ctx, dep, b0, p.blockTime); err != nil {
@@ -348,6 +342,22 @@ func rewardEveryRound(ctx context.Context, dep *testchain.Deployment, owner *ecd
 const rewardsPerTick = 10
 
 // waitBlockNum waits until RoundsManager.blockNum() reaches target.
+// measureWindow returns the current round, its first block, and the
+// measured blocks [b0, b1): rounds whole rounds after a warm-up of the rest
+// of this round and the next (an orchestrator registered now is active from
+// the next round). Block numbers are RoundsManager.blockNum(): header number
+// + offset.
+func measureWindow(ctx context.Context, dep *testchain.Deployment, roundLength uint64, rounds int) (round, start, b0, b1 uint64, err error) {
+	if round, err = dep.CurrentRound(ctx); err != nil {
+		return 0, 0, 0, 0, err
+	}
+	if start, err = dep.RoundStartBlock(ctx); err != nil {
+		return 0, 0, 0, 0, err
+	}
+	b0 = start + 2*roundLength
+	return round, start, b0, b0 + uint64(rounds)*roundLength, nil
+}
+
 func waitBlockNum(ctx context.Context, dep *testchain.Deployment, target uint64, every time.Duration) error {
 	t := time.NewTicker(every)
 	defer t.Stop()

@@ -337,12 +337,7 @@ func measure(ctx context.Context, p params, say func(string, ...any)) (*result, 
 
 	// Warm-up: the rest of this round (the orchestrator's registration round)
 	// and the next, its first active one. Then measure p.rounds rounds.
-	// Block numbers below are RoundsManager.blockNum(): header number + offset.
-	round, err := dep.CurrentRound(ctx)
-	if err != nil {
-		return nil, err
-	}
-	start, err := dep.RoundStartBlock(ctx)
+	round, start, b0, b1, err := measureWindow(ctx, dep, p.roundLength, p.rounds)
 	if err != nil {
 		return nil, err
 	}
@@ -350,8 +345,6 @@ func measure(ctx context.Context, p params, say func(string, ...any)) (*result, 
 	if err != nil {
 		return nil, err
 	}
-	b0 := start + 2*p.roundLength
-	b1 := b0 + uint64(p.rounds)*p.roundLength
 	res := &result{firstRound: round + 2, logPath: lp.LogPath, configDir: dir}
 	say("warm-up until block %d (round %d), then measuring rounds %d-%d until block %d (about %s)",
 		b0, round+2, round+2, round+1+uint64(p.rounds), b1, (time.Duration(b1-now) * p.blockTime).Round(time.Second))
