@@ -373,26 +373,9 @@ func (f *FleetReader) viaMulticall(ctx context.Context, fc *fleetCalls, block an
 	for i, a := range f.balances {
 		balCalls[i] = newCall(Multicall3ABI, f.mc, "getEthBalance", a)
 	}
-	inner := append(calls, balCalls...)
-	var (
-		chunks [][]*call
-		outer  []*call
-	)
-	for lo := 0; lo < len(inner); lo += f.opts.MaxMulticall {
-		chunk := inner[lo:min(lo+f.opts.MaxMulticall, len(inner))]
-		args := make([]call3, len(chunk))
-		for i, c := range chunk {
-			if c.err != nil {
-				return fmt.Errorf("read protocol state: pack %s: %w", c.method, c.err)
-			}
-			args[i] = call3{Target: c.to, AllowFailure: true, CallData: c.data}
-		}
-		agg := newCall(Multicall3ABI, f.mc, "aggregate3", args)
-		if agg.err != nil {
-			return fmt.Errorf("read protocol state: pack Multicall3 aggregate3: %w", agg.err)
-		}
-		chunks = append(chunks, chunk)
-		outer = append(outer, agg)
+	outer, chunks, err := chunkAggregate3(f.mc, append(calls, balCalls...), f.opts.MaxMulticall)
+	if err != nil {
+		return fmt.Errorf("read protocol state: %w", err)
 	}
 	b := make([]rpc.BatchElem, len(outer))
 	for i, c := range outer {
@@ -430,6 +413,28 @@ func (f *FleetReader) viaMulticall(ctx context.Context, fc *fleetCalls, block an
 		}
 	}
 	return nil
+}
+
+// chunkAggregate3 packs calls into aggregate3 calls to Multicall3 at mc, at
+// most max calls each, every call allowed to fail (a revert stays its own),
+// and returns them with the calls each carries.
+func chunkAggregate3(mc common.Address, calls []*call, max int) (outer []*call, chunks [][]*call, err error) {
+	for lo := 0; lo < len(calls); lo += max {
+		chunk := calls[lo:min(lo+max, len(calls))]
+		args := make([]call3, len(chunk))
+		for i, c := range chunk {
+			if c.err != nil {
+				return nil, nil, fmt.Errorf("pack %s: %w", c.method, c.err)
+			}
+			args[i] = call3{Target: c.to, AllowFailure: true, CallData: c.data}
+		}
+		agg := newCall(Multicall3ABI, mc, "aggregate3", args)
+		if agg.err != nil {
+			return nil, nil, fmt.Errorf("pack Multicall3 aggregate3: %w", agg.err)
+		}
+		outer, chunks = append(outer, agg), append(chunks, chunk)
+	}
+	return outer, chunks, nil
 }
 
 // decodeAggregate3 decodes aggregate3's answer, which must hold n results.

@@ -67,21 +67,18 @@ func NewViewBatch(calls []*ViewCall, mc common.Address, useMulticall bool) (*Vie
 		}
 		packed = append(packed, &inner{v: v, c: c})
 	}
-	for lo := 0; lo < len(packed); lo += DefaultMaxMulticall {
-		chunk := packed[lo:min(lo+DefaultMaxMulticall, len(packed))]
-		args := make([]call3, len(chunk))
-		for i, in := range chunk {
-			if in.c.err != nil {
-				return nil, fmt.Errorf("pack %s: %w", in.c.method, in.c.err)
-			}
-			args[i] = call3{Target: in.c.to, AllowFailure: true, CallData: in.c.data}
-		}
-		agg := newCall(Multicall3ABI, mc, "aggregate3", args)
-		if agg.err != nil {
-			return nil, fmt.Errorf("pack Multicall3 aggregate3: %w", agg.err)
-		}
+	inner := make([]*call, len(packed))
+	for i, in := range packed {
+		inner[i] = in.c
+	}
+	outer, chunks, err := chunkAggregate3(mc, inner, DefaultMaxMulticall)
+	if err != nil {
+		return nil, err
+	}
+	for k, agg := range outer {
+		lo := k * DefaultMaxMulticall
 		b.outer = append(b.outer, agg)
-		b.chunks = append(b.chunks, chunk)
+		b.chunks = append(b.chunks, packed[lo:lo+len(chunks[k])])
 		b.elems = append(b.elems, agg.elem())
 		b.own = append(b.own, -1)
 	}
