@@ -127,6 +127,17 @@ func allDone(round uint64) func([]keeper.Status) bool {
 	}
 }
 
+// eachSentOne holds when every keeper has sent one transaction, not yet
+// mined.
+func eachSentOne(ss []keeper.Status) bool {
+	for _, s := range ss {
+		if len(s.Txs) != 1 || s.Txs[0].State != keeper.TxSent {
+			return false
+		}
+	}
+	return true
+}
+
 // rewardEvents counts the Reward events of orch on chain by round (the round
 // of the block each landed in).
 func (e *env) rewardEvents(orch common.Address) map[uint64]int {
@@ -358,14 +369,7 @@ func TestFleetQuarantinedRecordStaysWithItsOrchestrator(t *testing.T) {
 	f, _, st := e.fleet(members(), 1)
 	r := e.nextActiveRound()
 	e.chain.PauseMining()
-	ss := e.tickFleetUntil(f, "all three sent", func(ss []keeper.Status) bool {
-		for _, s := range ss {
-			if len(s.Txs) != 1 || s.Txs[0].State != keeper.TxSent {
-				return false
-			}
-		}
-		return true
-	})
+	ss := e.tickFleetUntil(f, "all three sent", eachSentOne)
 	first := ss[0].Txs[0]
 	// Restart on a store where A's record of the round is corrupt.
 	bad := []byte(`{"orchestrator":"0x`)
@@ -490,14 +494,7 @@ func TestFleetQuarantinedRewardMinedMidPrepare(t *testing.T) {
 	f, _, st := e.fleet([]fleetMember{{orch: orchs[0]}, {orch: orchs[1]}, {orch: orchs[2]}}, 1)
 	r := e.nextActiveRound()
 	e.chain.PauseMining()
-	ss := e.tickFleetUntil(f, "all three sent", func(ss []keeper.Status) bool {
-		for _, s := range ss {
-			if len(s.Txs) != 1 || s.Txs[0].State != keeper.TxSent {
-				return false
-			}
-		}
-		return true
-	})
+	ss := e.tickFleetUntil(f, "all three sent", eachSentOne)
 	first := ss[0].Txs[0]
 	if err := st.PutRaw("keeper.rounds", store.Uint64Key(addr(orchs[0]).Bytes(), r), []byte(`{"orchestrator":"0x`)); err != nil {
 		t.Fatal(err)
