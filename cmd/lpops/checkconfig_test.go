@@ -301,8 +301,13 @@ func closedPort(t *testing.T) int {
 	return port
 }
 
-func TestCheckConfigSummaryFleet(t *testing.T) {
-	t.Chdir("../..")
+// writeFleetDevnetConfig writes testdata/valid-devnet.yaml as a fleet of two
+// orchestrators, the second with the signer mapping secondSigner ({...},
+// paths relative to testdata), its keystore paths made absolute and its
+// state in a temporary directory, and returns the file's path. The test
+// runs from the repository root (t.Chdir).
+func writeFleetDevnetConfig(t *testing.T, secondSigner string) string {
+	t.Helper()
 	data, err := os.ReadFile("testdata/valid-devnet.yaml")
 	if err != nil {
 		t.Fatal(err)
@@ -314,7 +319,7 @@ func TestCheckConfigSummaryFleet(t *testing.T) {
 	cfg := strings.Replace(string(data), `orchestrator: "0x1c1c9817f4b8f07efb298a17102531cdd09cef68"`,
 		"orchestrators:\n  - address: \"0x1c1c9817f4b8f07efb298a17102531cdd09cef68\"\n"+
 			"  - address: \"0x2c1c9817f4b8f07efb298a17102531cdd09cef68\"\n"+
-			"    signer: {keystore: keystore/UTC--2026-01-01T00-00-00.000000000Z--1c1c9817f4b8f07efb298a17102531cdd09cef68, passphrase_file: keystore/passphrase}\n", 1)
+			"    signer: "+secondSigner+"\n", 1)
 	cfg = strings.ReplaceAll(strings.ReplaceAll(cfg, " keystore/", " "+testdata+"/keystore/"), "{keystore: keystore/", "{keystore: "+testdata+"/keystore/")
 	cfg = strings.ReplaceAll(cfg, "passphrase_file: keystore/", "passphrase_file: "+testdata+"/keystore/")
 	cfg = strings.ReplaceAll(cfg, "state_dir: state", "state_dir: "+t.TempDir())
@@ -322,6 +327,12 @@ func TestCheckConfigSummaryFleet(t *testing.T) {
 	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	return path
+}
+
+func TestCheckConfigSummaryFleet(t *testing.T) {
+	t.Chdir("../..")
+	path := writeFleetDevnetConfig(t, "{keystore: keystore/UTC--2026-01-01T00-00-00.000000000Z--1c1c9817f4b8f07efb298a17102531cdd09cef68, passphrase_file: keystore/passphrase}")
 	code, stdout, stderr := checkConfig(t, path)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
@@ -339,24 +350,7 @@ func TestCheckConfigSummaryFleet(t *testing.T) {
 
 func TestCheckConfigEntrySignerSecrets(t *testing.T) {
 	t.Chdir("../..")
-	data, err := os.ReadFile("testdata/valid-devnet.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	testdata, err := filepath.Abs("testdata")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := strings.Replace(string(data), `orchestrator: "0x1c1c9817f4b8f07efb298a17102531cdd09cef68"`,
-		"orchestrators:\n  - address: \"0x1c1c9817f4b8f07efb298a17102531cdd09cef68\"\n"+
-			"  - address: \"0x2c1c9817f4b8f07efb298a17102531cdd09cef68\"\n"+
-			"    signer: {keystore: "+testdata+"/keystore/missing.json, passphrase_file: "+testdata+"/keystore/no-such-passphrase}\n", 1)
-	cfg = strings.ReplaceAll(cfg, " keystore/", " "+testdata+"/keystore/")
-	cfg = strings.ReplaceAll(cfg, "state_dir: state", "state_dir: "+t.TempDir())
-	path := filepath.Join(t.TempDir(), "lpops.yaml")
-	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	path := writeFleetDevnetConfig(t, "{keystore: keystore/missing.json, passphrase_file: keystore/no-such-passphrase}")
 	code, _, stderr := checkConfig(t, path)
 	if code == 0 {
 		t.Fatal("check-config passed with an entry's keystore and passphrase missing")
