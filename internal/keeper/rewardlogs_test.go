@@ -3,6 +3,7 @@ package keeper_test
 import (
 	"context"
 	"crypto/ecdsa"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/lpops/lpops/internal/keeper"
 	"github.com/lpops/lpops/internal/livepeer"
+	"github.com/lpops/lpops/internal/testenv"
 )
 
 // countLogs counts the eth_getLogs calls sent through it.
@@ -63,14 +65,9 @@ func TestFleetFindsTheNodesRewardsWithOneLogQuery(t *testing.T) {
 	// builds it behind the head), so the fleet's first look finds them all
 	// and this test counts the sharing, not the retries of a lagging index
 	// (TestNodeRewardFoundWhenTheLogIndexLags covers those).
-	deadline := time.Now().Add(30 * time.Second)
 	for _, o := range orchs {
-		for e.rewardEvents(addr(o))[r] != 1 {
-			if time.Now().After(deadline) {
-				t.Fatalf("orchestrator %s's Reward event never reached the log index", addr(o))
-			}
-			time.Sleep(10 * time.Millisecond)
-		}
+		testenv.WaitFor(t, 30*time.Second, fmt.Sprintf("orchestrator %s's Reward event in the log index", addr(o)),
+			func() bool { return e.rewardEvents(addr(o))[r] == 1 })
 	}
 	ss := e.tickFleetUntil(f, "round rewarded for all three", allDone(r))
 	for i, s := range ss {
